@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# A private PostgreSQL cluster for this checkout, from Debian's packages (installed when missing).
+#   postgres.sh start [DBNAME...]  start (or reuse) the cluster, create the databases, print
+#                                  `export DATABASE_URL=...` (URL of the first database)
+#   postgres.sh stop
+# DATABASE_URL, when set, means "use that server": this script then does nothing.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+pg_dir="$STATE_DIR/postgres"
+data_dir="$pg_dir/data"
+port_file="$pg_dir/port"
+
+pg_bindir() {
+  local dir
+  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+  if [[ -z "$dir" || ! -x "$dir/initdb" ]]; then
+    [[ $(id -u) -eq 0 ]] || die "PostgreSQL is not installed; run: sudo apt-get install -y postgresql"
+    log "installing PostgreSQL from Debian's packages"
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+    dir="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+  fi
+  echo "$dir"
+}
+
+# PostgreSQL refuses to run as root: run its programs as the `postgres` system user then.
+as_owner() {
+  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+start() {
+  local bin port
+  bin="$(pg_bindir)"
+  mkdir -p "$pg_dir"
+  if [[ $(id -u) -eq 0 ]]; then
+    chown postgres "$pg_dir"
+    # postgres must be able to reach its data directory through every parent.
+    local d="$pg_dir"
+    while [[ "$d" != "/" ]]; do chmod o+x "$d" 2>/dev/null || true; d="$(dirname "$d")"; done
+  fi
+  if [[ ! -s "$data_dir/PG_VERSION" ]]; then
+    log "initialising a PostgreSQL cluster in $data_dir"
+    as_owner "$bin/initdb" -D "$data_dir" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  if as_owner "$bin/pg_ctl" -D "$data_dir" status >/dev/null 2>&1; then
+    port="$(cat "$port_file")"
+  else
+    port="$(port_or_free 55432)"
+    echo "$port" >"$port_file"
+    log "starting PostgreSQL on 127.0.0.1:$port"
+    as_owner "$bin/pg_ctl" -D "$data_dir" -l "$pg_dir/server.log" -w -t 60 \
+      -o "-p $port -k $data_dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+  fi
+  local first=""
+  for db in "${@:-rrm}"; do
+    first="${first:-$db}"
+    if ! "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -Atqc "select 1 from pg_database where datname='$db'" postgres | grep -q 1; then
+      "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -qc "create database \"$db\"" postgres >/dev/null
+    fi
+  done
+  echo "export DATABASE_URL='postgres://postgres@127.0.0.1:$port/$first'"
+}
+
+stop() {
+  local bin
+  bin="$(pg_bindir)"
+  [[ -d "$data_dir" ]] && as_owner "$bin/pg_ctl" -D "$data_dir" -m fast stop >/dev/null 2>&1 || true
+}
+
+if [[ -n "${DATABASE_URL:-}" ]]; then
+  log "DATABASE_URL is set: using that server"
+  exit 0
+fi
+case "${1:-start}" in
+  start) shift || true; start "$@" ;;
+  stop) stop ;;
+  *) die "usage: postgres.sh start [DBNAME...] | stop" ;;
+esac
