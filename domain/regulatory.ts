@@ -1,0 +1,157 @@
+// Regulatory facts of DESIGN.md §4: which channels a radio may use, which are DFS, how 20 MHz
+// channels bond into wider ones. Pure data and functions, importable from workflow code.
+
+export const RADIOS = ['2g', '5g', '6g'] as const;
+export type Radio = (typeof RADIOS)[number];
+
+export const REGULATORY_DOMAINS = ['US', 'EU'] as const;
+export type RegulatoryDomain = (typeof REGULATORY_DOMAINS)[number];
+
+export const WIDTHS = [20, 40, 80, 160] as const;
+export type ChannelWidth = (typeof WIDTHS)[number];
+
+/** Channel Move Time: after radar, the radio must leave the channel within this time. */
+export const CHANNEL_MOVE_TIME_MS = 10_000;
+/** Non-Occupancy Period: a channel where radar was seen stays closed this long. */
+export const NON_OCCUPANCY_PERIOD_MS = 30 * 60_000;
+
+/** OBSS-PD (spatial reuse) threshold range in dBm, IEEE 802.11ax. */
+export const OBSS_PD_MIN_DBM = -82;
+export const OBSS_PD_MAX_DBM = -62;
+
+const range = (from: number, to: number, step = 4): number[] => {
+  const out: number[] = [];
+  for (let c = from; c <= to; c += step) out.push(c);
+  return out;
+};
+
+const NON_DFS_5G: Record<RegulatoryDomain, number[]> = {
+  US: [...range(36, 48), ...range(149, 165)],
+  EU: range(36, 48),
+};
+const DFS_5G: Record<RegulatoryDomain, number[]> = {
+  US: [...range(52, 64), ...range(100, 144)],
+  EU: [...range(52, 64), ...range(100, 140)],
+};
+const CHANNELS_2G: Record<RegulatoryDomain, number[]> = {
+  US: range(1, 11, 1),
+  EU: range(1, 13, 1),
+};
+// 6 GHz 20 MHz channels 1, 5, ..., 233 (US); EU opened the lower 6 GHz band only (up to 93).
+const CHANNELS_6G: Record<RegulatoryDomain, number[]> = {
+  US: range(1, 233),
+  EU: range(1, 93),
+};
+
+/** 2.4 GHz channels that do not overlap each other; preferred by channel selection. */
+export const PREFERRED_2G_CHANNELS = [1, 6, 11];
+
+/** Lowest 20 MHz channel of each bonded 5 GHz channel, per width (DESIGN.md §4). */
+const BONDED_5G_STARTS: Record<Exclude<ChannelWidth, 20>, number[]> = {
+  40: [36, 44, 52, 60, 100, 108, 116, 124, 132, 140, 149, 157],
+  80: [36, 52, 100, 116, 132, 149],
+  160: [36, 100],
+};
+
+const SUBCHANNELS_PER_WIDTH: Record<ChannelWidth, number> = { 20: 1, 40: 2, 80: 4, 160: 8 };
+
+/** All 20 MHz channels the radio's band has in the domain. */
+export function channelsOfBand(radio: Radio, domain: RegulatoryDomain): number[] {
+  switch (radio) {
+    case '2g':
+      return CHANNELS_2G[domain];
+    case '5g':
+      return [...NON_DFS_5G[domain], ...DFS_5G[domain]].sort((a, b) => a - b);
+    case '6g':
+      return CHANNELS_6G[domain];
+  }
+}
+
+/** DFS applies to 5 GHz only; 6 GHz has no DFS. */
+export function isDfsChannel(radio: Radio, channel: number, domain: RegulatoryDomain): boolean {
+  return radio === '5g' && DFS_5G[domain].includes(channel);
+}
+
+/** Channel Availability Check time before a DFS channel may be used (10 min on EU weather radar channels). */
+export function cacTimeMs(radio: Radio, channel: number, domain: RegulatoryDomain): number {
+  if (!isDfsChannel(radio, channel, domain)) return 0;
+  return domain === 'EU' && channel >= 120 && channel <= 128 ? 10 * 60_000 : 60_000;
+}
+
+/**
+ * The 20 MHz channels bonded together with `channel` at `width`, or [] when `channel` is not part
+ * of any bonded channel of that width in the domain (e.g. 165 at 40 MHz).
+ */
+export function bondedSubchannels(
+  radio: Radio,
+  channel: number,
+  width: ChannelWidth,
+  domain: RegulatoryDomain,
+): number[] {
+  const band = channelsOfBand(radio, domain);
+  if (!band.includes(channel)) return [];
+  if (width === 20) return [channel];
+  if (radio === '2g') return []; // wide channels on 2.4 GHz are not offered
+  const count = SUBCHANNELS_PER_WIDTH[width];
+  const starts =
+    radio === '5g' ? BONDED_5G_STARTS[width] : band.filter((c) => (c - 1) % (count * 4) === 0);
+  for (const start of starts) {
+    const block = range(start, start + 4 * (count - 1));
+    if (block.includes(channel)) return block.every((c) => band.includes(c)) ? block : [];
+  }
+  return [];
+}
+
+/**
+ * The channels a radio may be set to at a width: the primary (lowest) 20 MHz channel of every
+ * bonded channel that is fully inside the band. At 20 MHz, every channel of the band.
+ */
+export function permittedChannels(radio: Radio, width: ChannelWidth, domain: RegulatoryDomain): number[] {
+  return channelsOfBand(radio, domain).filter((c) => {
+    const block = bondedSubchannels(radio, c, width, domain);
+    return block.length > 0 && block[0] === c;
+  });
+}
+
+/** True when the channel/width pair is a valid operating channel in the domain. */
+export function isPermitted(
+  radio: Radio,
+  channel: number,
+  width: ChannelWidth,
+  domain: RegulatoryDomain,
+): boolean {
+  return bondedSubchannels(radio, channel, width, domain).length > 0;
+}
+
+/** True when any 20 MHz channel of the bonded channel is DFS. */
+export function touchesDfs(radio: Radio, channel: number, width: ChannelWidth, domain: RegulatoryDomain): boolean {
+  return bondedSubchannels(radio, channel, width, domain).some((c) => isDfsChannel(radio, c, domain));
+}
+
+/**
+ * Radar seen on `radarChannel` by a radio operating at `width`: the 20 MHz channels that enter the
+ * Non-Occupancy Period. Radar on any sub-channel closes the whole bonded channel (hostapd marks
+ * every sub-channel of the operating bandwidth unavailable).
+ */
+export function channelsClosedByRadar(
+  radarChannel: number,
+  width: ChannelWidth,
+  domain: RegulatoryDomain,
+): number[] {
+  const block = bondedSubchannels('5g', radarChannel, width, domain);
+  return block.length > 0 ? block : [radarChannel];
+}
+
+/** The widths to try, widest first, no wider than `width`. */
+export function widthsUpTo(width: ChannelWidth): ChannelWidth[] {
+  return WIDTHS.filter((w) => w <= width).reverse();
+}
+
+/**
+ * IEEE 802.11ax spatial-reuse rule (1:1): every dB the OBSS-PD threshold is raised above −82 dBm
+ * lowers the maximum TX power by 1 dB from the 21 dBm reference.
+ */
+export const OBSS_PD_TX_POWER_REF_DBM = 21;
+export function maxTxPowerForObssPd(obssPdDbm: number): number {
+  return OBSS_PD_TX_POWER_REF_DBM - Math.max(0, obssPdDbm - OBSS_PD_MIN_DBM);
+}

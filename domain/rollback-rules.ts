@@ -1,0 +1,241 @@
+// Rollback triggers of DESIGN.md §4: after a change, each monitor sample is compared with the
+// baseline taken just before apply; the change is rolled back only after several consecutive
+// degraded samples, so one noisy sample does not undo a good move. Pure: used from workflow code.
+
+import { z } from 'zod';
+
+/** Radio-level metrics of one monitor sample (and of the baseline). */
+export interface RadioSample {
+  /** Packet error rate, 0..1. */
+  per: number;
+  /** Share of frames retried, 0..1. */
+  retryRate: number;
+  throughputMbps: number;
+  disconnectsPerMin: number;
+  /** Average client QoE, 0..1. */
+  avgQoe: number;
+}
+
+const nonNegative = (what: string) =>
+  z.number({ error: `must be a number (${what})` }).min(0, { error: `must be >= 0 (${what})` });
+const fraction = (what: string) => nonNegative(what).max(1, { error: `must be <= 1 (${what})` });
+const increasePct = (what: string) =>
+  z
+    .number({ error: `must be a number (${what})` })
+
+    .positive({ error: `must be > 0 (${what})` });
+// A drop of 100 % or more could never be observed: the rule would be dead.
+const dropPct = (what: string) => increasePct(what).lt(100, { error: `must be < 100 (${what})` });
+
+/** Validated shape of the thresholds in the policy file; unknown keys are rejected (likely typos). */
+export const RollbackThresholdsSchema = z.strictObject(
+  {
+    perIncreasePct: increasePct('relative PER increase in %'),
+    perNoiseFloor: fraction('absolute PER increase below which PER is noise'),
+    retryIncreasePct: increasePct('relative retry-rate increase in %'),
+    retryNoiseFloor: fraction('absolute retry-rate increase below which it is noise'),
+    disconnectsPerMin: nonNegative('client disconnects per minute'),
+    throughputDropPct: dropPct('relative throughput drop in %'),
+    throughputNoiseFloorMbps: nonNegative('absolute throughput drop in Mbps below which it is noise'),
+    qoeDropPct: dropPct('relative average QoE drop in %'),
+    qoeNoiseFloor: fraction('absolute average QoE drop below which it is noise'),
+    consecutiveSamples: z
+      .number({ error: 'must be a number (consecutive degraded samples before rollback)' })
+      .int({ error: 'must be an integer (consecutive degraded samples before rollback)' })
+      .min(1, { error: 'must be >= 1 (consecutive degraded samples before rollback)' }),
+  },
+  { error: 'must be an object of rollback thresholds' },
+);
+
+export type RollbackThresholds = z.infer<typeof RollbackThresholdsSchema>;
+
+/** DESIGN.md §4 defaults. */
+export const DEFAULT_ROLLBACK_THRESHOLDS: RollbackThresholds = Object.freeze({
+  perIncreasePct: 30,
+  perNoiseFloor: 0.02,
+  retryIncreasePct: 30,
+  retryNoiseFloor: 0.03,
+  disconnectsPerMin: 10,
+  throughputDropPct: 40,
+  throughputNoiseFloorMbps: 5,
+  qoeDropPct: 20,
+  qoeNoiseFloor: 0.05,
+  consecutiveSamples: 2,
+});
+
+/** Default spacing of monitor samples through the window. */
+export const DEFAULT_MONITOR_SAMPLE_INTERVAL_MS = 30_000;
+
+/**
+ * Problems with a thresholds object, one message per bad field, each starting with the field name
+ * (e.g. "perNoiseFloor: must be >= 0 (...)"); [] when valid.
+ */
+export function validateThresholds(t: unknown): string[] {
+  const parsed = RollbackThresholdsSchema.safeParse(t);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') return `${issue.keys.join(', ')}: unknown threshold`;
+    return `${path || 'thresholds'}: ${issue.message}`;
+  });
+}
+
+export type DegradationRule = 'PER' | 'RETRY_RATE' | 'DISCONNECTS' | 'THROUGHPUT' | 'QOE';
+
+/** Every reason a change may be rolled back automatically; the last one is judged by the workflow. */
+export type RollbackTrigger = DegradationRule | 'CRITICAL_EVENT_ON_NEW_CHANNEL';
+
+export interface DegradationFinding {
+  rule: DegradationRule;
+  baseline: number;
+  observed: number;
+  /** Human, e.g. "PER 0.020 → 0.081 (+305 %)". */
+  change: string;
+}
+
+/** Guards "beyond the threshold" comparisons against float noise (0.07 − 0.05 > 0.02 is true in floats). */
+const EPSILON = 1e-9;
+const beyond = (value: number, limit: number): boolean => value > limit + EPSILON;
+const isNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
+const pct = (from: number, to: number): string => {
+  if (from === 0) return 'from 0';
+  const p = Math.round(((to - from) / from) * 100);
+  return `${p >= 0 ? '+' : ''}${p} %`;
+};
+
+interface RelativeRule {
+  rule: DegradationRule;
+  label: string;
+  unit: string;
+  digits: number;
+  metric: keyof RadioSample;
+  /** 'increase' for error-like metrics, 'drop' for goodness metrics. */
+  worseWhen: 'increase' | 'drop';
+  pct: (t: RollbackThresholds) => number;
+  floor: (t: RollbackThresholds) => number;
+}
+
+const RELATIVE_RULES: RelativeRule[] = [
+  {
+    rule: 'PER',
+    label: 'PER',
+    unit: '',
+    digits: 3,
+    metric: 'per',
+    worseWhen: 'increase',
+    pct: (t) => t.perIncreasePct,
+    floor: (t) => t.perNoiseFloor,
+  },
+  {
+    rule: 'RETRY_RATE',
+    label: 'retry rate',
+    unit: '',
+    digits: 3,
+    metric: 'retryRate',
+    worseWhen: 'increase',
+    pct: (t) => t.retryIncreasePct,
+    floor: (t) => t.retryNoiseFloor,
+  },
+  {
+    rule: 'THROUGHPUT',
+    label: 'throughput',
+    unit: ' Mbps',
+    digits: 1,
+    metric: 'throughputMbps',
+    worseWhen: 'drop',
+    pct: (t) => t.throughputDropPct,
+    floor: (t) => t.throughputNoiseFloorMbps,
+  },
+  {
+    rule: 'QOE',
+    label: 'QoE',
+    unit: '',
+    digits: 2,
+    metric: 'avgQoe',
+    worseWhen: 'drop',
+    pct: (t) => t.qoeDropPct,
+    floor: (t) => t.qoeNoiseFloor,
+  },
+];
+
+/**
+ * Rule breaches of one sample against the baseline. Relative rules need both the relative change
+ * beyond their percentage and the absolute change beyond their noise floor, so tiny baselines
+ * (PER 0.01 → 0.014 is +40 %) do not trigger. A metric missing (non-finite) on either side is not
+ * judged. Disconnects are an absolute limit, but only blamed on the change when they also rose
+ * above the baseline: rolling back cannot cure disconnects that were there before.
+ */
+export function findDegradation(
+  baseline: RadioSample,
+  sample: RadioSample,
+  t: RollbackThresholds,
+): DegradationFinding[] {
+  const findings: DegradationFinding[] = [];
+  for (const r of RELATIVE_RULES) {
+    const before = baseline[r.metric];
+    const after = sample[r.metric];
+    if (!isNumber(before) || !isNumber(after)) continue;
+    const worsening = r.worseWhen === 'increase' ? after - before : before - after;
+    if (!beyond(worsening, r.floor(t))) continue;
+    // From a zero baseline any rise is infinitely large in relative terms: the floor decides alone.
+    if (before > 0 && !beyond((worsening / before) * 100, r.pct(t))) continue;
+    findings.push({
+      rule: r.rule,
+      baseline: before,
+      observed: after,
+      change: `${r.label} ${before.toFixed(r.digits)} → ${after.toFixed(r.digits)}${r.unit} (${pct(before, after)})`,
+    });
+  }
+  const dBefore = baseline.disconnectsPerMin;
+  const dAfter = sample.disconnectsPerMin;
+  if (
+    isNumber(dBefore) &&
+    isNumber(dAfter) &&
+    beyond(dAfter, t.disconnectsPerMin) &&
+    beyond(dAfter, dBefore)
+  ) {
+    findings.push({
+      rule: 'DISCONNECTS',
+      baseline: dBefore,
+      observed: dAfter,
+      change: `disconnects ${dBefore.toFixed(1)} → ${dAfter.toFixed(1)} /min (limit ${t.disconnectsPerMin} /min)`,
+    });
+  }
+  return findings;
+}
+
+export interface MonitorVerdictState {
+  /** Degraded samples in a row, up to and including the latest. */
+  consecutiveDegraded: number;
+  /** Samples observed so far in the window. */
+  samples: number;
+  /** Findings of the latest sample ([] when it was healthy). */
+  lastFindings: DegradationFinding[];
+}
+
+export const initialMonitorVerdict: MonitorVerdictState = Object.freeze({
+  consecutiveDegraded: 0,
+  samples: 0,
+  lastFindings: [],
+});
+
+/**
+ * Folds one monitor sample into the verdict. Any breached rule makes the sample degraded (the rules
+ * need not be the same from one sample to the next); a healthy sample resets the streak. Rollback
+ * is due once the streak reaches `t.consecutiveSamples`.
+ */
+export function observeSample(
+  state: MonitorVerdictState,
+  baseline: RadioSample,
+  sample: RadioSample,
+  t: RollbackThresholds,
+): { state: MonitorVerdictState; rollback: boolean; findings: DegradationFinding[] } {
+  const findings = findDegradation(baseline, sample, t);
+  const consecutiveDegraded = findings.length > 0 ? state.consecutiveDegraded + 1 : 0;
+  return {
+    state: { consecutiveDegraded, samples: state.samples + 1, lastFindings: findings },
+    rollback: consecutiveDegraded >= t.consecutiveSamples,
+    findings,
+  };
+}
