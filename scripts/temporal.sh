@@ -6,7 +6,7 @@
 # Ports: TEMPORAL_PORT (default 7233) and TEMPORAL_UI_PORT (default 8233); --ephemeral picks free
 # ports and no UI, so tests never collide with a running main job.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-eval "$("$RRM_ROOT/scripts/install-tools.sh")"
+tools="$(bash "$RRM_ROOT/scripts/install-tools.sh")"; eval "$tools"
 
 SEARCH_ATTRIBUTES=(RrmApId RrmEventType RrmSeverity RrmOutcome RrmStage)
 NAMESPACE="${TEMPORAL_NAMESPACE:-default}"

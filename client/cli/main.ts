@@ -1,0 +1,83 @@
+// `rrm`: the operator CLI (DESIGN.md §7). Every command exits non-zero with a one-line reason on
+// failure; `--json` prints machine-readable output.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { eventJsonSchema } from '../../domain/events';
+import { loadConfig } from '../../workers/config';
+import { loadPolicy } from '../../workers/policy-file';
+import { parseEventText } from '../event-input';
+import { RrmClient, InvalidEventsError } from '../rrm-client';
+import { printApState, printStatus, printSubmitted } from './format';
+
+const program = new Command('rrm')
+  .description('RRM Event Loop operator CLI')
+  .option('--json', 'machine-readable JSON output')
+  .showHelpAfterError()
+  .exitOverride();
+
+const json = (): boolean => Boolean(program.opts().json);
+const out = (value: unknown): void => void process.stdout.write(`${JSON.stringify(value, null, json() ? 0 : 2)}\n`);
+
+async function withClient<T>(fn: (rrm: RrmClient) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const rrm = await RrmClient.connect(config.temporal, loadPolicy(config.policyFile));
+  try {
+    return await fn(rrm);
+  } finally {
+    await rrm.close();
+  }
+}
+
+program
+  .command('submit')
+  .description('submit events from a file or stdin: one JSON event, a JSON array, or NDJSON')
+  .argument('[file]', 'file to read, or - for stdin', '-')
+  .option('--wait', 'wait for every event to finish and print its outcome')
+  .action(async (file: string, opts: { wait?: boolean }) => {
+    const text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+    const raw = parseEventText(text);
+    await withClient(async (rrm) => {
+      const submitted = await rrm.submit(raw);
+      if (!opts.wait) return json() ? out(submitted) : printSubmitted(submitted);
+      const results = await Promise.all(submitted.map((s) => rrm.result(s.eventId)));
+      if (json()) return out(results);
+      results.forEach(printStatus);
+      if (results.some((r) => r.outcome === 'FAILED')) process.exitCode = 1;
+    });
+  });
+
+program
+  .command('status')
+  .description("an event's stage, outcome and changes")
+  .argument('<eventId>')
+  .action(async (eventId: string) =>
+    withClient(async (rrm) => {
+      const status = await rrm.status(eventId);
+      return json() ? out(status) : printStatus(status);
+    }),
+  );
+
+program
+  .command('ap')
+  .description("an AP's turn: holder, queue, cooldown, closed channels")
+  .argument('<apId>')
+  .action(async (apId: string) =>
+    withClient(async (rrm) => {
+      const state = await rrm.apState(apId);
+      return json() ? out(state) : printApState(state);
+    }),
+  );
+
+program
+  .command('schema')
+  .description('print the JSON Schema of the event contract')
+  .action(() => {
+    process.stdout.write(`${JSON.stringify(eventJsonSchema(), null, 2)}\n`);
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  const message = err instanceof InvalidEventsError ? `invalid input:\n${err.message}` : (err as Error).message;
+  process.stderr.write(`rrm: ${message}\n`);
+  process.exit(1);
+});

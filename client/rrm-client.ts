@@ -1,0 +1,133 @@
+// The TypeScript client library: submit events, read an event's status and an AP's state. The
+// CLI, the HTTP ingest and the main job's driver all go through it.
+import { randomUUID } from 'node:crypto';
+import {
+  Client,
+  Connection,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { validateEvent, type FieldError, type RrmEvent } from '../domain/events';
+import { DEFAULT_POLICY, effectiveSeverity, type Policy } from '../domain/policy';
+import { taskPriorityKey } from '../domain/priority';
+import { initialTurnState, type ApTurnState } from '../domain/ap-turn';
+import {
+  apCoordinatorWorkflowId,
+  apStateQuery,
+  eventStatusQuery,
+  eventWorkflowId,
+  EVENT_WORKFLOW_TYPE,
+  searchAttributes,
+} from '../workflows/definitions';
+import type { EventStatus } from '../workflows/event-status';
+import type { TemporalConfig } from '../workers/config';
+
+export interface Submitted {
+  eventId: string;
+  workflowId: string;
+  /** True when a workflow for this eventId already existed: nothing new was started. */
+  duplicate: boolean;
+}
+
+export class InvalidEventsError extends Error {
+  constructor(readonly problems: { index: number; errors: FieldError[] }[]) {
+    super(
+      problems
+        .map(({ index, errors }) => `event #${index + 1}: ${errors.map((e) => `${e.field || '(event)'} ${e.message}`).join('; ')}`)
+        .join('\n'),
+    );
+    this.name = 'InvalidEventsError';
+  }
+}
+
+export class NotFoundError extends Error {}
+
+export class RrmClient {
+  constructor(
+    readonly client: Client,
+    private readonly taskQueue: string,
+    private readonly policy: Policy = DEFAULT_POLICY,
+  ) {}
+
+  static async connect(temporal: TemporalConfig, policy?: Policy): Promise<RrmClient & { close(): Promise<void> }> {
+    const connection = await Connection.connect({ address: temporal.address });
+    const rrm = new RrmClient(new Client({ connection, namespace: temporal.namespace }), temporal.taskQueue, policy);
+    return Object.assign(rrm, { close: () => connection.close() });
+  }
+
+  /** Validates every event first: one bad event starts nothing at all. */
+  validate(raw: unknown[], now = new Date()): RrmEvent[] {
+    const results = raw.map((r) => validateEvent(r, { now, newEventId: randomUUID }));
+    const problems = results.flatMap((r, index) => (r.ok ? [] : [{ index, errors: r.errors }]));
+    if (problems.length) throw new InvalidEventsError(problems);
+    return results.map((r) => (r as { ok: true; event: RrmEvent }).event);
+  }
+
+  async submit(raw: unknown[]): Promise<Submitted[]> {
+    const events = this.validate(raw);
+    return Promise.all(events.map((e) => this.start(e)));
+  }
+
+  private async start(event: RrmEvent): Promise<Submitted> {
+    const workflowId = eventWorkflowId(event.eventId);
+    const severity = effectiveSeverity(this.policy, event.type, event.severity);
+    try {
+      await this.client.workflow.start(EVENT_WORKFLOW_TYPE, {
+        workflowId,
+        taskQueue: this.taskQueue,
+        args: [event],
+        // An eventId is an idempotency key for good: even a finished workflow is not started again.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        priority: { priorityKey: taskPriorityKey(severity) },
+        typedSearchAttributes: [
+          { key: searchAttributes.apId, value: event.apId },
+          { key: searchAttributes.eventType, value: event.type },
+          { key: searchAttributes.severity, value: severity },
+          { key: searchAttributes.stage, value: 'validate' },
+        ],
+        staticSummary: `${event.type} on ${event.apId} ${event.radio} (${severity})`,
+        staticDetails: `source ${event.source}, confidence ${event.confidence}, detected ${event.detectedAt}`,
+      });
+      return { eventId: event.eventId, workflowId, duplicate: false };
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return { eventId: event.eventId, workflowId, duplicate: true };
+      throw err;
+    }
+  }
+
+  eventHandle(eventId: string): WorkflowHandle {
+    return this.client.workflow.getHandle(eventWorkflowId(eventId));
+  }
+
+  async status(eventId: string): Promise<EventStatus> {
+    try {
+      return await this.eventHandle(eventId).query(eventStatusQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`no event ${eventId}`);
+      throw err;
+    }
+  }
+
+  /** Waits for the event's workflow to end and returns its final status. */
+  async result(eventId: string): Promise<EventStatus> {
+    try {
+      return (await this.eventHandle(eventId).result()) as EventStatus;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`no event ${eventId}`);
+      throw err;
+    }
+  }
+
+  /** The AP's coordinator state; an AP with no coordinator running is idle. */
+  async apState(apId: string): Promise<ApTurnState & { running: boolean }> {
+    const handle = this.client.workflow.getHandle(apCoordinatorWorkflowId(apId));
+    try {
+      const { status } = await handle.describe();
+      if (status.name === 'RUNNING') return { ...(await handle.query(apStateQuery)), running: true };
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+    return { ...initialTurnState(apId, this.policy.cooldownMs), running: false };
+  }
+}

@@ -1,0 +1,197 @@
+// The event contract of DESIGN.md §3: what sensing sources send, validated with zod, and the
+// normalised event the workflows receive. Pure: the ingest time and id generator are passed in.
+import { z } from 'zod';
+import { RADIOS, type Radio } from './regulatory';
+
+export const EVENT_TYPES = [
+  'DFS_RADAR',
+  'NON_WIFI_BURST',
+  'SPECTRUM_SAT',
+  'QOE_DEGRADATION',
+  'DENSITY_SPIKE',
+  'HW_FAILURE',
+  'POWER_BUDGET_EXCEEDED',
+  'LOAD_IMBALANCE',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Names some sensing sources use, accepted and normalised on ingest. */
+export const EVENT_TYPE_ALIASES = {
+  DFS_RADAR_DETECTED: 'DFS_RADAR',
+  INTERFERENCE_BURST: 'NON_WIFI_BURST',
+} as const satisfies Record<string, EventType>;
+
+export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const EVENT_SOURCES = ['SENSING_API', 'AUTOMATED', 'MANUAL'] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];
+
+/** Clock skew tolerated on `detectedAt` before an event counts as coming from the future. */
+export const MAX_FUTURE_SKEW_MS = 60_000;
+
+const identifier = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[A-Za-z0-9._:-]+$/, 'may contain only letters, digits and . _ : -');
+
+const channelNumber = z.number().int().min(1).max(233);
+
+/** Per-type `data`, strict so a misspelt field is reported instead of ignored. */
+export const EVENT_DATA_SCHEMAS = {
+  DFS_RADAR: z.strictObject({
+    channel: channelNumber.describe('5 GHz channel the radar was detected on'),
+  }),
+  NON_WIFI_BURST: z.strictObject({
+    channel: channelNumber.optional().describe('channel the interferer was seen on (default: the radio’s)'),
+    dutyCyclePct: z.number().min(0).max(100).optional(),
+    rssiDbm: z.number().min(-120).max(0).optional(),
+    interfererType: z.string().min(1).max(64).optional(),
+  }),
+  SPECTRUM_SAT: z.strictObject({
+    channel: channelNumber.optional(),
+    utilizationPct: z.number().min(0).max(100).optional(),
+  }),
+  QOE_DEGRADATION: z.strictObject({
+    clients: z
+      .array(z.strictObject({ clientId: z.string().min(1).max(64), qoe: z.number().min(0).max(1) }))
+      .min(1),
+  }),
+  DENSITY_SPIKE: z.strictObject({
+    associatedClients: z.number().int().min(0).optional(),
+    associationsPerMin: z.number().min(0).optional(),
+  }),
+  HW_FAILURE: z.strictObject({
+    component: z.string().min(1).max(64).optional(),
+    detail: z.string().max(512).optional(),
+  }),
+  POWER_BUDGET_EXCEEDED: z.strictObject({
+    budgetWatts: z.number().positive().optional(),
+    drawWatts: z.number().positive().optional(),
+  }),
+  LOAD_IMBALANCE: z.strictObject({
+    clientCount: z.number().int().min(0).optional(),
+  }),
+} as const satisfies Record<EventType, z.ZodType>;
+
+const commonFields = {
+  eventId: identifier(128).optional().describe('idempotency key; generated when absent'),
+  apId: identifier(64),
+  radio: z.enum(RADIOS).default('5g'),
+  severity: z.enum(SEVERITIES).optional().describe("override of the type's default severity"),
+  confidence: z.number().min(0).max(1).default(1),
+  detectedAt: z.iso.datetime({ offset: true }).optional().describe('default: time of ingest'),
+  source: z.enum(EVENT_SOURCES).default('SENSING_API'),
+};
+
+function variant<T extends EventType>(type: T) {
+  const aliases = Object.entries(EVENT_TYPE_ALIASES)
+    .filter(([, target]) => target === type)
+    .map(([alias]) => alias);
+  const dataSchema = EVENT_DATA_SCHEMAS[type];
+  // Types whose data has no required field may omit `data` altogether.
+  const data: z.ZodType<Record<string, unknown>> = dataSchema.safeParse({}).success
+    ? (dataSchema as z.ZodType<Record<string, unknown>>).optional().transform((d) => d ?? {})
+    : dataSchema;
+  return z.strictObject({
+    ...commonFields,
+    type: z.enum([type, ...aliases] as [string, ...string[]]).transform((): T => type),
+    data,
+  });
+}
+
+/** One event as a sensing source sends it. */
+export const EventInputSchema = z.discriminatedUnion(
+  'type',
+  EVENT_TYPES.map((t) => variant(t)) as unknown as [ReturnType<typeof variant>, ...ReturnType<typeof variant>[]],
+);
+
+/** An event after validation and normalisation: what an `rrmEvent` workflow is started with. */
+export interface RrmEvent {
+  eventId: string;
+  type: EventType;
+  apId: string;
+  radio: Radio;
+  /** Explicit override, or undefined to use the policy's default for the type. */
+  severity?: Severity;
+  confidence: number;
+  detectedAt: string;
+  /** When the loop took the event in; `detectedAt` defaults to it. */
+  receivedAt: string;
+  source: EventSource;
+  data: Record<string, unknown>;
+}
+
+export interface FieldError {
+  /** Dotted path of the bad field, e.g. `data.channel`; empty for the event as a whole. */
+  field: string;
+  message: string;
+}
+
+export type EventValidation = { ok: true; event: RrmEvent } | { ok: false; errors: FieldError[] };
+
+export interface IngestContext {
+  /** Ingest time. */
+  now: Date;
+  /** Makes an eventId for events that came without one. */
+  newEventId: () => string;
+}
+
+/** Validates one raw event and normalises it (aliases, defaults, detectedAt in UTC). */
+export function validateEvent(raw: unknown, ctx: IngestContext): EventValidation {
+  const parsed = EventInputSchema.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.error.issues.flatMap((issue) => {
+        const field = issue.path.map(String).join('.');
+        // One error per unknown key, so each names its own field.
+        if (issue.code === 'unrecognized_keys') {
+          return issue.keys.map((key) => ({ field: field ? `${field}.${key}` : key, message: 'is not a known field' }));
+        }
+        return [{ field, message: describeIssue(issue) }];
+      }),
+    };
+  }
+  const input = parsed.data;
+  const detectedAt = input.detectedAt ? new Date(input.detectedAt) : ctx.now;
+  if (detectedAt.getTime() - ctx.now.getTime() > MAX_FUTURE_SKEW_MS) {
+    return {
+      ok: false,
+      errors: [{ field: 'detectedAt', message: 'is more than 60 s in the future' }],
+    };
+  }
+  return {
+    ok: true,
+    event: {
+      eventId: input.eventId ?? ctx.newEventId(),
+      type: input.type as EventType,
+      apId: input.apId,
+      radio: input.radio,
+      severity: input.severity,
+      confidence: input.confidence,
+      detectedAt: detectedAt.toISOString(),
+      receivedAt: ctx.now.toISOString(),
+      source: input.source,
+      data: input.data as Record<string, unknown>,
+    },
+  };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_union' && issue.path.length === 1 && issue.path[0] === 'type') {
+    return `must be one of ${[...EVENT_TYPES, ...Object.keys(EVENT_TYPE_ALIASES)].join(', ')}`;
+  }
+  if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) return 'is required';
+  return issue.message;
+}
+
+/** JSON Schema of the event contract, published by `rrm schema` and the HTTP API. */
+export function eventJsonSchema(): Record<string, unknown> {
+  return {
+    title: 'RRM event',
+    ...z.toJSONSchema(EventInputSchema, { io: 'input', unrepresentable: 'any' }),
+  };
+}

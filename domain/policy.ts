@@ -1,0 +1,164 @@
+// The policy table of DESIGN.md §4 as one validated document. Defaults live here; an operator's
+// policy file overrides any part of it and is validated field by field before a worker starts.
+import { z } from 'zod';
+import { EVENT_TYPES, SEVERITIES, type EventType, type Severity } from './events';
+import { REGULATORY_DOMAINS, OBSS_PD_MAX_DBM, OBSS_PD_MIN_DBM, NON_OCCUPANCY_PERIOD_MS } from './regulatory';
+import { RollbackThresholdsSchema, DEFAULT_ROLLBACK_THRESHOLDS } from './rollback-rules';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+const EventPolicySchema = z.strictObject({
+  severity: z.enum(SEVERITIES),
+  /** Events below this confidence end REJECTED. */
+  minConfidence: z.number().min(0).max(1),
+  /** How long the network is watched after a change; 0 = not monitored. */
+  monitorWindowMs: z.number().int().min(0),
+  /** Whether degradation in the window rolls the change back automatically. */
+  autoRollback: z.boolean(),
+  /** Whether the per-AP cooldown is skipped for this type. */
+  bypassesCooldown: z.boolean(),
+  /** An event older than this when its turn comes ends STALE. */
+  ttlMs: z.number().int().positive(),
+  /** How long the rollback token of an applied change stays usable. */
+  rollbackTokenTtlMs: z.number().int().min(0),
+});
+export type EventPolicy = z.infer<typeof EventPolicySchema>;
+
+const row = (p: EventPolicy): EventPolicy => p;
+
+export const DEFAULT_EVENT_POLICIES: Record<EventType, EventPolicy> = {
+  DFS_RADAR: row({
+    severity: 'CRITICAL',
+    minConfidence: 0,
+    monitorWindowMs: 5 * MINUTE,
+    autoRollback: false,
+    bypassesCooldown: true,
+    ttlMs: NON_OCCUPANCY_PERIOD_MS,
+    rollbackTokenTtlMs: HOUR,
+  }),
+  NON_WIFI_BURST: row({
+    severity: 'HIGH',
+    minConfidence: 0.5,
+    monitorWindowMs: 5 * MINUTE,
+    autoRollback: true,
+    bypassesCooldown: false,
+    ttlMs: 5 * MINUTE,
+    rollbackTokenTtlMs: HOUR,
+  }),
+  SPECTRUM_SAT: row({
+    severity: 'HIGH',
+    minConfidence: 0.5,
+    monitorWindowMs: 10 * MINUTE,
+    autoRollback: true,
+    bypassesCooldown: false,
+    ttlMs: 10 * MINUTE,
+    rollbackTokenTtlMs: HOUR,
+  }),
+  QOE_DEGRADATION: row({
+    severity: 'MEDIUM',
+    minConfidence: 0.5,
+    monitorWindowMs: 5 * MINUTE,
+    autoRollback: true,
+    bypassesCooldown: false,
+    ttlMs: 10 * MINUTE,
+    rollbackTokenTtlMs: HOUR,
+  }),
+  DENSITY_SPIKE: row({
+    severity: 'MEDIUM',
+    minConfidence: 0.5,
+    monitorWindowMs: 30 * MINUTE,
+    autoRollback: true,
+    bypassesCooldown: false,
+    ttlMs: 5 * MINUTE,
+    rollbackTokenTtlMs: HOUR,
+  }),
+  HW_FAILURE: row({
+    severity: 'CRITICAL',
+    minConfidence: 0,
+    monitorWindowMs: 0,
+    autoRollback: false,
+    bypassesCooldown: true,
+    ttlMs: 30 * MINUTE,
+    rollbackTokenTtlMs: 0,
+  }),
+  POWER_BUDGET_EXCEEDED: row({
+    severity: 'HIGH',
+    minConfidence: 0.5,
+    monitorWindowMs: 5 * MINUTE,
+    autoRollback: false,
+    bypassesCooldown: false,
+    ttlMs: 15 * MINUTE,
+    rollbackTokenTtlMs: HOUR,
+  }),
+  LOAD_IMBALANCE: row({
+    severity: 'LOW',
+    minConfidence: 0.5,
+    monitorWindowMs: 5 * MINUTE,
+    autoRollback: true,
+    bypassesCooldown: false,
+    ttlMs: 15 * MINUTE,
+    rollbackTokenTtlMs: HOUR,
+  }),
+};
+
+export const PolicySchema = z.strictObject({
+  regulatoryDomain: z.enum(REGULATORY_DOMAINS),
+  /** Minimum time between two actions on one AP (types that bypass it excepted). */
+  cooldownMs: z.number().int().min(0),
+  /** Non-Occupancy Period after radar. Regulation fixes it at 30 min; kept here to be visible, not to be shortened. */
+  nonOccupancyPeriodMs: z.number().int().min(NON_OCCUPANCY_PERIOD_MS),
+  /** How often the monitor samples the radio's metrics. */
+  sampleIntervalMs: z.number().int().min(1_000),
+  rollbackThresholds: RollbackThresholdsSchema,
+  interference: z.strictObject({
+    /** At or above this confidence the radio changes channel; below it, OBSS-PD is raised. */
+    channelChangeMinConfidence: z.number().min(0).max(1),
+    obssPdStepDb: z.number().positive().max(20),
+    obssPdCapDbm: z.number().min(OBSS_PD_MIN_DBM).max(OBSS_PD_MAX_DBM),
+  }),
+  events: z.strictObject(
+    Object.fromEntries(EVENT_TYPES.map((t) => [t, EventPolicySchema])) as Record<EventType, typeof EventPolicySchema>,
+  ),
+});
+export type Policy = z.infer<typeof PolicySchema>;
+
+export const DEFAULT_POLICY: Policy = {
+  regulatoryDomain: 'US',
+  cooldownMs: 10_000,
+  nonOccupancyPeriodMs: NON_OCCUPANCY_PERIOD_MS,
+  sampleIntervalMs: 30_000,
+  rollbackThresholds: DEFAULT_ROLLBACK_THRESHOLDS,
+  interference: { channelChangeMinConfidence: 0.8, obssPdStepDb: 3, obssPdCapDbm: OBSS_PD_MAX_DBM },
+  events: DEFAULT_EVENT_POLICIES,
+};
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function mergeOver(base: unknown, override: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(override)) out[k] = mergeOver(base[k], v);
+  return out;
+}
+
+export type PolicyValidation = { ok: true; policy: Policy } | { ok: false; errors: string[] };
+
+/** Overlays an operator's (partial) policy document on the defaults and validates the result. */
+export function resolvePolicy(overrides: DeepPartial<Policy> | unknown): PolicyValidation {
+  const parsed = PolicySchema.safeParse(mergeOver(DEFAULT_POLICY, overrides ?? {}));
+  if (parsed.success) return { ok: true, policy: parsed.data };
+  return {
+    ok: false,
+    errors: parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(policy)'}: ${i.message}`),
+  };
+}
+
+/** The severity an event acts with: its own override, else its type's. */
+export function effectiveSeverity(policy: Policy, type: EventType, override?: Severity): Severity {
+  return override ?? policy.events[type].severity;
+}

@@ -1,0 +1,29 @@
+// Priority order of DESIGN.md §4: severity CRITICAL > HIGH > MEDIUM > LOW, then the earlier
+// detectedAt, then arrival order at the AP.
+import type { Severity } from './events';
+
+export const SEVERITY_RANK: Record<Severity, number> = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3 };
+
+/** Temporal task priority key (1 = highest) for a severity, so a backlog never delays a DFS move. */
+export function taskPriorityKey(severity: Severity): number {
+  return SEVERITY_RANK[severity] + 1;
+}
+
+export function outranks(a: Severity, b: Severity): boolean {
+  return SEVERITY_RANK[a] < SEVERITY_RANK[b];
+}
+
+export interface Queued {
+  severity: Severity;
+  detectedAt: string;
+  arrival: number;
+}
+
+/** Sort comparator: the item that should act first comes first. */
+export function byPriority(a: Queued, b: Queued): number {
+  return (
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+    Date.parse(a.detectedAt) - Date.parse(b.detectedAt) ||
+    a.arrival - b.arrival
+  );
+}

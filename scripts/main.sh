@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The main job (README): Temporal dev server with the Web UI on :8233, PostgreSQL, migrations, the
+# simulator with its built-in scenario, a worker and the scenario driver. Runs until stopped;
+# `npm start -- --duration 120` runs two minutes and prints a summary.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$RRM_ROOT"
+
+bash scripts/node-deps.sh
+tools="$(bash scripts/install-tools.sh)"; eval "$tools"
+if [[ -z "${DATABASE_URL:-}" ]]; then pg="$(bash scripts/postgres.sh start rrm)"; eval "$pg"; fi
+temporal="$(bash scripts/temporal.sh start)"; eval "$temporal"
+export DATABASE_URL TEMPORAL_ADDRESS
+
+# Development audit keys, made once per checkout; production passes its own (README "Audit").
+keys="$STATE_DIR/audit-keys.json"
+if [[ -z "${RRM_AUDIT_HMAC_KEYS:-}${RRM_AUDIT_HMAC_KEYS_FILE:-}" ]]; then
+  if [[ ! -s "$keys" ]]; then
+    node -e 'const c=require("crypto");const k=c.randomBytes(32).toString("base64");console.log(JSON.stringify({activeKeyId:"dev-1",keys:{"dev-1":k}}))' >"$keys"
+    chmod 600 "$keys"
+  fi
+  export RRM_AUDIT_HMAC_KEYS_FILE="$keys"
+fi
+
+npx tsx db/migrate.ts
+exec npx tsx scripts/main-job.ts "$@"

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs the npm dependencies from package-lock.json when node_modules is missing or stale.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$RRM_ROOT"
+stamp="node_modules/.package-lock.json"
+if [[ ! -f "$stamp" || package-lock.json -nt "$stamp" ]]; then
+  log "installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error >&2
+fi

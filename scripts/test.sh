@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run): lint, then every jest suite against a private PostgreSQL, a
+# fresh Temporal dev server and the time-skipping test server. Ends with "N passed, N failed".
+# Extra arguments go to jest, e.g. `npm test -- test/unit`.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$RRM_ROOT"
+
+bash scripts/node-deps.sh
+tools="$(bash scripts/install-tools.sh)"; eval "$tools"
+if [[ -z "${DATABASE_URL:-}" ]]; then pg="$(bash scripts/postgres.sh start rrm)"; eval "$pg"; fi
+temporal="$(bash scripts/temporal.sh start --ephemeral)"; eval "$temporal"
+trap 'bash scripts/temporal.sh stop "$TEMPORAL_SERVER_PID_FILE"' EXIT
+export DATABASE_URL TEMPORAL_ADDRESS TEMPORAL_CLI TEMPORAL_TEST_SERVER
+
+if [[ $# -eq 0 ]]; then
+  log "lint: tsc, eslint, prettier"
+  npm run --silent lint
+fi
+
+results="$STATE_DIR/jest-results.json"
+mkdir -p "$STATE_DIR"
+rm -f "$results"
+set +e
+npx jest --json --outputFile="$results" "$@"
+status=$?
+set -e
+if [[ -s "$results" ]]; then
+  node -e 'const r=require(process.argv[1]); console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$results"
+else
+  echo "0 passed, 1 failed"
+  status=1
+fi
+exit $status

@@ -1,0 +1,45 @@
+// Process configuration from the environment (DESIGN.md §5, §7), validated so a typo stops the
+// process at start with the variable's name instead of failing later.
+import { z } from 'zod';
+
+const EnvSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('rrm-event-loop'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  RRM_CONTROLLER_URL: z.url().default('http://127.0.0.1:8787'),
+  RRM_POLICY_FILE: z.string().min(1).optional(),
+});
+
+export interface TemporalConfig {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+}
+
+export interface RrmConfig {
+  temporal: TemporalConfig;
+  databaseUrl?: string;
+  controllerUrl: string;
+  policyFile?: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): RrmConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid environment: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    databaseUrl: e.DATABASE_URL,
+    controllerUrl: e.RRM_CONTROLLER_URL,
+    policyFile: e.RRM_POLICY_FILE,
+  };
+}
+
+export function requireDatabaseUrl(config: RrmConfig): string {
+  if (!config.databaseUrl) throw new Error('DATABASE_URL is not set: the audit store needs PostgreSQL');
+  return config.databaseUrl;
+}

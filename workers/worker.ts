@@ -1,0 +1,27 @@
+// Worker entry point: `npm run worker`. Refuses to start on a bad environment or policy file.
+import { loadConfig, requireDatabaseUrl } from './config';
+import { loadPolicy } from './policy-file';
+import { createRrmWorker } from './rrm-worker';
+import { logger } from './logger';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const policy = loadPolicy(config.policyFile);
+  const { worker, close } = await createRrmWorker({
+    temporal: config.temporal,
+    databaseUrl: requireDatabaseUrl(config),
+    controllerUrl: config.controllerUrl,
+    policy,
+  });
+  logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker started');
+  try {
+    await worker.run();
+  } finally {
+    await close();
+  }
+}
+
+main().catch((err) => {
+  logger.fatal(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});

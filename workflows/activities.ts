@@ -1,0 +1,43 @@
+// Activity stubs for the event workflow, one proxy per kind of side effect so each gets the
+// timeouts and retries that suit it. Types only are imported from activities/.
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { ControllerActivities } from '../activities/controller';
+import type { CoordinationActivities } from '../activities/coordination';
+import type { PolicyActivities } from '../activities/policy';
+import type { AuditActivities } from '../activities/audit';
+
+/** Reads from the controller: quick, freely retried. */
+export const controllerReads = proxyActivities<
+  Pick<ControllerActivities, 'readRadio' | 'scanChannels' | 'sampleRadio'>
+>({
+  startToCloseTimeout: '5s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 5 },
+});
+
+/**
+ * Configuration changes: idempotent by change id and guarded by version, so retries are safe.
+ * The budget (attempts × timeout) stays within the 10 s Channel Move Time for a radar move.
+ */
+export const controllerWrites = proxyActivities<Pick<ControllerActivities, 'applyRadioConfig'>>({
+  startToCloseTimeout: '3s',
+  retry: {
+    initialInterval: '300ms',
+    backoffCoefficient: 2,
+    maximumInterval: '2s',
+    maximumAttempts: 4,
+    nonRetryableErrorTypes: ['VersionConflict', 'ControllerRefused', 'UnknownAp'],
+  },
+});
+
+export const coordination = proxyActivities<CoordinationActivities>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '200ms', maximumInterval: '5s' },
+});
+
+/** Audit writes must land: retried until they do (idempotent by key). */
+export const audit = proxyActivities<AuditActivities>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '500ms', maximumInterval: '30s' },
+});
+
+export const policy = proxyLocalActivities<PolicyActivities>({ startToCloseTimeout: '5s' });

@@ -1,0 +1,37 @@
+// What `status` on an event workflow answers, and the outcomes of DESIGN.md §5.
+import type { EventType, Severity } from '../domain/events';
+import type { ConfigurationChange } from '../domain/radio';
+import type { DegradationFinding } from '../domain/rollback-rules';
+
+export const STAGES = ['validate', 'waiting', 'plan', 'baseline', 'apply', 'monitor', 'rollback', 'done'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const OUTCOMES = [
+  'APPLIED',
+  'ROLLED_BACK',
+  'REJECTED',
+  'NO_ACTION',
+  'FAILED',
+  'ABANDONED',
+  'SUPERSEDED',
+  'STALE',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export interface EventStatus {
+  eventId: string;
+  apId: string;
+  type: EventType;
+  severity: Severity;
+  stage: Stage;
+  outcome?: Outcome;
+  reason?: string;
+  actionType?: string;
+  changes: ConfigurationChange[];
+  rollbackToken?: string;
+  /** Samples taken in the monitor window so far. */
+  samples: number;
+  findings: DegradationFinding[];
+  /** Channels closed for the Non-Occupancy Period by this event (DFS). */
+  closedChannels: number[];
+}
