@@ -93,8 +93,7 @@ export function bondedSubchannels(
   if (width === 20) return [channel];
   if (radio === '2g') return []; // wide channels on 2.4 GHz are not offered
   const count = SUBCHANNELS_PER_WIDTH[width];
-  const starts =
-    radio === '5g' ? BONDED_5G_STARTS[width] : band.filter((c) => (c - 1) % (count * 4) === 0);
+  const starts = radio === '5g' ? BONDED_5G_STARTS[width] : band.filter((c) => (c - 1) % (count * 4) === 0);
   for (const start of starts) {
     const block = range(start, start + 4 * (count - 1));
     if (block.includes(channel)) return block.every((c) => band.includes(c)) ? block : [];
@@ -124,7 +123,12 @@ export function isPermitted(
 }
 
 /** True when any 20 MHz channel of the bonded channel is DFS. */
-export function touchesDfs(radio: Radio, channel: number, width: ChannelWidth, domain: RegulatoryDomain): boolean {
+export function touchesDfs(
+  radio: Radio,
+  channel: number,
+  width: ChannelWidth,
+  domain: RegulatoryDomain,
+): boolean {
   return bondedSubchannels(radio, channel, width, domain).some((c) => isDfsChannel(radio, c, domain));
 }
 

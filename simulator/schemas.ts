@@ -1,0 +1,61 @@
+// Request validation for the simulator's REST API (zod). Failures become
+// 400 { error: 'invalid_request', message, issues: [{ path, message }] }.
+import { z } from 'zod';
+import { RADIOS, WIDTHS } from '../domain/regulatory';
+
+const id = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'expected 1-128 of [A-Za-z0-9._:-]');
+
+export const radioParam = z.enum(RADIOS);
+
+export const configRequestSchema = z.object({
+  changeId: id,
+  expectedVersion: z.number().int().nonnegative(),
+  changes: z
+    .strictObject({
+      channel: z.number().int().positive().optional(),
+      width: z.literal([...WIDTHS]).optional(),
+      // Ranges and the 1:1 cap are the controller's business (422), not the request shape's.
+      txPowerDbm: z.number().optional(),
+      obssPdDbm: z.number().optional(),
+    })
+    .refine((c) => Object.values(c).some((v) => v !== undefined), {
+      message: 'expected at least one of channel, width, txPowerDbm, obssPdDbm',
+    }),
+});
+
+export const radarSchema = z.object({ channel: z.number().int().positive() });
+
+export const interfererSchema = z.object({
+  interfererId: id,
+  type: z.string().regex(/^[a-z0-9_]{1,32}$/, 'expected a snake_case type such as microwave or video_bridge'),
+  radio: z.enum(RADIOS),
+  channels: z.array(z.number().int().positive()).min(1),
+  dutyCyclePct: z.number().min(0).max(100),
+  powerDbm: z.number().min(-100).max(40),
+  x: z.number(),
+  y: z.number(),
+});
+
+export const controllerFaultSchema = z.object({
+  mode: z.enum(['unreachable', 'refuse']),
+  count: z.number().int().min(1).max(1000).default(1),
+});
+
+export const apFailureSchema = z.object({ apId: id });
+
+export const clientSurgeSchema = z.object({
+  apId: id,
+  radio: z.enum(RADIOS).default('5g'),
+  count: z.number().int().min(1).max(500),
+});
+
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+export const issuesOf = (error: z.ZodError, prefix = ''): Issue[] =>
+  error.issues.map((i) => ({
+    path: [prefix, ...i.path.map(String)].filter((p) => p !== '').join('.') || 'body',
+    message: i.message,
+  }));

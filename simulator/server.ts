@@ -1,0 +1,201 @@
+// The simulator's REST API (fastify) over a World, and `startSimulator` for tests and main.ts.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { RegulatoryDomain } from '../domain/regulatory';
+import { SimulatorError } from './errors';
+import { createWorld } from './scenario';
+import {
+  apFailureSchema,
+  clientSurgeSchema,
+  configRequestSchema,
+  controllerFaultSchema,
+  interfererSchema,
+  issuesOf,
+  radarSchema,
+  radioParam,
+  type Issue,
+} from './schemas';
+import type { ScenarioDefinition } from './types';
+import type { World } from './world';
+
+class InvalidRequest extends Error {
+  constructor(readonly issues: Issue[]) {
+    super(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+  }
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new InvalidRequest(issuesOf(result.error, prefix));
+  return result.data;
+}
+
+const numberParam = (value: string, name: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidRequest([{ path: name, message: 'expected an integer' }]);
+  return n;
+};
+
+type ApParams = { apId: string };
+type RadioParams = ApParams & { radio: string };
+
+export function buildSimulatorApp(world: World, logger?: Logger): FastifyInstance {
+  // The pino logger is widened to fastify's logger interface it implements.
+  const app = (
+    logger
+      ? Fastify({ loggerInstance: logger as FastifyBaseLogger, disableRequestLogging: true })
+      : Fastify({ logger: false })
+  ) as FastifyInstance;
+
+  // Workflows poll metrics constantly: reads log at debug, changes and injections at info.
+  app.addHook('onResponse', async (request, reply) => {
+    const entry = { method: request.method, url: request.url, statusCode: reply.statusCode };
+    if (request.method === 'GET') request.log.debug(entry, 'request');
+    else request.log.info(entry, 'request');
+  });
+
+  // An empty JSON body (e.g. a DELETE sent with a JSON content type) is simply no body.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (e) {
+      done(
+        new InvalidRequest([{ path: 'body', message: `not valid JSON (${(e as Error).message})` }]),
+        undefined,
+      );
+    }
+  });
+
+  app.setErrorHandler((err, request, reply: FastifyReply) => {
+    if (err instanceof SimulatorError) return reply.code(err.statusCode).send(err.toBody());
+    if (err instanceof InvalidRequest) {
+      return reply.code(400).send({ error: 'invalid_request', message: err.message, issues: err.issues });
+    }
+    const status = (err as { statusCode?: number }).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) {
+      const message = (err as Error).message;
+      return reply
+        .code(status)
+        .send({ error: 'invalid_request', message, issues: [{ path: 'body', message }] });
+    }
+    request.log.error({ err }, 'simulator request failed');
+    return reply.code(500).send({ error: 'internal', message: 'simulator: internal error' });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send({ error: 'not_found', message: `route: ${request.method} ${request.url} does not exist` }),
+  );
+
+  app.get('/healthz', async () => ({ ok: true }));
+
+  app.get('/v1/aps', async () => ({ aps: world.listAps() }));
+  app.get<{ Params: ApParams }>('/v1/aps/:apId', async (req) => world.apState(req.params.apId));
+  app.get<{ Params: ApParams }>('/v1/aps/:apId/changes', async (req) => ({
+    changes: world.changes(req.params.apId),
+  }));
+  app.get<{ Params: RadioParams }>('/v1/aps/:apId/radios/:radio/metrics', async (req) =>
+    world.metrics(req.params.apId, parse(radioParam, req.params.radio, 'radio')),
+  );
+  app.get<{ Params: RadioParams }>('/v1/aps/:apId/radios/:radio/scan', async (req) =>
+    world.scan(req.params.apId, parse(radioParam, req.params.radio, 'radio')),
+  );
+  app.post<{ Params: RadioParams }>('/v1/aps/:apId/radios/:radio/config', async (req) => {
+    const radio = parse(radioParam, req.params.radio, 'radio');
+    return world.applyConfig(req.params.apId, radio, parse(configRequestSchema, req.body));
+  });
+
+  app.get('/v1/sensing', async () => ({ detections: world.sensing() }));
+
+  app.get('/v1/inject', async () => ({
+    radarChannels: world.radarList(),
+    interferers: world.listInterferers(),
+    controllerFault: world.controllerFault(),
+  }));
+  app.post('/v1/inject/radar', async (req) => ({
+    radarChannels: world.injectRadar(parse(radarSchema, req.body).channel),
+  }));
+  app.delete<{ Params: { channel: string } }>('/v1/inject/radar/:channel', async (req) => ({
+    radarChannels: world.clearRadar(numberParam(req.params.channel, 'channel')),
+  }));
+  app.post('/v1/inject/interferer', async (req) => {
+    // A known interferer (e.g. the scenario's video bridge) can be switched on by id alone.
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const known =
+      typeof body.interfererId === 'string' ? world.knownInterferer(body.interfererId) : undefined;
+    // zod drops the stored `on` flag: the schema does not know it.
+    return { interferer: world.switchOnInterferer(parse(interfererSchema, { ...known, ...body })) };
+  });
+  app.delete<{ Params: { interfererId: string } }>('/v1/inject/interferer/:interfererId', async (req) => ({
+    interferer: world.switchOffInterferer(req.params.interfererId),
+  }));
+  app.post('/v1/inject/controller-fault', async (req) => {
+    const { mode, count } = parse(controllerFaultSchema, req.body);
+    world.setControllerFault(mode, count);
+    return { controllerFault: world.controllerFault() };
+  });
+  app.delete('/v1/inject/controller-fault', async () => {
+    world.clearControllerFault();
+    return { controllerFault: null };
+  });
+  app.post('/v1/inject/ap-failure', async (req) =>
+    world.setApStatus(parse(apFailureSchema, req.body).apId, 'DOWN'),
+  );
+  app.delete<{ Params: ApParams }>('/v1/inject/ap-failure/:apId', async (req) =>
+    world.setApStatus(req.params.apId, 'UP'),
+  );
+  app.post('/v1/inject/client-surge', async (req) => {
+    const { apId, radio, count } = parse(clientSurgeSchema, req.body);
+    return { apId, radio, current: world.surge(apId, radio, count) };
+  });
+  app.delete('/v1/inject/client-surge', async () => {
+    world.clearSurges();
+    return { ok: true };
+  });
+  app.post('/v1/inject/reset', async () => {
+    world.reset();
+    return { ok: true };
+  });
+
+  return app;
+}
+
+export interface StartSimulatorOptions {
+  /** 0 = a free port. Default 0. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  seed?: number;
+  regulatoryDomain?: RegulatoryDomain;
+  /** Default: the built-in floor. */
+  scenario?: ScenarioDefinition;
+  logger?: Logger;
+  clock?: () => Date;
+}
+
+export interface RunningSimulator {
+  url: string;
+  world: World;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<RunningSimulator> {
+  const world = createWorld({
+    seed: opts.seed,
+    regulatoryDomain: opts.regulatoryDomain,
+    scenario: opts.scenario,
+    clock: opts.clock,
+  });
+  const app = buildSimulatorApp(world, opts.logger);
+  const host = opts.host ?? '127.0.0.1';
+  await app.listen({ port: opts.port ?? 0, host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  return { url: `http://${urlHost}:${port}`, world, app, close: () => app.close() };
+}
