@@ -1,0 +1,28 @@
+// The Temporal activity that writes the audit trail (DESIGN.md §6): validate, then sign and append.
+import { ApplicationFailure } from '@temporalio/common';
+import type { Pool } from 'pg';
+import { InvalidAuditEntryError, parseAuditEntry, type AuditEntry } from './entry';
+import type { AuditKeys } from './keys';
+import { appendAuditRecord, type AuditReceipt } from './store';
+
+export interface AuditActivities {
+  recordAudit(entry: AuditEntry): Promise<AuditReceipt>;
+}
+
+export function createAuditActivities(pool: Pool, keys: AuditKeys): AuditActivities {
+  return {
+    async recordAudit(entry: AuditEntry): Promise<AuditReceipt> {
+      let valid: AuditEntry;
+      try {
+        valid = parseAuditEntry(entry);
+      } catch (error) {
+        // A bad entry stays bad: fail the activity at once instead of retrying it.
+        if (error instanceof InvalidAuditEntryError) {
+          throw ApplicationFailure.create({ type: error.name, message: error.message, nonRetryable: true });
+        }
+        throw error;
+      }
+      return appendAuditRecord(pool, keys, valid);
+    },
+  };
+}
