@@ -83,7 +83,13 @@ export function createControllerActivities(controllerUrl: string): ControllerAct
       }>('GET', `/v1/aps/${encodeURIComponent(apId)}`);
       const state = ap.radios[radio];
       if (!state) throw ApplicationFailure.nonRetryable(`AP ${apId} has no ${radio} radio`, 'UnknownAp');
-      return { apId, radio, regulatoryDomain: ap.regulatoryDomain, version: ap.version, config: configOf(state) };
+      return {
+        apId,
+        radio,
+        regulatoryDomain: ap.regulatoryDomain,
+        version: ap.version,
+        config: configOf(state),
+      };
     },
 
     async scanChannels(apId, radio) {
@@ -111,7 +117,12 @@ export function createControllerActivities(controllerUrl: string): ControllerAct
         `/v1/aps/${encodeURIComponent(apId)}/radios/${radio}/config`,
         { changeId, expectedVersion, changes: target },
       );
-      return { version: res.version, appliedAt: res.appliedAt, config: configOf(res.current), duplicate: res.duplicate };
+      return {
+        version: res.version,
+        appliedAt: res.appliedAt,
+        config: configOf(res.current),
+        duplicate: res.duplicate,
+      };
     },
   };
 }

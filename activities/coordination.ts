@@ -3,7 +3,12 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { TurnRequest } from '../domain/ap-turn';
-import { AP_COORDINATOR_WORKFLOW_TYPE, apCoordinatorWorkflowId, requestTurnSignal, searchAttributes } from '../workflows/definitions';
+import {
+  AP_COORDINATOR_WORKFLOW_TYPE,
+  apCoordinatorWorkflowId,
+  requestTurnSignal,
+  searchAttributes,
+} from '../workflows/definitions';
 import type { ApCoordinatorInput } from '../workflows/ap-coordinator';
 
 export interface TurnRequestCall {

@@ -34,7 +34,10 @@ export class InvalidEventsError extends Error {
   constructor(readonly problems: { index: number; errors: FieldError[] }[]) {
     super(
       problems
-        .map(({ index, errors }) => `event #${index + 1}: ${errors.map((e) => `${e.field || '(event)'} ${e.message}`).join('; ')}`)
+        .map(
+          ({ index, errors }) =>
+            `event #${index + 1}: ${errors.map((e) => `${e.field || '(event)'} ${e.message}`).join('; ')}`,
+        )
         .join('\n'),
     );
     this.name = 'InvalidEventsError';
@@ -50,9 +53,16 @@ export class RrmClient {
     private readonly policy: Policy = DEFAULT_POLICY,
   ) {}
 
-  static async connect(temporal: TemporalConfig, policy?: Policy): Promise<RrmClient & { close(): Promise<void> }> {
+  static async connect(
+    temporal: TemporalConfig,
+    policy?: Policy,
+  ): Promise<RrmClient & { close(): Promise<void> }> {
     const connection = await Connection.connect({ address: temporal.address });
-    const rrm = new RrmClient(new Client({ connection, namespace: temporal.namespace }), temporal.taskQueue, policy);
+    const rrm = new RrmClient(
+      new Client({ connection, namespace: temporal.namespace }),
+      temporal.taskQueue,
+      policy,
+    );
     return Object.assign(rrm, { close: () => connection.close() });
   }
 
@@ -64,8 +74,9 @@ export class RrmClient {
     return results.map((r) => (r as { ok: true; event: RrmEvent }).event);
   }
 
-  async submit(raw: unknown[]): Promise<Submitted[]> {
-    const events = this.validate(raw);
+  /** `now` is the ingest time (default: this machine's clock); `detectedAt` defaults to it. */
+  async submit(raw: unknown[], now = new Date()): Promise<Submitted[]> {
+    const events = this.validate(raw, now);
     return Promise.all(events.map((e) => this.start(e)));
   }
 
@@ -91,7 +102,8 @@ export class RrmClient {
       });
       return { eventId: event.eventId, workflowId, duplicate: false };
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return { eventId: event.eventId, workflowId, duplicate: true };
+      if (err instanceof WorkflowExecutionAlreadyStartedError)
+        return { eventId: event.eventId, workflowId, duplicate: true };
       throw err;
     }
   }

@@ -105,7 +105,10 @@ function variant<T extends EventType>(type: T) {
 /** One event as a sensing source sends it. */
 export const EventInputSchema = z.discriminatedUnion(
   'type',
-  EVENT_TYPES.map((t) => variant(t)) as unknown as [ReturnType<typeof variant>, ...ReturnType<typeof variant>[]],
+  EVENT_TYPES.map((t) => variant(t)) as unknown as [
+    ReturnType<typeof variant>,
+    ...ReturnType<typeof variant>[],
+  ],
 );
 
 /** An event after validation and normalisation: what an `rrmEvent` workflow is started with. */
@@ -149,7 +152,10 @@ export function validateEvent(raw: unknown, ctx: IngestContext): EventValidation
         const field = issue.path.map(String).join('.');
         // One error per unknown key, so each names its own field.
         if (issue.code === 'unrecognized_keys') {
-          return issue.keys.map((key) => ({ field: field ? `${field}.${key}` : key, message: 'is not a known field' }));
+          return issue.keys.map((key) => ({
+            field: field ? `${field}.${key}` : key,
+            message: 'is not a known field',
+          }));
         }
         return [{ field, message: describeIssue(issue) }];
       }),

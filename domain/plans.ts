@@ -40,12 +40,7 @@ export function radarClosedChannels(radarChannel: number, radio: RadioSnapshot):
   return channelsClosedByRadar(radarChannel, width, regulatoryDomain);
 }
 
-function channelMove(
-  input: PlanningInput,
-  avoid: number[],
-  nonDfsOnly: boolean,
-  why: string,
-): ActionPlan {
+function channelMove(input: PlanningInput, avoid: number[], nonDfsOnly: boolean, why: string): ActionPlan {
   const { radio, observations, blockedChannels } = input;
   const selection = selectChannel({
     radio: radio.radio,
@@ -57,7 +52,8 @@ function channelMove(
     avoidChannels: [...avoid, ...(input.avoidChannels ?? [])],
     nonDfsOnly,
   });
-  if (selection.kind === 'none') return { kind: 'impossible', explanation: `${why}; ${selection.explanation}` };
+  if (selection.kind === 'none')
+    return { kind: 'impossible', explanation: `${why}; ${selection.explanation}` };
   return {
     kind: 'change',
     actionType: 'CHANNEL_CHANGE',
@@ -97,7 +93,10 @@ export function planInterferenceResponse(input: PlanningInput): ActionPlan {
   if (event.confidence >= policy.interference.channelChangeMinConfidence) {
     return channelMove(input, operating, false, why);
   }
-  const obssPdDbm = Math.min(config.obssPdDbm + policy.interference.obssPdStepDb, policy.interference.obssPdCapDbm);
+  const obssPdDbm = Math.min(
+    config.obssPdDbm + policy.interference.obssPdStepDb,
+    policy.interference.obssPdCapDbm,
+  );
   if (obssPdDbm <= config.obssPdDbm) {
     return { kind: 'no_action', explanation: `${why}; OBSS-PD already at its cap ${config.obssPdDbm} dBm` };
   }

@@ -118,7 +118,10 @@ export const PolicySchema = z.strictObject({
     obssPdCapDbm: z.number().min(OBSS_PD_MIN_DBM).max(OBSS_PD_MAX_DBM),
   }),
   events: z.strictObject(
-    Object.fromEntries(EVENT_TYPES.map((t) => [t, EventPolicySchema])) as Record<EventType, typeof EventPolicySchema>,
+    Object.fromEntries(EVENT_TYPES.map((t) => [t, EventPolicySchema])) as Record<
+      EventType,
+      typeof EventPolicySchema
+    >,
   ),
 });
 export type Policy = z.infer<typeof PolicySchema>;

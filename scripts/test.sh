@@ -12,9 +12,11 @@ temporal="$(bash scripts/temporal.sh start --ephemeral)"; eval "$temporal"
 trap 'bash scripts/temporal.sh stop "$TEMPORAL_SERVER_PID_FILE"' EXIT
 export DATABASE_URL TEMPORAL_ADDRESS TEMPORAL_CLI TEMPORAL_TEST_SERVER
 
+# Lint counts as one test: its failure fails the run but does not hide the test results.
+lint_failed=0
 if [[ $# -eq 0 ]]; then
   log "lint: tsc, eslint, prettier"
-  npm run --silent lint
+  npm run --silent lint || lint_failed=1
 fi
 
 results="$STATE_DIR/jest-results.json"
@@ -25,9 +27,12 @@ npx jest --json --outputFile="$results" "$@"
 status=$?
 set -e
 if [[ -s "$results" ]]; then
-  node -e 'const r=require(process.argv[1]); console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$results"
+  node -e 'const r=require(process.argv[1]); const lint=Number(process.argv[2]);
+    if (lint) console.error("[rrm] lint failed (counted as one failed test)");
+    console.log(`${r.numPassedTests} passed, ${r.numFailedTests + lint} failed`)' "$results" "$lint_failed"
 else
-  echo "0 passed, 1 failed"
+  echo "0 passed, $((1 + lint_failed)) failed"
   status=1
 fi
+(( lint_failed == 0 )) || status=1
 exit $status

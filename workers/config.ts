@@ -6,7 +6,10 @@ const EnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('rrm-event-loop'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   RRM_CONTROLLER_URL: z.url().default('http://127.0.0.1:8787'),
   RRM_POLICY_FILE: z.string().min(1).optional(),
 });
@@ -32,7 +35,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RrmConfig {
   }
   const e = parsed.data;
   return {
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+    },
     databaseUrl: e.DATABASE_URL,
     controllerUrl: e.RRM_CONTROLLER_URL,
     policyFile: e.RRM_POLICY_FILE,

@@ -32,7 +32,8 @@ export interface RrmWorker {
 
 export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker> {
   const { temporal } = opts;
-  const nativeConnection = opts.nativeConnection ?? (await NativeConnection.connect({ address: temporal.address }));
+  const nativeConnection =
+    opts.nativeConnection ?? (await NativeConnection.connect({ address: temporal.address }));
   const clientConnection = opts.client ? undefined : await Connection.connect({ address: temporal.address });
   const client = opts.client ?? new Client({ connection: clientConnection!, namespace: temporal.namespace });
   const pool = new Pool({ connectionString: opts.databaseUrl, max: 10 });

@@ -46,7 +46,9 @@ export async function apCoordinator(input: ApCoordinatorInput): Promise<void> {
   };
 
   setHandler(requestTurnSignal, (request) => onSignal(turn.enqueue(state, request)));
-  setHandler(releaseTurnSignal, ({ eventId, lastChangeAt }) => onSignal(turn.release(state, eventId, lastChangeAt)));
+  setHandler(releaseTurnSignal, ({ eventId, lastChangeAt }) =>
+    onSignal(turn.release(state, eventId, lastChangeAt)),
+  );
   setHandler(closeChannelsSignal, ({ eventId, radio, channels, until }) =>
     onSignal(turn.closeChannels(state, radio, channels, until, eventId)),
   );

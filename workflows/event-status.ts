@@ -3,7 +3,16 @@ import type { EventType, Severity } from '../domain/events';
 import type { ConfigurationChange } from '../domain/radio';
 import type { DegradationFinding } from '../domain/rollback-rules';
 
-export const STAGES = ['validate', 'waiting', 'plan', 'baseline', 'apply', 'monitor', 'rollback', 'done'] as const;
+export const STAGES = [
+  'validate',
+  'waiting',
+  'plan',
+  'baseline',
+  'apply',
+  'monitor',
+  'rollback',
+  'done',
+] as const;
 export type Stage = (typeof STAGES)[number];
 
 export const OUTCOMES = [

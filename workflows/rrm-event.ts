@@ -14,7 +14,13 @@ import {
 } from '@temporalio/workflow';
 import type { RrmEvent } from '../domain/events';
 import { effectiveSeverity, type Policy } from '../domain/policy';
-import { planInterferenceResponse, planRadarMove, radarClosedChannels, type ActionPlan, type PlanningInput } from '../domain/plans';
+import {
+  planInterferenceResponse,
+  planRadarMove,
+  radarClosedChannels,
+  type ActionPlan,
+  type PlanningInput,
+} from '../domain/plans';
 import { targetOf, type ConfigurationChange, type RadioSnapshot } from '../domain/radio';
 import { initialMonitorVerdict, observeSample, type RadioSample } from '../domain/rollback-rules';
 import type { AuditEntry } from '../activities/audit';
@@ -78,7 +84,10 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
   // --- validate ---
   enter('validate');
   if (event.confidence < eventPolicy.minConfidence) {
-    return finish('REJECTED', `confidence ${event.confidence} is below the minimum ${eventPolicy.minConfidence}`);
+    return finish(
+      'REJECTED',
+      `confidence ${event.confidence} is below the minimum ${eventPolicy.minConfidence}`,
+    );
   }
   const planner = PLANNERS[event.type];
   if (!planner) return finish('REJECTED', `${event.type} is not yet supported`);
@@ -114,7 +123,10 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
   ): Promise<EventStatus> {
     const ageMs = Date.now() - Date.parse(event.detectedAt);
     if (ageMs > eventPolicy.ttlMs) {
-      return finish('STALE', `event is ${Math.round(ageMs / 1000)} s old, past its ${eventPolicy.ttlMs / 1000} s TTL`);
+      return finish(
+        'STALE',
+        `event is ${Math.round(ageMs / 1000)} s old, past its ${eventPolicy.ttlMs / 1000} s TTL`,
+      );
     }
 
     // --- plan ---
@@ -169,15 +181,22 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
         return finish('SUPERSEDED', `preempted by ${preemptedBy} at a safe point; the change stays`);
       }
       if (verdict === 'healthy') {
-        return finish('APPLIED', commitRequested ? 'committed by operator' : 'monitor window passed without degradation', {
-          executionStatus: 'COMMITTED',
-        });
+        return finish(
+          'APPLIED',
+          commitRequested ? 'committed by operator' : 'monitor window passed without degradation',
+          {
+            executionStatus: 'COMMITTED',
+          },
+        );
       }
       const degradation = status.findings.map((f) => f.change).join('; ');
       if (event.type === 'DFS_RADAR' && reselections < MAX_RADAR_RESELECTIONS) {
         // Never back onto the radar channel: choose afresh among the channels still open.
         const next = await reselectAfterRadar(applied, reselections + 1, [...blocked]);
-        if (!next) return finish('APPLIED', `degraded (${degradation}) and no better open channel`, { degraded: true });
+        if (!next)
+          return finish('APPLIED', `degraded (${degradation}) and no better open channel`, {
+            degraded: true,
+          });
         applied = next;
         continue;
       }
@@ -207,7 +226,11 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
     });
   }
 
-  async function reselectAfterRadar(previous: Applied, n: number, blocked: number[]): Promise<Applied | undefined> {
+  async function reselectAfterRadar(
+    previous: Applied,
+    n: number,
+    blocked: number[],
+  ): Promise<Applied | undefined> {
     enter('plan');
     const radio = await controllerReads.readRadio(event.apId, event.radio);
     const plan = planRadarMove({
@@ -228,7 +251,10 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
       executionStatus: 'APPLIED',
       degradationDetected: true,
       reason: `new channel degraded after radar move; fresh selection: ${plan.explanation}`,
-      details: { scores: plan.scores, replaced: previous.plan.kind === 'change' ? previous.plan.changes : [] },
+      details: {
+        scores: plan.scores,
+        replaced: previous.plan.kind === 'change' ? previous.plan.changes : [],
+      },
     });
     return { plan, baseline, version: result.version, radio };
   }
@@ -258,11 +284,22 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
 
   async function rollBack(applied: Applied, reason: string): Promise<EventStatus> {
     enter('rollback');
-    const current = { ...applied.radio, version: applied.version, config: { ...applied.radio.config, ...targetOf(status.changes) } };
-    const undo: ConfigurationChange[] = status.changes.map((c) => ({ param: c.param, oldValue: c.newValue, newValue: c.oldValue }));
+    const current = {
+      ...applied.radio,
+      version: applied.version,
+      config: { ...applied.radio.config, ...targetOf(status.changes) },
+    };
+    const undo: ConfigurationChange[] = status.changes.map((c) => ({
+      param: c.param,
+      oldValue: c.newValue,
+      newValue: c.oldValue,
+    }));
     const result = await applyChange(current, undo, `${event.eventId}:rollback`);
     if (result.kind !== 'applied') {
-      return finish('FAILED', `rollback failed (${result.reason}) after: ${reason}`, { degraded: true, autoRollback: true });
+      return finish('FAILED', `rollback failed (${result.reason}) after: ${reason}`, {
+        degraded: true,
+        autoRollback: true,
+      });
     }
     return finish('ROLLED_BACK', reason, {
       degraded: true,
@@ -276,7 +313,11 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
     | { kind: 'conflict'; reason: string }
     | { kind: 'failed'; reason: string };
 
-  async function applyChange(radio: RadioSnapshot, changes: ConfigurationChange[], changeId: string): Promise<ApplyResult> {
+  async function applyChange(
+    radio: RadioSnapshot,
+    changes: ConfigurationChange[],
+    changeId: string,
+  ): Promise<ApplyResult> {
     try {
       const { version } = await controllerWrites.applyRadioConfig({
         apId: event.apId,
@@ -290,7 +331,10 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       const cause = err.cause;
-      const reason = cause instanceof ApplicationFailure ? `${cause.type}: ${cause.message}` : String(cause?.message ?? err);
+      const reason =
+        cause instanceof ApplicationFailure
+          ? `${cause.type}: ${cause.message}`
+          : String(cause?.message ?? err);
       return cause instanceof ApplicationFailure && cause.type === 'VersionConflict'
         ? { kind: 'conflict', reason }
         : { kind: 'failed', reason };
@@ -318,7 +362,8 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
       reason,
       degradationDetected: opts.degraded ?? false,
       autoRollbackTriggered: opts.autoRollback ?? false,
-      configurationChanges: opts.changes ?? (outcome === 'APPLIED' || outcome === 'SUPERSEDED' ? status.changes : []),
+      configurationChanges:
+        opts.changes ?? (outcome === 'APPLIED' || outcome === 'SUPERSEDED' ? status.changes : []),
       details: status.findings.length ? { findings: status.findings } : undefined,
     });
     status.stage = 'done';
@@ -331,7 +376,10 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
   }
 
   /** Signs one decision or change into the audit trail; the key makes retries and replays write once. */
-  async function record(step: string, entry: Partial<AuditEntry> & Pick<AuditEntry, 'executionStatus' | 'reason'>): Promise<void> {
+  async function record(
+    step: string,
+    entry: Partial<AuditEntry> & Pick<AuditEntry, 'executionStatus' | 'reason'>,
+  ): Promise<void> {
     await audit.recordAudit({
       eventId: event.eventId,
       eventType: event.type,

@@ -24,6 +24,8 @@ export function printApState(s: ApTurnState & { running: boolean }): void {
   for (const q of s.queue) line(`  waiting: ${q.eventId} (${q.severity}, detected ${q.detectedAt})`);
   if (s.cooldownUntil > Date.now()) line(`  cooldown until ${new Date(s.cooldownUntil).toISOString()}`);
   for (const c of s.closedChannels) {
-    line(`  closed: ${c.radio} channel ${c.channel} until ${new Date(c.until).toISOString()} (radar, ${c.closedBy})`);
+    line(
+      `  closed: ${c.radio} channel ${c.channel} until ${new Date(c.until).toISOString()} (radar, ${c.closedBy})`,
+    );
   }
 }

@@ -16,7 +16,8 @@ const program = new Command('rrm')
   .exitOverride();
 
 const json = (): boolean => Boolean(program.opts().json);
-const out = (value: unknown): void => void process.stdout.write(`${JSON.stringify(value, null, json() ? 0 : 2)}\n`);
+const out = (value: unknown): void =>
+  void process.stdout.write(`${JSON.stringify(value, null, json() ? 0 : 2)}\n`);
 
 async function withClient<T>(fn: (rrm: RrmClient) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -77,7 +78,8 @@ program
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) process.exit(err.exitCode);
-  const message = err instanceof InvalidEventsError ? `invalid input:\n${err.message}` : (err as Error).message;
+  const message =
+    err instanceof InvalidEventsError ? `invalid input:\n${err.message}` : (err as Error).message;
   process.stderr.write(`rrm: ${message}\n`);
   process.exit(1);
 });

@@ -1,0 +1,106 @@
+// Non-Wi-Fi bursts on the real stack: a confident report moves the radio away from the
+// interferer, and when the new channel turns out worse the change is rolled back automatically.
+// Sampling runs every 2 s here (a policy setting) to keep the suite quick; the real 30 s cadence
+// and 5-minute window are covered by the time-skipping suite.
+import { resolvePolicy } from '../../domain/policy';
+import { bondedSubchannels } from '../../domain/regulatory';
+import { STORY_INTERFERER } from '../../simulator/scenario';
+import { simGet, simPost, getRadio } from '../support/sim-client';
+import { eventually, startStack, type Stack } from '../support/stack';
+
+const fastSampling = resolvePolicy({ sampleIntervalMs: 2_000 });
+if (!fastSampling.ok) throw new Error(fastSampling.errors.join('; '));
+
+describe('non-Wi-Fi interference on the real stack', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ policy: fastSampling.policy });
+    await simPost(stack.sim.url, '/v1/inject/interferer', { ...STORY_INTERFERER });
+  });
+  afterAll(() => stack?.stop());
+
+  it('rolls a channel change back when the new channel turns out worse', async () => {
+    const apId = stack.ap('ap-03');
+    const before = await getRadio(stack.sim.url, apId);
+    expect(before.channel).toBe(44);
+    const [submitted] = await stack.rrm.submit([
+      {
+        eventId: `burst-${apId}`,
+        type: 'INTERFERENCE_BURST',
+        apId,
+        confidence: 0.9,
+        data: { channel: 44, dutyCyclePct: 90 },
+      },
+    ]);
+
+    const monitoring = await eventually(async () => {
+      const s = await stack.rrm.status(submitted.eventId);
+      return s.stage === 'monitor' ? s : undefined;
+    });
+    expect(monitoring.actionType).toBe('CHANNEL_CHANGE');
+    const moved = await getRadio(stack.sim.url, apId);
+    expect(moved.channel).not.toBe(44);
+    const newBlock = bondedSubchannels('5g', moved.channel, moved.width as 40, 'US');
+    expect(newBlock).not.toContain(44);
+
+    // A jammer appears on the new channel, right next to the AP: the network got worse.
+    const ap = await simGet<{ x: number; y: number }>(stack.sim.url, `/v1/aps/${apId}`);
+    await simPost(stack.sim.url, '/v1/inject/interferer', {
+      interfererId: 'jammer-on-new-channel',
+      type: 'jammer',
+      radio: '5g',
+      channels: newBlock,
+      dutyCyclePct: 95,
+      powerDbm: 20,
+      x: ap.x + 2,
+      y: ap.y + 2,
+    });
+
+    const result = await stack.rrm.result(submitted.eventId);
+    expect(result.outcome).toBe('ROLLED_BACK');
+    expect(result.findings.length).toBeGreaterThan(0);
+    expect(await getRadio(stack.sim.url, apId)).toMatchObject({
+      channel: before.channel,
+      width: before.width,
+    });
+
+    const audit = await stack.query<{
+      execution_status: string;
+      degradation_detected: boolean;
+      auto_rollback_triggered: boolean;
+      configuration_changes: { param: string; old_value: number; new_value: number }[];
+    }>(
+      `select execution_status, degradation_detected, auto_rollback_triggered, configuration_changes
+         from audit_records where event_id = $1 order by chain_position`,
+      [submitted.eventId],
+    );
+    expect(audit.map((r) => r.execution_status)).toEqual(['APPLIED', 'ROLLED_BACK']);
+    expect(audit[1]).toMatchObject({ degradation_detected: true, auto_rollback_triggered: true });
+    expect(audit[1].configuration_changes).toEqual(
+      expect.arrayContaining([{ param: 'channel', old_value: moved.channel, new_value: before.channel }]),
+    );
+  });
+
+  it('raises OBSS-PD, capping TX power by the 1:1 rule, when the interferer is less certain', async () => {
+    const apId = stack.ap('ap-01');
+    const before = await getRadio(stack.sim.url, apId);
+    const [submitted] = await stack.rrm.submit([
+      {
+        eventId: `burst-medium-${apId}`,
+        type: 'NON_WIFI_BURST',
+        apId,
+        confidence: 0.6,
+        data: { channel: before.channel },
+      },
+    ]);
+    const status = await eventually(async () => {
+      const s = await stack.rrm.status(submitted.eventId);
+      return s.stage === 'monitor' ? s : undefined;
+    });
+    expect(status.actionType).toBe('OBSS_PD_TUNE');
+    const after = await getRadio(stack.sim.url, apId);
+    expect(after.obssPdDbm).toBe(before.obssPdDbm + 3);
+    expect(after.txPowerDbm).toBeLessThanOrEqual(21 - (after.obssPdDbm + 82));
+    expect(after.channel).toBe(before.channel);
+  });
+});

@@ -1,0 +1,117 @@
+// The real stack for integration tests: the Temporal dev server started by `npm test`
+// (TEMPORAL_ADDRESS), a fresh PostgreSQL database, the simulator over real HTTP and a worker on a
+// task queue of its own. AP ids get a per-stack prefix so coordinators (`ap:<apId>`) of parallel
+// test files never meet.
+import { randomUUID } from 'node:crypto';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
+import { BUILT_IN_SCENARIO } from '../../simulator/scenario';
+import { startSimulator, type RunningSimulator } from '../../simulator/server';
+import type { ScenarioDefinition } from '../../simulator/types';
+import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
+import { createRrmWorker, type RrmWorkerOptions } from '../../workers/rrm-worker';
+import { RrmClient } from '../../client/rrm-client';
+import { createTestDatabase } from './database';
+
+/** Audit keys for tests: fixed, so failures are reproducible. */
+export const TEST_AUDIT_ENV: NodeJS.ProcessEnv = {
+  RRM_AUDIT_HMAC_KEYS: `test-1:${Buffer.alloc(32, 7).toString('base64')}`,
+  RRM_AUDIT_HMAC_KEY_ID: 'test-1',
+};
+
+// Keep test output to what matters: the SDK logs worker state changes at INFO.
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** One workflow bundle per test file: bundling takes seconds. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  return bundle;
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (message: string) => console.error(message),
+};
+
+/** The built-in floor with every AP id prefixed, e.g. `t3f9-ap-05`. */
+export function prefixedScenario(
+  prefix: string,
+  scenario: ScenarioDefinition = BUILT_IN_SCENARIO,
+): ScenarioDefinition {
+  return { ...scenario, aps: scenario.aps.map((ap) => ({ ...ap, apId: `${prefix}-${ap.apId}` })) };
+}
+
+export interface Stack {
+  rrm: RrmClient;
+  taskQueue: string;
+  sim: RunningSimulator;
+  databaseUrl: string;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** The scenario's AP id for this stack: `ap('ap-05')`. */
+  ap(id: string): string;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  policy?: Policy;
+  scenario?: ScenarioDefinition;
+  /** Connections of a time-skipping test environment, instead of the dev server. */
+  temporal?: Pick<RrmWorkerOptions, 'nativeConnection' | 'client'> & { namespace: string };
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const address = process.env.TEMPORAL_ADDRESS;
+  if (!opts.temporal && !address)
+    throw new Error('TEMPORAL_ADDRESS is not set: run the tests with `npm test`');
+  const prefix = randomUUID().slice(0, 6);
+  const policy = opts.policy ?? DEFAULT_POLICY;
+  const db = await createTestDatabase();
+  const sim = await startSimulator({ port: 0, seed: 1, scenario: prefixedScenario(prefix, opts.scenario) });
+  const taskQueue = `test-${prefix}`;
+  const rrmWorker = await createRrmWorker({
+    temporal: { address: address ?? '', namespace: opts.temporal?.namespace ?? 'default', taskQueue },
+    databaseUrl: db.url,
+    controllerUrl: sim.url,
+    policy,
+    env: TEST_AUDIT_ENV,
+    workflowBundle: await workflowBundle(),
+    nativeConnection: opts.temporal?.nativeConnection,
+    client: opts.temporal?.client,
+  });
+  const running = rrmWorker.worker.run();
+  return {
+    rrm: new RrmClient(rrmWorker.client, taskQueue, policy),
+    taskQueue,
+    sim,
+    databaseUrl: db.url,
+    query: async (sql, params) => (await db.pool.query(sql, params)).rows,
+    ap: (id) => `${prefix}-${id}`,
+    async stop() {
+      rrmWorker.worker.shutdown();
+      await running;
+      await rrmWorker.close();
+      await sim.close();
+      await db.drop();
+    },
+  };
+}
+
+/** Polls `probe` until it returns a value, or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
