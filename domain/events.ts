@@ -30,12 +30,14 @@ export type EventSource = (typeof EVENT_SOURCES)[number];
 /** Clock skew tolerated on `detectedAt` before an event counts as coming from the future. */
 export const MAX_FUTURE_SKEW_MS = 60_000;
 
+/** One rule, one message: an id is 1–max characters from a small safe alphabet. */
 const identifier = (max: number) =>
   z
     .string()
-    .min(1)
-    .max(max)
-    .regex(/^[A-Za-z0-9._:-]+$/, 'may contain only letters, digits and . _ : -');
+    .regex(
+      new RegExp(`^[A-Za-z0-9._:-]{1,${max}}$`),
+      `must be 1–${max} characters of letters, digits and . _ : -`,
+    );
 
 const channelNumber = z.number().int().min(1).max(233);
 

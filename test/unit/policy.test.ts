@@ -1,0 +1,204 @@
+import { EVENT_TYPES, type EventType, type Severity } from '../../domain/events';
+import {
+  DEFAULT_EVENT_POLICIES,
+  DEFAULT_POLICY,
+  effectiveSeverity,
+  resolvePolicy,
+  type Policy,
+  type PolicyValidation,
+} from '../../domain/policy';
+
+const MIN = 60_000;
+
+function resolved(result: PolicyValidation): Policy {
+  if (!result.ok) throw new Error(`expected a valid policy, got ${result.errors.join('; ')}`);
+  return result.policy;
+}
+
+function errorsOf(result: PolicyValidation): string[] {
+  if (result.ok) throw new Error('expected policy errors');
+  return result.errors;
+}
+
+describe('DEFAULT_POLICY: the DESIGN.md §4 table', () => {
+  // type, severity, min confidence, monitor window (ms), auto-rollback, bypasses cooldown
+  const rows: [EventType, Severity, number, number, boolean, boolean][] = [
+    ['DFS_RADAR', 'CRITICAL', 0, 5 * MIN, false, true],
+    ['NON_WIFI_BURST', 'HIGH', 0.5, 5 * MIN, true, false],
+    ['SPECTRUM_SAT', 'HIGH', 0.5, 10 * MIN, true, false],
+    ['QOE_DEGRADATION', 'MEDIUM', 0.5, 5 * MIN, true, false],
+    ['HW_FAILURE', 'CRITICAL', 0, 0, false, true],
+    ['POWER_BUDGET_EXCEEDED', 'HIGH', 0.5, 5 * MIN, false, false],
+    ['LOAD_IMBALANCE', 'LOW', 0.5, 5 * MIN, true, false],
+  ];
+
+  it.each(rows)(
+    '%s: severity %s, min confidence %p, monitor %p ms, auto-rollback %p, bypasses cooldown %p',
+    (type, severity, minConfidence, monitorWindowMs, autoRollback, bypassesCooldown) => {
+      expect(DEFAULT_POLICY.events[type]).toMatchObject({
+        severity,
+        minConfidence,
+        monitorWindowMs,
+        autoRollback,
+        bypassesCooldown,
+      });
+    },
+  );
+
+  it('DENSITY_SPIKE: MEDIUM, min confidence 0.5, monitored, does not bypass the cooldown', () => {
+    const p = DEFAULT_POLICY.events.DENSITY_SPIKE;
+    expect(p.severity).toBe('MEDIUM');
+    expect(p.minConfidence).toBe(0.5);
+    expect(p.monitorWindowMs).toBeGreaterThan(0);
+    expect(p.bypassesCooldown).toBe(false);
+  });
+
+  it('has a row for every event type and nothing else', () => {
+    expect(Object.keys(DEFAULT_POLICY.events).sort()).toEqual([...EVENT_TYPES].sort());
+    expect(DEFAULT_POLICY.events).toBe(DEFAULT_EVENT_POLICIES);
+  });
+
+  it('only the CRITICAL types bypass the cooldown', () => {
+    const bypass = EVENT_TYPES.filter((t) => DEFAULT_POLICY.events[t].bypassesCooldown).sort();
+    expect(bypass).toEqual(['DFS_RADAR', 'HW_FAILURE']);
+  });
+
+  it('keeps the DFS rollback token for 1 h', () => {
+    expect(DEFAULT_POLICY.events.DFS_RADAR.rollbackTokenTtlMs).toBe(60 * MIN);
+  });
+
+  it('has the global defaults: US, 10 s cooldown, 30 min NOP, 30 s sampling, interference 0.8 / +3 dB / −62 dBm', () => {
+    expect(DEFAULT_POLICY.regulatoryDomain).toBe('US');
+    expect(DEFAULT_POLICY.cooldownMs).toBe(10_000);
+    expect(DEFAULT_POLICY.nonOccupancyPeriodMs).toBe(30 * MIN);
+    expect(DEFAULT_POLICY.sampleIntervalMs).toBe(30_000);
+    expect(DEFAULT_POLICY.interference).toEqual({
+      channelChangeMinConfidence: 0.8,
+      obssPdStepDb: 3,
+      obssPdCapDbm: -62,
+    });
+  });
+
+  it('is itself a valid policy', () => {
+    expect(resolved(resolvePolicy({}))).toEqual(DEFAULT_POLICY);
+  });
+});
+
+describe('resolvePolicy', () => {
+  it.each([undefined, null, {}])('returns the defaults for %p', (input) => {
+    expect(resolved(resolvePolicy(input))).toEqual(DEFAULT_POLICY);
+  });
+
+  it('overlays a partial document, keeping every other default', () => {
+    const policy = resolved(
+      resolvePolicy({
+        regulatoryDomain: 'EU',
+        events: { NON_WIFI_BURST: { minConfidence: 0.7 } },
+      }),
+    );
+    expect(policy.regulatoryDomain).toBe('EU');
+    expect(policy.events.NON_WIFI_BURST).toEqual({
+      ...DEFAULT_POLICY.events.NON_WIFI_BURST,
+      minConfidence: 0.7,
+    });
+    expect(policy.events.DFS_RADAR).toEqual(DEFAULT_POLICY.events.DFS_RADAR);
+    expect(policy.cooldownMs).toBe(10_000);
+    expect(policy.interference).toEqual(DEFAULT_POLICY.interference);
+  });
+
+  it('does not modify the defaults', () => {
+    const before = JSON.stringify(DEFAULT_POLICY);
+    resolvePolicy({ cooldownMs: 5_000, events: { LOAD_IMBALANCE: { severity: 'HIGH' } } });
+    expect(JSON.stringify(DEFAULT_POLICY)).toBe(before);
+    expect(DEFAULT_POLICY.events.LOAD_IMBALANCE.severity).toBe('LOW');
+  });
+
+  it('names the dotted field of a bad value', () => {
+    const errs = errorsOf(resolvePolicy({ events: { NON_WIFI_BURST: { minConfidence: 1.5 } } }));
+    expect(errs).toHaveLength(1);
+    expect(errs[0].startsWith('events.NON_WIFI_BURST.minConfidence')).toBe(true);
+  });
+
+  it('reports each bad field', () => {
+    const errs = errorsOf(
+      resolvePolicy({
+        cooldownMs: -1,
+        regulatoryDomain: 'JP',
+        interference: { obssPdCapDbm: -50 },
+        events: { DFS_RADAR: { severity: 'URGENT' } },
+      }),
+    );
+    const fields = errs.map((e) => e.split(':')[0]).sort();
+    expect(fields).toEqual(
+      ['cooldownMs', 'events.DFS_RADAR.severity', 'interference.obssPdCapDbm', 'regulatoryDomain'].sort(),
+    );
+  });
+
+  it('rejects an unknown top-level key, naming it', () => {
+    const errs = errorsOf(resolvePolicy({ coolDownMs: 5_000 }));
+    expect(errs).toHaveLength(1);
+    expect(errs[0]).toContain('coolDownMs');
+  });
+
+  it('rejects an unknown event type and an unknown per-event key, naming them', () => {
+    const errs = errorsOf(resolvePolicy({ events: { RADAR: { severity: 'LOW' } } }));
+    expect(errs.join('\n')).toContain('RADAR');
+    expect(errs[0].startsWith('events')).toBe(true);
+    const errs2 = errorsOf(resolvePolicy({ events: { DFS_RADAR: { minConfidense: 0.2 } } }));
+    expect(errs2.join('\n')).toContain('minConfidense');
+    expect(errs2[0].startsWith('events.DFS_RADAR')).toBe(true);
+  });
+
+  it('refuses to shorten the Non-Occupancy Period below 30 min', () => {
+    const errs = errorsOf(resolvePolicy({ nonOccupancyPeriodMs: 30 * MIN - 1 }));
+    expect(errs).toHaveLength(1);
+    expect(errs[0].startsWith('nonOccupancyPeriodMs')).toBe(true);
+    expect(resolved(resolvePolicy({ nonOccupancyPeriodMs: 30 * MIN })).nonOccupancyPeriodMs).toBe(30 * MIN);
+    expect(resolved(resolvePolicy({ nonOccupancyPeriodMs: 45 * MIN })).nonOccupancyPeriodMs).toBe(45 * MIN);
+  });
+
+  it('keeps the OBSS-PD cap within −82…−62 dBm', () => {
+    expect(resolved(resolvePolicy({ interference: { obssPdCapDbm: -70 } })).interference.obssPdCapDbm).toBe(
+      -70,
+    );
+    expect(errorsOf(resolvePolicy({ interference: { obssPdCapDbm: -61 } }))[0]).toMatch(
+      /^interference\.obssPdCapDbm/,
+    );
+    expect(errorsOf(resolvePolicy({ interference: { obssPdCapDbm: -83 } }))[0]).toMatch(
+      /^interference\.obssPdCapDbm/,
+    );
+  });
+
+  it('rejects a minConfidence outside 0–1 and a negative monitor window', () => {
+    expect(errorsOf(resolvePolicy({ events: { SPECTRUM_SAT: { minConfidence: -0.1 } } }))[0]).toMatch(
+      /^events\.SPECTRUM_SAT\.minConfidence/,
+    );
+    expect(errorsOf(resolvePolicy({ events: { SPECTRUM_SAT: { monitorWindowMs: -1 } } }))[0]).toMatch(
+      /^events\.SPECTRUM_SAT\.monitorWindowMs/,
+    );
+  });
+
+  it('rejects a document that is not an object', () => {
+    expect(errorsOf(resolvePolicy('strict')).length).toBeGreaterThan(0);
+    expect(errorsOf(resolvePolicy([1, 2])).length).toBeGreaterThan(0);
+  });
+});
+
+describe('effectiveSeverity', () => {
+  it("uses the type's default without an override", () => {
+    expect(effectiveSeverity(DEFAULT_POLICY, 'DFS_RADAR')).toBe('CRITICAL');
+    expect(effectiveSeverity(DEFAULT_POLICY, 'NON_WIFI_BURST')).toBe('HIGH');
+    expect(effectiveSeverity(DEFAULT_POLICY, 'QOE_DEGRADATION')).toBe('MEDIUM');
+    expect(effectiveSeverity(DEFAULT_POLICY, 'LOAD_IMBALANCE')).toBe('LOW');
+  });
+
+  it('prefers the event override', () => {
+    expect(effectiveSeverity(DEFAULT_POLICY, 'LOAD_IMBALANCE', 'CRITICAL')).toBe('CRITICAL');
+    expect(effectiveSeverity(DEFAULT_POLICY, 'DFS_RADAR', 'LOW')).toBe('LOW');
+  });
+
+  it("follows a policy that changes a type's severity", () => {
+    const policy = resolved(resolvePolicy({ events: { LOAD_IMBALANCE: { severity: 'HIGH' } } }));
+    expect(effectiveSeverity(policy, 'LOAD_IMBALANCE')).toBe('HIGH');
+  });
+});
