@@ -34,6 +34,10 @@ export interface AuditRow {
   row_hash: string;
 }
 
+/** SQL for a timestamptz expression as signed text: ISO-8601 UTC with microseconds. */
+export const isoMicrosSql = (expression: string): string =>
+  `to_char((${expression}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
 /**
  * SELECT list that reads a row in its signed representation, whatever type parsers the pg client
  * has: timestamps as text at full precision (a JS Date would drop the microseconds, so an edit of
@@ -41,7 +45,7 @@ export interface AuditRow {
  * ORDER BY: qualify them there (`audit_records.chain_position`) to sort by the real types.
  */
 export const AUDIT_COLUMNS = `audit_id::text AS audit_id, chain_position::text AS chain_position,
-  to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS recorded_at,
+  ${isoMicrosSql('recorded_at')} AS recorded_at,
   event_id, event_type, severity, ap_id, action_type, configuration_changes, rollback_token,
   rollback_eligible, reason, confidence, execution_status, degradation_detected,
   auto_rollback_triggered, operator, details, idempotency_key, key_id, prev_hash, signature, row_hash`;
@@ -49,11 +53,6 @@ export const AUDIT_COLUMNS = `audit_id::text AS audit_id, chain_position::text A
 /** A row selected with AUDIT_COLUMNS. */
 export function fromDb(row: Record<string, unknown>): AuditRow {
   return { ...row, chain_position: Number(row.chain_position) } as unknown as AuditRow;
-}
-
-/** `recorded_at` in the signed representation (JS dates have milliseconds; timestamptz microseconds). */
-export function isoMicros(date: Date): string {
-  return `${date.toISOString().slice(0, 23)}000Z`;
 }
 
 /** RFC 8785 canonical JSON of every column except the signature and the hash (which cover it). */

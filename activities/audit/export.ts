@@ -13,6 +13,14 @@ export interface ExportOptions {
   /** Exclusive upper bound on recorded_at. */
   to?: Date | string;
   format: 'csv' | 'jsonl';
+  /** Rows between two progress reports (default 1000). */
+  progressEvery?: number;
+}
+
+/** A query that selects AUDIT_COLUMNS. */
+export interface RecordQuery {
+  text: string;
+  values: unknown[];
 }
 
 /** Export columns, in order: every stored column, so an export can be checked against the chain. */
@@ -42,8 +50,6 @@ export const EXPORT_COLUMNS: readonly (keyof AuditRow)[] = [
   'row_hash',
 ];
 
-const PROGRESS_EVERY = 1000;
-
 function toTimestamp(value: Date | string, name: string): string {
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime()))
@@ -51,7 +57,7 @@ function toTimestamp(value: Date | string, name: string): string {
   return date.toISOString();
 }
 
-function buildQuery(options: ExportOptions): { text: string; values: string[] } {
+function buildQuery(options: ExportOptions): RecordQuery {
   const where: string[] = [];
   const values: string[] = [];
   if (options.apId !== undefined) {
@@ -80,29 +86,33 @@ function csvCell(value: unknown): string {
 }
 
 /**
- * Writes the matching records to `out` (ordered by recorded_at, then chain position) and returns
- * how many. CSV has a header row, JSON cells as JSON text, and cells starting with = + - @ tab or CR
- * prefixed with an apostrophe (formula injection). JSONL is one record per line, snake_case keys.
- * `onProgress(rows)` is called every 1000 rows and at the end. `out` is not ended: the caller owns it.
+ * Streams the rows of `query` to `out` through a server-side cursor, as CSV (header row, JSON cells
+ * as JSON text, cells starting with = + - @ tab or CR prefixed with an apostrophe against formula
+ * injection) or JSONL (one record per line, snake_case keys). `onRow` sees each row before it is
+ * written; throwing there aborts the stream. Returns how many rows; `out` is not ended.
  */
-export async function exportAudit(
+export async function writeRecords(
   pool: Pool,
-  options: ExportOptions,
+  query: RecordQuery,
+  format: ExportOptions['format'],
   out: Writable,
-  onProgress?: (rows: number) => void,
+  onRow?: (row: AuditRow, count: number) => void,
 ): Promise<number> {
-  if (options.format !== 'csv' && options.format !== 'jsonl') {
-    throw new Error(`audit export: format must be csv or jsonl, got ${String(options.format)}`);
+  if (format !== 'csv' && format !== 'jsonl') {
+    throw new Error(`audit export: format must be csv or jsonl, got ${String(format)}`);
   }
-  const query = buildQuery(options);
   let count = 0;
   const toRecord = new Transform({
     objectMode: true,
     transform(raw: Record<string, unknown>, _encoding, done) {
       const row = fromDb(raw);
       count += 1;
-      if (onProgress && count % PROGRESS_EVERY === 0) onProgress(count);
-      if (options.format === 'jsonl') return done(null, `${JSON.stringify(row)}\n`);
+      try {
+        onRow?.(row, count);
+      } catch (error) {
+        return done(error as Error);
+      }
+      if (format === 'jsonl') return done(null, `${JSON.stringify(row)}\n`);
       done(null, Object.fromEntries(EXPORT_COLUMNS.map((column) => [column, csvCell(row[column])])));
     },
   });
@@ -110,7 +120,7 @@ export async function exportAudit(
   let failed = false;
   try {
     const rows = client.query(new QueryStream(query.text, query.values, { batchSize: 500 }));
-    if (options.format === 'csv') {
+    if (format === 'csv') {
       const csv = stringify({ header: true, columns: [...EXPORT_COLUMNS], escape_formulas: true });
       await pipeline(rows, toRecord, csv, out, { end: false });
     } else {
@@ -122,6 +132,25 @@ export async function exportAudit(
   } finally {
     client.release(failed);
   }
+  return count;
+}
+
+/**
+ * Writes the records matching the AP / time filters to `out` (ordered by recorded_at, then chain
+ * position; see writeRecords for the formats) and returns how many. `onProgress(rows)` is called
+ * every `progressEvery` rows and at the end. A library function so that any surface (CLI, HTTP)
+ * streams the same bytes.
+ */
+export async function exportAudit(
+  pool: Pool,
+  options: ExportOptions,
+  out: Writable,
+  onProgress?: (rows: number) => void,
+): Promise<number> {
+  const every = options.progressEvery ?? 1000;
+  const count = await writeRecords(pool, buildQuery(options), options.format, out, (_row, n) => {
+    if (onProgress && n % every === 0) onProgress(n);
+  });
   onProgress?.(count);
   return count;
 }

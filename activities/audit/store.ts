@@ -1,7 +1,7 @@
 // Appends signed rows to the audit chain: one at a time, once per idempotency key.
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { canonicalForm, isoMicros, rowHash, sign, type AuditRow } from './canonical';
+import { canonicalForm, isoMicrosSql, rowHash, sign, type AuditRow } from './canonical';
 import type { AuditEntry } from './entry';
 import type { AuditKeys } from './keys';
 import { pseudonymiseChange, pseudonymiseValue, scrubText } from './privacy';
@@ -62,7 +62,8 @@ const INSERT = `INSERT INTO audit_records (audit_id, chain_position, recorded_at
   $19, $20, $21, $22, $23)`;
 
 /**
- * Signs the entry and appends it at the end of the chain. When a row with the same idempotency key
+ * Signs the entry and appends it at the end of the chain, in the month partition of its time
+ * (created on a month's first write). When a row with the same idempotency key
  * exists (an activity retry, or a concurrent duplicate), returns that row and writes nothing.
  * The entry must already be validated (see parseAuditEntry).
  */
@@ -84,8 +85,12 @@ export async function appendAuditRecord(
     await client.query('BEGIN');
     // Every writer queues on the chain-head row: positions are gapless and no two rows share a
     // predecessor. Under READ COMMITTED each later statement sees what earlier holders committed.
-    const head = await client.query<{ chain_position: string; row_hash: string }>(
-      'SELECT chain_position::text, row_hash FROM audit_chain_head FOR UPDATE',
+    // The database clock stamps recorded_at (one clock for every worker), never before the head's,
+    // so months hold contiguous position ranges even if the clock steps back.
+    const head = await client.query<{ chain_position: string; row_hash: string; recorded_at: string }>(
+      `SELECT chain_position::text, row_hash,
+        ${isoMicrosSql('greatest(clock_timestamp(), recorded_at)')} AS recorded_at
+       FROM audit_chain_head FOR UPDATE`,
     );
     if (head.rows.length !== 1)
       throw new Error('audit_chain_head has no row: run the migrations (db/migrate.ts)');
@@ -99,13 +104,13 @@ export async function appendAuditRecord(
       ...content,
       audit_id: randomUUID(),
       chain_position: Number(head.rows[0].chain_position) + 1,
-      // Taken under the lock, so recorded_at follows chain order (up to clock steps).
-      recorded_at: isoMicros(new Date()),
+      recorded_at: head.rows[0].recorded_at,
       key_id: keys.activeKeyId,
       prev_hash: head.rows[0].row_hash,
       signature: '',
       row_hash: '',
     };
+    await client.query('SELECT audit_ensure_partition($1::timestamptz)', [row.recorded_at]);
     const canonical = canonicalForm(row);
     row.signature = sign(canonical, secret);
     row.row_hash = rowHash(canonical, row.signature);
@@ -134,10 +139,10 @@ export async function appendAuditRecord(
       row.signature,
       row.row_hash,
     ]);
-    await client.query('UPDATE audit_chain_head SET chain_position = $1, row_hash = $2', [
-      row.chain_position,
-      row.row_hash,
-    ]);
+    await client.query(
+      'UPDATE audit_chain_head SET chain_position = $1, row_hash = $2, recorded_at = $3::timestamptz',
+      [row.chain_position, row.row_hash, row.recorded_at],
+    );
     await client.query('COMMIT');
     return { auditId: row.audit_id, chainPosition: row.chain_position };
   } catch (error) {

@@ -36,7 +36,7 @@ describe('loadAuditKeys', () => {
     [
       'an entry without id',
       { RRM_AUDIT_HMAC_KEYS: 'nocolon' },
-      /RRM_AUDIT_HMAC_KEYS: entry 1 must look like keyId:base64secret/,
+      /RRM_AUDIT_HMAC_KEYS: entry 1 must look like keyId:base64/,
     ],
     [
       'a secret not in base64',

