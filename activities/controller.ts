@@ -3,56 +3,61 @@
 // the workflow decides on.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ChannelObservation } from '../domain/channel-selection';
+import type { ControllerStep } from '../domain/controller-steps';
+import type { ClientView } from '../domain/plans';
 import type { Radio } from '../domain/regulatory';
-import type { RadioConfig, RadioSnapshot } from '../domain/radio';
+import type { ApSnapshot, RadioState } from '../domain/radio';
 import type { RadioSample } from '../domain/rollback-rules';
 
-export interface ApplyRadioConfig {
-  apId: string;
-  radio: Radio;
-  /** Idempotency key: the controller applies one change id once. */
-  changeId: string;
-  /** Compare-and-set guard: the AP version the change was planned against. */
-  expectedVersion: number;
-  target: Partial<RadioConfig>;
+/** A metrics sample, with the association rate the density monitor needs. */
+export interface MonitorSample extends RadioSample {
+  associationsPerMin: number;
 }
 
-export interface AppliedConfig {
-  version: number;
-  appliedAt: string;
-  config: RadioConfig;
+export interface StepRequest {
+  step: ControllerStep;
+  /** Idempotency key: the controller applies one change id once. */
+  changeId: string;
+  /** Compare-and-set guard: the AP version the step was planned against (radio and admin steps). */
+  expectedVersion: number;
+}
+
+export interface StepResult {
+  /** The AP's configuration version after the step (unchanged by steering). */
+  version?: number;
+  /** Clients a steer step actually moved. */
+  steered?: string[];
   duplicate: boolean;
 }
 
 export interface ControllerActivities {
-  readRadio(apId: string, radio: Radio): Promise<RadioSnapshot>;
+  readAp(apId: string): Promise<ApSnapshot>;
   scanChannels(apId: string, radio: Radio): Promise<ChannelObservation[]>;
-  sampleRadio(apId: string, radio: Radio): Promise<RadioSample>;
-  applyRadioConfig(request: ApplyRadioConfig): Promise<AppliedConfig>;
+  readClients(apId: string, radio: Radio): Promise<ClientView[]>;
+  sampleRadio(apId: string, radio: Radio): Promise<MonitorSample>;
+  applyStep(request: StepRequest): Promise<StepResult>;
 }
 
-interface RadioState extends RadioConfig {
-  band: Radio;
-  clientCount: number;
-}
+/** Failure types the workflow tells apart; anything else is retried as "unreachable". */
+const NON_RETRYABLE: Record<number, string> = {
+  400: 'ControllerRefused',
+  404: 'UnknownAp',
+  409: 'VersionConflict',
+  422: 'ControllerRefused',
+};
 
-const configOf = (r: RadioState): RadioConfig => ({
+const radioStateOf = (r: RadioState): RadioState => ({
   channel: r.channel,
   width: r.width,
   txPowerDbm: r.txPowerDbm,
   obssPdDbm: r.obssPdDbm,
+  admissionCap: r.admissionCap ?? null,
+  clientCount: r.clientCount,
 });
-
-/** Failure types the workflow tells apart; anything else is retried as "unreachable". */
-const NON_RETRYABLE: Record<number, string> = {
-  404: 'UnknownAp',
-  409: 'VersionConflict',
-  422: 'ControllerRefused',
-  400: 'ControllerRefused',
-};
 
 export function createControllerActivities(controllerUrl: string): ControllerActivities {
   const base = controllerUrl.replace(/\/$/, '');
+  const ap = (apId: string) => `/v1/aps/${encodeURIComponent(apId)}`;
 
   async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     let res: Response;
@@ -75,54 +80,75 @@ export function createControllerActivities(controllerUrl: string): ControllerAct
   }
 
   return {
-    async readRadio(apId, radio) {
-      const ap = await call<{
-        version: number;
-        regulatoryDomain: RadioSnapshot['regulatoryDomain'];
-        radios: Partial<Record<Radio, RadioState>>;
-      }>('GET', `/v1/aps/${encodeURIComponent(apId)}`);
-      const state = ap.radios[radio];
-      if (!state) throw ApplicationFailure.nonRetryable(`AP ${apId} has no ${radio} radio`, 'UnknownAp');
+    async readAp(apId) {
+      const s = await call<ApSnapshot>('GET', ap(apId));
+      const radios = Object.fromEntries(Object.entries(s.radios).map(([radio, r]) => [radio, radioStateOf(r!)]));
       return {
-        apId,
-        radio,
-        regulatoryDomain: ap.regulatoryDomain,
-        version: ap.version,
-        config: configOf(state),
+        apId: s.apId,
+        regulatoryDomain: s.regulatoryDomain,
+        version: s.version,
+        status: s.status,
+        adminStatus: s.adminStatus ?? 'UP',
+        neighbors: s.neighbors,
+        power: s.power,
+        radios,
       };
     },
 
     async scanChannels(apId, radio) {
-      const scan = await call<{ channels: ChannelObservation[] }>(
-        'GET',
-        `/v1/aps/${encodeURIComponent(apId)}/radios/${radio}/scan`,
-      );
-      return scan.channels;
+      return (await call<{ channels: ChannelObservation[] }>('GET', `${ap(apId)}/radios/${radio}/scan`)).channels;
+    },
+
+    async readClients(apId, radio) {
+      const { clients } = await call<{ clients: ClientView[] }>('GET', `${ap(apId)}/radios/${radio}/clients`);
+      return clients.map(({ clientId, qoe, rssiDbm, btmCapable, candidates }) => ({
+        clientId,
+        qoe,
+        rssiDbm,
+        btmCapable,
+        candidates,
+      }));
     },
 
     async sampleRadio(apId, radio) {
-      const m = await call<RadioSample>('GET', `/v1/aps/${encodeURIComponent(apId)}/radios/${radio}/metrics`);
+      const m = await call<MonitorSample>('GET', `${ap(apId)}/radios/${radio}/metrics`);
       return {
         per: m.per,
         retryRate: m.retryRate,
         throughputMbps: m.throughputMbps,
         disconnectsPerMin: m.disconnectsPerMin,
         avgQoe: m.avgQoe,
+        associationsPerMin: m.associationsPerMin ?? 0,
       };
     },
 
-    async applyRadioConfig({ apId, radio, changeId, expectedVersion, target }) {
-      const res = await call<{ version: number; appliedAt: string; current: RadioState; duplicate: boolean }>(
-        'POST',
-        `/v1/aps/${encodeURIComponent(apId)}/radios/${radio}/config`,
-        { changeId, expectedVersion, changes: target },
-      );
-      return {
-        version: res.version,
-        appliedAt: res.appliedAt,
-        config: configOf(res.current),
-        duplicate: res.duplicate,
-      };
+    async applyStep({ step, changeId, expectedVersion }) {
+      switch (step.kind) {
+        case 'radio': {
+          const res = await call<{ version: number; duplicate: boolean }>('POST', `${ap(step.apId)}/radios/${step.radio}/config`, {
+            changeId,
+            expectedVersion,
+            changes: step.target,
+          });
+          return { version: res.version, duplicate: res.duplicate };
+        }
+        case 'steer': {
+          const res = await call<{ steered: string[]; duplicate: boolean }>('POST', `${ap(step.apId)}/radios/${step.radio}/steer`, {
+            changeId,
+            clientIds: step.clientIds,
+            targetApId: step.targetApId,
+          });
+          return { steered: res.steered, duplicate: res.duplicate };
+        }
+        case 'admin': {
+          const res = await call<{ version: number; duplicate: boolean }>('POST', `${ap(step.apId)}/admin`, {
+            changeId,
+            expectedVersion,
+            adminStatus: step.to,
+          });
+          return { version: res.version, duplicate: res.duplicate };
+        }
+      }
     },
   };
 }

@@ -11,9 +11,7 @@ import {
 } from '../workflows/definitions';
 import type { ApCoordinatorInput } from '../workflows/ap-coordinator';
 
-export interface TurnRequestCall {
-  apId: string;
-  cooldownMs: number;
+export interface TurnRequestCall extends Omit<ApCoordinatorInput, 'carried'> {
   request: TurnRequest;
 }
 
@@ -23,13 +21,13 @@ export interface CoordinationActivities {
 
 export function createCoordinationActivities(client: Client): CoordinationActivities {
   return {
-    async requestApTurn({ apId, cooldownMs, request }) {
-      const input: ApCoordinatorInput = { apId, cooldownMs };
+    async requestApTurn({ request, ...input }) {
+      const { apId } = input;
       // The coordinator runs on the same task queue as the event workflow asking for the turn.
       await client.workflow.signalWithStart(AP_COORDINATOR_WORKFLOW_TYPE, {
         workflowId: apCoordinatorWorkflowId(apId),
         taskQueue: Context.current().info.taskQueue,
-        args: [input],
+        args: [input satisfies ApCoordinatorInput],
         signal: requestTurnSignal,
         signalArgs: [request],
         typedSearchAttributes: [{ key: searchAttributes.apId, value: apId }],

@@ -6,8 +6,10 @@ import {
   Connection,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
   type WorkflowHandle,
 } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { validateEvent, type FieldError, type RrmEvent } from '../domain/events';
 import { DEFAULT_POLICY, effectiveSeverity, type Policy } from '../domain/policy';
 import { taskPriorityKey } from '../domain/priority';
@@ -15,8 +17,14 @@ import { initialTurnState, type ApTurnState } from '../domain/ap-turn';
 import {
   apCoordinatorWorkflowId,
   apStateQuery,
+  abandonUpdate,
+  commitUpdate,
   eventStatusQuery,
   eventWorkflowId,
+  outcomeUpdate,
+  retryUpdate,
+  rollbackUpdate,
+  type OperatorAction,
   EVENT_WORKFLOW_TYPE,
   searchAttributes,
 } from '../workflows/definitions';
@@ -45,6 +53,9 @@ export class InvalidEventsError extends Error {
 }
 
 export class NotFoundError extends Error {}
+
+/** An operator control the event refused, with its reason (e.g. the old channel is radar-closed). */
+export class OperatorRefusedError extends Error {}
 
 export class RrmClient {
   constructor(
@@ -121,12 +132,57 @@ export class RrmClient {
     }
   }
 
-  /** Waits for the event's workflow to end and returns its final status. */
+  /**
+   * Waits until the event has an outcome and returns its status. An applied change keeps its
+   * workflow open while the rollback token lives, so this does not wait for the workflow to end.
+   */
   async result(eventId: string): Promise<EventStatus> {
+    const handle = this.eventHandle(eventId);
     try {
-      return (await this.eventHandle(eventId).result()) as EventStatus;
+      const { status } = await handle.describe();
+      if (status.name !== 'RUNNING') return (await handle.result()) as EventStatus;
+      return await handle.executeUpdate(outcomeUpdate);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`no event ${eventId}`);
+      // The workflow ended between describe and update: its result is the final status.
+      if (err instanceof WorkflowUpdateFailedError) return (await handle.result()) as EventStatus;
+      throw err;
+    }
+  }
+
+  rollback(eventId: string, action: OperatorAction): Promise<EventStatus> {
+    return this.operatorControl(eventId, rollbackUpdate, action);
+  }
+
+  retry(eventId: string, action: OperatorAction): Promise<EventStatus> {
+    return this.operatorControl(eventId, retryUpdate, action);
+  }
+
+  abandon(eventId: string, action: OperatorAction): Promise<EventStatus> {
+    return this.operatorControl(eventId, abandonUpdate, action);
+  }
+
+  commit(eventId: string, action: OperatorAction): Promise<EventStatus> {
+    return this.operatorControl(eventId, commitUpdate, action);
+  }
+
+  private async operatorControl(
+    eventId: string,
+    update: UpdateDefinition<EventStatus, [OperatorAction]>,
+    action: OperatorAction,
+  ): Promise<EventStatus> {
+    const handle = this.eventHandle(eventId);
+    try {
+      const { status } = await handle.describe();
+      if (status.name !== 'RUNNING') {
+        throw new OperatorRefusedError(`event ${eventId} is finished (${status.name.toLowerCase()}): nothing to ${update.name}`);
+      }
+      return await handle.executeUpdate(update, { args: [action] });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`no event ${eventId}`);
+      if (err instanceof WorkflowUpdateFailedError) {
+        throw new OperatorRefusedError(`${update.name} refused: ${err.cause?.message ?? err.message}`);
+      }
       throw err;
     }
   }

@@ -1,16 +1,19 @@
 // The AP's turn (DESIGN.md §4 "One action per AP at a time"): who holds the AP, who waits in which
 // order, the cooldown, and the channels closed by radar. Pure state transitions; the apCoordinator
 // workflow drives them with signals and timers.
-import type { Severity } from './events';
+import type { EventType, Severity } from './events';
 import type { Radio } from './regulatory';
 import { byPriority, outranks } from './priority';
 
 export interface TurnRequest {
   eventId: string;
+  type: EventType;
   radio: Radio;
   severity: Severity;
   detectedAt: string;
   bypassesCooldown: boolean;
+  /** The channel the event concerns, when it names one (radar, interference). */
+  channel?: number;
 }
 
 export interface QueuedRequest extends TurnRequest {
@@ -40,21 +43,44 @@ export interface ApTurnState {
   /** Epoch ms before which a cooldown-bound action may not start. */
   cooldownUntil: number;
   cooldownMs: number;
+  /** Waiting requests beyond this are dropped, lowest priority first. */
+  maxQueue: number;
   closedChannels: ClosedChannel[];
   arrivals: number;
+  /** Requests dropped from a full queue whose events have not been told yet (an outbox). */
+  dropped: QueuedRequest[];
 }
 
-export function initialTurnState(apId: string, cooldownMs: number): ApTurnState {
-  return { apId, queue: [], holder: null, cooldownUntil: 0, cooldownMs, closedChannels: [], arrivals: 0 };
+export function initialTurnState(apId: string, cooldownMs: number, maxQueue = Infinity): ApTurnState {
+  return {
+    apId,
+    queue: [],
+    holder: null,
+    cooldownUntil: 0,
+    cooldownMs,
+    maxQueue,
+    closedChannels: [],
+    arrivals: 0,
+    dropped: [],
+  };
 }
 
-/** Adds a request; a request already queued or holding (a retried signal) changes nothing. */
+/**
+ * Adds a request in priority order; a request already queued or holding (a retried signal) changes
+ * nothing. When the queue overflows, the lowest request in priority order moves to `dropped`.
+ */
 export function enqueue(state: ApTurnState, request: TurnRequest): ApTurnState {
   if (state.holder?.eventId === request.eventId || state.queue.some((q) => q.eventId === request.eventId)) {
     return state;
   }
-  const queued = { ...request, arrival: state.arrivals };
-  return { ...state, queue: [...state.queue, queued].sort(byPriority), arrivals: state.arrivals + 1 };
+  const queue = [...state.queue, { ...request, arrival: state.arrivals }].sort(byPriority);
+  const overflow = queue.length > state.maxQueue ? queue.splice(state.maxQueue) : [];
+  return { ...state, queue, arrivals: state.arrivals + 1, dropped: [...state.dropped, ...overflow] };
+}
+
+/** Empties the outbox of dropped requests. */
+export function takeDropped(state: ApTurnState): { state: ApTurnState; dropped: QueuedRequest[] } {
+  return { state: state.dropped.length ? { ...state, dropped: [] } : state, dropped: state.dropped };
 }
 
 /** The request that may take the turn now, if the AP is free. */

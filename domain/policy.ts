@@ -117,6 +117,42 @@ export const PolicySchema = z.strictObject({
     obssPdStepDb: z.number().positive().max(20),
     obssPdCapDbm: z.number().min(OBSS_PD_MIN_DBM).max(OBSS_PD_MAX_DBM),
   }),
+  qoe: z.strictObject({
+    /** A client below this QoE is poor. */
+    poorQoe: z.number().min(0).max(1),
+    /** More than this share of poor clients points at the channel: change it; otherwise steer. */
+    channelChangeShare: z.number().min(0).max(1),
+    minCandidateRssiDbm: z.number().min(-100).max(-30),
+    maxClientsPerAction: z.number().int().positive(),
+  }),
+  density: z.strictObject({
+    /** Extra associations allowed above the count at the time of the cap. */
+    capHeadroom: z.number().int().min(0),
+    /** The spike is over (cap lifted) once associations fall below this rate. */
+    spikeEndsBelowAssociationsPerMin: z.number().min(0),
+  }),
+  failover: z.strictObject({
+    txPowerRaiseDb: z.number().positive().max(10),
+    /** Neighbours never go above this, nor above the OBSS-PD 1:1 cap. */
+    maxTxPowerDbm: z.number().min(0).max(30),
+  }),
+  power: z.strictObject({
+    /** Estimated PoE watts saved per dB of TX power. */
+    wattsPerTxDb: z.number().positive(),
+    minTxPowerDbm: z.number().min(0).max(30),
+  }),
+  load: z.strictObject({
+    minCandidateRssiDbm: z.number().min(-100).max(-30),
+    maxClientsPerAction: z.number().int().positive(),
+  }),
+  /** Events waiting for one AP beyond this: the lowest in priority order is dropped (audited). */
+  maxQueuePerAp: z.number().int().positive(),
+  coordinator: z.strictObject({
+    /** An AP coordinator with nothing queued, held or closed ends after this long. */
+    idleTimeoutMs: z.number().int().positive(),
+    /** It continues as new past this many history events, carrying its state. */
+    continueAsNewAfterEvents: z.number().int().min(100),
+  }),
   events: z.strictObject(
     Object.fromEntries(EVENT_TYPES.map((t) => [t, EventPolicySchema])) as Record<
       EventType,
@@ -133,6 +169,13 @@ export const DEFAULT_POLICY: Policy = {
   sampleIntervalMs: 30_000,
   rollbackThresholds: DEFAULT_ROLLBACK_THRESHOLDS,
   interference: { channelChangeMinConfidence: 0.8, obssPdStepDb: 3, obssPdCapDbm: OBSS_PD_MAX_DBM },
+  qoe: { poorQoe: 0.5, channelChangeShare: 0.3, minCandidateRssiDbm: -75, maxClientsPerAction: 10 },
+  density: { capHeadroom: 0, spikeEndsBelowAssociationsPerMin: 5 },
+  failover: { txPowerRaiseDb: 3, maxTxPowerDbm: 21 },
+  power: { wattsPerTxDb: 0.25, minTxPowerDbm: 5 },
+  load: { minCandidateRssiDbm: -70, maxClientsPerAction: 10 },
+  maxQueuePerAp: 16,
+  coordinator: { idleTimeoutMs: 10 * MINUTE, continueAsNewAfterEvents: 10_000 },
   events: DEFAULT_EVENT_POLICIES,
 };
 

@@ -1,4 +1,4 @@
-// A radio's configuration as the controller reports it, and the changes the loop makes to it.
+// An AP and its radios as the controller reports them, and the audited form of a change.
 import type { ChannelWidth, Radio, RegulatoryDomain } from './regulatory';
 
 export interface RadioConfig {
@@ -6,39 +6,61 @@ export interface RadioConfig {
   width: ChannelWidth;
   txPowerDbm: number;
   obssPdDbm: number;
+  /** Cap on associated clients (admission control); null = no cap. */
+  admissionCap: number | null;
 }
 
 export type RadioParam = keyof RadioConfig;
 
-/** A radio as read from the controller just before planning. */
+export interface RadioState extends RadioConfig {
+  clientCount: number;
+}
+
+export type AdminStatus = 'UP' | 'DOWN';
+
+/** One AP as read from the controller, the basis of a plan. */
+export interface ApSnapshot {
+  apId: string;
+  regulatoryDomain: RegulatoryDomain;
+  /** Controller's configuration version of the AP, for compare-and-set. */
+  version: number;
+  /** Operational status (DOWN when the AP failed). */
+  status: AdminStatus;
+  /** What the controller was told: DOWN once failed over. */
+  adminStatus: AdminStatus;
+  neighbors: string[];
+  power: { budgetWatts: number; drawWatts: number };
+  radios: Partial<Record<Radio, RadioState>>;
+}
+
+/** One radio of a snapshot, the shape channel planning works on. */
 export interface RadioSnapshot {
   apId: string;
   radio: Radio;
   regulatoryDomain: RegulatoryDomain;
-  /** Controller's configuration version of the AP, for compare-and-set. */
   version: number;
   config: RadioConfig;
 }
 
+export function radioOf(ap: ApSnapshot, radio: Radio): RadioSnapshot | undefined {
+  const state = ap.radios[radio];
+  if (!state) return undefined;
+  const { clientCount: _clientCount, ...config } = state;
+  return { apId: ap.apId, radio, regulatoryDomain: ap.regulatoryDomain, version: ap.version, config };
+}
+
+export type ChangeValue = number | string | null;
+
 /** One audited parameter change (DESIGN.md §6 `configuration_changes`). */
 export interface ConfigurationChange {
-  param: RadioParam;
-  oldValue: number;
-  newValue: number;
+  param: string;
+  oldValue: ChangeValue;
+  newValue: ChangeValue;
 }
 
-/** The changes that turn `from` into `from` overlaid with `target`, skipping unchanged params. */
-export function diffConfig(from: RadioConfig, target: Partial<RadioConfig>): ConfigurationChange[] {
-  return (Object.keys(target) as RadioParam[])
-    .filter((param) => target[param] !== undefined && target[param] !== from[param])
-    .map((param) => ({ param, oldValue: from[param], newValue: target[param] as number }));
-}
-
-/** The configuration that undoes `changes`. */
-export function revertOf(changes: ConfigurationChange[]): Partial<RadioConfig> {
-  return Object.fromEntries(changes.map((c) => [c.param, c.oldValue]));
-}
-
-export function targetOf(changes: ConfigurationChange[]): Partial<RadioConfig> {
-  return Object.fromEntries(changes.map((c) => [c.param, c.newValue]));
+/** The params of `target` that differ from `from`. */
+export function changedParams(from: RadioConfig, target: Partial<RadioConfig>): RadioParam[] {
+  return (Object.keys(target) as RadioParam[]).filter(
+    (param) => target[param] !== undefined && target[param] !== from[param],
+  );
 }

@@ -21,5 +21,20 @@ if [[ -z "${RRM_AUDIT_HMAC_KEYS:-}${RRM_AUDIT_HMAC_KEYS_FILE:-}" ]]; then
   export RRM_AUDIT_HMAC_KEYS_FILE="$keys"
 fi
 
+# Development checkpoint key (Ed25519) and the folder outside the database the checkpoints go to.
+checkpoint_keys="$STATE_DIR/audit-checkpoint-keys.json"
+if [[ -z "${RRM_AUDIT_CHECKPOINT_KEYS:-}${RRM_AUDIT_CHECKPOINT_KEYS_FILE:-}" ]]; then
+  if [[ ! -s "$checkpoint_keys" ]]; then
+    node -e 'const c=require("crypto");const {privateKey}=c.generateKeyPairSync("ed25519");
+      const k=privateKey.export({type:"pkcs8",format:"der"}).toString("base64");
+      console.log(JSON.stringify({activeKeyId:"dev-cp-1",keys:{"dev-cp-1":k}}))' >"$checkpoint_keys"
+    chmod 600 "$checkpoint_keys"
+  fi
+  export RRM_AUDIT_CHECKPOINT_KEYS_FILE="$checkpoint_keys"
+fi
+export RRM_AUDIT_CHECKPOINT_DIR="${RRM_AUDIT_CHECKPOINT_DIR:-$STATE_DIR/audit-checkpoints}"
+export RRM_AUDIT_CHECKPOINT_INTERVAL_MS="${RRM_AUDIT_CHECKPOINT_INTERVAL_MS:-60000}"
+mkdir -p "$RRM_AUDIT_CHECKPOINT_DIR"
+
 npx tsx db/migrate.ts
 exec npx tsx scripts/main-job.ts "$@"

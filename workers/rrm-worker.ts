@@ -7,7 +7,8 @@ import type { Policy } from '../domain/policy';
 import { createControllerActivities } from '../activities/controller';
 import { createCoordinationActivities } from '../activities/coordination';
 import { createPolicyActivities } from '../activities/policy';
-import { createAuditActivities, loadAuditKeys } from '../activities/audit';
+import { createAuditActivities, loadAuditKeys, loadCheckpointKeys, startCheckpointTimer } from '../activities/audit';
+import { logger } from './logger';
 import type { TemporalConfig } from './config';
 
 export interface RrmWorkerOptions {
@@ -36,7 +37,9 @@ export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker
     opts.nativeConnection ?? (await NativeConnection.connect({ address: temporal.address }));
   const clientConnection = opts.client ? undefined : await Connection.connect({ address: temporal.address });
   const client = opts.client ?? new Client({ connection: clientConnection!, namespace: temporal.namespace });
+  const env = opts.env ?? process.env;
   const pool = new Pool({ connectionString: opts.databaseUrl, max: 10 });
+  const stopCheckpoints = startPeriodicCheckpoints(pool, env);
 
   const worker = await Worker.create({
     connection: nativeConnection,
@@ -49,7 +52,7 @@ export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker
       ...createControllerActivities(opts.controllerUrl),
       ...createCoordinationActivities(client),
       ...createPolicyActivities(opts.policy),
-      ...createAuditActivities(pool, loadAuditKeys(opts.env ?? process.env)),
+      ...createAuditActivities(pool, loadAuditKeys(env)),
     },
   });
 
@@ -57,9 +60,25 @@ export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker
     worker,
     client,
     async close() {
+      stopCheckpoints();
       await pool.end();
       if (!opts.nativeConnection) await nativeConnection.close();
       await clientConnection?.close();
     },
   };
+}
+
+/**
+ * Signs the audit chain head into RRM_AUDIT_CHECKPOINT_DIR every RRM_AUDIT_CHECKPOINT_INTERVAL_MS
+ * (default 5 min) when checkpoint keys are configured, so truncation of the newest rows is caught.
+ */
+function startPeriodicCheckpoints(pool: Pool, env: NodeJS.ProcessEnv): () => void {
+  const keys = loadCheckpointKeys(env);
+  const dir = env.RRM_AUDIT_CHECKPOINT_DIR;
+  if (!keys?.activeKeyId || !dir) return () => undefined;
+  const intervalMs = Number(env.RRM_AUDIT_CHECKPOINT_INTERVAL_MS ?? 300_000);
+  if (!Number.isInteger(intervalMs) || intervalMs < 1_000) {
+    throw new Error(`RRM_AUDIT_CHECKPOINT_INTERVAL_MS must be a whole number of ms ≥ 1000, got "${intervalMs}"`);
+  }
+  return startCheckpointTimer(pool, keys, dir, intervalMs, (err) => logger.error({ err }, 'audit checkpoint failed'));
 }

@@ -8,7 +8,7 @@ import type { AuditActivities } from '../activities/audit';
 
 /** Reads from the controller: quick, freely retried. */
 export const controllerReads = proxyActivities<
-  Pick<ControllerActivities, 'readRadio' | 'scanChannels' | 'sampleRadio'>
+  Pick<ControllerActivities, 'readAp' | 'scanChannels' | 'readClients' | 'sampleRadio'>
 >({
   startToCloseTimeout: '5s',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 5 },
@@ -18,7 +18,7 @@ export const controllerReads = proxyActivities<
  * Configuration changes: idempotent by change id and guarded by version, so retries are safe.
  * The budget (attempts × timeout) stays within the 10 s Channel Move Time for a radar move.
  */
-export const controllerWrites = proxyActivities<Pick<ControllerActivities, 'applyRadioConfig'>>({
+export const controllerWrites = proxyActivities<Pick<ControllerActivities, 'applyStep'>>({
   startToCloseTimeout: '3s',
   retry: {
     initialInterval: '300ms',

@@ -19,22 +19,24 @@ import {
   preemptSignal,
   releaseTurnSignal,
   requestTurnSignal,
+  turnDroppedSignal,
   turnGrantedSignal,
 } from './definitions';
 
 export interface ApCoordinatorInput {
   apId: string;
   cooldownMs: number;
+  maxQueue: number;
   /** How long an idle coordinator waits for work before it ends. */
-  idleTimeoutMs?: number;
+  idleTimeoutMs: number;
+  /** Continue-as-new past this history length (or earlier when Temporal suggests it). */
+  continueAsNewAfterEvents: number;
   /** State carried over by continue-as-new. */
   carried?: turn.ApTurnState;
 }
 
-const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60_000;
-
 export async function apCoordinator(input: ApCoordinatorInput): Promise<void> {
-  let state = input.carried ?? turn.initialTurnState(input.apId, input.cooldownMs);
+  let state = input.carried ?? turn.initialTurnState(input.apId, input.cooldownMs, input.maxQueue);
   // Set by signal handlers; the loop clears it before each pass so no signal is slept through.
   let signalled = false;
   const update = (next: turn.ApTurnState) => {
@@ -54,22 +56,23 @@ export async function apCoordinator(input: ApCoordinatorInput): Promise<void> {
   );
   setHandler(apStateQuery, () => state);
 
-  const idleTimeoutMs = input.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   for (;;) {
     signalled = false;
     update(turn.reopenExpired(state, Date.now()));
+    await tellDropped();
     await grantTurnIfFree();
     await askHolderToYield();
     describe();
 
-    if (workflowInfo().continueAsNewSuggested) {
+    const { historyLength, continueAsNewSuggested } = workflowInfo();
+    if (continueAsNewSuggested || historyLength > input.continueAsNewAfterEvents) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof apCoordinator>({ ...input, carried: state });
     }
 
     const deadline = turn.nextDeadline(state, Date.now());
     if (turn.isIdle(state)) {
-      if (!(await condition(() => signalled, idleTimeoutMs))) return;
+      if (!(await condition(() => signalled, input.idleTimeoutMs))) return;
     } else if (deadline !== undefined) {
       await condition(() => signalled, Math.max(1, deadline - Date.now()));
     } else {
@@ -82,6 +85,7 @@ export async function apCoordinator(input: ApCoordinatorInput): Promise<void> {
       update(turn.grant(state, next.eventId, Date.now()));
       try {
         await getExternalWorkflowHandle(eventWorkflowId(next.eventId)).signal(turnGrantedSignal, {
+          apId: state.apId,
           closedChannels: turn.closedChannelsOf(state, next.radio),
         });
         return;
@@ -93,13 +97,34 @@ export async function apCoordinator(input: ApCoordinatorInput): Promise<void> {
     }
   }
 
+  async function tellDropped(): Promise<void> {
+    const { state: next, dropped } = turn.takeDropped(state);
+    update(next);
+    for (const request of dropped) {
+      try {
+        await getExternalWorkflowHandle(eventWorkflowId(request.eventId)).signal(turnDroppedSignal, {
+          apId: state.apId,
+          waiting: state.queue.length,
+        });
+      } catch (err) {
+        log.warn('dropped event already gone', { eventId: request.eventId, error: String(err) });
+      }
+    }
+  }
+
   async function askHolderToYield(): Promise<void> {
     const by = turn.preemptor(state);
     if (!by || !state.holder) return;
     const holder = state.holder.eventId;
     update(turn.markPreempted(state, by.eventId));
     try {
-      await getExternalWorkflowHandle(eventWorkflowId(holder)).signal(preemptSignal, { by: by.eventId });
+      await getExternalWorkflowHandle(eventWorkflowId(holder)).signal(preemptSignal, {
+        apId: state.apId,
+        eventId: by.eventId,
+        type: by.type,
+        severity: by.severity,
+        channel: by.channel,
+      });
     } catch (err) {
       log.warn('holder vanished before yielding', { eventId: holder, error: String(err) });
       update(turn.withdraw(state, holder));

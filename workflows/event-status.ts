@@ -38,6 +38,10 @@ export interface EventStatus {
   actionType?: string;
   changes: ConfigurationChange[];
   rollbackToken?: string;
+  /** When the change went onto the network (ISO), if it did. */
+  appliedAt?: string;
+  /** When the outcome was decided (ISO). */
+  decidedAt?: string;
   /** Samples taken in the monitor window so far. */
   samples: number;
   findings: DegradationFinding[];

@@ -7,7 +7,6 @@ import {
   isDfsChannel,
   NON_OCCUPANCY_PERIOD_MS,
 } from '../../domain/regulatory';
-import { commitSignal } from '../../workflows/definitions';
 import { eventually, startStack, type Stack } from '../support/stack';
 import { simGet, simPost, getRadio } from '../support/sim-client';
 
@@ -61,7 +60,7 @@ describe('DFS radar on the real stack', () => {
       expect(closed.until - detectedAt.getTime()).toBeLessThan(NON_OCCUPANCY_PERIOD_MS + 60_000);
     }
 
-    await stack.rrm.eventHandle(submitted.eventId).signal(commitSignal, { operator: 'test' });
+    await stack.rrm.commit(submitted.eventId, { operator: 'test' });
     const result = await stack.rrm.result(submitted.eventId);
     expect(result.outcome).toBe('APPLIED');
 
@@ -107,7 +106,7 @@ describe('DFS radar on the real stack', () => {
         ),
       ).toBe(false);
     }
-    await stack.rrm.eventHandle(submitted.eventId).signal(commitSignal, {});
+    await stack.rrm.commit(submitted.eventId, { operator: 'test' });
     expect((await stack.rrm.result(submitted.eventId)).outcome).toBe('APPLIED');
   });
 });

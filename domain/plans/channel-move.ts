@@ -1,0 +1,26 @@
+// Moving a radio to the best channel: shared by radar, interference and QoE plans.
+import { selectChannel } from '../channel-selection';
+import { ownRadioStep, type ActionPlan, type PlanningContext } from './types';
+
+export function channelMove(ctx: PlanningContext, avoid: number[], nonDfsOnly: boolean, why: string): ActionPlan {
+  const { radio } = ctx;
+  if (!ctx.observations) throw new Error('channel planning needs a scan');
+  const selection = selectChannel({
+    radio: radio.radio,
+    regulatoryDomain: radio.regulatoryDomain,
+    currentChannel: radio.config.channel,
+    currentWidth: radio.config.width,
+    observations: ctx.observations,
+    blockedChannels: ctx.blockedChannels,
+    avoidChannels: [...avoid, ...ctx.avoidChannels],
+    nonDfsOnly,
+  });
+  if (selection.kind === 'none') return { kind: 'impossible', explanation: `${why}; ${selection.explanation}` };
+  return {
+    kind: 'change',
+    actionType: 'CHANNEL_CHANGE',
+    steps: [ownRadioStep(ctx, { channel: selection.channel, width: selection.width })],
+    explanation: `${why}; ${selection.explanation}`,
+    scores: selection.scores,
+  };
+}

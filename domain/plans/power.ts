@@ -1,0 +1,42 @@
+// PoE budget exceeded: lower TX power, loudest radio first, until the estimated draw fits the budget.
+import type { ControllerStep } from '../controller-steps';
+import { RADIOS, type Radio } from '../regulatory';
+import type { Planner } from './types';
+
+export const powerReduction: Planner = {
+  needs: {},
+  plan(ctx) {
+    const { budgetWatts, drawWatts } = ctx.ap.power;
+    const { wattsPerTxDb, minTxPowerDbm } = ctx.policy.power;
+    if (drawWatts <= budgetWatts) {
+      return { kind: 'no_action', explanation: `draw ${drawWatts} W already within the ${budgetWatts} W budget` };
+    }
+    const tx = new Map<Radio, number>();
+    for (const radio of RADIOS) {
+      const state = ctx.ap.radios[radio];
+      if (state) tx.set(radio, state.txPowerDbm);
+    }
+    let needDb = Math.ceil((drawWatts - budgetWatts) / wattsPerTxDb);
+    // One dB at a time from the loudest radio keeps the radios balanced.
+    while (needDb > 0) {
+      const loudest = [...tx.entries()].filter(([, p]) => p > minTxPowerDbm).sort((a, b) => b[1] - a[1])[0];
+      if (!loudest) break;
+      tx.set(loudest[0], loudest[1] - 1);
+      needDb--;
+    }
+    const steps: ControllerStep[] = [...tx.entries()].flatMap(([radio, txPowerDbm]): ControllerStep[] => {
+      const { clientCount: _clients, ...from } = ctx.ap.radios[radio]!;
+      return txPowerDbm < from.txPowerDbm ? [{ kind: 'radio', apId: ctx.ap.apId, radio, from, target: { txPowerDbm } }] : [];
+    });
+    if (steps.length === 0) {
+      return { kind: 'impossible', explanation: `draw ${drawWatts} W over budget ${budgetWatts} W, TX power already at its floor` };
+    }
+    const fits = needDb === 0 ? 'fits' : `still ${needDb} dB short at the ${minTxPowerDbm} dBm floor`;
+    return {
+      kind: 'change',
+      actionType: 'TX_POWER_REDUCTION',
+      steps,
+      explanation: `PoE draw ${drawWatts} W over budget ${budgetWatts} W: lowering TX power (${fits})`,
+    };
+  },
+};

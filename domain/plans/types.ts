@@ -1,0 +1,65 @@
+// The plan stage's contract: what a planner sees, and what it decides.
+import type { RrmEvent } from '../events';
+import type { Policy } from '../policy';
+import type { CandidateScore, ChannelObservation } from '../channel-selection';
+import type { ControllerStep } from '../controller-steps';
+import type { ApSnapshot, RadioConfig, RadioSnapshot } from '../radio';
+
+export const ACTION_TYPES = [
+  'CHANNEL_CHANGE',
+  'OBSS_PD_TUNE',
+  'CLIENT_STEERING',
+  'ADMISSION_CONTROL',
+  'FAILOVER',
+  'TX_POWER_REDUCTION',
+] as const;
+export type ActionType = (typeof ACTION_TYPES)[number];
+
+/** A client as the controller sees it, with the neighbours it could move to (strongest first). */
+export interface ClientView {
+  clientId: string;
+  qoe: number;
+  rssiDbm: number;
+  btmCapable: boolean;
+  candidates: { apId: string; rssiDbm: number; clientCount: number; admissionCap: number | null }[];
+}
+
+export interface PlanningContext {
+  event: RrmEvent;
+  ap: ApSnapshot;
+  radio: RadioSnapshot;
+  /** 20 MHz channels of the radio in their Non-Occupancy Period on this AP. */
+  blockedChannels: number[];
+  /** Channels to stay off beyond the blocked ones, e.g. one that degraded after a move. */
+  avoidChannels: number[];
+  policy: Policy;
+  /** Present when the planner declared it needs a channel scan. */
+  observations?: ChannelObservation[];
+  /** Present when the planner declared it needs the clients view. */
+  clients?: ClientView[];
+  /** Present when the planner declared it needs the neighbour APs. */
+  neighbours?: ApSnapshot[];
+}
+
+export type ActionPlan =
+  | {
+      kind: 'change';
+      actionType: ActionType;
+      steps: ControllerStep[];
+      explanation: string;
+      /** Channel scores behind a channel choice, for the audit record. */
+      scores?: CandidateScore[];
+    }
+  | { kind: 'no_action'; explanation: string }
+  /** Action needed but impossible (e.g. no permitted channel left). */
+  | { kind: 'impossible'; explanation: string };
+
+export interface Planner {
+  needs: { scan?: boolean; clients?: boolean; neighbours?: boolean };
+  plan(ctx: PlanningContext): ActionPlan;
+}
+
+/** A single radio step on the event's own radio. */
+export function ownRadioStep(ctx: PlanningContext, target: Partial<RadioConfig>): ControllerStep {
+  return { kind: 'radio', apId: ctx.ap.apId, radio: ctx.radio.radio, from: ctx.radio.config, target };
+}

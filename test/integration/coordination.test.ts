@@ -1,0 +1,120 @@
+// One action per AP at a time, on the real stack: severity order, preemption at a safe point, the
+// cooldown and its CRITICAL bypass, staleness, and the bounded queue.
+import { resolvePolicy } from '../../domain/policy';
+import { getRadio } from '../support/sim-client';
+import { eventually, startStack, type Stack } from '../support/stack';
+import { harmlessEvent, holdApWithChannelChange, inStage, statusWhen } from '../support/scenarios';
+
+const policy = resolvePolicy({ sampleIntervalMs: 2_000, maxQueuePerAp: 4 });
+if (!policy.ok) throw new Error(policy.errors.join('; '));
+
+describe('coordination of one AP on the real stack', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ policy: policy.policy });
+  });
+  afterAll(() => stack?.stop());
+
+  const outcomeOf = (eventId: string) => statusWhen(stack, eventId, (s) => s.outcome !== undefined);
+
+  it('lets waiting events take the turn in severity order, then detectedAt, then arrival', async () => {
+    const apId = stack.ap('ap-03');
+    const holder = await holdApWithChannelChange(stack, apId);
+    const now = Date.now();
+    const at = (secondsAgo: number) => new Date(now - secondsAgo * 1000).toISOString();
+    const events = [
+      await harmlessEvent(stack, apId, { eventId: `${apId}-low`, severity: 'LOW', detectedAt: at(9) }),
+      await harmlessEvent(stack, apId, {
+        eventId: `${apId}-medium-late`,
+        severity: 'MEDIUM',
+        detectedAt: at(2),
+      }),
+      await harmlessEvent(stack, apId, { eventId: `${apId}-high`, severity: 'HIGH', detectedAt: at(1) }),
+      await harmlessEvent(stack, apId, {
+        eventId: `${apId}-medium-early`,
+        severity: 'MEDIUM',
+        detectedAt: at(5),
+      }),
+    ];
+    for (const e of events) await stack.rrm.submit([e]);
+    const queue = await eventually(async () => {
+      const state = await stack.rrm.apState(apId);
+      return state.queue.length === 4 ? state.queue.map((q) => q.eventId) : undefined;
+    });
+    expect(queue).toEqual([`${apId}-high`, `${apId}-medium-early`, `${apId}-medium-late`, `${apId}-low`]);
+    // Equal severity (HIGH) does not preempt the holder.
+    expect((await stack.rrm.status(holder.eventId)).stage).toBe('monitor');
+
+    await stack.rrm.commit(holder.eventId, { operator: 'test' });
+    const decided = await Promise.all(queue.map((id) => outcomeOf(id)));
+    expect(decided.map((s) => s.outcome)).toEqual(['NO_ACTION', 'NO_ACTION', 'NO_ACTION', 'NO_ACTION']);
+    const order = [...decided]
+      .sort((a, b) => Date.parse(a.decidedAt!) - Date.parse(b.decidedAt!))
+      .map((s) => s.eventId);
+    expect(order).toEqual(queue);
+  });
+
+  it('preempts a held action at its next safe point for a strictly more severe event; the change stays', async () => {
+    const apId = stack.ap('ap-07');
+    const holder = await holdApWithChannelChange(stack, apId);
+    const moved = await getRadio(stack.sim.url, apId);
+    const [radar] = await stack.rrm.submit([
+      { type: 'DFS_RADAR', apId, data: { channel: moved.channel === 100 ? 132 : 100 } },
+    ]);
+
+    const superseded = await outcomeOf(holder.eventId);
+    expect(superseded).toMatchObject({
+      outcome: 'SUPERSEDED',
+      reason: expect.stringContaining(radar.eventId),
+    });
+    expect(await getRadio(stack.sim.url, apId)).toMatchObject({ channel: moved.channel });
+    expect(await outcomeOf(radar.eventId)).toMatchObject({ outcome: 'NO_ACTION' });
+  });
+
+  it('keeps 10 s between two actions on one AP, unless the later one is CRITICAL', async () => {
+    const apId = stack.ap('ap-05');
+    const first = await holdApWithChannelChange(stack, apId, { confidence: 0.6 }); // OBSS-PD tune
+    await stack.rrm.commit(first.eventId, { operator: 'test' });
+    const [second] = await stack.rrm.submit([
+      { type: 'SPECTRUM_SAT', apId, confidence: 0.9, data: { utilizationPct: 90 } },
+    ]);
+    const tuned = await inStage(stack, second.eventId, 'monitor');
+    expect(Date.parse(tuned.appliedAt!) - Date.parse(first.appliedAt!)).toBeGreaterThanOrEqual(10_000);
+
+    await stack.rrm.commit(second.eventId, { operator: 'test' });
+    const radio = await getRadio(stack.sim.url, apId);
+    const [radar] = await stack.rrm.submit([{ type: 'DFS_RADAR', apId, data: { channel: radio.channel } }]);
+    const moved = await inStage(stack, radar.eventId, 'monitor');
+    expect(Date.parse(moved.appliedAt!) - Date.parse(tuned.appliedAt!)).toBeLessThan(10_000);
+  });
+
+  it('ends an event STALE when it is older than its TTL by the time its turn comes', async () => {
+    const apId = stack.ap('ap-09');
+    const old = new Date(Date.now() - 6 * 60_000).toISOString(); // NON_WIFI_BURST lives 5 min
+    const [submitted] = await stack.rrm.submit([await harmlessEvent(stack, apId, { detectedAt: old })]);
+    expect(await outcomeOf(submitted.eventId)).toMatchObject({ outcome: 'STALE' });
+    const audit = await stack.query<{ execution_status: string }>(
+      'select execution_status from audit_records where event_id = $1',
+      [submitted.eventId],
+    );
+    expect(audit).toEqual([{ execution_status: 'STALE' }]);
+  });
+
+  it('drops the lowest-severity waiting event when the queue is full, and audits it', async () => {
+    const apId = stack.ap('ap-08');
+    const holder = await holdApWithChannelChange(stack, apId);
+    const severities = ['MEDIUM', 'LOW', 'HIGH', 'MEDIUM', 'HIGH'];
+    for (const [i, severity] of severities.entries()) {
+      await stack.rrm.submit([await harmlessEvent(stack, apId, { eventId: `${apId}-q${i}`, severity })]);
+    }
+    const dropped = await outcomeOf(`${apId}-q1`);
+    expect(dropped).toMatchObject({ outcome: 'REJECTED', reason: expect.stringContaining('queue') });
+    expect((await stack.rrm.apState(apId)).queue).toHaveLength(4);
+    const audit = await stack.query<{ execution_status: string; reason: string }>(
+      'select execution_status, reason from audit_records where event_id = $1',
+      [`${apId}-q1`],
+    );
+    expect(audit).toEqual([{ execution_status: 'REJECTED', reason: dropped.reason }]);
+    await stack.rrm.commit(holder.eventId, { operator: 'test' });
+  });
+});

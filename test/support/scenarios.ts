@@ -1,0 +1,63 @@
+// Building blocks for integration tests that need an event in a given state on the real stack.
+import { bondedSubchannels } from '../../domain/regulatory';
+import type { EventStatus } from '../../workflows/event-status';
+import { getAp, getRadio, simPost } from './sim-client';
+import { eventually, type Stack } from './stack';
+
+/** Polls an event's status until `ready` holds. */
+export function statusWhen(
+  stack: Stack,
+  eventId: string,
+  ready: (s: EventStatus) => boolean,
+): Promise<EventStatus> {
+  return eventually(async () => {
+    const s = await stack.rrm.status(eventId);
+    return ready(s) ? s : undefined;
+  });
+}
+
+export const inStage = (stack: Stack, eventId: string, stage: EventStatus['stage']) =>
+  statusWhen(stack, eventId, (s) => s.stage === stage);
+
+/** Switches on a strong interferer right next to the AP, over its current 5 GHz channel. */
+export async function jamCurrentChannel(
+  stack: Stack,
+  apId: string,
+  interfererId = `jammer-${apId}`,
+): Promise<void> {
+  const [ap, radio] = await Promise.all([getAp(stack.sim.url, apId), getRadio(stack.sim.url, apId)]);
+  await simPost(stack.sim.url, '/v1/inject/interferer', {
+    interfererId,
+    type: 'jammer',
+    radio: '5g',
+    channels: bondedSubchannels('5g', radio.channel, radio.width, 'US'),
+    dutyCyclePct: 95,
+    powerDbm: 20,
+    x: ap.x + 2,
+    y: ap.y + 2,
+  });
+}
+
+/**
+ * An event that holds the AP's turn: a confident interference burst that moves the radio and then
+ * monitors it. Returns once it is monitoring.
+ */
+export async function holdApWithChannelChange(
+  stack: Stack,
+  apId: string,
+  extra: Record<string, unknown> = {},
+): Promise<EventStatus> {
+  await jamCurrentChannel(stack, apId);
+  const radio = await getRadio(stack.sim.url, apId);
+  const [submitted] = await stack.rrm.submit([
+    { type: 'NON_WIFI_BURST', apId, confidence: 0.9, data: { channel: radio.channel }, ...extra },
+  ]);
+  return inStage(stack, submitted.eventId, 'monitor');
+}
+
+/** An event for the AP that needs nothing done (the interferer is on another channel): quick NO_ACTION. */
+export async function harmlessEvent(stack: Stack, apId: string, extra: Record<string, unknown> = {}) {
+  const radio = await getRadio(stack.sim.url, apId);
+  const elsewhere = radio.channel < 100 ? 149 : 36;
+  return { type: 'NON_WIFI_BURST', apId, confidence: 0.9, data: { channel: elsewhere }, ...extra };
+}

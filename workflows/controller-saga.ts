@@ -1,0 +1,80 @@
+// Applies an action's controller steps in order, as a saga: if a step fails, the steps already
+// applied are undone in reverse, so a half-applied action never stays on the network.
+import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { inverseOf, type ControllerStep } from '../domain/controller-steps';
+import { controllerWrites } from './activities';
+
+/** What was applied: enough to undo it later. */
+export interface AppliedSteps {
+  steps: ControllerStep[];
+  /** Per step, the clients a steer step actually moved. */
+  steered: (string[] | undefined)[];
+  /** Latest known configuration version per AP, the guard of the next change. */
+  versions: Record<string, number>;
+}
+
+export type SagaResult =
+  | { kind: 'applied'; applied: AppliedSteps }
+  /** The AP's configuration moved under us: re-plan (nothing stays applied). */
+  | { kind: 'conflict'; reason: string }
+  /** The controller refused or was unreachable after retries (nothing stays applied). */
+  | { kind: 'failed'; reason: string };
+
+export function applySteps(
+  steps: ControllerStep[],
+  versions: Record<string, number>,
+  changeIdPrefix: string,
+): Promise<SagaResult> {
+  return runSteps(steps, versions, changeIdPrefix, true);
+}
+
+/** Undoes applied steps, last first. Throws UndoFailed when the controller will not take the undo. */
+export async function undoSteps(applied: AppliedSteps, changeIdPrefix: string): Promise<AppliedSteps> {
+  const inverse = applied.steps.map((step, i) => inverseOf(step, applied.steered[i])).reverse();
+  const result = await runSteps(inverse, applied.versions, changeIdPrefix, false);
+  if (result.kind !== 'applied') throw new UndoFailed(result.reason);
+  return result.applied;
+}
+
+async function runSteps(
+  steps: ControllerStep[],
+  versions: Record<string, number>,
+  changeIdPrefix: string,
+  compensate: boolean,
+): Promise<SagaResult> {
+  const done: AppliedSteps = { steps: [], steered: [], versions: { ...versions } };
+  for (const [i, step] of steps.entries()) {
+    try {
+      const result = await controllerWrites.applyStep({
+        step,
+        changeId: `${changeIdPrefix}:${i}`,
+        expectedVersion: done.versions[step.apId] ?? 0,
+      });
+      if (result.version !== undefined) done.versions[step.apId] = result.version;
+      done.steps.push(step);
+      done.steered.push(result.steered);
+    } catch (err) {
+      const reason = failureReason(err);
+      if (compensate && done.steps.length > 0) {
+        try {
+          await undoSteps(done, `${changeIdPrefix}:compensate`);
+        } catch (undo) {
+          return { kind: 'failed', reason: `${reason}; undoing the applied steps failed too: ${failureReason(undo)}` };
+        }
+      }
+      const conflict = err instanceof ActivityFailure && (err.cause as ApplicationFailure)?.type === 'VersionConflict';
+      return conflict ? { kind: 'conflict', reason } : { kind: 'failed', reason };
+    }
+  }
+  return { kind: 'applied', applied: done };
+}
+
+export class UndoFailed extends Error {}
+
+export function failureReason(err: unknown): string {
+  if (err instanceof ActivityFailure) {
+    const cause = err.cause;
+    return cause instanceof ApplicationFailure ? `${cause.type}: ${cause.message}` : String(cause?.message ?? err.message);
+  }
+  return err instanceof Error ? err.message : String(err);
+}
