@@ -1,7 +1,13 @@
-// Turns what the sensing system sees (the simulator's /v1/sensing) into events of the contract.
-// The full sensing bridge with de-duplication is a later issue; this is its mapping rule.
+// Turns what the sensing system sees (the controller's GET /v1/sensing) into events of the contract
+// (DESIGN.md §3): one event type per detection kind. The event carries the detection's confidence;
+// severity and the action are the policy's business, so a weak report is still raised and the loop
+// decides (e.g. interference below 0.5 ends REJECTED, 0.5-0.8 gets OBSS-PD).
 import type { Radio } from '../domain/regulatory';
 
+/**
+ * A detection as the sensing API reports it. Declared here rather than imported from simulator/:
+ * the client speaks the API, whichever controller answers it.
+ */
 export type Detection =
   | { kind: 'radar'; apId: string; radio: '5g'; channel: number }
   | {
@@ -13,26 +19,110 @@ export type Detection =
       dutyCyclePct: number;
       rssiDbm: number;
       interfererType: string;
+      /** Tells two emitters of one type apart; optional for sensing sources that do not. */
+      interfererId?: string;
+    }
+  | {
+      kind: 'spectrum_saturation';
+      apId: string;
+      radio: Radio;
+      channel: number;
+      utilizationPct: number;
+      confidence: number;
+    }
+  | {
+      kind: 'qoe';
+      apId: string;
+      radio: Radio;
+      avgQoe: number;
+      clients: Array<{ clientId: string; qoe: number }>;
+      confidence: number;
+    }
+  | {
+      kind: 'density_spike';
+      apId: string;
+      radio: Radio;
+      associatedClients: number;
+      associationsPerMin: number;
+      confidence: number;
+    }
+  | { kind: 'hw_failure'; apId: string; component: string; detail: string }
+  | { kind: 'power_budget'; apId: string; budgetWatts: number; drawWatts: number }
+  | {
+      kind: 'load_imbalance';
+      apId: string;
+      radio: Radio;
+      clientCount: number;
+      neighborMeanClients: number;
+      confidence: number;
     };
 
+export type DetectionKind = Detection['kind'];
+
+/** How sure the sensing system is; kinds measured directly by the controller are certain. */
+export const confidenceOf = (d: Detection): number => ('confidence' in d ? d.confidence : 1);
+
+const round = (v: number, digits: number): number => Number(v.toFixed(digits));
+
+/** The event of the contract for one detection (without eventId: the caller decides it). */
 export function eventForDetection(d: Detection, detectedAt: Date): Record<string, unknown> {
-  const common = { apId: d.apId, radio: d.radio, detectedAt: detectedAt.toISOString(), source: 'SENSING_API' };
-  if (d.kind === 'radar') return { ...common, type: 'DFS_RADAR', data: { channel: d.channel } };
-  return {
-    ...common,
-    type: 'NON_WIFI_BURST',
-    confidence: Math.round(d.confidence * 100) / 100,
-    data: {
-      channel: d.channel,
-      dutyCyclePct: Math.round(d.dutyCyclePct),
-      rssiDbm: Math.round(d.rssiDbm),
-      interfererType: d.interfererType,
-    },
+  // AP-level kinds (failure, power) have no radio: the event takes the contract's default.
+  const common = {
+    apId: d.apId,
+    ...('radio' in d ? { radio: d.radio } : {}),
+    ...('confidence' in d ? { confidence: round(d.confidence, 2) } : {}),
+    detectedAt: detectedAt.toISOString(),
+    source: 'SENSING_API',
   };
+  switch (d.kind) {
+    case 'radar':
+      return { ...common, type: 'DFS_RADAR', data: { channel: d.channel } };
+    case 'interference':
+      return {
+        ...common,
+        type: 'NON_WIFI_BURST',
+        data: {
+          channel: d.channel,
+          dutyCyclePct: Math.round(d.dutyCyclePct),
+          rssiDbm: Math.round(d.rssiDbm),
+          interfererType: d.interfererType,
+        },
+      };
+    case 'spectrum_saturation':
+      return {
+        ...common,
+        type: 'SPECTRUM_SAT',
+        data: { channel: d.channel, utilizationPct: round(d.utilizationPct, 1) },
+      };
+    case 'qoe':
+      return {
+        ...common,
+        type: 'QOE_DEGRADATION',
+        data: { clients: d.clients.map((c) => ({ clientId: c.clientId, qoe: round(c.qoe, 3) })) },
+      };
+    case 'density_spike':
+      return {
+        ...common,
+        type: 'DENSITY_SPIKE',
+        data: { associatedClients: d.associatedClients, associationsPerMin: d.associationsPerMin },
+      };
+    case 'hw_failure':
+      return { ...common, type: 'HW_FAILURE', data: { component: d.component, detail: d.detail } };
+    case 'power_budget':
+      return {
+        ...common,
+        type: 'POWER_BUDGET_EXCEEDED',
+        data: { budgetWatts: d.budgetWatts, drawWatts: d.drawWatts },
+      };
+    case 'load_imbalance':
+      return { ...common, type: 'LOAD_IMBALANCE', data: { clientCount: d.clientCount } };
+  }
 }
 
 export async function readDetections(controllerUrl: string): Promise<Detection[]> {
-  const res = await fetch(`${controllerUrl}/v1/sensing`);
+  const res = await fetch(`${controllerUrl.replace(/\/$/, '')}/v1/sensing`, {
+    signal: AbortSignal.timeout(5_000),
+  });
   if (!res.ok) throw new Error(`sensing read failed: ${res.status}`);
   return ((await res.json()) as { detections: Detection[] }).detections;
 }

@@ -2,7 +2,14 @@
 // neighbour list and the detections (radar, non-Wi-Fi interference). Pure functions.
 import { RADIOS, channelsOfBand, isDfsChannel, type Radio } from '../domain/regulatory';
 import { NEIGHBOR_RANGE_DBM, interfererImpact, overlapFraction, scanDetectability } from './propagation';
-import { apToApDbm, clientCanUse, interfererDbm, subchannelsOf, type RfEnvironment } from './rf-model';
+import {
+  apToApDbm,
+  clientCanUse,
+  inService,
+  interfererDbm,
+  subchannelsOf,
+  type RfEnvironment,
+} from './rf-model';
 import type { Ap, Detection, ScanChannel } from './types';
 
 const round1 = (v: number): number => Math.round(v * 10) / 10;
@@ -31,7 +38,7 @@ export function scanChannels(env: RfEnvironment, ap: Ap, radio: Radio): ScanChan
   const clients = env.clients.filter((c) => c.apId === ap.apId && c.radio === radio);
   return channelsOfBand(radio, domain).map((channel) => {
     const heard = env.aps
-      .filter((o) => o.apId !== ap.apId && o.status === 'UP' && o.radios[radio] !== undefined)
+      .filter((o) => o.apId !== ap.apId && inService(o) && o.radios[radio] !== undefined)
       .filter((o) => {
         const theirs = o.radios[radio]!;
         return overlapFraction(radio, channel, [channel], subchannelsOf(theirs, domain)) > 0;
@@ -59,11 +66,11 @@ export function scanChannels(env: RfEnvironment, ap: Ap, radio: Radio): ScanChan
 /** Below this (duty share × impact × overlap) the sensing system does not notice an interferer. */
 const DETECTION_FLOOR = 0.05;
 
-/** Radar and interference seen on the operating channels of every AP that is up. */
-export function detections(env: RfEnvironment): Detection[] {
+/** Radar and interference seen on the operating channels of every AP in service. */
+export function spectrumDetections(env: RfEnvironment): Detection[] {
   const out: Detection[] = [];
   for (const ap of env.aps) {
-    if (ap.status !== 'UP') continue;
+    if (!inService(ap)) continue;
     for (const radio of RADIOS) {
       const config = ap.radios[radio];
       if (!config) continue;

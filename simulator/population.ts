@@ -1,5 +1,7 @@
 // Builds the client population of a scenario from the seed: positions around the AP and
-// capabilities, with a deterministic share of clients lacking DFS or UNII-3 support.
+// capabilities, with a deterministic share of clients lacking DFS or UNII-3 support or 802.11v
+// BSS transition, and a few "roamers" that wandered next to a neighbour AP but stay associated.
+// Draws added later (BTM, roamers) use their own streams so the original draws stay as they were.
 import { isDfsChannel, type ChannelWidth, type Radio, type RegulatoryDomain } from '../domain/regulatory';
 import { intBetween, rngFor, type Rng } from './random';
 import { subchannelsOf } from './rf-model';
@@ -10,6 +12,12 @@ const RADIO_CODE: Record<Radio, number> = { '2g': 2, '5g': 5, '6g': 6 };
 const DEFAULT_CLIENTS: Record<Radio, [number, number]> = { '2g': [3, 9], '5g': [7, 21], '6g': [2, 6] };
 const NO_DFS_SHARE = 0.15;
 const NO_UNII3_SHARE = 0.12;
+/** Most current clients support 802.11v BSS transition management. */
+const BTM_SHARE = 0.85;
+/** One drawn client in ten is a roamer: it sits next to a neighbour AP, heard far better than its own. */
+const ROAMERS_PER_CLIENT = 0.1;
+/** Neighbour APs a roamer may wander to: the grid's direct and diagonal neighbours. */
+const ROAM_NEIGHBOUR_RANGE_M = 30;
 
 const hex2 = (n: number): string => (n & 0xff).toString(16).padStart(2, '0');
 
@@ -49,6 +57,7 @@ export function populateRadio(
     ? spec
     : Array.from({ length: spec ?? intBetween(rng, ...DEFAULT_CLIENTS[radio]) }, () => ({}));
   const subs = subchannelsOf(config, domain);
+  const btm = rngFor(seed, 'btm', ap.apId, radio);
   return specs.map((s, index) => {
     const angle = rng() * 2 * Math.PI;
     const radius = 2 + rng() * 8;
@@ -62,8 +71,9 @@ export function populateRadio(
         supportsDfs: true,
         supportsUnii3: true,
         maxWidth: s.maxWidth ?? drawMaxWidth(rng, radio),
+        btmCapable: s.btmCapable ?? btm() < BTM_SHARE,
       },
-      surge: false,
+      surgeAt: null,
     };
     const lacksDfs = rng() < NO_DFS_SHARE;
     const lacksUnii3 = rng() < NO_UNII3_SHARE;
@@ -85,6 +95,7 @@ export function surgeClients(
   count: number,
 ): Client[] {
   const rng = rngFor(seed, 'surge', ap.apId, radio, from);
+  const btm = rngFor(seed, 'surge-btm', ap.apId, radio, from);
   return Array.from({ length: count }, (_, k) => {
     const angle = rng() * 2 * Math.PI;
     const radius = 2 + rng() * 8;
@@ -94,8 +105,82 @@ export function surgeClients(
       radio,
       x: Math.round((ap.x + radius * Math.cos(angle)) * 10) / 10,
       y: Math.round((ap.y + radius * Math.sin(angle)) * 10) / 10,
-      capabilities: { supportsDfs: true, supportsUnii3: true, maxWidth: drawMaxWidth(rng, radio) },
-      surge: true,
+      capabilities: {
+        supportsDfs: true,
+        supportsUnii3: true,
+        maxWidth: drawMaxWidth(rng, radio),
+        btmCapable: btm() < BTM_SHARE,
+      },
+      surgeAt: ap.apId,
     };
   });
+}
+
+type Point = { x: number; y: number };
+
+/** The APs of the scenario a client of `ap` may wander to on `radio`. */
+export const roamingNeighbours = (aps: readonly ScenarioAp[], ap: ScenarioAp, radio: Radio): Point[] =>
+  aps.filter(
+    (o) =>
+      o.apId !== ap.apId &&
+      o.radios[radio] !== undefined &&
+      Math.hypot(o.x - ap.x, o.y - ap.y) <= ROAM_NEIGHBOUR_RANGE_M,
+  );
+
+/** A spot 3-6 m beyond a neighbour, seen from the client's own AP: it hears the neighbour far better. */
+function spotBeyond(rng: Rng, own: Point, neighbour: Point): Point {
+  const dx = neighbour.x - own.x;
+  const dy = neighbour.y - own.y;
+  const len = Math.hypot(dx, dy) || 1;
+  const ahead = 3 + 3 * rng();
+  const aside = (rng() * 2 - 1) * 2;
+  const round = (v: number): number => Math.round(v * 10) / 10;
+  return {
+    x: round(neighbour.x + (dx / len) * ahead - (dy / len) * aside),
+    y: round(neighbour.y + (dy / len) * ahead + (dx / len) * aside),
+  };
+}
+
+/**
+ * Moves `count` of `clients` (chosen by the stream) next to the neighbours, round the neighbours in
+ * turn. Returns the moved clients. Used for the seeded roamers and the roamers injection.
+ */
+export function displaceClients(
+  rng: Rng,
+  own: Point,
+  neighbours: readonly Point[],
+  clients: Client[],
+  count: number,
+): Client[] {
+  if (neighbours.length === 0) return [];
+  const pool = [...clients];
+  const moved: Client[] = [];
+  for (let k = 0; k < count && pool.length > 0; k++) {
+    const [client] = pool.splice(Math.floor(rng() * pool.length), 1);
+    Object.assign(
+      client,
+      spotBeyond(rng, own, neighbours[(k + Math.floor(rng() * neighbours.length)) % neighbours.length]),
+    );
+    moved.push(client);
+  }
+  return moved;
+}
+
+/** The seeded roamers of a radio whose clients were drawn (explicit client lists stay as given). */
+export function placeSeededRoamers(
+  seed: number,
+  aps: readonly ScenarioAp[],
+  ap: ScenarioAp,
+  radio: Radio,
+  clients: Client[],
+): void {
+  if (Array.isArray(ap.radios[radio]?.clients)) return;
+  const count = Math.floor(clients.length * ROAMERS_PER_CLIENT);
+  displaceClients(
+    rngFor(seed, 'roamers', ap.apId, radio),
+    ap,
+    roamingNeighbours(aps, ap, radio),
+    clients,
+    count,
+  );
 }

@@ -39,3 +39,7 @@ export function intBetween(rng: Rng, min: number, max: number): number {
 export function jitter(rng: Rng, amplitude: number): number {
   return (rng() * 2 - 1) * amplitude;
 }
+
+/** A stream whose jitter is always 0: noise-free figures for sensing and views that must not
+ * advance the metrics' sample sequence. */
+export const noNoise: Rng = () => 0.5;

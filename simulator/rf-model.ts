@@ -8,6 +8,7 @@ import {
   type Radio,
   type RegulatoryDomain,
 } from '../domain/regulatory';
+import { OVER_BUDGET_CAPACITY, overBudget } from './power';
 import { jitter, type Rng } from './random';
 import {
   NEIGHBOR_RANGE_DBM,
@@ -48,6 +49,9 @@ const WIDTH_FACTOR: Record<ChannelWidth, number> = { 20: 1, 40: 2, 80: 4, 160: 7
 /** MAC-level capacity of a 20 MHz channel with good links (Mbps). */
 const CAPACITY_PER_20MHZ: Record<Radio, number> = { '2g': 110, '5g': 130, '6g': 140 };
 
+/** An AP serves clients and transmits only when it has not failed and is not administratively down. */
+export const inService = (ap: Ap): boolean => ap.status === 'UP' && ap.adminStatus === 'UP';
+
 export const subchannelsOf = (config: RadioConfig, domain: RegulatoryDomain): number[] =>
   bondedSubchannels(config.band, config.channel, config.width, domain);
 
@@ -78,6 +82,10 @@ export function associatedClients(env: RfEnvironment, ap: Ap, radio: Radio): Cli
   return clientsOf(env, ap.apId, radio).filter((c) => clientCanUse(c, radio, subs, env.regulatoryDomain));
 }
 
+/** Downlink power a client receives from an AP's radio. */
+export const clientRssiDbm = (client: Client, ap: Ap, config: RadioConfig): number =>
+  receivedPowerDbm(config.band, config.txPowerDbm, distance(client, ap));
+
 /** Received power from another AP's radio on the same band. */
 export const apToApDbm = (from: Ap, to: Ap, config: RadioConfig): number =>
   receivedPowerDbm(config.band, config.txPowerDbm, distance(from, to));
@@ -98,7 +106,7 @@ export function assessRadio(env: RfEnvironment, ap: Ap, radio: Radio): RadioAsse
   let reusedPct = 0;
   for (const other of env.aps) {
     const theirs = other.radios[radio];
-    if (other.apId === ap.apId || other.status !== 'UP' || !theirs) continue;
+    if (other.apId === ap.apId || !inService(other) || !theirs) continue;
     const frac = overlapFraction(radio, config.channel, subs, subchannelsOf(theirs, domain));
     const rx = apToApDbm(other, ap, theirs);
     if (frac === 0 || rx < NEIGHBOR_RANGE_DBM) continue;
@@ -152,12 +160,7 @@ export function radioFigures(env: RfEnvironment, ap: Ap, radio: Radio, noise: Rn
   const a = assessRadio(env, ap, radio);
   const wobble = (): number => 1 + jitter(noise, 0.02);
 
-  const links = new Map(
-    a.associated.map((c) => [
-      c.clientId,
-      linkQuality(receivedPowerDbm(radio, config.txPowerDbm, distance(c, ap))),
-    ]),
-  );
+  const links = new Map(a.associated.map((c) => [c.clientId, linkQuality(clientRssiDbm(c, ap, config))]));
   const meanLink = links.size === 0 ? 1 : [...links.values()].reduce((s, l) => s + l, 0) / links.size;
   const busyOthers = (a.coChannelPct + a.nonWifiPct) / 100;
 
@@ -198,6 +201,7 @@ export function radioFigures(env: RfEnvironment, ap: Ap, radio: Radio, noise: Rn
     (1 - per) *
     meanLink *
     (a.radar ? 0.1 : 1) *
+    (overBudget(ap) ? OVER_BUDGET_CAPACITY : 1) *
     wobble();
 
   const n = a.associated.length;

@@ -71,9 +71,29 @@ export const STORY_MICROWAVE: Omit<Interferer, 'on'> = {
   y: 24,
 };
 
+/**
+ * The story's pieces, one per event type, each naming its AP and what to inject (the main job
+ * plays them; the sensing bridge sees each as one detection kind):
+ * - radar, interference: as above (`POST /v1/inject/radar`, `/v1/inject/interferer`).
+ * - densitySpike: `POST /v1/inject/client-surge` on ap-02 (9 clients → 39): density_spike (and
+ *   load_imbalance while it lasts); `DELETE /v1/inject/client-surge/ap-02` ends it.
+ * - hwFailure: `POST /v1/inject/ap-failure` on the corner ap-09: hw_failure; its 15 clients roam to
+ *   ap-05/06/08 with poorer links, which a TX power raise of ap-06/ap-08 (17 → 21 dBm) improves.
+ * - powerBudget: `POST /v1/inject/power-budget` gives ap-04 802.3af class 3 (12.95 W) against its
+ *   13 W draw: power_budget, throughput halved; 5g TX 17 → 16 dBm fits (12.75 W).
+ * - loadImbalance: a settled crowd (`client-surge` with `settled: true`) of 25 on ap-01 (11 → 36
+ *   against a neighbour mean of 12): load_imbalance only, no density spike.
+ * - qoe: `POST /v1/inject/roamers` walks 15 of ap-07's 21 clients next to its neighbours: average
+ *   QoE below 0.5 (qoe), each roamer hears a neighbour far better (steerable).
+ */
 export const STORY = {
   radar: { apId: 'ap-05', radio: '5g', channel: 52 },
   interference: { apId: 'ap-03', radio: '5g', interfererId: STORY_INTERFERER.interfererId, channel: 44 },
+  densitySpike: { apId: 'ap-02', radio: '5g', count: 30 },
+  hwFailure: { apId: 'ap-09', component: 'ap', detail: 'no heartbeat from the AP for 30 s' },
+  powerBudget: { apId: 'ap-04', budgetWatts: 12.95 },
+  loadImbalance: { apId: 'ap-01', radio: '5g', count: 25, settled: true },
+  qoe: { apId: 'ap-07', radio: '5g', roamers: 15 },
 } as const;
 
 /** The built-in floor, planned for the regulatory domain. */

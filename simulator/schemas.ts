@@ -17,10 +17,24 @@ export const configRequestSchema = z.object({
       // Ranges and the 1:1 cap are the controller's business (422), not the request shape's.
       txPowerDbm: z.number().optional(),
       obssPdDbm: z.number().optional(),
+      /** null lifts the cap. */
+      admissionCap: z.number().int().nonnegative().nullable().optional(),
     })
     .refine((c) => Object.values(c).some((v) => v !== undefined), {
-      message: 'expected at least one of channel, width, txPowerDbm, obssPdDbm',
+      message: 'expected at least one of channel, width, txPowerDbm, obssPdDbm, admissionCap',
     }),
+});
+
+export const adminRequestSchema = z.object({
+  changeId: id,
+  expectedVersion: z.number().int().nonnegative(),
+  adminStatus: z.enum(['UP', 'DOWN']),
+});
+
+export const steerRequestSchema = z.object({
+  changeId: id,
+  clientIds: z.array(z.string().min(1).max(64)).min(1).max(500),
+  targetApId: id,
 });
 
 export const radarSchema = z.object({ channel: z.number().int().positive() });
@@ -41,12 +55,26 @@ export const controllerFaultSchema = z.object({
   count: z.number().int().min(1).max(1000).default(1),
 });
 
-export const apFailureSchema = z.object({ apId: id });
+export const apFailureSchema = z.object({
+  apId: id,
+  component: z.string().min(1).max(64).default('ap'),
+  detail: z.string().max(512).default('AP stopped responding (injected failure)'),
+});
+
+export const powerBudgetSchema = z.object({ apId: id, budgetWatts: z.number().positive().max(100) });
+
+export const roamersSchema = z.object({
+  apId: id,
+  radio: z.enum(RADIOS).default('5g'),
+  count: z.number().int().min(1).max(500),
+});
 
 export const clientSurgeSchema = z.object({
   apId: id,
   radio: z.enum(RADIOS).default('5g'),
   count: z.number().int().min(1).max(500),
+  /** A crowd that arrived gradually: load without a density spike. */
+  settled: z.boolean().default(false),
 });
 
 export interface Issue {

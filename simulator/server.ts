@@ -6,14 +6,18 @@ import type { RegulatoryDomain } from '../domain/regulatory';
 import { SimulatorError } from './errors';
 import { createWorld } from './scenario';
 import {
+  adminRequestSchema,
   apFailureSchema,
   clientSurgeSchema,
   configRequestSchema,
   controllerFaultSchema,
   interfererSchema,
   issuesOf,
+  powerBudgetSchema,
   radarSchema,
   radioParam,
+  roamersSchema,
+  steerRequestSchema,
   type Issue,
 } from './schemas';
 import type { ScenarioDefinition } from './types';
@@ -108,6 +112,16 @@ export function buildSimulatorApp(world: World, logger?: Logger): FastifyInstanc
     const radio = parse(radioParam, req.params.radio, 'radio');
     return world.applyConfig(req.params.apId, radio, parse(configRequestSchema, req.body));
   });
+  app.get<{ Params: RadioParams }>('/v1/aps/:apId/radios/:radio/clients', async (req) => ({
+    clients: world.clientViews(req.params.apId, parse(radioParam, req.params.radio, 'radio')),
+  }));
+  app.post<{ Params: RadioParams }>('/v1/aps/:apId/radios/:radio/steer', async (req) => {
+    const radio = parse(radioParam, req.params.radio, 'radio');
+    return world.steer(req.params.apId, radio, parse(steerRequestSchema, req.body));
+  });
+  app.post<{ Params: ApParams }>('/v1/aps/:apId/admin', async (req) =>
+    world.setAdminStatus(req.params.apId, parse(adminRequestSchema, req.body)),
+  );
 
   app.get('/v1/sensing', async () => ({ detections: world.sensing() }));
 
@@ -142,18 +156,39 @@ export function buildSimulatorApp(world: World, logger?: Logger): FastifyInstanc
     world.clearControllerFault();
     return { controllerFault: null };
   });
-  app.post('/v1/inject/ap-failure', async (req) =>
-    world.setApStatus(parse(apFailureSchema, req.body).apId, 'DOWN'),
-  );
+  app.post('/v1/inject/ap-failure', async (req) => {
+    const { apId, component, detail } = parse(apFailureSchema, req.body);
+    return world.setFailure(apId, { component, detail });
+  });
   app.delete<{ Params: ApParams }>('/v1/inject/ap-failure/:apId', async (req) =>
-    world.setApStatus(req.params.apId, 'UP'),
+    world.setFailure(req.params.apId, null),
   );
   app.post('/v1/inject/client-surge', async (req) => {
-    const { apId, radio, count } = parse(clientSurgeSchema, req.body);
-    return { apId, radio, current: world.surge(apId, radio, count) };
+    const { apId, radio, count, settled } = parse(clientSurgeSchema, req.body);
+    return { apId, radio, ...world.surge(apId, radio, count, settled) };
+  });
+  app.post('/v1/inject/power-budget', async (req) => {
+    const { apId, budgetWatts } = parse(powerBudgetSchema, req.body);
+    return { apId, power: world.setPowerBudget(apId, budgetWatts) };
+  });
+  app.delete<{ Params: ApParams }>('/v1/inject/power-budget/:apId', async (req) => ({
+    apId: req.params.apId,
+    power: world.restorePowerBudget(req.params.apId),
+  }));
+  app.post('/v1/inject/roamers', async (req) => {
+    const { apId, radio, count } = parse(roamersSchema, req.body);
+    return { apId, radio, roamers: world.injectRoamers(apId, radio, count) };
+  });
+  app.delete('/v1/inject/roamers', async () => {
+    world.clearRoamers();
+    return { ok: true };
   });
   app.delete('/v1/inject/client-surge', async () => {
     world.clearSurges();
+    return { ok: true };
+  });
+  app.delete<{ Params: ApParams }>('/v1/inject/client-surge/:apId', async (req) => {
+    world.clearSurges(req.params.apId);
     return { ok: true };
   });
   app.post('/v1/inject/reset', async () => {

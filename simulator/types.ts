@@ -12,6 +12,8 @@ export interface RadioConfig {
   width: ChannelWidth;
   txPowerDbm: number;
   obssPdDbm: number;
+  /** Admission control: at most this many associated clients; new ones beyond it are refused. */
+  admissionCap: number | null;
 }
 
 /** Radio state as reported by the API: the configuration plus the associated client count. */
@@ -24,6 +26,8 @@ export interface ClientCapabilities {
   /** UNII-3: 5 GHz channels 149-165. */
   supportsUnii3: boolean;
   maxWidth: ChannelWidth;
+  /** 802.11v BSS transition management: the controller can steer it to another AP. */
+  btmCapable: boolean;
 }
 
 export interface Client {
@@ -34,8 +38,10 @@ export interface Client {
   x: number;
   y: number;
   capabilities: ClientCapabilities;
-  /** Added by a client-surge injection (removed when the surge is cleared). */
-  surge: boolean;
+  /** The AP a client-surge injection added it at (it leaves when that surge is cleared); null otherwise. */
+  surgeAt: string | null;
+  /** Set when the client roamed away because its AP left service: it returns when the AP is back. */
+  roamedFrom?: string;
 }
 
 export interface Interferer {
@@ -53,9 +59,21 @@ export interface Interferer {
   on: boolean;
 }
 
+/** Why an AP failed, as the hardware-failure sensing reports it. */
+export interface ApFailure {
+  component: string;
+  detail: string;
+}
+
 export interface Ap {
   apId: string;
+  /** Operational status: DOWN while a failure is injected. */
   status: ApStatus;
+  /** Set by the controller (`POST /v1/aps/:apId/admin`); an AP serves clients only when both are UP. */
+  adminStatus: ApStatus;
+  failure: ApFailure | null;
+  /** PoE power available to the AP (W); the draw follows from its radios (simulator/power.ts). */
+  powerBudgetWatts: number;
   /** Bumped by every applied configuration change; the compare-and-set token. */
   version: number;
   x: number;
@@ -63,10 +81,17 @@ export interface Ap {
   radios: Partial<Record<Radio, RadioConfig>>;
 }
 
+export interface PowerState {
+  budgetWatts: number;
+  drawWatts: number;
+}
+
 export interface ApState {
   apId: string;
   status: ApStatus;
+  adminStatus: ApStatus;
   version: number;
+  power: PowerState;
   x: number;
   y: number;
   regulatoryDomain: RegulatoryDomain;
@@ -95,6 +120,10 @@ export interface RadioMetrics {
   avgQoe: number;
   clientCount: number;
   clients: ClientQoe[];
+  /** New associations (surge arrivals, roams and steers in) over the last minute. */
+  associationsPerMin: number;
+  /** Associations refused by the admission cap over the last minute. */
+  admissionRefusalsPerMin: number;
 }
 
 export interface ScanChannel {
@@ -125,6 +154,40 @@ export type Detection =
       rssiDbm: number;
       interfererType: string;
       interfererId: string;
+    }
+  | {
+      kind: 'spectrum_saturation';
+      apId: string;
+      radio: Radio;
+      channel: number;
+      utilizationPct: number;
+      confidence: number;
+    }
+  | {
+      kind: 'qoe';
+      apId: string;
+      radio: Radio;
+      avgQoe: number;
+      clients: Array<{ clientId: string; qoe: number }>;
+      confidence: number;
+    }
+  | {
+      kind: 'density_spike';
+      apId: string;
+      radio: Radio;
+      associatedClients: number;
+      associationsPerMin: number;
+      confidence: number;
+    }
+  | { kind: 'hw_failure'; apId: string; component: string; detail: string }
+  | { kind: 'power_budget'; apId: string; budgetWatts: number; drawWatts: number }
+  | {
+      kind: 'load_imbalance';
+      apId: string;
+      radio: Radio;
+      clientCount: number;
+      neighborMeanClients: number;
+      confidence: number;
     };
 
 export interface ConfigChanges {
@@ -132,6 +195,7 @@ export interface ConfigChanges {
   width?: ChannelWidth;
   txPowerDbm?: number;
   obssPdDbm?: number;
+  admissionCap?: number | null;
 }
 
 export interface ConfigRequest {
@@ -160,6 +224,62 @@ export interface ChangeRecord {
   version: number;
 }
 
+export interface AdminRequest {
+  changeId: string;
+  expectedVersion: number;
+  adminStatus: ApStatus;
+}
+
+export interface AdminResult {
+  apId: string;
+  changeId: string;
+  version: number;
+  duplicate: boolean;
+  previous: { adminStatus: ApStatus };
+  current: { adminStatus: ApStatus };
+  appliedAt: string;
+}
+
+export interface SteerRequest {
+  changeId: string;
+  clientIds: string[];
+  targetApId: string;
+}
+
+export type SteerRefusalReason =
+  | 'not_associated'
+  | 'not_btm_capable'
+  | 'same_ap'
+  | 'target_down'
+  | 'target_full'
+  | 'weak_signal'
+  | 'unsupported_channel';
+
+export interface SteerResult {
+  apId: string;
+  radio: Radio;
+  changeId: string;
+  duplicate: boolean;
+  steered: string[];
+  refused: Array<{ clientId: string; reason: SteerRefusalReason }>;
+}
+
+/** A neighbour AP a client could move to, as the clients view reports it. */
+export interface RoamCandidate {
+  apId: string;
+  rssiDbm: number;
+  clientCount: number;
+  admissionCap: number | null;
+}
+
+export interface ClientView {
+  clientId: string;
+  qoe: number;
+  rssiDbm: number;
+  btmCapable: boolean;
+  candidates: RoamCandidate[];
+}
+
 export type ControllerFaultMode = 'unreachable' | 'refuse';
 
 /** A client given explicitly in a scenario; omitted fields are drawn from the seed. */
@@ -170,6 +290,7 @@ export interface ClientSpec {
   supportsDfs?: boolean;
   supportsUnii3?: boolean;
   maxWidth?: ChannelWidth;
+  btmCapable?: boolean;
 }
 
 export interface ScenarioRadio {
@@ -187,6 +308,8 @@ export interface ScenarioAp {
   x: number;
   y: number;
   status?: ApStatus;
+  /** Default DEFAULT_POWER_BUDGET_WATTS (802.3at). */
+  powerBudgetWatts?: number;
   radios: Partial<Record<Radio, ScenarioRadio>>;
 }
 

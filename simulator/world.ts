@@ -1,5 +1,6 @@
-// The simulated world and its controller: state, configuration changes (idempotent by change
-// id, compare-and-set by version), the change log and the scenario injections.
+// The simulated world and its controller: state, configuration and admin-state changes
+// (idempotent by change id, compare-and-set by version), steering, the change log and the
+// scenario injections. The rules live in the modules it calls; this class owns the state.
 import {
   OBSS_PD_MIN_DBM,
   RADIOS,
@@ -9,28 +10,45 @@ import {
   type Radio,
   type RegulatoryDomain,
 } from '../domain/regulatory';
+import { AssociationLog } from './association-rates';
 import { planRadioChange } from './config-change';
 import { SimulatorError, notFound, unprocessable } from './errors';
-import { detections, neighborsOf, scanChannels } from './observations';
-import { populateRadio, surgeClients } from './population';
+import { ChangeLedger } from './idempotency';
+import { neighborsOf, scanChannels } from './observations';
+import {
+  displaceClients,
+  placeSeededRoamers,
+  populateRadio,
+  roamingNeighbours,
+  surgeClients,
+} from './population';
+import { DEFAULT_POWER_BUDGET_WATTS, powerState } from './power';
 import { rngFor } from './random';
-import { associatedClients, radioFigures, type RfEnvironment } from './rf-model';
+import { associatedClients, inService, radioFigures, type RfEnvironment } from './rf-model';
+import { admit, clientsView, returnHome, roamAway, steerClients } from './roaming';
+import { detections } from './sensing';
 import type {
+  AdminRequest,
+  AdminResult,
   Ap,
+  ApFailure,
   ApState,
-  ApStatus,
   ChangeRecord,
   Client,
+  ClientView,
   ConfigRequest,
   ConfigResult,
   ControllerFaultMode,
   Detection,
   Interferer,
+  PowerState,
   RadioConfig,
   RadioMetrics,
   RadioState,
   ScanResult,
   ScenarioDefinition,
+  SteerRequest,
+  SteerResult,
 } from './types';
 
 export interface WorldOptions {
@@ -58,17 +76,25 @@ export class World {
   private interferers = new Map<string, Interferer>();
   private radarChannels = new Set<number>();
   private changeLog = new Map<string, ChangeRecord[]>();
-  /** Applied changes by change id: a replay returns the original response. */
-  private applied = new Map<string, ConfigResult>();
+  /** Applied writes by change id: a replay returns the original response. */
+  private readonly ledger = new ChangeLedger();
   private fault: ControllerFault | null = null;
   /** Samples taken per radio: the noise of sample n depends only on seed, radio and n. */
   private samples = new Map<string, number>();
+  private readonly associations: AssociationLog;
+  /** `apId/radio` of the radios with a client surge going on (until the surges are cleared). */
+  private activeSurges = new Set<string>();
+  /** Injected clients drawn per `apId/radio`: numbers the next ones (admitted or refused). */
+  private surgeDraws = new Map<string, number>();
+  /** Where the clients moved by the roamers injection stood before. */
+  private displaced = new Map<string, { x: number; y: number }>();
 
   constructor(opts: WorldOptions) {
     this.seed = opts.seed ?? 1;
     this.scenario = opts.scenario;
     this.regulatoryDomain = opts.regulatoryDomain ?? opts.scenario.regulatoryDomain ?? 'US';
     this.clock = opts.clock ?? (() => new Date());
+    this.associations = new AssociationLog(() => this.clock().getTime());
     validateScenario(this.scenario, this.regulatoryDomain);
     this.reset();
   }
@@ -79,6 +105,9 @@ export class World {
     this.aps = this.scenario.aps.map((spec) => ({
       apId: spec.apId,
       status: spec.status ?? 'UP',
+      adminStatus: 'UP',
+      failure: spec.status === 'DOWN' ? SCENARIO_FAILURE : null,
+      powerBudgetWatts: spec.powerBudgetWatts ?? DEFAULT_POWER_BUDGET_WATTS,
       version: 1,
       x: spec.x,
       y: spec.y,
@@ -91,6 +120,7 @@ export class World {
             width: r.width,
             txPowerDbm: r.txPowerDbm,
             obssPdDbm: r.obssPdDbm ?? OBSS_PD_MIN_DBM,
+            admissionCap: null,
           } satisfies RadioConfig,
         ]),
       ),
@@ -99,7 +129,10 @@ export class World {
       RADIOS.flatMap((radio) => {
         const r = spec.radios[radio];
         const config = this.aps[index].radios[radio];
-        return r && config ? populateRadio(this.seed, index + 1, spec, radio, config, domain, r.clients) : [];
+        if (!r || !config) return [];
+        const clients = populateRadio(this.seed, index + 1, spec, radio, config, domain, r.clients);
+        placeSeededRoamers(this.seed, this.scenario.aps, spec, radio, clients);
+        return clients;
       }),
     );
     this.interferers = new Map(
@@ -110,9 +143,16 @@ export class World {
     );
     this.radarChannels = new Set();
     this.changeLog = new Map();
-    this.applied = new Map();
+    this.ledger.clear();
     this.fault = null;
     this.samples = new Map();
+    this.associations.clear();
+    this.activeSurges = new Set();
+    this.surgeDraws = new Map();
+    this.displaced = new Map();
+    // Clients of an AP the scenario starts DOWN are with its neighbours from the start.
+    for (const ap of this.aps.filter((a) => !inService(a))) roamAway(this.environment, this.associations, ap);
+    this.associations.clear();
   }
 
   get environment(): RfEnvironment {
@@ -147,7 +187,15 @@ export class World {
       channel: config.channel,
       width: config.width,
       ...figures,
+      ...this.associations.rates(apId, radio),
     };
+  }
+
+  /** The radio's associated clients with their QoE and the neighbours they could be steered to. */
+  clientViews(apId: string, radio: Radio): ClientView[] {
+    const ap = this.upAp(apId);
+    this.radioOf(ap, radio);
+    return clientsView(this.environment, ap, radio);
   }
 
   scan(apId: string, radio: Radio): ScanResult {
@@ -162,7 +210,7 @@ export class World {
   }
 
   sensing(): Detection[] {
-    return detections(this.environment);
+    return detections({ env: this.environment, log: this.associations, activeSurges: this.activeSurges });
   }
 
   changes(apId: string): ChangeRecord[] {
@@ -175,26 +223,12 @@ export class World {
     const ap = this.ap(apId);
     const config = this.radioOf(ap, radio);
 
-    const earlier = this.applied.get(request.changeId);
-    if (earlier) {
-      if (earlier.apId !== apId || earlier.radio !== radio) {
-        throw new SimulatorError(
-          409,
-          'change_id_conflict',
-          `changeId: ${request.changeId} was already applied to ${earlier.apId}/${earlier.radio}`,
-        );
-      }
-      return { ...earlier, duplicate: true };
-    }
+    const scope = `config of ${apId}/${radio}`;
+    const earlier = this.ledger.replay<ConfigResult>(request.changeId, scope);
+    if (earlier) return earlier;
+    // A failed AP cannot be reached; an administratively down one still takes configuration.
     if (ap.status !== 'UP') throw apDown(apId);
-    if (request.expectedVersion !== ap.version) {
-      throw new SimulatorError(
-        409,
-        'version_conflict',
-        `expectedVersion: ${request.expectedVersion} does not match the current version ${ap.version}`,
-        { currentVersion: ap.version },
-      );
-    }
+    checkVersion(ap, request.expectedVersion);
     const plan = planRadioChange(config, request.changes, this.regulatoryDomain, this.radarChannels);
     if (!plan.ok) throw plan.error;
 
@@ -211,7 +245,7 @@ export class World {
       current: this.radioState(ap, radio),
       appliedAt: this.clock().toISOString(),
     };
-    this.applied.set(request.changeId, result);
+    this.ledger.record(request.changeId, scope, result);
     const log = this.changeLog.get(apId) ?? [];
     log.push({
       changeId: result.changeId,
@@ -222,6 +256,52 @@ export class World {
       version: result.version,
     });
     this.changeLog.set(apId, log);
+    return result;
+  }
+
+  /** Marks the AP administratively down or up; works on a failed AP too (failover marks it down). */
+  setAdminStatus(apId: string, request: AdminRequest): AdminResult {
+    this.consumeFault();
+    const ap = this.ap(apId);
+    const scope = `admin state of ${apId}`;
+    const earlier = this.ledger.replay<AdminResult>(request.changeId, scope);
+    if (earlier) return earlier;
+    checkVersion(ap, request.expectedVersion);
+    const previous = { adminStatus: ap.adminStatus };
+    this.changeService(ap, () => {
+      ap.adminStatus = request.adminStatus;
+    });
+    ap.version += 1;
+    const result: AdminResult = {
+      apId,
+      changeId: request.changeId,
+      version: ap.version,
+      duplicate: false,
+      previous,
+      current: { adminStatus: ap.adminStatus },
+      appliedAt: this.clock().toISOString(),
+    };
+    this.ledger.record(request.changeId, scope, result);
+    return result;
+  }
+
+  /** BSS transition of some of the radio's clients to another AP (no configuration, no version bump). */
+  steer(apId: string, radio: Radio, request: SteerRequest): SteerResult {
+    this.consumeFault();
+    const source = this.ap(apId);
+    this.radioOf(source, radio);
+    const scope = `steering from ${apId}/${radio}`;
+    const earlier = this.ledger.replay<SteerResult>(request.changeId, scope);
+    if (earlier) return earlier;
+    if (!inService(source)) throw apDown(apId);
+    const target = this.aps.find((a) => a.apId === request.targetApId);
+    if (!target) throw notFound(`targetApId: ${request.targetApId} is not known`);
+    if (!target.radios[radio]) {
+      throw unprocessable('invalid_target', 'targetApId', `${target.apId} has no ${radio} radio`);
+    }
+    const moved = steerClients(this.environment, this.associations, source, radio, request.clientIds, target);
+    const result: SteerResult = { apId, radio, changeId: request.changeId, duplicate: false, ...moved };
+    this.ledger.record(request.changeId, scope, result);
     return result;
   }
 
@@ -290,24 +370,109 @@ export class World {
     this.fault = null;
   }
 
-  setApStatus(apId: string, status: ApStatus): ApState {
+  /** A hardware failure (`failure`) or the recovery from it (null). */
+  setFailure(apId: string, failure: ApFailure | null): ApState {
     const ap = this.ap(apId);
-    ap.status = status;
+    this.changeService(ap, () => {
+      ap.status = failure ? 'DOWN' : 'UP';
+      ap.failure = failure;
+    });
     return this.stateOf(ap);
   }
 
-  /** A density spike: `count` extra clients associate to the radio. */
-  surge(apId: string, radio: Radio, count: number): RadioState {
+  /**
+   * `count` extra clients try to associate to the radio; the admission cap refuses those beyond
+   * it. A surge is a density spike until cleared; a `settled` crowd arrived gradually: just load.
+   */
+  surge(
+    apId: string,
+    radio: Radio,
+    count: number,
+    settled = false,
+  ): { current: RadioState; admitted: number; refused: number } {
     const ap = this.ap(apId);
     this.radioOf(ap, radio);
     const index = this.aps.indexOf(ap);
-    const already = this.clients.filter((c) => c.surge && c.apId === apId && c.radio === radio).length;
-    this.clients.push(...surgeClients(this.seed, index + 1, this.scenario.aps[index], radio, already, count));
-    return this.radioState(ap, radio);
+    // Numbered by the injected clients drawn so far (admitted or not), so every id is new.
+    const key = `${apId}/${radio}`;
+    const already = this.surgeDraws.get(key) ?? 0;
+    this.surgeDraws.set(key, already + count);
+    let admitted = 0;
+    for (const client of surgeClients(
+      this.seed,
+      index + 1,
+      this.scenario.aps[index],
+      radio,
+      already,
+      count,
+    )) {
+      if (!admit(this.environment, this.associations, ap, radio)) continue;
+      this.clients.push(client);
+      admitted += 1;
+    }
+    if (!settled) this.activeSurges.add(key);
+    return { current: this.radioState(ap, radio), admitted, refused: count - admitted };
   }
 
-  clearSurges(): void {
-    this.clients = this.clients.filter((c) => !c.surge);
+  /** Ends the surges and crowds (of one AP, or all): their clients leave. */
+  clearSurges(apId?: string): void {
+    if (apId !== undefined) this.ap(apId);
+    const ending = (c: Client): boolean => c.surgeAt !== null && (apId === undefined || c.surgeAt === apId);
+    this.clients = this.clients.filter((c) => !ending(c));
+    this.activeSurges = new Set(
+      [...this.activeSurges].filter((key) => apId !== undefined && !key.startsWith(`${apId}/`)),
+    );
+  }
+
+  /** Sets the AP's PoE budget (e.g. the switch renegotiated a lower class). */
+  setPowerBudget(apId: string, budgetWatts: number): PowerState {
+    const ap = this.ap(apId);
+    ap.powerBudgetWatts = budgetWatts;
+    return powerState(ap);
+  }
+
+  restorePowerBudget(apId: string): PowerState {
+    const ap = this.ap(apId);
+    const spec = this.scenario.aps.find((a) => a.apId === apId)!;
+    ap.powerBudgetWatts = spec.powerBudgetWatts ?? DEFAULT_POWER_BUDGET_WATTS;
+    return powerState(ap);
+  }
+
+  /**
+   * `count` of the radio's clients wander next to neighbour APs but stay associated: poor QoE,
+   * and a neighbour heard far better (steerable). Returns the moved client ids.
+   */
+  injectRoamers(apId: string, radio: Radio, count: number): string[] {
+    const ap = this.ap(apId);
+    this.radioOf(ap, radio);
+    const index = this.aps.indexOf(ap);
+    const spec = this.scenario.aps[index];
+    const pool = associatedClients(this.environment, ap, radio).filter(
+      (c) => !this.displaced.has(c.clientId),
+    );
+    const origins = new Map(pool.map((c) => [c.clientId, { x: c.x, y: c.y }]));
+    const rng = rngFor(this.seed, 'roamers-inject', apId, radio, this.displaced.size);
+    const moved = displaceClients(rng, ap, roamingNeighbours(this.scenario.aps, spec, radio), pool, count);
+    for (const c of moved) this.displaced.set(c.clientId, origins.get(c.clientId)!);
+    return moved.map((c) => c.clientId).sort();
+  }
+
+  /** The injected roamers walk back to where they were. */
+  clearRoamers(): void {
+    for (const client of this.clients) {
+      const origin = this.displaced.get(client.clientId);
+      if (origin) Object.assign(client, origin);
+    }
+    this.displaced = new Map();
+  }
+
+  /** Applies a status change; clients roam away when the AP leaves service and return when it is back. */
+  private changeService(ap: Ap, change: () => void): void {
+    const before = inService(ap);
+    change();
+    const after = inService(ap);
+    if (before && !after) roamAway(this.environment, this.associations, ap);
+    if (!before && after) returnHome(this.environment, this.associations, ap);
   }
 
   private consumeFault(): void {
@@ -327,9 +492,10 @@ export class World {
     return ap;
   }
 
+  /** The AP, if it serves clients: a failed or administratively down AP has no radio figures. */
   private upAp(apId: string): Ap {
     const ap = this.ap(apId);
-    if (ap.status !== 'UP') throw apDown(apId);
+    if (!inService(ap)) throw apDown(apId);
     return ap;
   }
 
@@ -347,7 +513,9 @@ export class World {
     return {
       apId: ap.apId,
       status: ap.status,
+      adminStatus: ap.adminStatus,
       version: ap.version,
+      power: powerState(ap),
       x: ap.x,
       y: ap.y,
       regulatoryDomain: this.regulatoryDomain,
@@ -359,6 +527,21 @@ export class World {
 
 const apDown = (apId: string): SimulatorError =>
   new SimulatorError(503, 'ap_down', `apId: ${apId} is DOWN`, { apId });
+
+/** Failure of an AP a scenario starts DOWN. */
+const SCENARIO_FAILURE: ApFailure = { component: 'ap', detail: 'down since the scenario started' };
+
+/** Compare-and-set guard of every versioned write. */
+function checkVersion(ap: Ap, expectedVersion: number): void {
+  if (expectedVersion !== ap.version) {
+    throw new SimulatorError(
+      409,
+      'version_conflict',
+      `expectedVersion: ${expectedVersion} does not match the current version ${ap.version}`,
+      { currentVersion: ap.version },
+    );
+  }
+}
 
 function validateScenario(scenario: ScenarioDefinition, domain: RegulatoryDomain): void {
   const ids = new Set<string>();

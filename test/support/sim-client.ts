@@ -1,5 +1,16 @@
 // Small HTTP helpers for tests that talk to the simulator over real HTTP (global fetch).
-import type { ApState, ChangeRecord, ConfigChanges, RadioMetrics, ScanResult } from '../../simulator/types';
+import type {
+  AdminResult,
+  ApState,
+  ApStatus,
+  ChangeRecord,
+  ClientView,
+  ConfigChanges,
+  Detection,
+  RadioMetrics,
+  ScanResult,
+  SteerResult,
+} from '../../simulator/types';
 
 export interface SimErrorBody {
   error: string;
@@ -7,6 +18,7 @@ export interface SimErrorBody {
   field?: string;
   currentVersion?: number;
   maxTxPowerDbm?: number;
+  apId?: string;
   issues?: Array<{ path: string; message: string }>;
 }
 
@@ -103,4 +115,46 @@ export async function getRadio(url: string, apId: string, radio: '2g' | '5g' | '
   const state = (await getAp(url, apId)).radios[radio];
   if (!state) throw new Error(`${apId} has no ${radio} radio`);
   return state;
+}
+
+export const getClients = async (url: string, apId: string, radio = '5g'): Promise<ClientView[]> =>
+  (await simGet<{ clients: ClientView[] }>(url, `/v1/aps/${apId}/radios/${radio}/clients`)).clients;
+
+export const getDetections = async (url: string): Promise<Detection[]> =>
+  (await simGet<{ detections: Detection[] }>(url, '/v1/sensing')).detections;
+
+/** BSS transition request; returns the raw response. */
+export function steerClients<T = SteerResult>(
+  url: string,
+  apId: string,
+  body: { clientIds: string[]; targetApId: string; changeId?: string },
+  radio = '5g',
+): Promise<SimResponse<T>> {
+  const changeId = body.changeId ?? `test-steer-${process.pid}-${++changeCounter}`;
+  return simRequest<T>(url, 'POST', `/v1/aps/${apId}/radios/${radio}/steer`, { ...body, changeId });
+}
+
+/** Admin state change at the AP's current version (unless given); returns the raw response. */
+export async function setAdminStatus<T = AdminResult>(
+  url: string,
+  apId: string,
+  adminStatus: ApStatus,
+  opts: { changeId?: string; expectedVersion?: number } = {},
+): Promise<SimResponse<T>> {
+  const expectedVersion = opts.expectedVersion ?? (await getAp(url, apId)).version;
+  const changeId = opts.changeId ?? `test-admin-${process.pid}-${++changeCounter}`;
+  return simRequest<T>(url, 'POST', `/v1/aps/${apId}/admin`, { changeId, expectedVersion, adminStatus });
+}
+
+/** Mean QoE of the given clients in the views of the given APs (wherever each is associated now). */
+export async function meanQoeOf(
+  url: string,
+  clientIds: string[],
+  apIds: string[],
+  radio = '5g',
+): Promise<number> {
+  const views = (await Promise.all(apIds.map((apId) => getClients(url, apId, radio)))).flat();
+  const qoe = views.filter((c) => clientIds.includes(c.clientId)).map((c) => c.qoe);
+  if (qoe.length !== clientIds.length) throw new Error(`found ${qoe.length} of ${clientIds.length} clients`);
+  return qoe.reduce((s, q) => s + q, 0) / qoe.length;
 }

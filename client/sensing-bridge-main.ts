@@ -1,0 +1,60 @@
+// Sensing bridge process: polls the controller's sensing results (RRM_CONTROLLER_URL) and submits
+// the events they call for to Temporal (TEMPORAL_*), de-duplicated per condition episode.
+// Tuning: RRM_SENSING_INTERVAL_MS (5000), RRM_SENSING_HOLD_DOWN_MS (60000), RRM_SENSING_RERAISE_MS
+// (600000), RRM_SENSING_MIN_CONFIDENCE (0.5), RRM_SENSING_STATE_FILE (none: episodes kept in memory).
+import { z } from 'zod';
+import { loadConfig } from '../workers/config';
+import { logger } from '../workers/logger';
+import { loadPolicy } from '../workers/policy-file';
+import { RrmClient } from './rrm-client';
+import { DEFAULT_BRIDGE_OPTIONS, SensingBridge } from './sensing-bridge';
+
+const BridgeEnv = z.object({
+  RRM_SENSING_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
+  RRM_SENSING_HOLD_DOWN_MS: z.coerce.number().int().nonnegative().default(DEFAULT_BRIDGE_OPTIONS.holdDownMs),
+  RRM_SENSING_RERAISE_MS: z.coerce.number().int().positive().default(DEFAULT_BRIDGE_OPTIONS.reraiseMs),
+  RRM_SENSING_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(DEFAULT_BRIDGE_OPTIONS.minConfidence),
+  RRM_SENSING_STATE_FILE: z.string().min(1).optional(),
+});
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const parsed = BridgeEnv.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid environment: ${problems}`);
+  }
+  const env = parsed.data;
+  // The policy gives each submitted event its severity (and with it its Temporal priority).
+  const rrm = await RrmClient.connect(config.temporal, loadPolicy(config.policyFile));
+  const bridge = new SensingBridge({
+    controllerUrl: config.controllerUrl,
+    submit: (events) => rrm.submit(events),
+    intervalMs: env.RRM_SENSING_INTERVAL_MS,
+    holdDownMs: env.RRM_SENSING_HOLD_DOWN_MS,
+    reraiseMs: env.RRM_SENSING_RERAISE_MS,
+    minConfidence: env.RRM_SENSING_MIN_CONFIDENCE,
+    stateFile: env.RRM_SENSING_STATE_FILE,
+    logger,
+  });
+  await bridge.start();
+  logger.info({ controllerUrl: config.controllerUrl, ...env }, 'sensing bridge started');
+
+  const stop = (signal: string): void => {
+    logger.info({ signal }, 'sensing bridge stopping');
+    bridge
+      .stop()
+      .then(() => rrm.close())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  logger.fatal(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});

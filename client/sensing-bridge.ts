@@ -1,0 +1,238 @@
+// The sensing bridge (auto-detection): polls the controller's sensing results and raises events of
+// the contract for them, one per condition episode, so a lasting condition does not become a storm
+// of events. A pure core (`nextBridgeState`) decides what to raise; `SensingBridge` is the polling
+// shell around it (read, decide, submit, remember).
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { validateEvent } from '../domain/events';
+import { confidenceOf, eventForDetection, readDetections, type Detection } from './sensing';
+
+export interface BridgeOptions {
+  /**
+   * Detections below this confidence are treated as absent. Default 0.5: the policy's lowest
+   * minimum, so nothing the loop would act on is dropped (0.5-0.8 interference still gets OBSS-PD);
+   * 0 forwards everything and lets the loop reject it, with an audit record.
+   */
+  minConfidence: number;
+  /** A condition must have been gone this long before its return counts as a new episode. */
+  holdDownMs: number;
+  /** A condition that never clears is raised again after this long (the first action did not fix it). */
+  reraiseMs: number;
+}
+
+export const DEFAULT_BRIDGE_OPTIONS: BridgeOptions = {
+  minConfidence: 0.5,
+  holdDownMs: 60_000,
+  reraiseMs: 10 * 60_000,
+};
+
+/** One condition's current episode; JSON-serialisable so the shell can keep it across restarts. */
+export interface Episode {
+  /** When the episode was last raised (its first raise, or its latest re-raise), epoch ms. */
+  raisedAt: number;
+  /** The first poll that no longer saw it, epoch ms; null while it lasts. */
+  clearedAt: number | null;
+}
+
+export interface BridgeState {
+  episodes: Record<string, Episode>;
+}
+
+export interface Raise {
+  detection: Detection;
+  /** Deterministic: a replay of the same episode maps to the same id, which the loop dedupes. */
+  eventId: string;
+}
+
+export const initialBridgeState = (): BridgeState => ({ episodes: {} });
+
+/**
+ * What makes a condition "the same" from one poll to the next: kind, AP, radio and what tells
+ * two conditions of that kind apart (the radar channel, the interferer, the saturated channel, the
+ * failed component). Measured values (utilisation, QoE, counts) are not part of it.
+ */
+export function conditionKey(d: Detection): string {
+  const radio = 'radio' in d ? d.radio : 'ap';
+  const detail = ((): string => {
+    switch (d.kind) {
+      case 'radar':
+      case 'spectrum_saturation':
+        return String(d.channel);
+      case 'interference':
+        return d.interfererId ?? `${d.interfererType}@${d.channel}`;
+      case 'hw_failure':
+        return d.component;
+      default:
+        return '-';
+    }
+  })();
+  return `${d.kind}:${d.apId}:${radio}:${detail}`;
+}
+
+/**
+ * `sense:<kind>:<apId>:<radio>:<detail>:<episode start, epoch s>`. The start is floored to the
+ * hold-down period: two episodes always lie a hold-down apart, so they never share an id, and a
+ * bridge restarted without its state within that period still maps to the same id. Characters
+ * outside the contract's eventId alphabet become '-'.
+ */
+export function eventIdFor(key: string, raisedAt: number, holdDownMs: number): string {
+  const bucket = holdDownMs > 0 ? Math.floor(raisedAt / holdDownMs) * holdDownMs : raisedAt;
+  return `sense:${key}:${Math.floor(bucket / 1000)}`.replace(/[^A-Za-z0-9._:-]/g, '-').slice(0, 128);
+}
+
+/**
+ * The pure core: given what the bridge remembers and this poll's detections at `now` (epoch ms),
+ * the conditions to raise and the state to remember. A condition raises when it appears, not
+ * while it lasts, again once it has been gone for the hold-down period, and again every re-raise
+ * interval if it never clears. Conditions are independent of each other.
+ */
+export function nextBridgeState(
+  state: BridgeState,
+  detections: readonly Detection[],
+  now: number,
+  options: BridgeOptions = DEFAULT_BRIDGE_OPTIONS,
+): { state: BridgeState; raise: Raise[] } {
+  const present = new Map<string, Detection>();
+  for (const d of detections) {
+    // A condition reported twice in one poll is still one condition: the first report speaks.
+    if (confidenceOf(d) >= options.minConfidence && !present.has(conditionKey(d)))
+      present.set(conditionKey(d), d);
+  }
+  const episodes: Record<string, Episode> = {};
+  // Conditions gone this poll start (or continue) their hold-down, then are forgotten.
+  for (const [key, episode] of Object.entries(state.episodes)) {
+    if (present.has(key)) continue;
+    const clearedAt = episode.clearedAt ?? now;
+    if (now - clearedAt < options.holdDownMs) episodes[key] = { ...episode, clearedAt };
+  }
+  const raise: Raise[] = [];
+  for (const [key, detection] of present) {
+    const episode = state.episodes[key];
+    const ongoing = episode !== undefined && now - (episode.clearedAt ?? now) < options.holdDownMs;
+    if (ongoing && now - episode.raisedAt < options.reraiseMs) {
+      episodes[key] = { raisedAt: episode.raisedAt, clearedAt: null };
+      continue;
+    }
+    episodes[key] = { raisedAt: now, clearedAt: null };
+    raise.push({ detection, eventId: eventIdFor(key, now, options.holdDownMs) });
+  }
+  return { state: { episodes }, raise };
+}
+
+export interface SensingBridgeConfig extends Partial<BridgeOptions> {
+  /** Base URL of the controller that serves GET /v1/sensing. */
+  controllerUrl: string;
+  /** Submits events of the contract (e.g. `RrmClient.submit`); a rejection is retried next poll. */
+  submit: (events: unknown[]) => Promise<unknown>;
+  /** Default 5000. */
+  intervalMs?: number;
+  /** Where to keep the episodes across restarts (JSON); none by default. */
+  stateFile?: string;
+  logger?: Pick<Logger, 'info' | 'warn' | 'debug'>;
+  /** Default the system clock. */
+  now?: () => Date;
+}
+
+/** The polling shell: reads detections every interval, raises through `submit`, remembers episodes. */
+export class SensingBridge {
+  private state: BridgeState = initialBridgeState();
+  /** Events decided but not yet accepted by `submit`: retried with the same eventIds. */
+  private pending: Record<string, unknown>[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private readonly options: BridgeOptions;
+  private readonly now: () => Date;
+
+  constructor(private readonly config: SensingBridgeConfig) {
+    this.options = {
+      minConfidence: config.minConfidence ?? DEFAULT_BRIDGE_OPTIONS.minConfidence,
+      holdDownMs: config.holdDownMs ?? DEFAULT_BRIDGE_OPTIONS.holdDownMs,
+      reraiseMs: config.reraiseMs ?? DEFAULT_BRIDGE_OPTIONS.reraiseMs,
+    };
+    this.now = config.now ?? (() => new Date());
+  }
+
+  /** One poll: read, decide, submit. Returns the events submitted (pending retries included). */
+  async pollOnce(): Promise<Record<string, unknown>[]> {
+    const detections = await readDetections(this.config.controllerUrl);
+    const at = this.now();
+    const { state, raise } = nextBridgeState(this.state, detections, at.getTime(), this.options);
+    this.state = state;
+    const events = [...this.pending, ...raise.map((r) => this.eventFor(r, at))].filter(
+      (e): e is Record<string, unknown> => e !== null,
+    );
+    this.pending = events;
+    // Saved before submitting: a restart then retries the same eventIds instead of losing them.
+    await this.saveState();
+    if (events.length === 0) return [];
+    await this.config.submit(events);
+    this.pending = [];
+    await this.saveState();
+    for (const e of events) {
+      this.config.logger?.info({ eventId: e.eventId, type: e.type, apId: e.apId }, 'sensing event raised');
+    }
+    return events;
+  }
+
+  /** Polls every interval until `stop`; a failed poll is logged and the next one tries again. */
+  async start(): Promise<void> {
+    if (this.timer || this.running) return;
+    await this.loadState();
+    const tick = async (): Promise<void> => {
+      try {
+        await this.pollOnce();
+      } catch (err) {
+        this.config.logger?.warn({ err }, `sensing poll failed: ${(err as Error).message}`);
+      }
+    };
+    const loop = (): void => {
+      this.running = tick().finally(() => {
+        this.running = null;
+        if (this.timer) this.timer = setTimeout(loop, this.config.intervalMs ?? 5_000);
+      });
+    };
+    this.timer = setTimeout(loop, 0);
+  }
+
+  /** Stops polling and waits for a poll in flight. */
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /**
+   * The event for a raised condition, or null (logged) when it would not pass the contract: one
+   * bad event would make `submit` refuse the whole batch, and retrying it would block the others.
+   */
+  private eventFor(r: Raise, at: Date): Record<string, unknown> | null {
+    const event = { eventId: r.eventId, ...eventForDetection(r.detection, at) };
+    const check = validateEvent(event, { now: at, newEventId: () => r.eventId });
+    if (check.ok) return event;
+    this.config.logger?.warn(
+      { event, errors: check.errors },
+      'sensing detection does not make a valid event',
+    );
+    return null;
+  }
+
+  private async loadState(): Promise<void> {
+    if (!this.config.stateFile) return;
+    try {
+      const saved = JSON.parse(await readFile(this.config.stateFile, 'utf8')) as BridgeState & {
+        pending?: Record<string, unknown>[];
+      };
+      this.state = { episodes: saved.episodes ?? {} };
+      this.pending = saved.pending ?? [];
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.config.logger?.warn({ err }, 'sensing bridge state unreadable: starting afresh');
+      }
+    }
+  }
+
+  private async saveState(): Promise<void> {
+    if (!this.config.stateFile) return;
+    await writeFile(this.config.stateFile, JSON.stringify({ ...this.state, pending: this.pending }));
+  }
+}

@@ -1,0 +1,221 @@
+// The sensing bridge's pure core (episodes, hold-down, re-raise, eventIds) and the detection →
+// event mapping of every kind against the event contract.
+import { validateEvent } from '../../domain/events';
+import {
+  DEFAULT_BRIDGE_OPTIONS,
+  conditionKey,
+  initialBridgeState,
+  nextBridgeState,
+  type BridgeState,
+} from '../../client/sensing-bridge';
+import { eventForDetection, type Detection } from '../../client/sensing';
+
+const T0 = Date.parse('2025-01-01T12:00:00Z');
+const S = 1_000;
+
+const burst = (apId = 'ap-03', confidence = 0.9): Detection => ({
+  kind: 'interference',
+  apId,
+  radio: '5g',
+  channel: 44,
+  confidence,
+  dutyCyclePct: 90,
+  rssiDbm: -52.7,
+  interfererType: 'video_bridge',
+  interfererId: 'video-bridge-1',
+});
+
+const QOE_CLIENTS = [
+  { clientId: '02:00:00:07:50:01', qoe: 0.31 },
+  { clientId: '02:00:00:07:50:02', qoe: 0.9 },
+];
+
+const ALL_KINDS: Detection[] = [
+  { kind: 'radar', apId: 'ap-05', radio: '5g', channel: 52 },
+  burst(),
+  {
+    kind: 'spectrum_saturation',
+    apId: 'ap-03',
+    radio: '5g',
+    channel: 44,
+    utilizationPct: 93.4,
+    confidence: 0.93,
+  },
+  {
+    kind: 'qoe',
+    apId: 'ap-07',
+    radio: '5g',
+    avgQoe: 0.41,
+    clients: QOE_CLIENTS,
+    confidence: 0.68,
+  },
+  {
+    kind: 'density_spike',
+    apId: 'ap-02',
+    radio: '5g',
+    associatedClients: 39,
+    associationsPerMin: 30,
+    confidence: 1,
+  },
+  { kind: 'hw_failure', apId: 'ap-09', component: 'ap', detail: 'no heartbeat from the AP for 30 s' },
+  { kind: 'power_budget', apId: 'ap-04', budgetWatts: 12.95, drawWatts: 13 },
+  {
+    kind: 'load_imbalance',
+    apId: 'ap-01',
+    radio: '5g',
+    clientCount: 36,
+    neighborMeanClients: 12,
+    confidence: 1,
+  },
+];
+
+/** Runs polls at the given offsets (ms from T0) with the given detections; returns raised eventIds per poll. */
+function run(polls: Array<[number, Detection[]]>, options = DEFAULT_BRIDGE_OPTIONS): string[][] {
+  let state: BridgeState = initialBridgeState();
+  return polls.map(([t, ds]) => {
+    const next = nextBridgeState(state, ds, T0 + t, options);
+    state = next.state;
+    return next.raise.map((r) => r.eventId);
+  });
+}
+
+describe('sensing bridge core', () => {
+  it('raises a condition once when it appears, with a deterministic eventId', () => {
+    const { raise, state } = nextBridgeState(initialBridgeState(), [burst()], T0);
+    expect(raise).toEqual([
+      { detection: burst(), eventId: `sense:interference:ap-03:5g:video-bridge-1:${T0 / 1000}` },
+    ]);
+    expect(state.episodes[conditionKey(burst())]).toEqual({ raisedAt: T0, clearedAt: null });
+    expect(nextBridgeState(initialBridgeState(), [burst()], T0).raise).toEqual(raise);
+  });
+
+  it('does not storm while the condition lasts, even when its figures change', () => {
+    const polls: Array<[number, Detection[]]> = Array.from({ length: 60 }, (_, i) => [
+      i * 5 * S,
+      [burst('ap-03', 0.8 + (i % 3) * 0.05)],
+    ]);
+    expect(run(polls).flat()).toHaveLength(1);
+  });
+
+  it('a flicker shorter than the hold-down is the same episode; a longer absence is a new one', () => {
+    const raised = run([
+      [0, [burst()]],
+      [5 * S, []],
+      [30 * S, [burst()]], // gone 25 s: same episode
+      [35 * S, []], // gone from here…
+      [90 * S, [burst()]], // …55 s: still the same episode
+      [95 * S, []], // gone from here…
+      [160 * S, [burst()]], // …65 s: a new episode
+    ]);
+    expect(raised.map((r) => r.length)).toEqual([1, 0, 0, 0, 0, 0, 1]);
+    expect(raised[6][0]).not.toEqual(raised[0][0]);
+  });
+
+  it('re-raises a condition that never clears after the re-raise interval, with a new eventId', () => {
+    const polls: Array<[number, Detection[]]> = Array.from({ length: 25 }, (_, i) => [i * 60 * S, [burst()]]);
+    const raised = run(polls)
+      .map((r, i) => [i, r] as const)
+      .filter(([, r]) => r.length > 0);
+    expect(raised.map(([i]) => i)).toEqual([0, 10, 20]);
+    expect(new Set(raised.map(([, r]) => r[0])).size).toBe(3);
+  });
+
+  it('keeps conditions of several APs and kinds apart', () => {
+    const raised = run([
+      [0, [burst('ap-03')]],
+      [5 * S, [burst('ap-03'), burst('ap-06')]],
+      [10 * S, [burst('ap-06'), ALL_KINDS[2]]],
+      [15 * S, [burst('ap-03'), burst('ap-06'), ALL_KINDS[2]]],
+    ]);
+    expect(raised.map((r) => r.length)).toEqual([1, 1, 1, 0]);
+    expect(raised[1][0]).toContain(':ap-06:');
+    expect(raised[2][0]).toContain('spectrum_saturation:ap-03');
+  });
+
+  it('one poll reporting a condition twice raises it once', () => {
+    expect(run([[0, [burst(), burst()]]])[0]).toHaveLength(1);
+  });
+
+  it('skips detections below the confidence threshold (default 0.5), which is an option', () => {
+    expect(run([[0, [burst('ap-08', 0.3)]]])[0]).toEqual([]);
+    expect(
+      run([[0, [burst('ap-08', 0.3)]]], { ...DEFAULT_BRIDGE_OPTIONS, minConfidence: 0 })[0],
+    ).toHaveLength(1);
+    // Kinds without a confidence are certain.
+    expect(run([[0, [ALL_KINDS[5]]]], { ...DEFAULT_BRIDGE_OPTIONS, minConfidence: 1 })[0]).toHaveLength(1);
+  });
+
+  it('forgets cleared conditions after their hold-down (the state does not grow)', () => {
+    let state = nextBridgeState(initialBridgeState(), ALL_KINDS, T0).state;
+    expect(Object.keys(state.episodes)).toHaveLength(ALL_KINDS.length);
+    state = nextBridgeState(state, [], T0 + 5 * S).state;
+    expect(Object.keys(state.episodes)).toHaveLength(ALL_KINDS.length);
+    state = nextBridgeState(state, [], T0 + 65 * S).state;
+    expect(state.episodes).toEqual({});
+  });
+
+  it('a restart without state in the same hold-down bucket maps to the same eventId', () => {
+    const t = T0 + 10 * S;
+    const first = nextBridgeState(initialBridgeState(), [burst()], t).raise[0].eventId;
+    const afterRestart = nextBridgeState(initialBridgeState(), [burst()], t + 20 * S).raise[0].eventId;
+    expect(afterRestart).toBe(first);
+  });
+
+  it('makes eventIds of the contract alphabet and length', () => {
+    const { raise } = nextBridgeState(initialBridgeState(), ALL_KINDS, T0);
+    expect(raise).toHaveLength(ALL_KINDS.length);
+    for (const r of raise) expect(r.eventId).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
+  });
+});
+
+describe('detection → event mapping', () => {
+  const now = new Date(T0);
+  const validated = (d: Detection) => {
+    const result = validateEvent(eventForDetection(d, now), { now, newEventId: () => 'generated' });
+    if (!result.ok) throw new Error(`${d.kind}: ${JSON.stringify(result.errors)}`);
+    return result.event;
+  };
+
+  it('maps every kind to a valid event of its type', () => {
+    expect(ALL_KINDS.map((d) => validated(d).type)).toEqual([
+      'DFS_RADAR',
+      'NON_WIFI_BURST',
+      'SPECTRUM_SAT',
+      'QOE_DEGRADATION',
+      'DENSITY_SPIKE',
+      'HW_FAILURE',
+      'POWER_BUDGET_EXCEEDED',
+      'LOAD_IMBALANCE',
+    ]);
+  });
+
+  it('carries the data and confidence each type documents; severity is left to the policy', () => {
+    const [radar, interference, sat, qoe, spike, failure, power, imbalance] = ALL_KINDS.map(validated);
+    expect(radar).toMatchObject({ apId: 'ap-05', radio: '5g', confidence: 1, data: { channel: 52 } });
+    expect(interference).toMatchObject({
+      confidence: 0.9,
+      data: { channel: 44, dutyCyclePct: 90, rssiDbm: -53, interfererType: 'video_bridge' },
+    });
+    expect(sat).toMatchObject({ confidence: 0.93, data: { channel: 44, utilizationPct: 93.4 } });
+    expect(qoe).toMatchObject({
+      radio: '5g',
+      confidence: 0.68,
+      data: { clients: QOE_CLIENTS },
+    });
+    expect(spike.data).toEqual({ associatedClients: 39, associationsPerMin: 30 });
+    expect(failure).toMatchObject({
+      apId: 'ap-09',
+      data: { component: 'ap', detail: 'no heartbeat from the AP for 30 s' },
+    });
+    expect(power.data).toEqual({ budgetWatts: 12.95, drawWatts: 13 });
+    expect(imbalance).toMatchObject({ confidence: 1, data: { clientCount: 36 } });
+    for (const e of [radar, interference, sat, qoe, spike, failure, power, imbalance]) {
+      expect(e.severity).toBeUndefined();
+      expect(e).toMatchObject({ source: 'SENSING_API', detectedAt: now.toISOString() });
+    }
+  });
+
+  it('still raises low-confidence interference: the policy rejects it', () => {
+    expect(validated(burst('ap-08', 0.3)).confidence).toBe(0.3);
+  });
+});
