@@ -138,16 +138,22 @@ export class RrmClient {
    */
   async result(eventId: string): Promise<EventStatus> {
     const handle = this.eventHandle(eventId);
+    let running: boolean;
     try {
-      const { status } = await handle.describe();
-      if (status.name !== 'RUNNING') return (await handle.result()) as EventStatus;
-      return await handle.executeUpdate(outcomeUpdate);
+      running = (await handle.describe()).status.name === 'RUNNING';
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`no event ${eventId}`);
-      // The workflow ended between describe and update: its result is the final status.
-      if (err instanceof WorkflowUpdateFailedError) return (await handle.result()) as EventStatus;
       throw err;
     }
+    if (running) {
+      try {
+        return await handle.executeUpdate(outcomeUpdate);
+      } catch (err) {
+        // The workflow ended between describe and update: its result is the final status.
+        if (!(err instanceof WorkflowNotFoundError || err instanceof WorkflowUpdateFailedError)) throw err;
+      }
+    }
+    return (await handle.result()) as EventStatus;
   }
 
   rollback(eventId: string, action: OperatorAction): Promise<EventStatus> {
@@ -175,7 +181,9 @@ export class RrmClient {
     try {
       const { status } = await handle.describe();
       if (status.name !== 'RUNNING') {
-        throw new OperatorRefusedError(`event ${eventId} is finished (${status.name.toLowerCase()}): nothing to ${update.name}`);
+        throw new OperatorRefusedError(
+          `event ${eventId} is finished (${status.name.toLowerCase()}): nothing to ${update.name}`,
+        );
       }
       return await handle.executeUpdate(update, { args: [action] });
     } catch (err) {

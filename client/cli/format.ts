@@ -1,7 +1,8 @@
 // Human-readable output of the CLI.
 import type { ApTurnState } from '../../domain/ap-turn';
-import type { EventStatus } from '../../workflows/event-status';
+import { OUTCOMES, type EventStatus } from '../../workflows/event-status';
 import type { Submitted } from '../rrm-client';
+import type { RrmStats } from '../stats';
 
 const line = (s: string): void => void process.stdout.write(`${s}\n`);
 
@@ -28,4 +29,32 @@ export function printApState(s: ApTurnState & { running: boolean }): void {
       `  closed: ${c.radio} channel ${c.channel} until ${new Date(c.until).toISOString()} (radar, ${c.closedBy})`,
     );
   }
+}
+
+export function printStats(s: RrmStats): void {
+  line(`events: ${s.events.total} (${s.taskQueue ? `task queue ${s.taskQueue}` : 'all task queues'})`);
+  const outcomes = OUTCOMES.filter((o) => s.events.byOutcome[o] > 0);
+  const rows: string[][] = [['type', 'total', ...outcomes]];
+  for (const [type, t] of Object.entries(s.events.byType)) {
+    rows.push([type, String(t.total), ...outcomes.map((o) => String(t.outcomes[o]))]);
+  }
+  rows.push(['all', String(s.events.total), ...outcomes.map((o) => String(s.events.byOutcome[o]))]);
+  for (const row of table(rows)) line(`  ${row}`);
+  line(`pending (waiting for the AP's turn): ${s.pending}`);
+  line(`under monitoring: ${s.monitoring}`);
+  line(`failed, waiting for an operator: ${s.awaitingOperator}`);
+  if (!s.audit) line('audit: DATABASE_URL not set, actions and rollbacks not counted');
+  else {
+    const { actionsExecuted, rollbacks } = s.audit;
+    line(`actions executed: ${actionsExecuted}`);
+    line(`rollbacks: ${rollbacks.automatic} automatic, ${rollbacks.manual} manual`);
+  }
+}
+
+/** Rows as aligned text: the first column left-aligned, the others right-aligned. */
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) =>
+    r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '),
+  );
 }

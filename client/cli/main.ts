@@ -3,11 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { eventJsonSchema } from '../../domain/events';
-import { loadConfig } from '../../workers/config';
-import { loadPolicy } from '../../workers/policy-file';
 import { parseEventText } from '../event-input';
-import { RrmClient, InvalidEventsError } from '../rrm-client';
+import { InvalidEventsError } from '../rrm-client';
 import { printApState, printStatus, printSubmitted } from './format';
+import { registerAuditCommands } from './audit-commands';
+import { registerOperatorCommands } from './operator-commands';
+import { printJson, withClient } from './runtime';
+import { registerStatsCommand } from './stats-command';
 
 const program = new Command('rrm')
   .description('RRM Event Loop operator CLI')
@@ -16,18 +18,6 @@ const program = new Command('rrm')
   .exitOverride();
 
 const json = (): boolean => Boolean(program.opts().json);
-const out = (value: unknown): void =>
-  void process.stdout.write(`${JSON.stringify(value, null, json() ? 0 : 2)}\n`);
-
-async function withClient<T>(fn: (rrm: RrmClient) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const rrm = await RrmClient.connect(config.temporal, loadPolicy(config.policyFile));
-  try {
-    return await fn(rrm);
-  } finally {
-    await rrm.close();
-  }
-}
 
 program
   .command('submit')
@@ -39,9 +29,9 @@ program
     const raw = parseEventText(text);
     await withClient(async (rrm) => {
       const submitted = await rrm.submit(raw);
-      if (!opts.wait) return json() ? out(submitted) : printSubmitted(submitted);
+      if (!opts.wait) return json() ? printJson(submitted) : printSubmitted(submitted);
       const results = await Promise.all(submitted.map((s) => rrm.result(s.eventId)));
-      if (json()) return out(results);
+      if (json()) return printJson(results);
       results.forEach(printStatus);
       if (results.some((r) => r.outcome === 'FAILED')) process.exitCode = 1;
     });
@@ -54,7 +44,7 @@ program
   .action(async (eventId: string) =>
     withClient(async (rrm) => {
       const status = await rrm.status(eventId);
-      return json() ? out(status) : printStatus(status);
+      return json() ? printJson(status) : printStatus(status);
     }),
   );
 
@@ -65,9 +55,14 @@ program
   .action(async (apId: string) =>
     withClient(async (rrm) => {
       const state = await rrm.apState(apId);
-      return json() ? out(state) : printApState(state);
+      return json() ? printJson(state) : printApState(state);
     }),
   );
+
+registerOperatorCommands(program);
+registerStatsCommand(program);
+
+registerAuditCommands(program);
 
 program
   .command('schema')
@@ -78,8 +73,13 @@ program
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) process.exit(err.exitCode);
-  const message =
-    err instanceof InvalidEventsError ? `invalid input:\n${err.message}` : (err as Error).message;
-  process.stderr.write(`rrm: ${message}\n`);
+  process.stderr.write(`rrm: ${errorLine(err)}\n`);
   process.exit(1);
 });
+
+/** The failure as `rrm: …` shows it: one line, except the per-event list of an invalid batch. */
+function errorLine(err: unknown): string {
+  if (err instanceof InvalidEventsError) return `invalid input:\n${err.message}`;
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n')[0];
+}

@@ -4,7 +4,7 @@ import { resolvePolicy } from '../../domain/policy';
 import { OperatorRefusedError } from '../../client/rrm-client';
 import { getRadio, simPost, simRequest } from '../support/sim-client';
 import { startStack, type Stack } from '../support/stack';
-import { holdApWithChannelChange, statusWhen } from '../support/scenarios';
+import { holdApWithChannelChange, radarInMonitor, statusWhen } from '../support/scenarios';
 
 const policy = resolvePolicy({ sampleIntervalMs: 2_000 });
 if (!policy.ok) throw new Error(policy.errors.join('; '));
@@ -59,9 +59,7 @@ describe('operator controls on the real stack', () => {
 
   it('refuses a manual rollback of a radar move while the old channel is radar-closed', async () => {
     const apId = stack.ap('ap-05');
-    await simPost(stack.sim.url, '/v1/inject/radar', { channel: 52 });
-    const [radar] = await stack.rrm.submit([{ type: 'DFS_RADAR', apId, data: { channel: 52 } }]);
-    await statusWhen(stack, radar.eventId, (s) => s.stage === 'monitor');
+    const radar = await radarInMonitor(stack, apId);
     const refusal = await stack.rrm.rollback(radar.eventId, { operator: 'carol' }).catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(OperatorRefusedError);
     expect((refusal as Error).message).toMatch(/radar-closed/);

@@ -61,3 +61,10 @@ export async function harmlessEvent(stack: Stack, apId: string, extra: Record<st
   const elsewhere = radio.channel < 100 ? 149 : 36;
   return { type: 'NON_WIFI_BURST', apId, confidence: 0.9, data: { channel: elsewhere }, ...extra };
 }
+
+/** A radar report on the AP's DFS channel 52 (the floor's ap-05), returned once it is monitoring. */
+export async function radarInMonitor(stack: Stack, apId: string, eventId?: string): Promise<EventStatus> {
+  await simPost(stack.sim.url, '/v1/inject/radar', { channel: 52 });
+  const [submitted] = await stack.rrm.submit([{ eventId, type: 'DFS_RADAR', apId, data: { channel: 52 } }]);
+  return inStage(stack, submitted.eventId, 'monitor');
+}

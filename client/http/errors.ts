@@ -1,0 +1,61 @@
+// How failures become HTTP answers: one JSON shape `{ error, message, ... }` for every route.
+import { ServiceError } from '@temporalio/client';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { EventInputError } from '../event-input';
+import { InvalidEventsError, NotFoundError, OperatorRefusedError } from '../rrm-client';
+import type { IngestMetrics } from './metrics';
+
+/** A request the route itself refuses (bad body), with the fields named. */
+export class BadRequestError extends Error {
+  constructor(
+    readonly error: string,
+    message: string,
+    readonly errors?: { field: string; message: string }[],
+  ) {
+    super(message);
+  }
+}
+
+export function registerErrorHandling(app: FastifyInstance, metrics: IngestMetrics): void {
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url}` }),
+  );
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof InvalidEventsError) {
+      metrics.eventsInvalid.inc(err.problems.length);
+      metrics.batchesRejected.inc({ reason: 'invalid_events' });
+      return reply.code(400).send({ error: 'invalid_events', message: err.message, problems: err.problems });
+    }
+    if (err instanceof EventInputError) {
+      metrics.batchesRejected.inc({ reason: 'invalid_input' });
+      return reply.code(400).send({ error: 'invalid_input', message: err.message });
+    }
+    if (err instanceof BadRequestError) {
+      return reply.code(400).send({ error: err.error, message: err.message, errors: err.errors });
+    }
+    if (err instanceof NotFoundError)
+      return reply.code(404).send({ error: 'not_found', message: err.message });
+    if (err instanceof OperatorRefusedError) {
+      return reply.code(409).send({ error: 'refused', message: err.message });
+    }
+    switch (err.code) {
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return reply.code(415).send({
+          error: 'unsupported_media_type',
+          message: `content-type ${request.headers['content-type'] ?? '(none)'} is not supported: use application/json or application/x-ndjson`,
+        });
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return reply.code(413).send({ error: 'payload_too_large', message: err.message });
+    }
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return reply.code(err.statusCode).send({ error: 'bad_request', message: err.message });
+    }
+    if (err instanceof ServiceError) {
+      request.log.warn({ err }, 'Temporal call failed');
+      return reply.code(503).send({ error: 'temporal_unavailable', message: err.message });
+    }
+    request.log.error({ err }, 'request failed');
+    return reply.code(500).send({ error: 'internal', message: err.message });
+  });
+}

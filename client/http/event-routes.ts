@@ -1,0 +1,65 @@
+// The event routes: submit, status, operator controls, AP state (DESIGN.md §7). Bodies arrive as
+// text (see server.ts) and are read here with the same helpers as the CLI's.
+import type { FastifyInstance } from 'fastify';
+import { parseEventText } from '../event-input';
+import type { RrmClient } from '../rrm-client';
+import { OPERATOR_CONTROLS, OperatorInputSchema, runOperatorControl } from '../cli/operator-controls';
+import { BadRequestError } from './errors';
+import type { IngestMetrics } from './metrics';
+
+/** Who the audit trail names when a control comes over HTTP without an `operator`. */
+export const HTTP_DEFAULT_OPERATOR = 'http-api';
+
+interface EventParams {
+  eventId: string;
+}
+
+export function registerEventRoutes(app: FastifyInstance, rrm: RrmClient, metrics: IngestMetrics): void {
+  app.post('/v1/events', async (request, reply) => {
+    const submitted = await rrm.submit(parseEventText(bodyText(request.body)));
+    const duplicates = submitted.filter((s) => s.duplicate).length;
+    metrics.eventsSubmitted.inc(submitted.length - duplicates);
+    metrics.eventsDuplicate.inc(duplicates);
+    return reply.code(202).send({ submitted });
+  });
+
+  app.get<{ Params: EventParams }>('/v1/events/:eventId', async (request) =>
+    rrm.status(request.params.eventId),
+  );
+
+  for (const control of OPERATOR_CONTROLS) {
+    app.post<{ Params: EventParams }>(`/v1/events/:eventId/${control}`, async (request) => {
+      const input = operatorInput(bodyText(request.body));
+      return runOperatorControl(rrm, control, request.params.eventId, {
+        operator: input.operator ?? HTTP_DEFAULT_OPERATOR,
+        reason: input.reason,
+      });
+    });
+  }
+
+  app.get<{ Params: { apId: string } }>('/v1/aps/:apId', async (request) => rrm.apState(request.params.apId));
+}
+
+/** The raw body (server.ts keeps JSON and NDJSON bodies as text); empty when there was none. */
+function bodyText(body: unknown): string {
+  return typeof body === 'string' ? body : '';
+}
+
+function operatorInput(text: string): { operator?: string; reason?: string } {
+  let raw: unknown = {};
+  if (text.trim()) {
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      throw new BadRequestError('invalid_json', `the body is not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  const parsed = OperatorInputSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const errors = parsed.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: key, message: 'is not a known field' }))
+      : [{ field: issue.path.map(String).join('.'), message: issue.message }],
+  );
+  throw new BadRequestError('invalid_request', 'the body must be { reason?, operator? }', errors);
+}

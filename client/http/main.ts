@@ -1,0 +1,54 @@
+// Entry point of the HTTP ingest: `tsx client/http/main.ts`. RRM_HTTP_PORT (default 8080),
+// RRM_HTTP_HOST (default 0.0.0.0), RRM_INGEST_TOKEN (bearer token; open without it), plus the
+// Temporal and DATABASE_URL settings of workers/config.ts.
+import { Pool } from 'pg';
+import { z } from 'zod';
+import { loadConfig } from '../../workers/config';
+import { logger } from '../../workers/logger';
+import { loadPolicy } from '../../workers/policy-file';
+import { RrmClient } from '../rrm-client';
+import { buildIngestServer } from './server';
+
+const HttpEnvSchema = z.object({
+  RRM_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  RRM_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+  RRM_INGEST_TOKEN: z.string().min(1).optional(),
+});
+
+async function main(): Promise<void> {
+  const parsed = HttpEnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid environment: ${problems}`);
+  }
+  const env = parsed.data;
+  const config = loadConfig();
+  const rrm = await RrmClient.connect(config.temporal, loadPolicy(config.policyFile));
+  const pool = config.databaseUrl ? new Pool({ connectionString: config.databaseUrl, max: 4 }) : undefined;
+  const server = buildIngestServer({
+    rrm,
+    token: env.RRM_INGEST_TOKEN,
+    pool,
+    taskQueue: config.temporal.taskQueue,
+    logger,
+  });
+  if (!env.RRM_INGEST_TOKEN) logger.warn('RRM_INGEST_TOKEN is not set: the ingest API is open to anyone');
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping the HTTP ingest');
+    await server.close();
+    await Promise.all([rrm.close(), pool?.end()]);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+
+  await server.listen({ port: env.RRM_HTTP_PORT, host: env.RRM_HTTP_HOST });
+}
+
+main().catch((err: unknown) => {
+  logger.error({ err }, 'the HTTP ingest failed to start');
+  process.exit(1);
+});

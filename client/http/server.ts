@@ -1,0 +1,66 @@
+// The HTTP ingest (DESIGN.md §7): sensing sources POST events, operators read status and use the
+// controls. Everything goes through RrmClient, like the CLI.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Pool } from 'pg';
+import { eventJsonSchema } from '../../domain/events';
+import type { RrmClient } from '../rrm-client';
+import { collectStats } from '../stats';
+import { registerBearerAuth } from './auth';
+import { registerErrorHandling } from './errors';
+import { registerEventRoutes } from './event-routes';
+import { createIngestMetrics, type IngestMetrics } from './metrics';
+
+export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
+/** Media types of a request body: one JSON event or an array (JSON), or one event per line (NDJSON). */
+export const BODY_MEDIA_TYPES = ['application/json', 'application/x-ndjson', 'application/ndjson'];
+
+export interface IngestServerOptions {
+  rrm: RrmClient;
+  /** Bearer token every route but /healthz requires; open when absent. */
+  token?: string;
+  /** The audit store, for the audit part of /v1/stats. */
+  pool?: Pool;
+  /** Limits /v1/stats to this task queue's events (the deployment's); the whole namespace when absent. */
+  taskQueue?: string;
+  bodyLimit?: number;
+  logger?: FastifyBaseLogger;
+  /** Process metrics (CPU, memory, event loop) on /metrics; default true. */
+  processMetrics?: boolean;
+}
+
+export interface IngestServer extends FastifyInstance {
+  metrics: IngestMetrics;
+}
+
+export function buildIngestServer(opts: IngestServerOptions): IngestServer {
+  const app = Fastify({
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+  }) as unknown as FastifyInstance;
+  const metrics = createIngestMetrics({ processMetrics: opts.processMetrics });
+
+  // Bodies stay text: the event reader (shared with the CLI) parses JSON and NDJSON alike and names
+  // the bad line; the operator routes parse their small JSON bodies themselves.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(BODY_MEDIA_TYPES, { parseAs: 'string' }, (_request, body, done) =>
+    done(null, body),
+  );
+
+  registerErrorHandling(app, metrics);
+  if (opts.token) registerBearerAuth(app, opts.token);
+  app.addHook('onResponse', async (request, reply) => {
+    const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched' };
+    metrics.httpRequests.inc({ ...labels, status: String(reply.statusCode) });
+    metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+  app.get('/v1/schema', async () => eventJsonSchema());
+  app.get('/v1/stats', async () => collectStats(opts.rrm.client, opts.pool, { taskQueue: opts.taskQueue }));
+  registerEventRoutes(app, opts.rrm, metrics);
+
+  return Object.assign(app, { metrics });
+}
