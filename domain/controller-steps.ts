@@ -37,8 +37,8 @@ export function changesOf(steps: ControllerStep[], own: { apId: string; radio: R
   });
 }
 
-/** The step that undoes `step`; `steered` are the clients a steer step actually moved. */
-export function inverseOf(step: ControllerStep, steered?: string[]): ControllerStep {
+/** The step that undoes `step`. */
+export function inverseOf(step: ControllerStep): ControllerStep {
   switch (step.kind) {
     case 'radio': {
       const target = Object.fromEntries(changedParams(step.from, step.target).map((p) => [p, step.from[p]]));
@@ -49,7 +49,7 @@ export function inverseOf(step: ControllerStep, steered?: string[]): ControllerS
         kind: 'steer',
         apId: step.targetApId,
         radio: step.radio,
-        clientIds: steered ?? step.clientIds,
+        clientIds: step.clientIds,
         targetApId: step.apId,
       };
     case 'admin':

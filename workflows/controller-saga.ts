@@ -6,9 +6,8 @@ import { controllerWrites } from './activities';
 
 /** What was applied: enough to undo it later. */
 export interface AppliedSteps {
+  /** The steps as they took effect: a steer step lists only the clients that actually moved. */
   steps: ControllerStep[];
-  /** Per step, the clients a steer step actually moved. */
-  steered: (string[] | undefined)[];
   /** Latest known configuration version per AP, the guard of the next change. */
   versions: Record<string, number>;
 }
@@ -30,7 +29,7 @@ export function applySteps(
 
 /** Undoes applied steps, last first. Throws UndoFailed when the controller will not take the undo. */
 export async function undoSteps(applied: AppliedSteps, changeIdPrefix: string): Promise<AppliedSteps> {
-  const inverse = applied.steps.map((step, i) => inverseOf(step, applied.steered[i])).reverse();
+  const inverse = applied.steps.map((step) => inverseOf(step)).reverse();
   const result = await runSteps(inverse, applied.versions, changeIdPrefix, false);
   if (result.kind !== 'applied') throw new UndoFailed(result.reason);
   return result.applied;
@@ -42,7 +41,7 @@ async function runSteps(
   changeIdPrefix: string,
   compensate: boolean,
 ): Promise<SagaResult> {
-  const done: AppliedSteps = { steps: [], steered: [], versions: { ...versions } };
+  const done: AppliedSteps = { steps: [], versions: { ...versions } };
   for (const [i, step] of steps.entries()) {
     try {
       const result = await controllerWrites.applyStep({
@@ -51,8 +50,12 @@ async function runSteps(
         expectedVersion: done.versions[step.apId] ?? 0,
       });
       if (result.version !== undefined) done.versions[step.apId] = result.version;
-      done.steps.push(step);
-      done.steered.push(result.steered);
+      // A client the controller would not steer (weak signal, full target) did not move: not part of the change.
+      if (step.kind === 'steer') {
+        if (result.steered?.length) done.steps.push({ ...step, clientIds: result.steered });
+      } else {
+        done.steps.push(step);
+      }
     } catch (err) {
       const reason = failureReason(err);
       if (compensate && done.steps.length > 0) {

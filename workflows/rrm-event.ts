@@ -15,7 +15,7 @@ import {
 import type { RrmEvent } from '../domain/events';
 import { DEFAULT_EVENT_POLICIES, effectiveSeverity } from '../domain/policy';
 import { PLANNERS, radarClosedChannels, type ActionPlan, type PlanningContext } from '../domain/plans';
-import { changesOf, inverseOf, type ControllerStep } from '../domain/controller-steps';
+import { changesOf, type ControllerStep } from '../domain/controller-steps';
 import { radioOf, type ApSnapshot, type ConfigurationChange, type RadioSnapshot } from '../domain/radio';
 import { bondedSubchannels } from '../domain/regulatory';
 import { initialMonitorVerdict, observeSample } from '../domain/rollback-rules';
@@ -215,6 +215,9 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
         continue;
       }
       if (result.kind !== 'applied') return failApply(`apply failed: ${result.reason}`);
+      if (result.applied.steps.length === 0) {
+        return finish('NO_ACTION', `${plan.explanation}; the controller moved none of the clients`);
+      }
       lastChangeAt = Date.now();
       active = { plan, applied: result.applied, baseline };
       break;
@@ -222,7 +225,7 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
 
     status.appliedAt = new Date(lastChangeAt!).toISOString();
     status.actionType = active.plan.actionType;
-    status.changes = changesOf(active.plan.steps, own);
+    status.changes = changesOf(active.applied.steps, own);
     if (eventPolicy.rollbackTokenTtlMs > 0) {
       status.rollbackToken = uuid4();
       tokenExpiresAt = Date.now() + eventPolicy.rollbackTokenTtlMs;
@@ -392,12 +395,9 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
   /** Undoes the active change; ROLLED_BACK, or FAILED when the controller will not take the undo. */
   async function rollBack(reason: string, how: RollbackHow): Promise<void> {
     enter('rollback');
-    const undo = changesOf(
-      active!.applied.steps.map((s, i) => inverseOf(s, active!.applied.steered[i])).reverse(),
-      own,
-    );
+    let undo: ConfigurationChange[];
     try {
-      active!.applied = await undoSteps(active!.applied, `${event.eventId}:rollback`);
+      undo = changesOf((await undoSteps(active!.applied, `${event.eventId}:rollback`)).steps, own);
     } catch (err) {
       return finish('FAILED', `rollback failed (${failureReason(err)}); the change is still applied after: ${reason}`, {
         degraded: how.auto,
@@ -416,12 +416,9 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
 
   /** Ends a change whose natural end is its own undo (admission cap lifted). */
   async function liftChange(reason: string): Promise<void> {
-    const lifted = changesOf(
-      active!.applied.steps.map((s, i) => inverseOf(s, active!.applied.steered[i])).reverse(),
-      own,
-    );
+    let lifted: ConfigurationChange[];
     try {
-      await undoSteps(active!.applied, `${event.eventId}:lift`);
+      lifted = changesOf((await undoSteps(active!.applied, `${event.eventId}:lift`)).steps, own);
     } catch (err) {
       return finish('FAILED', `lifting the change failed: ${failureReason(err)}`);
     }

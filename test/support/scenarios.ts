@@ -9,11 +9,12 @@ export function statusWhen(
   stack: Stack,
   eventId: string,
   ready: (s: EventStatus) => boolean,
+  timeoutMs?: number,
 ): Promise<EventStatus> {
   return eventually(async () => {
     const s = await stack.rrm.status(eventId);
     return ready(s) ? s : undefined;
-  });
+  }, timeoutMs);
 }
 
 export const inStage = (stack: Stack, eventId: string, stage: EventStatus['stage']) =>

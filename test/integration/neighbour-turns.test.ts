@@ -1,0 +1,72 @@
+// Actions that change neighbours take the neighbours' turns too, always in AP-id order: two
+// failovers of neighbouring APs at once neither deadlock nor change one AP at the same time, and a
+// held action on a shared neighbour yields to them.
+import { resolvePolicy } from '../../domain/policy';
+import { getAp, getChanges, simPost } from '../support/sim-client';
+import { inStage, statusWhen } from '../support/scenarios';
+import { startStack, type Stack } from '../support/stack';
+
+const policy = resolvePolicy({ sampleIntervalMs: 2_000 });
+if (!policy.ok) throw new Error(policy.errors.join('; '));
+
+describe('neighbour turns under concurrent events', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ policy: policy.policy });
+  });
+  afterAll(() => stack?.stop());
+
+  it('serialises two failovers of mutual neighbours without deadlock, after preempting a held neighbour', async () => {
+    const a = stack.ap('ap-05');
+    const b = stack.ap('ap-06');
+    const aNeighbours = (await getAp(stack.sim.url, a)).neighbors;
+    const bNeighbours = (await getAp(stack.sim.url, b)).neighbors;
+    expect(aNeighbours).toContain(b);
+    expect(bNeighbours).toContain(a);
+    const shared = aNeighbours.find((n) => n !== b && bNeighbours.includes(n))!;
+    expect(shared).toBeDefined();
+
+    // A MEDIUM-severity action holds the shared neighbour's turn while it is monitored.
+    const [held] = await stack.rrm.submit([
+      { type: 'SPECTRUM_SAT', apId: shared, severity: 'MEDIUM', data: {} },
+    ]);
+    await inStage(stack, held.eventId, 'monitor');
+
+    await simPost(stack.sim.url, '/v1/inject/ap-failure', { apId: a });
+    await simPost(stack.sim.url, '/v1/inject/ap-failure', { apId: b });
+    const submitted = await stack.rrm.submit([
+      { type: 'HW_FAILURE', apId: a, eventId: `failover-${a}` },
+      { type: 'HW_FAILURE', apId: b, eventId: `failover-${b}` },
+    ]);
+    const results = await Promise.all(
+      submitted.map((s) => statusWhen(stack, s.eventId, (st) => st.outcome !== undefined, 60_000)),
+    );
+    expect(results.map((r) => r.outcome)).toEqual(['APPLIED', 'APPLIED']);
+    const superseded = await statusWhen(stack, held.eventId, (s) => s.outcome !== undefined);
+    expect(superseded.outcome).toBe('SUPERSEDED');
+
+    // Each failover's changes, on every AP, happen in one block that the other's never enters.
+    const spans = new Map<string, [number, number]>();
+    for (const apId of new Set([...aNeighbours, ...bNeighbours])) {
+      for (const change of await getChanges(stack.sim.url, apId)) {
+        const owner = submitted.find((s) => change.changeId.startsWith(`${s.eventId}:`));
+        if (!owner) continue;
+        const t = Date.parse(change.appliedAt);
+        const [from, to] = spans.get(owner.eventId) ?? [t, t];
+        spans.set(owner.eventId, [Math.min(from, t), Math.max(to, t)]);
+      }
+    }
+    expect(spans.size).toBe(2);
+    const [first, second] = [...spans.values()].sort((x, y) => x[0] - y[0]);
+    expect(second[0]).toBeGreaterThanOrEqual(first[1]);
+
+    // The shared neighbour was changed by a failover only after the held action had yielded.
+    const sharedChanges = (await getChanges(stack.sim.url, shared)).filter((c) =>
+      submitted.some((s) => c.changeId.startsWith(`${s.eventId}:`)),
+    );
+    expect(sharedChanges.length).toBeGreaterThan(0);
+    for (const c of sharedChanges) {
+      expect(Date.parse(c.appliedAt)).toBeGreaterThanOrEqual(Date.parse(superseded.decidedAt!));
+    }
+  });
+});
