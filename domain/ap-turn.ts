@@ -70,7 +70,8 @@ export function initialTurnState(apId: string, cooldownMs: number, maxQueue = In
  * nothing. When the queue overflows, the lowest request in priority order moves to `dropped`.
  */
 export function enqueue(state: ApTurnState, request: TurnRequest): ApTurnState {
-  if (state.holder?.eventId === request.eventId || state.queue.some((q) => q.eventId === request.eventId)) {
+  const known = (q: QueuedRequest) => q.eventId === request.eventId;
+  if (state.holder?.eventId === request.eventId || state.queue.some(known) || state.dropped.some(known)) {
     return state;
   }
   const queue = [...state.queue, { ...request, arrival: state.arrivals }].sort(byPriority);

@@ -15,7 +15,10 @@ export type ControllerStep =
  * The steps' changes in the audit's words. Params of the event's own radio are bare (`channel`);
  * others name the radio and, for another AP, the AP (`ap-04.5g.txPowerDbm`).
  */
-export function changesOf(steps: ControllerStep[], own: { apId: string; radio: Radio }): ConfigurationChange[] {
+export function changesOf(
+  steps: ControllerStep[],
+  own: { apId: string; radio: Radio },
+): ConfigurationChange[] {
   return steps.flatMap((step): ConfigurationChange[] => {
     const prefix = step.apId === own.apId ? '' : `${step.apId}.`;
     switch (step.kind) {
@@ -41,8 +44,10 @@ export function changesOf(steps: ControllerStep[], own: { apId: string; radio: R
 export function inverseOf(step: ControllerStep): ControllerStep {
   switch (step.kind) {
     case 'radio': {
-      const target = Object.fromEntries(changedParams(step.from, step.target).map((p) => [p, step.from[p]]));
-      return { ...step, from: { ...step.from, ...step.target }, target };
+      const changed = changedParams(step.from, step.target);
+      const target = Object.fromEntries(changed.map((p) => [p, step.from[p]]));
+      const applied = Object.fromEntries(changed.map((p) => [p, step.target[p]]));
+      return { ...step, from: { ...step.from, ...applied }, target };
     }
     case 'steer':
       return {

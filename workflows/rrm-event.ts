@@ -50,6 +50,8 @@ interface ActiveChange {
 
 type MonitorVerdict =
   | { kind: 'healthy' }
+  /** Density spike: associations fell back below the policy's rate. */
+  | { kind: 'spike-over' }
   | { kind: 'committed'; operator: string }
   | { kind: 'degraded' }
   | { kind: 'superseded'; by: Preemption }
@@ -256,10 +258,12 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
           request.done = true;
           return;
         }
+        case 'spike-over':
+          // Admission control ends with the spike: lifting the cap is its natural end, not a failure.
+          return liftChange('spike over: admission cap lifted');
         case 'healthy':
           if (event.type === 'DENSITY_SPIKE') {
-            // Admission control ends with the spike: lifting the cap is its natural end, not a failure.
-            return liftChange('spike over: admission cap lifted');
+            return liftChange(`spike still on after ${eventPolicy.monitorWindowMs / 60_000} min: admission cap lifted at the window's end`);
           }
           return finish('APPLIED', 'monitor window passed without degradation', { executionStatus: 'COMMITTED' });
         case 'critical-on-new-channel': {
@@ -313,7 +317,7 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
       if (!sample) continue; // a sample the controller could not give is neither healthy nor degraded
       status.samples++;
       if (event.type === 'DENSITY_SPIKE' && sample.associationsPerMin < rules.density.spikeEndsBelowAssociationsPerMin) {
-        return { kind: 'healthy' };
+        return { kind: 'spike-over' };
       }
       const observed = observeSample(verdict, baseline, sample, rules.rollbackThresholds);
       verdict = observed.state;

@@ -2,7 +2,12 @@
 import { selectChannel } from '../channel-selection';
 import { ownRadioStep, type ActionPlan, type PlanningContext } from './types';
 
-export function channelMove(ctx: PlanningContext, avoid: number[], nonDfsOnly: boolean, why: string): ActionPlan {
+export function channelMove(
+  ctx: PlanningContext,
+  avoid: number[],
+  nonDfsOnly: boolean,
+  why: string,
+): ActionPlan {
   const { radio } = ctx;
   if (!ctx.observations) throw new Error('channel planning needs a scan');
   const selection = selectChannel({
@@ -15,7 +20,8 @@ export function channelMove(ctx: PlanningContext, avoid: number[], nonDfsOnly: b
     avoidChannels: [...avoid, ...ctx.avoidChannels],
     nonDfsOnly,
   });
-  if (selection.kind === 'none') return { kind: 'impossible', explanation: `${why}; ${selection.explanation}` };
+  if (selection.kind === 'none')
+    return { kind: 'impossible', explanation: `${why}; ${selection.explanation}` };
   return {
     kind: 'change',
     actionType: 'CHANNEL_CHANGE',

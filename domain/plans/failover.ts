@@ -23,7 +23,8 @@ export const failover: Planner = {
         raised.push(`${neighbour.apId} ${radio} ${state.txPowerDbm}→${txPowerDbm} dBm`);
       }
     }
-    if (steps.length === 0) return { kind: 'no_action', explanation: 'AP already failed over; neighbours at their limits' };
+    if (steps.length === 0)
+      return { kind: 'no_action', explanation: 'AP already failed over; neighbours at their limits' };
     return {
       kind: 'change',
       actionType: 'FAILOVER',

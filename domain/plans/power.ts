@@ -9,14 +9,18 @@ export const powerReduction: Planner = {
     const { budgetWatts, drawWatts } = ctx.ap.power;
     const { wattsPerTxDb, minTxPowerDbm } = ctx.policy.power;
     if (drawWatts <= budgetWatts) {
-      return { kind: 'no_action', explanation: `draw ${drawWatts} W already within the ${budgetWatts} W budget` };
+      return {
+        kind: 'no_action',
+        explanation: `draw ${drawWatts} W already within the ${budgetWatts} W budget`,
+      };
     }
     const tx = new Map<Radio, number>();
     for (const radio of RADIOS) {
       const state = ctx.ap.radios[radio];
       if (state) tx.set(radio, state.txPowerDbm);
     }
-    let needDb = Math.ceil((drawWatts - budgetWatts) / wattsPerTxDb);
+    // The epsilon keeps an exact fit (0.3 W / 0.1 W per dB = 3.0000000000000004) from rounding up.
+    let needDb = Math.ceil((drawWatts - budgetWatts) / wattsPerTxDb - 1e-9);
     // One dB at a time from the loudest radio keeps the radios balanced.
     while (needDb > 0) {
       const loudest = [...tx.entries()].filter(([, p]) => p > minTxPowerDbm).sort((a, b) => b[1] - a[1])[0];
@@ -26,10 +30,15 @@ export const powerReduction: Planner = {
     }
     const steps: ControllerStep[] = [...tx.entries()].flatMap(([radio, txPowerDbm]): ControllerStep[] => {
       const { clientCount: _clients, ...from } = ctx.ap.radios[radio]!;
-      return txPowerDbm < from.txPowerDbm ? [{ kind: 'radio', apId: ctx.ap.apId, radio, from, target: { txPowerDbm } }] : [];
+      return txPowerDbm < from.txPowerDbm
+        ? [{ kind: 'radio', apId: ctx.ap.apId, radio, from, target: { txPowerDbm } }]
+        : [];
     });
     if (steps.length === 0) {
-      return { kind: 'impossible', explanation: `draw ${drawWatts} W over budget ${budgetWatts} W, TX power already at its floor` };
+      return {
+        kind: 'impossible',
+        explanation: `draw ${drawWatts} W over budget ${budgetWatts} W, TX power already at its floor`,
+      };
     }
     const fits = needDb === 0 ? 'fits' : `still ${needDb} dB short at the ${minTxPowerDbm} dBm floor`;
     return {

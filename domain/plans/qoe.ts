@@ -20,7 +20,9 @@ export const qoeRemedy: Planner = {
       return channelMove(ctx, operating, false, `${why}: the channel is the cause`);
     }
     const poorIds = new Set(poor.map((c) => c.clientId));
-    const candidates = (ctx.clients ?? []).filter((c) => poorIds.has(c.clientId)).sort((a, b) => a.qoe - b.qoe);
+    const candidates = (ctx.clients ?? [])
+      .filter((c) => poorIds.has(c.clientId))
+      .sort((a, b) => a.qoe - b.qoe);
     const steps = steeringSteps(ctx, candidates, {
       minCandidateRssiDbm,
       maxTargetClients: Infinity,

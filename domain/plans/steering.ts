@@ -9,10 +9,16 @@ export interface SteeringRules {
   maxTargetClients: number;
   /** At most this many clients in one action. */
   maxClients: number;
+  /** When given, only these APs may receive clients (e.g. the neighbours known to be up). */
+  allowedTargets?: ReadonlySet<string>;
 }
 
 /** For each client (in the given order) the strongest acceptable neighbour with room left. */
-export function steeringSteps(ctx: PlanningContext, clients: ClientView[], rules: SteeringRules): ControllerStep[] {
+export function steeringSteps(
+  ctx: PlanningContext,
+  clients: ClientView[],
+  rules: SteeringRules,
+): ControllerStep[] {
   const load = new Map<string, number>();
   const byTarget = new Map<string, string[]>();
   let moved = 0;
@@ -21,7 +27,8 @@ export function steeringSteps(ctx: PlanningContext, clients: ClientView[], rules
     const target = client.candidates.find((c) => {
       const count = load.get(c.apId) ?? c.clientCount;
       const hasRoom = c.admissionCap === null || count < c.admissionCap;
-      return c.rssiDbm >= rules.minCandidateRssiDbm && hasRoom && count < rules.maxTargetClients;
+      const allowed = rules.allowedTargets?.has(c.apId) ?? true;
+      return allowed && c.rssiDbm >= rules.minCandidateRssiDbm && hasRoom && count < rules.maxTargetClients;
     });
     if (!target) continue;
     load.set(target.apId, (load.get(target.apId) ?? target.clientCount) + 1);
@@ -30,5 +37,11 @@ export function steeringSteps(ctx: PlanningContext, clients: ClientView[], rules
   }
   return [...byTarget.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([targetApId, clientIds]) => ({ kind: 'steer', apId: ctx.ap.apId, radio: ctx.radio.radio, clientIds, targetApId }));
+    .map(([targetApId, clientIds]) => ({
+      kind: 'steer',
+      apId: ctx.ap.apId,
+      radio: ctx.radio.radio,
+      clientIds,
+      targetApId,
+    }));
 }

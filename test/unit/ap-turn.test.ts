@@ -13,11 +13,12 @@ import {
   preemptor,
   release,
   reopenExpired,
+  takeDropped,
   withdraw,
   type ApTurnState,
   type TurnRequest,
 } from '../../domain/ap-turn';
-import { SEVERITIES, type Severity } from '../../domain/events';
+import { SEVERITIES, type EventType, type Severity } from '../../domain/events';
 import { byPriority, outranks } from '../../domain/priority';
 
 const COOLDOWN = 10_000;
@@ -25,8 +26,17 @@ const NOP = 30 * 60_000;
 const T0 = '2025-03-01T12:00:00.000Z';
 const at = (s: number): string => new Date(Date.parse(T0) + s * 1000).toISOString();
 
+/** An event type of each default severity (DESIGN.md §4). */
+const TYPE_OF: Record<Severity, EventType> = {
+  CRITICAL: 'DFS_RADAR',
+  HIGH: 'NON_WIFI_BURST',
+  MEDIUM: 'QOE_DEGRADATION',
+  LOW: 'LOAD_IMBALANCE',
+};
+
 const req = (eventId: string, severity: Severity, o: Partial<TurnRequest> = {}): TurnRequest => ({
   eventId,
+  type: TYPE_OF[severity],
   radio: '5g',
   severity,
   detectedAt: T0,
@@ -46,8 +56,10 @@ describe('initialTurnState', () => {
       holder: null,
       cooldownUntil: 0,
       cooldownMs: COOLDOWN,
+      maxQueue: Infinity,
       closedChannels: [],
       arrivals: 0,
+      dropped: [],
     });
     expect(isIdle(s)).toBe(true);
     expect(nextToGrant(s, 0)).toBeUndefined();
@@ -90,6 +102,130 @@ describe('enqueue', () => {
     const snapshot = JSON.stringify(s1);
     enqueue(s1, req('b', 'CRITICAL'));
     expect(JSON.stringify(s1)).toBe(snapshot);
+  });
+});
+
+describe('bounded queue', () => {
+  const bounded = (maxQueue: number): ApTurnState => initialTurnState('ap-1', COOLDOWN, maxQueue);
+  const droppedIds = (s: ApTurnState): string[] => s.dropped.map((r) => r.eventId);
+
+  it('takes the bound from initialTurnState', () => {
+    expect(bounded(3).maxQueue).toBe(3);
+    expect(bounded(3).dropped).toEqual([]);
+  });
+
+  it('drops the lowest request in priority order when the queue overflows', () => {
+    let s = bounded(3);
+    s = enqueue(s, req('high', 'HIGH'));
+    s = enqueue(s, req('med', 'MEDIUM', { detectedAt: at(5) }));
+    s = enqueue(s, req('low', 'LOW'));
+    expect(droppedIds(s)).toEqual([]);
+    // A newcomer of higher severity pushes out the LOW one.
+    s = enqueue(s, req('crit', 'CRITICAL'));
+    expect(ids(s)).toEqual(['crit', 'high', 'med']);
+    expect(droppedIds(s)).toEqual(['low']);
+    // Same severity: the later detectedAt goes.
+    s = enqueue(s, req('med-early', 'MEDIUM', { detectedAt: at(1) }));
+    expect(ids(s)).toEqual(['crit', 'high', 'med-early']);
+    expect(droppedIds(s)).toEqual(['low', 'med']);
+    // A newcomer that ranks lowest is dropped itself.
+    s = enqueue(s, req('low-2', 'LOW'));
+    expect(ids(s)).toEqual(['crit', 'high', 'med-early']);
+    expect(droppedIds(s)).toEqual(['low', 'med', 'low-2']);
+    expect(s.arrivals).toBe(6);
+  });
+
+  it('on a full tie drops the later arrival', () => {
+    let s = enqueue(enqueue(bounded(2), req('a', 'HIGH')), req('b', 'HIGH'));
+    s = enqueue(s, req('c', 'HIGH'));
+    expect(ids(s)).toEqual(['a', 'b']);
+    expect(droppedIds(s)).toEqual(['c']);
+  });
+
+  it('keeps the whole request in the outbox, so its event can be told', () => {
+    let s = enqueue(bounded(1), req('a', 'CRITICAL', { channel: 52 }));
+    s = enqueue(s, req('b', 'HIGH', { channel: 44, detectedAt: at(3) }));
+    expect(s.dropped).toEqual([{ ...req('b', 'HIGH', { channel: 44, detectedAt: at(3) }), arrival: 1 }]);
+  });
+
+  it('does not count the holder as waiting', () => {
+    let s = grant(enqueue(bounded(1), req('a', 'HIGH')), 'a', 0);
+    s = enqueue(s, req('b', 'LOW'));
+    expect(ids(s)).toEqual(['b']);
+    expect(droppedIds(s)).toEqual([]);
+    s = enqueue(s, req('c', 'MEDIUM'));
+    expect(ids(s)).toEqual(['c']);
+    expect(droppedIds(s)).toEqual(['b']);
+    expect(s.holder?.eventId).toBe('a');
+  });
+
+  it('takeDropped empties the outbox and returns what was in it, in drop order', () => {
+    let s = enqueue(bounded(1), req('a', 'CRITICAL'));
+    s = enqueue(s, req('b', 'LOW'));
+    s = enqueue(s, req('c', 'MEDIUM'));
+    const taken = takeDropped(s);
+    expect(taken.dropped.map((r) => r.eventId)).toEqual(['b', 'c']);
+    expect(taken.state.dropped).toEqual([]);
+    expect({ ...taken.state, dropped: s.dropped }).toEqual(s);
+    // Nothing left to take the second time.
+    const again = takeDropped(taken.state);
+    expect(again.dropped).toEqual([]);
+    expect(again.state).toBe(taken.state);
+    // Later drops start a fresh outbox.
+    const later = enqueue(taken.state, req('d', 'LOW'));
+    expect(droppedIds(later)).toEqual(['d']);
+  });
+
+  it('does not duplicate a retried request that is queued or holding, even when full', () => {
+    const full = enqueue(enqueue(bounded(2), req('a', 'HIGH')), req('b', 'LOW'));
+    expect(enqueue(full, req('b', 'LOW'))).toBe(full);
+    expect(enqueue(full, req('a', 'HIGH'))).toBe(full);
+    const held = grant(full, 'a', 0);
+    expect(enqueue(held, req('a', 'HIGH'))).toBe(held);
+  });
+
+  it('does not duplicate a retried request that is already in the dropped outbox', () => {
+    const s = enqueue(enqueue(bounded(1), req('a', 'HIGH')), req('b', 'LOW'));
+    expect(droppedIds(s)).toEqual(['b']);
+    expect(enqueue(s, req('b', 'LOW'))).toBe(s);
+  });
+
+  it('property: never more than maxQueue waiting, every request in exactly one place, the dropped rank lowest', () => {
+    const arrivals = fc.array(
+      fc.record({
+        severity: fc.constantFrom(...SEVERITIES),
+        detectedAt: fc.integer({ min: 0, max: 3 }),
+        grant: fc.boolean(),
+      }),
+      { maxLength: 30 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), arrivals, (maxQueue, requests) => {
+        let s = bounded(maxQueue);
+        const seen: string[] = [];
+        requests.forEach((r, i) => {
+          const id = `e${i}`;
+          seen.push(id);
+          const before = s;
+          s = enqueue(s, req(id, r.severity, { detectedAt: at(r.detectedAt) }));
+          expect(s.queue.length).toBeLessThanOrEqual(maxQueue);
+          const newlyDropped = s.dropped.slice(before.dropped.length);
+          expect(newlyDropped.length).toBe(before.queue.length === maxQueue ? 1 : 0);
+          for (const d of newlyDropped) for (const q of s.queue) expect(byPriority(q, d)).toBeLessThan(0);
+          if (r.grant) {
+            const next = nextToGrant(s, Number.MAX_SAFE_INTEGER);
+            if (next) s = grant(s, next.eventId, 0);
+          }
+          const places = [
+            ...ids(s),
+            ...s.dropped.map((d) => d.eventId),
+            ...(s.holder ? [s.holder.eventId] : []),
+          ];
+          expect(places.sort()).toEqual([...seen].sort());
+        });
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

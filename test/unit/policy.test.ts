@@ -79,6 +79,28 @@ describe('DEFAULT_POLICY: the DESIGN.md §4 table', () => {
     });
   });
 
+  it('has the action defaults of the new sections', () => {
+    // QoE: more than 30 % of clients below QoE 0.5 → channel change, else steer to a neighbour heard ≥ −75 dBm.
+    expect(DEFAULT_POLICY.qoe).toEqual({
+      poorQoe: 0.5,
+      channelChangeShare: 0.3,
+      minCandidateRssiDbm: -75,
+      maxClientsPerAction: 10,
+    });
+    expect(DEFAULT_POLICY.density.capHeadroom).toBe(0);
+    expect(DEFAULT_POLICY.density.spikeEndsBelowAssociationsPerMin).toBeGreaterThanOrEqual(0);
+    // Failover: neighbours +3 dB, never above 21 dBm (the 1:1 rule's reference at −82 dBm).
+    expect(DEFAULT_POLICY.failover).toEqual({ txPowerRaiseDb: 3, maxTxPowerDbm: 21 });
+    expect(DEFAULT_POLICY.power.wattsPerTxDb).toBeGreaterThan(0);
+    expect(DEFAULT_POLICY.power.minTxPowerDbm).toBeGreaterThanOrEqual(0);
+    expect(DEFAULT_POLICY.load.maxClientsPerAction).toBeGreaterThan(0);
+    expect(DEFAULT_POLICY.load.minCandidateRssiDbm).toBeLessThanOrEqual(-30);
+    expect(Number.isInteger(DEFAULT_POLICY.maxQueuePerAp)).toBe(true);
+    expect(DEFAULT_POLICY.maxQueuePerAp).toBeGreaterThan(0);
+    expect(DEFAULT_POLICY.coordinator.idleTimeoutMs).toBeGreaterThan(0);
+    expect(DEFAULT_POLICY.coordinator.continueAsNewAfterEvents).toBeGreaterThanOrEqual(100);
+  });
+
   it('is itself a valid policy', () => {
     expect(resolved(resolvePolicy({}))).toEqual(DEFAULT_POLICY);
   });
@@ -176,6 +198,40 @@ describe('resolvePolicy', () => {
     expect(errorsOf(resolvePolicy({ events: { SPECTRUM_SAT: { monitorWindowMs: -1 } } }))[0]).toMatch(
       /^events\.SPECTRUM_SAT\.monitorWindowMs/,
     );
+  });
+
+  it('overlays part of a new section, keeping its other defaults', () => {
+    const policy = resolved(
+      resolvePolicy({ qoe: { poorQoe: 0.6 }, failover: { maxTxPowerDbm: 18 }, maxQueuePerAp: 4 }),
+    );
+    expect(policy.qoe).toEqual({ ...DEFAULT_POLICY.qoe, poorQoe: 0.6 });
+    expect(policy.failover).toEqual({ ...DEFAULT_POLICY.failover, maxTxPowerDbm: 18 });
+    expect(policy.maxQueuePerAp).toBe(4);
+    expect(policy.power).toEqual(DEFAULT_POLICY.power);
+    expect(policy.coordinator).toEqual(DEFAULT_POLICY.coordinator);
+  });
+
+  it.each<[string, unknown]>([
+    ['qoe.poorQoe', { qoe: { poorQoe: 1.1 } }],
+    ['qoe.channelChangeShare', { qoe: { channelChangeShare: -0.1 } }],
+    ['qoe.minCandidateRssiDbm', { qoe: { minCandidateRssiDbm: -20 } }],
+    ['qoe.maxClientsPerAction', { qoe: { maxClientsPerAction: 0 } }],
+    ['density.capHeadroom', { density: { capHeadroom: -1 } }],
+    ['density.capHeadroom', { density: { capHeadroom: 1.5 } }],
+    ['failover.txPowerRaiseDb', { failover: { txPowerRaiseDb: 0 } }],
+    ['failover.maxTxPowerDbm', { failover: { maxTxPowerDbm: 31 } }],
+    ['power.wattsPerTxDb', { power: { wattsPerTxDb: 0 } }],
+    ['power.minTxPowerDbm', { power: { minTxPowerDbm: -1 } }],
+    ['load.minCandidateRssiDbm', { load: { minCandidateRssiDbm: -101 } }],
+    ['load.maxClientsPerAction', { load: { maxClientsPerAction: 2.5 } }],
+    ['maxQueuePerAp', { maxQueuePerAp: 0 }],
+    ['coordinator.idleTimeoutMs', { coordinator: { idleTimeoutMs: 0 } }],
+    ['coordinator.continueAsNewAfterEvents', { coordinator: { continueAsNewAfterEvents: 99 } }],
+    ['qoe', { qoe: { poorQoe: 0.5, steerAll: true } }],
+  ])('rejects a bad %s', (field, overrides) => {
+    const errs = errorsOf(resolvePolicy(overrides));
+    expect(errs).toHaveLength(1);
+    expect(errs[0].startsWith(field)).toBe(true);
   });
 
   it('rejects a document that is not an object', () => {
