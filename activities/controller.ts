@@ -74,7 +74,8 @@ export function createControllerActivities(controllerUrl: string): ControllerAct
     const payload = (await res.json().catch(() => ({}))) as Record<string, unknown>;
     if (res.ok) return payload as T;
     const message = `${method} ${path} → ${res.status} ${String(payload.error ?? '')}: ${String(payload.message ?? '')}`;
-    const type = NON_RETRYABLE[res.status];
+    // Radar on the requested channel (the AP's own detection or CAC): the workflow re-plans around it.
+    const type = payload.error === 'channel_unavailable' ? 'ChannelUnavailable' : NON_RETRYABLE[res.status];
     if (type) throw ApplicationFailure.nonRetryable(message, type, payload);
     throw new Error(message);
   }

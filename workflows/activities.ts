@@ -25,7 +25,7 @@ export const controllerWrites = proxyActivities<Pick<ControllerActivities, 'appl
     backoffCoefficient: 2,
     maximumInterval: '2s',
     maximumAttempts: 4,
-    nonRetryableErrorTypes: ['VersionConflict', 'ControllerRefused', 'UnknownAp'],
+    nonRetryableErrorTypes: ['VersionConflict', 'ChannelUnavailable', 'ControllerRefused', 'UnknownAp'],
   },
 });
 

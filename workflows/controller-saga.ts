@@ -16,6 +16,8 @@ export type SagaResult =
   | { kind: 'applied'; applied: AppliedSteps }
   /** The AP's configuration moved under us: re-plan (nothing stays applied). */
   | { kind: 'conflict'; reason: string }
+  /** The controller found radar on the chosen channel: re-plan without it (nothing stays applied). */
+  | { kind: 'unavailable'; channels: number[]; reason: string }
   /** The controller refused or was unreachable after retries (nothing stays applied). */
   | { kind: 'failed'; reason: string };
 
@@ -65,8 +67,13 @@ async function runSteps(
           return { kind: 'failed', reason: `${reason}; undoing the applied steps failed too: ${failureReason(undo)}` };
         }
       }
-      const conflict = err instanceof ActivityFailure && (err.cause as ApplicationFailure)?.type === 'VersionConflict';
-      return conflict ? { kind: 'conflict', reason } : { kind: 'failed', reason };
+      const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+      if (cause?.type === 'VersionConflict') return { kind: 'conflict', reason };
+      if (cause?.type === 'ChannelUnavailable') {
+        const payload = cause.details?.[0] as { radarChannels?: number[] } | undefined;
+        return { kind: 'unavailable', channels: payload?.radarChannels ?? [], reason };
+      }
+      return { kind: 'failed', reason };
     }
   }
   return { kind: 'applied', applied: done };

@@ -38,7 +38,7 @@ import { registerOperatorControls } from './operator-controls';
 
 /** Fresh channel selections a radar move may make when its new channel degrades. */
 const MAX_RADAR_RESELECTIONS = 2;
-/** Re-plans after the controller reports an AP's configuration moved under us. */
+/** Re-plans after the controller reports the AP's configuration moved under us or radar on the choice. */
 const MAX_VERSION_CONFLICTS = 3;
 
 /** A change in place on the network, and what it is judged against. */
@@ -199,8 +199,9 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
       closing.forEach((c) => blocked.add(c));
     }
 
+    const avoid: number[] = [];
     for (let conflicts = 0; ; conflicts++) {
-      const ctx = await planningContext(ap, radio, [...blocked], [], scope);
+      const ctx = await planningContext(ap, radio, [...blocked], avoid, scope);
       const plan = planner.plan(ctx);
       if (plan.kind === 'no_action') return finish('NO_ACTION', plan.explanation);
       if (plan.kind === 'impossible') return failApply(plan.explanation);
@@ -210,6 +211,12 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
       const baseline = eventPolicy.monitorWindowMs > 0 ? await controllerReads.sampleRadio(event.apId, event.radio) : undefined;
       enter('apply');
       const result = await applySteps(plan.steps, versionsOf(ap, ctx.neighbours), `${event.eventId}:apply:${attempt}.${conflicts}`);
+      if (result.kind === 'unavailable' && result.channels.length && conflicts + 1 < MAX_VERSION_CONFLICTS) {
+        // The controller saw radar there: choose again without those channels.
+        avoid.push(...result.channels);
+        enter('plan');
+        continue;
+      }
       if (result.kind === 'conflict' && conflicts + 1 < MAX_VERSION_CONFLICTS) {
         enter('plan');
         ap = await controllerReads.readAp(event.apId);

@@ -3,9 +3,10 @@
 // Sampling runs every 2 s here (a policy setting) to keep the suite quick; the real 30 s cadence
 // and 5-minute window are covered by the time-skipping suite.
 import { resolvePolicy } from '../../domain/policy';
-import { bondedSubchannels } from '../../domain/regulatory';
+import { bondedSubchannels, isDfsChannel } from '../../domain/regulatory';
+import { selectChannel } from '../../domain/channel-selection';
 import { STORY_INTERFERER } from '../../simulator/scenario';
-import { simGet, simPost, getRadio } from '../support/sim-client';
+import { getAp, getRadio, getScan, simGet, simPost } from '../support/sim-client';
 import { eventually, startStack, type Stack } from '../support/stack';
 
 const fastSampling = resolvePolicy({ sampleIntervalMs: 2_000 });
@@ -102,5 +103,72 @@ describe('non-Wi-Fi interference on the real stack', () => {
     expect(after.obssPdDbm).toBe(before.obssPdDbm + 3);
     expect(after.txPowerDbm).toBeLessThanOrEqual(21 - (after.obssPdDbm + 82));
     expect(after.channel).toBe(before.channel);
+  });
+});
+
+describe('a channel the controller refuses for radar', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ policy: fastSampling.policy });
+  });
+  afterAll(() => stack?.stop());
+
+  it('is avoided: the loop re-plans instead of failing', async () => {
+    const apId = stack.ap('ap-07');
+    const radio = await getRadio(stack.sim.url, apId);
+    // Jammers on every non-DFS channel near the AP make a DFS channel the best move.
+    const ap = await getAp(stack.sim.url, apId);
+    for (const [i, channels] of [
+      [36, 40, 44, 48],
+      [149, 153, 157, 161, 165],
+    ].entries()) {
+      await simPost(stack.sim.url, '/v1/inject/interferer', {
+        interfererId: `non-dfs-jammer-${i}`,
+        type: 'jammer',
+        radio: '5g',
+        channels,
+        dutyCyclePct: 95,
+        powerDbm: 20,
+        x: ap.x + 3,
+        y: ap.y + 3,
+      });
+    }
+    // The loop's first choice, from the same scan and rules the workflow uses.
+    const scan = await getScan(stack.sim.url, apId);
+    const operating = bondedSubchannels('5g', radio.channel, radio.width, 'US');
+    const first = selectChannel({
+      radio: '5g',
+      regulatoryDomain: 'US',
+      currentChannel: radio.channel,
+      currentWidth: radio.width,
+      observations: scan.channels,
+      blockedChannels: [],
+      avoidChannels: operating,
+      nonDfsOnly: false,
+    });
+    if (first.kind !== 'selected') throw new Error('no first choice');
+    const firstBlock = bondedSubchannels('5g', first.channel, first.width, 'US');
+    // Radar there (the AP's own detection): the controller refuses the move.
+    for (const channel of firstBlock.filter((c) => isDfsChannel('5g', c, 'US'))) {
+      await simPost(stack.sim.url, '/v1/inject/radar', { channel });
+    }
+    if (!firstBlock.some((c) => isDfsChannel('5g', c, 'US'))) {
+      throw new Error(
+        `first choice ${first.channel} is not DFS: this test needs an AP whose best move is DFS`,
+      );
+    }
+
+    const [submitted] = await stack.rrm.submit([
+      { type: 'NON_WIFI_BURST', apId, confidence: 0.9, data: { channel: radio.channel } },
+    ]);
+    const status = await eventually(async () => {
+      const s = await stack.rrm.status(submitted.eventId);
+      return s.stage === 'monitor' || s.outcome ? s : undefined;
+    });
+    expect(status.stage).toBe('monitor');
+    const now = await getRadio(stack.sim.url, apId);
+    expect(bondedSubchannels('5g', now.channel, now.width, 'US').some((c) => firstBlock.includes(c))).toBe(
+      false,
+    );
   });
 });
