@@ -1,5 +1,5 @@
 // `rrm audit …`: export, verify, checkpoint and archive the signed audit trail (DESIGN.md §6,
-// db/AUDIT.md). Reads DATABASE_URL and the RRM_AUDIT_* key variables. Failures throw a one-line
+// README "Audit trail"). Reads DATABASE_URL and the RRM_AUDIT_* key variables. Failures throw a one-line
 // reason (the program prints it and exits 1); `audit verify` exits 2 when it finds damage.
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
