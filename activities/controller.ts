@@ -6,7 +6,7 @@ import type { ChannelObservation } from '../domain/channel-selection';
 import type { ControllerStep } from '../domain/controller-steps';
 import type { ClientView } from '../domain/plans';
 import type { Radio } from '../domain/regulatory';
-import type { ApSnapshot, RadioState } from '../domain/radio';
+import { configOf, type ApSnapshot, type RadioState } from '../domain/radio';
 import type { RadioSample } from '../domain/rollback-rules';
 
 /** A metrics sample, with the association rate the density monitor needs. */
@@ -46,12 +46,9 @@ const NON_RETRYABLE: Record<number, string> = {
   422: 'ControllerRefused',
 };
 
+/** Only the fields the loop works with; a controller without admission control reports no cap. */
 const radioStateOf = (r: RadioState): RadioState => ({
-  channel: r.channel,
-  width: r.width,
-  txPowerDbm: r.txPowerDbm,
-  obssPdDbm: r.obssPdDbm,
-  admissionCap: r.admissionCap ?? null,
+  ...configOf({ ...r, admissionCap: r.admissionCap ?? null }),
   clientCount: r.clientCount,
 });
 
@@ -83,7 +80,9 @@ export function createControllerActivities(controllerUrl: string): ControllerAct
   return {
     async readAp(apId) {
       const s = await call<ApSnapshot>('GET', ap(apId));
-      const radios = Object.fromEntries(Object.entries(s.radios).map(([radio, r]) => [radio, radioStateOf(r!)]));
+      const radios = Object.fromEntries(
+        Object.entries(s.radios).map(([radio, r]) => [radio, radioStateOf(r!)]),
+      );
       return {
         apId: s.apId,
         regulatoryDomain: s.regulatoryDomain,
@@ -97,7 +96,8 @@ export function createControllerActivities(controllerUrl: string): ControllerAct
     },
 
     async scanChannels(apId, radio) {
-      return (await call<{ channels: ChannelObservation[] }>('GET', `${ap(apId)}/radios/${radio}/scan`)).channels;
+      return (await call<{ channels: ChannelObservation[] }>('GET', `${ap(apId)}/radios/${radio}/scan`))
+        .channels;
     },
 
     async readClients(apId, radio) {
@@ -126,19 +126,27 @@ export function createControllerActivities(controllerUrl: string): ControllerAct
     async applyStep({ step, changeId, expectedVersion }) {
       switch (step.kind) {
         case 'radio': {
-          const res = await call<{ version: number; duplicate: boolean }>('POST', `${ap(step.apId)}/radios/${step.radio}/config`, {
-            changeId,
-            expectedVersion,
-            changes: step.target,
-          });
+          const res = await call<{ version: number; duplicate: boolean }>(
+            'POST',
+            `${ap(step.apId)}/radios/${step.radio}/config`,
+            {
+              changeId,
+              expectedVersion,
+              changes: step.target,
+            },
+          );
           return { version: res.version, duplicate: res.duplicate };
         }
         case 'steer': {
-          const res = await call<{ steered: string[]; duplicate: boolean }>('POST', `${ap(step.apId)}/radios/${step.radio}/steer`, {
-            changeId,
-            clientIds: step.clientIds,
-            targetApId: step.targetApId,
-          });
+          const res = await call<{ steered: string[]; duplicate: boolean }>(
+            'POST',
+            `${ap(step.apId)}/radios/${step.radio}/steer`,
+            {
+              changeId,
+              clientIds: step.clientIds,
+              targetApId: step.targetApId,
+            },
+          );
           return { steered: res.steered, duplicate: res.duplicate };
         }
         case 'admin': {

@@ -42,11 +42,22 @@ export interface RadioSnapshot {
   config: RadioConfig;
 }
 
+/** A radio's configuration without its live figures. */
+export function configOf(state: RadioState): RadioConfig {
+  const { channel, width, txPowerDbm, obssPdDbm, admissionCap } = state;
+  return { channel, width, txPowerDbm, obssPdDbm, admissionCap };
+}
+
 export function radioOf(ap: ApSnapshot, radio: Radio): RadioSnapshot | undefined {
   const state = ap.radios[radio];
   if (!state) return undefined;
-  const { clientCount: _clientCount, ...config } = state;
-  return { apId: ap.apId, radio, regulatoryDomain: ap.regulatoryDomain, version: ap.version, config };
+  return {
+    apId: ap.apId,
+    radio,
+    regulatoryDomain: ap.regulatoryDomain,
+    version: ap.version,
+    config: configOf(state),
+  };
 }
 
 export type ChangeValue = number | string | null;

@@ -7,7 +7,12 @@ import type { Policy } from '../domain/policy';
 import { createControllerActivities } from '../activities/controller';
 import { createCoordinationActivities } from '../activities/coordination';
 import { createPolicyActivities } from '../activities/policy';
-import { createAuditActivities, loadAuditKeys, loadCheckpointKeys, startCheckpointTimer } from '../activities/audit';
+import {
+  createAuditActivities,
+  loadAuditKeys,
+  loadCheckpointKeys,
+  startCheckpointTimer,
+} from '../activities/audit';
 import { logger } from './logger';
 import type { TemporalConfig } from './config';
 
@@ -78,7 +83,11 @@ function startPeriodicCheckpoints(pool: Pool, env: NodeJS.ProcessEnv): () => voi
   if (!keys?.activeKeyId || !dir) return () => undefined;
   const intervalMs = Number(env.RRM_AUDIT_CHECKPOINT_INTERVAL_MS ?? 300_000);
   if (!Number.isInteger(intervalMs) || intervalMs < 1_000) {
-    throw new Error(`RRM_AUDIT_CHECKPOINT_INTERVAL_MS must be a whole number of ms ≥ 1000, got "${intervalMs}"`);
+    throw new Error(
+      `RRM_AUDIT_CHECKPOINT_INTERVAL_MS must be a whole number of ms ≥ 1000, got "${intervalMs}"`,
+    );
   }
-  return startCheckpointTimer(pool, keys, dir, intervalMs, (err) => logger.error({ err }, 'audit checkpoint failed'));
+  return startCheckpointTimer(pool, keys, dir, intervalMs, (err) =>
+    logger.error({ err }, 'audit checkpoint failed'),
+  );
 }

@@ -5,7 +5,12 @@ import { CancellationScope, condition, getExternalWorkflowHandle, setHandler } f
 import type { TurnRequest } from '../domain/ap-turn';
 import type { TurnRequestCall } from '../activities/coordination';
 import { coordination } from './activities';
-import { apCoordinatorWorkflowId, releaseTurnSignal, turnDroppedSignal, turnGrantedSignal } from './definitions';
+import {
+  apCoordinatorWorkflowId,
+  releaseTurnSignal,
+  turnDroppedSignal,
+  turnGrantedSignal,
+} from './definitions';
 
 export type TurnSettings = Omit<TurnRequestCall, 'apId' | 'request'>;
 

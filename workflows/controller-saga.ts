@@ -64,10 +64,14 @@ async function runSteps(
         try {
           await undoSteps(done, `${changeIdPrefix}:compensate`);
         } catch (undo) {
-          return { kind: 'failed', reason: `${reason}; undoing the applied steps failed too: ${failureReason(undo)}` };
+          return {
+            kind: 'failed',
+            reason: `${reason}; undoing the applied steps failed too: ${failureReason(undo)}`,
+          };
         }
       }
-      const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+      const cause =
+        err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
       if (cause?.type === 'VersionConflict') return { kind: 'conflict', reason };
       if (cause?.type === 'ChannelUnavailable') {
         const payload = cause.details?.[0] as { radarChannels?: number[] } | undefined;
@@ -84,7 +88,9 @@ export class UndoFailed extends Error {}
 export function failureReason(err: unknown): string {
   if (err instanceof ActivityFailure) {
     const cause = err.cause;
-    return cause instanceof ApplicationFailure ? `${cause.type}: ${cause.message}` : String(cause?.message ?? err.message);
+    return cause instanceof ApplicationFailure
+      ? `${cause.type}: ${cause.message}`
+      : String(cause?.message ?? err.message);
   }
   return err instanceof Error ? err.message : String(err);
 }

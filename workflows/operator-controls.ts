@@ -42,7 +42,8 @@ export function registerOperatorControls(status: EventStatus, rules: ControlRule
     {
       validator: (action) => {
         requireOperator(action);
-        if (status.stage !== 'monitor') throw new Error(`nothing to commit: the event is in stage ${status.stage}`);
+        if (status.stage !== 'monitor')
+          throw new Error(`nothing to commit: the event is in stage ${status.stage}`);
       },
     },
   );
@@ -74,7 +75,9 @@ export function registerOperatorControls(status: EventStatus, rules: ControlRule
   const validateFailedDecision = (action: OperatorAction) => {
     requireOperator(action);
     if (!rules.awaitingOperator()) {
-      throw new Error(`only a FAILED apply can be retried or abandoned; this event is ${status.outcome ?? status.stage}`);
+      throw new Error(
+        `only a FAILED apply can be retried or abandoned; this event is ${status.outcome ?? status.stage}`,
+      );
     }
     if (inbox.failedDecision) throw new Error(`already decided: ${inbox.failedDecision.kind}`);
   };

@@ -103,8 +103,10 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
     rollbackUnavailable: () => {
       if (!status.rollbackToken || !active) return 'no change of this event can be rolled back';
       if (status.outcome === 'ROLLED_BACK') return 'already rolled back';
-      if (status.outcome !== undefined && Date.now() >= tokenExpiresAt) return 'the rollback token has expired';
-      if (status.stage !== 'monitor' && status.outcome === undefined) return `not now: the event is in stage ${status.stage}`;
+      if (status.outcome !== undefined && Date.now() >= tokenExpiresAt)
+        return 'the rollback token has expired';
+      if (status.stage !== 'monitor' && status.outcome === undefined)
+        return `not now: the event is in stage ${status.stage}`;
       return undefined;
     },
     awaitingOperator: () => status.outcome === 'FAILED' && status.stage === 'apply',
@@ -119,7 +121,10 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
   // --- validate ---
   enter('validate');
   if (event.confidence < eventPolicy.minConfidence) {
-    await finish('REJECTED', `confidence ${event.confidence} is below the minimum ${eventPolicy.minConfidence}`);
+    await finish(
+      'REJECTED',
+      `confidence ${event.confidence} is below the minimum ${eventPolicy.minConfidence}`,
+    );
   } else {
     for (let attempt = 1; ; attempt++) {
       await takeTurnAndAct(attempt);
@@ -166,10 +171,16 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
   async function takeTurnAndActOnce(attempt: number): Promise<void> {
     enter('waiting');
     // Failover changes the neighbours too: their turns are taken with the AP's, in AP-id order.
-    const scope = event.type === 'HW_FAILURE' ? [event.apId, ...(await controllerReads.readAp(event.apId)).neighbors] : [event.apId];
+    const scope =
+      event.type === 'HW_FAILURE'
+        ? [event.apId, ...(await controllerReads.readAp(event.apId)).neighbors]
+        : [event.apId];
     if (!(await turns.acquire(scope))) {
       const { apId, waiting } = turns.dropped!;
-      await finish('REJECTED', `dropped: the queue of ${apId} is full (${waiting} more urgent events waiting)`);
+      await finish(
+        'REJECTED',
+        `dropped: the queue of ${apId} is full (${waiting} more urgent events waiting)`,
+      );
       return;
     }
     try {
@@ -182,7 +193,10 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
   async function actHoldingTheTurns(attempt: number, scope: string[]): Promise<void> {
     const ageMs = Date.now() - Date.parse(event.detectedAt);
     if (ageMs > eventPolicy.ttlMs) {
-      return finish('STALE', `event is ${Math.round(ageMs / 1000)} s old, past its ${eventPolicy.ttlMs / 1000} s TTL`);
+      return finish(
+        'STALE',
+        `event is ${Math.round(ageMs / 1000)} s old, past its ${eventPolicy.ttlMs / 1000} s TTL`,
+      );
     }
 
     // --- plan ---
@@ -205,12 +219,20 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
       const plan = planner.plan(ctx);
       if (plan.kind === 'no_action') return finish('NO_ACTION', plan.explanation);
       if (plan.kind === 'impossible') return failApply(plan.explanation);
-      if (preemption) return finish('SUPERSEDED', `preempted by ${preemption.eventId} before applying; nothing changed`);
+      if (preemption)
+        return finish('SUPERSEDED', `preempted by ${preemption.eventId} before applying; nothing changed`);
 
       enter('baseline');
-      const baseline = eventPolicy.monitorWindowMs > 0 ? await controllerReads.sampleRadio(event.apId, event.radio) : undefined;
+      const baseline =
+        eventPolicy.monitorWindowMs > 0
+          ? await controllerReads.sampleRadio(event.apId, event.radio)
+          : undefined;
       enter('apply');
-      const result = await applySteps(plan.steps, versionsOf(ap, ctx.neighbours), `${event.eventId}:apply:${attempt}.${conflicts}`);
+      const result = await applySteps(
+        plan.steps,
+        versionsOf(ap, ctx.neighbours),
+        `${event.eventId}:apply:${attempt}.${conflicts}`,
+      );
       if (result.kind === 'unavailable' && result.channels.length && conflicts + 1 < MAX_VERSION_CONFLICTS) {
         // The controller saw radar there: choose again without those channels.
         avoid.push(...result.channels);
@@ -253,9 +275,15 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
       const verdict = await monitor();
       switch (verdict.kind) {
         case 'superseded':
-          return finish('SUPERSEDED', `preempted by ${verdict.by.eventId} (${verdict.by.severity}) at a safe point; the change stays`);
+          return finish(
+            'SUPERSEDED',
+            `preempted by ${verdict.by.eventId} (${verdict.by.severity}) at a safe point; the change stays`,
+          );
         case 'committed':
-          return finish('APPLIED', `committed by ${verdict.operator}`, { executionStatus: 'COMMITTED', operator: verdict.operator });
+          return finish('APPLIED', `committed by ${verdict.operator}`, {
+            executionStatus: 'COMMITTED',
+            operator: verdict.operator,
+          });
         case 'manual-rollback': {
           await rollBack(`manual rollback by ${verdict.action.operator}${because(verdict.action)}`, {
             operator: verdict.action.operator,
@@ -270,13 +298,18 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
           return liftChange('spike over: admission cap lifted');
         case 'healthy':
           if (event.type === 'DENSITY_SPIKE') {
-            return liftChange(`spike still on after ${eventPolicy.monitorWindowMs / 60_000} min: admission cap lifted at the window's end`);
+            return liftChange(
+              `spike still on after ${eventPolicy.monitorWindowMs / 60_000} min: admission cap lifted at the window's end`,
+            );
           }
-          return finish('APPLIED', 'monitor window passed without degradation', { executionStatus: 'COMMITTED' });
+          return finish('APPLIED', 'monitor window passed without degradation', {
+            executionStatus: 'COMMITTED',
+          });
         case 'critical-on-new-channel': {
           const why = `CRITICAL ${verdict.by.type} (${verdict.by.eventId}) on the new channel ${verdict.by.channel}`;
           const forbidden = rollbackForbidden(blocked);
-          if (eventPolicy.autoRollback && !forbidden) return rollBack(`automatic rollback: ${why}`, { auto: true });
+          if (eventPolicy.autoRollback && !forbidden)
+            return rollBack(`automatic rollback: ${why}`, { auto: true });
           // The old channel is closed (or rollback is off): the CRITICAL event selects afresh.
           return finish('SUPERSEDED', `${why}; ${forbidden ?? 'no automatic rollback'}: handing over to it`);
         }
@@ -285,7 +318,9 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
           if (event.type === 'DFS_RADAR' && reselections < MAX_RADAR_RESELECTIONS) {
             // Never back onto the radar channel: choose afresh among the channels still open.
             if (await reselectAfterRadar(reselections + 1, blocked)) continue;
-            return finish('APPLIED', `degraded (${degradation}) and no better open channel`, { degraded: true });
+            return finish('APPLIED', `degraded (${degradation}) and no better open channel`, {
+              degraded: true,
+            });
           }
           if (eventPolicy.autoRollback) return rollBack(`automatic rollback: ${degradation}`, { auto: true });
           return finish('APPLIED', `degraded (${degradation}); automatic rollback is off for ${event.type}`, {
@@ -304,7 +339,9 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
     const endsAt = Date.now() + eventPolicy.monitorWindowMs;
     for (;;) {
       if (preemption) {
-        return onNewChannel(preemption) ? { kind: 'critical-on-new-channel', by: preemption } : { kind: 'superseded', by: preemption };
+        return onNewChannel(preemption)
+          ? { kind: 'critical-on-new-channel', by: preemption }
+          : { kind: 'superseded', by: preemption };
       }
       if (inbox.commit) return { kind: 'committed', operator: inbox.commit.operator };
       if (inbox.rollback && !inbox.rollback.done) {
@@ -316,14 +353,20 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
       if (!baseline || Date.now() >= endsAt) return { kind: 'healthy' };
       const wait = Math.min(rules.sampleIntervalMs, endsAt - Date.now());
       const woken = await condition(
-        () => preemption !== undefined || inbox.commit !== undefined || (inbox.rollback !== undefined && !inbox.rollback.done),
+        () =>
+          preemption !== undefined ||
+          inbox.commit !== undefined ||
+          (inbox.rollback !== undefined && !inbox.rollback.done),
         wait,
       );
       if (woken) continue;
       const sample = await readSample();
       if (!sample) continue; // a sample the controller could not give is neither healthy nor degraded
       status.samples++;
-      if (event.type === 'DENSITY_SPIKE' && sample.associationsPerMin < rules.density.spikeEndsBelowAssociationsPerMin) {
+      if (
+        event.type === 'DENSITY_SPIKE' &&
+        sample.associationsPerMin < rules.density.spikeEndsBelowAssociationsPerMin
+      ) {
         return { kind: 'spike-over' };
       }
       const observed = observeSample(verdict, baseline, sample, rules.rollbackThresholds);
@@ -347,7 +390,8 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
   /** A CRITICAL event naming a channel inside the channel this action moved the radio to. */
   function onNewChannel(p: Preemption): boolean {
     const move = active?.applied.steps.find(
-      (s): s is ControllerStep & { kind: 'radio' } => s.kind === 'radio' && s.apId === event.apId && s.target.channel !== undefined,
+      (s): s is ControllerStep & { kind: 'radio' } =>
+        s.kind === 'radio' && s.apId === event.apId && s.target.channel !== undefined,
     );
     if (!move || p.severity !== 'CRITICAL' || p.channel === undefined) return false;
     const { channel, width } = { ...move.from, ...move.target };
@@ -372,7 +416,10 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
     const ap = await controllerReads.readAp(event.apId);
     const radio = radioOf(ap, event.radio)!;
     const ctx = await planningContext(ap, radio, blocked, [], [event.apId]);
-    const plan = PLANNERS.DFS_RADAR.plan({ ...ctx, event: { ...event, data: { channel: radio.config.channel } } });
+    const plan = PLANNERS.DFS_RADAR.plan({
+      ...ctx,
+      event: { ...event, data: { channel: radio.config.channel } },
+    });
     if (plan.kind !== 'change') return false;
     const baseline = await controllerReads.sampleRadio(event.apId, event.radio);
     enter('apply');
@@ -410,11 +457,15 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
     try {
       undo = changesOf((await undoSteps(active!.applied, `${event.eventId}:rollback`)).steps, own);
     } catch (err) {
-      return finish('FAILED', `rollback failed (${failureReason(err)}); the change is still applied after: ${reason}`, {
-        degraded: how.auto,
-        autoRollback: how.auto,
-        operator: how.operator,
-      });
+      return finish(
+        'FAILED',
+        `rollback failed (${failureReason(err)}); the change is still applied after: ${reason}`,
+        {
+          degraded: how.auto,
+          autoRollback: how.auto,
+          operator: how.operator,
+        },
+      );
     }
     lastChangeAt = Date.now();
     return finish('ROLLED_BACK', reason, {
@@ -440,7 +491,12 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
 
   /** While the rollback token lives, an operator may still undo an applied change. */
   async function standByForManualRollback(): Promise<void> {
-    if (!active || !status.rollbackToken || !(status.outcome === 'APPLIED' || status.outcome === 'SUPERSEDED')) return;
+    if (
+      !active ||
+      !status.rollbackToken ||
+      !(status.outcome === 'APPLIED' || status.outcome === 'SUPERSEDED')
+    )
+      return;
     for (;;) {
       const asked = await condition(
         () => inbox.rollback !== undefined && !inbox.rollback.done,
@@ -498,7 +554,17 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
           )
         : undefined,
     ]);
-    return { event, ap, radio, blockedChannels, avoidChannels, policy: rules, observations, clients, neighbours };
+    return {
+      event,
+      ap,
+      radio,
+      blockedChannels,
+      avoidChannels,
+      policy: rules,
+      observations,
+      clients,
+      neighbours,
+    };
   }
 
   function versionsOf(ap: ApSnapshot, neighbours: ApSnapshot[] = []): Record<string, number> {
@@ -532,7 +598,9 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
   function enter(stage: Stage): void {
     status.stage = stage;
     upsertSearchAttributes([{ key: searchAttributes.stage, value: stage }]);
-    setCurrentDetails(`${event.type} on ${event.apId} (${severity}): ${stage}${status.outcome ? `, ${status.outcome}` : ''}`);
+    setCurrentDetails(
+      `${event.type} on ${event.apId} (${severity}): ${stage}${status.outcome ? `, ${status.outcome}` : ''}`,
+    );
   }
 
   interface FinishOptions {
@@ -550,7 +618,8 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
       reason,
       degradationDetected: opts.degraded ?? false,
       autoRollbackTriggered: opts.autoRollback ?? false,
-      configurationChanges: opts.changes ?? (outcome === 'APPLIED' || outcome === 'SUPERSEDED' ? status.changes : []),
+      configurationChanges:
+        opts.changes ?? (outcome === 'APPLIED' || outcome === 'SUPERSEDED' ? status.changes : []),
       operator: opts.operator,
       details: status.findings.length ? { findings: status.findings } : undefined,
     });
@@ -566,7 +635,9 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
   }
 
   /** Signs one decision or change into the audit trail; the key makes retries and replays write once. */
-  async function record(entry: Partial<AuditEntry> & Pick<AuditEntry, 'executionStatus' | 'reason'>): Promise<void> {
+  async function record(
+    entry: Partial<AuditEntry> & Pick<AuditEntry, 'executionStatus' | 'reason'>,
+  ): Promise<void> {
     auditSeq++;
     await audit.recordAudit({
       eventId: event.eventId,

@@ -1,6 +1,7 @@
 // Hardware failure: mark the AP down and let its neighbours cover, raising their TX power within limits.
 import type { ControllerStep } from '../controller-steps';
 import { maxTxPowerForObssPd, RADIOS } from '../regulatory';
+import { configOf } from '../radio';
 import type { Planner } from './types';
 
 export const failover: Planner = {
@@ -18,8 +19,13 @@ export const failover: Planner = {
         const limit = Math.min(maxTxPowerDbm, maxTxPowerForObssPd(state.obssPdDbm));
         const txPowerDbm = Math.min(state.txPowerDbm + txPowerRaiseDb, limit);
         if (txPowerDbm <= state.txPowerDbm) continue;
-        const { clientCount: _clients, ...from } = state;
-        steps.push({ kind: 'radio', apId: neighbour.apId, radio, from, target: { txPowerDbm } });
+        steps.push({
+          kind: 'radio',
+          apId: neighbour.apId,
+          radio,
+          from: configOf(state),
+          target: { txPowerDbm },
+        });
         raised.push(`${neighbour.apId} ${radio} ${state.txPowerDbm}→${txPowerDbm} dBm`);
       }
     }

@@ -1,6 +1,7 @@
 // PoE budget exceeded: lower TX power, loudest radio first, until the estimated draw fits the budget.
 import type { ControllerStep } from '../controller-steps';
 import { RADIOS, type Radio } from '../regulatory';
+import { configOf } from '../radio';
 import type { Planner } from './types';
 
 export const powerReduction: Planner = {
@@ -29,7 +30,7 @@ export const powerReduction: Planner = {
       needDb--;
     }
     const steps: ControllerStep[] = [...tx.entries()].flatMap(([radio, txPowerDbm]): ControllerStep[] => {
-      const { clientCount: _clients, ...from } = ctx.ap.radios[radio]!;
+      const from = configOf(ctx.ap.radios[radio]!);
       return txPowerDbm < from.txPowerDbm
         ? [{ kind: 'radio', apId: ctx.ap.apId, radio, from, target: { txPowerDbm } }]
         : [];
