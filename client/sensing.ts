@@ -2,62 +2,9 @@
 // (DESIGN.md §3): one event type per detection kind. The event carries the detection's confidence;
 // severity and the action are the policy's business, so a weak report is still raised and the loop
 // decides (e.g. interference below 0.5 ends REJECTED, 0.5-0.8 gets OBSS-PD).
-import type { Radio } from '../domain/regulatory';
+import type { Detection } from '../domain/detections';
 
-/**
- * A detection as the sensing API reports it. Declared here rather than imported from simulator/:
- * the client speaks the API, whichever controller answers it.
- */
-export type Detection =
-  | { kind: 'radar'; apId: string; radio: '5g'; channel: number }
-  | {
-      kind: 'interference';
-      apId: string;
-      radio: Radio;
-      channel: number;
-      confidence: number;
-      dutyCyclePct: number;
-      rssiDbm: number;
-      interfererType: string;
-      /** Tells two emitters of one type apart; optional for sensing sources that do not. */
-      interfererId?: string;
-    }
-  | {
-      kind: 'spectrum_saturation';
-      apId: string;
-      radio: Radio;
-      channel: number;
-      utilizationPct: number;
-      confidence: number;
-    }
-  | {
-      kind: 'qoe';
-      apId: string;
-      radio: Radio;
-      avgQoe: number;
-      clients: Array<{ clientId: string; qoe: number }>;
-      confidence: number;
-    }
-  | {
-      kind: 'density_spike';
-      apId: string;
-      radio: Radio;
-      associatedClients: number;
-      associationsPerMin: number;
-      confidence: number;
-    }
-  | { kind: 'hw_failure'; apId: string; component: string; detail: string }
-  | { kind: 'power_budget'; apId: string; budgetWatts: number; drawWatts: number }
-  | {
-      kind: 'load_imbalance';
-      apId: string;
-      radio: Radio;
-      clientCount: number;
-      neighborMeanClients: number;
-      confidence: number;
-    };
-
-export type DetectionKind = Detection['kind'];
+export type { Detection, DetectionKind } from '../domain/detections';
 
 /** How sure the sensing system is; kinds measured directly by the controller are certain. */
 export const confidenceOf = (d: Detection): number => ('confidence' in d ? d.confidence : 1);

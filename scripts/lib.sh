@@ -17,6 +17,18 @@ free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
+# npm dependencies, the pinned Temporal tools and PostgreSQL (unless DATABASE_URL is set), then the
+# Temporal dev server with the given options: exports TEMPORAL_CLI, TEMPORAL_TEST_SERVER,
+# DATABASE_URL, TEMPORAL_ADDRESS and TEMPORAL_SERVER_PID_FILE.
+start_services() {
+  bash "$RRM_ROOT/scripts/node-deps.sh"
+  local out
+  out="$(bash "$RRM_ROOT/scripts/install-tools.sh")"; eval "$out"
+  if [[ -z "${DATABASE_URL:-}" ]]; then out="$(bash "$RRM_ROOT/scripts/postgres.sh" start rrm)"; eval "$out"; fi
+  out="$(bash "$RRM_ROOT/scripts/temporal.sh" start "$@")"; eval "$out"
+  export TEMPORAL_CLI TEMPORAL_TEST_SERVER DATABASE_URL TEMPORAL_ADDRESS TEMPORAL_SERVER_PID_FILE
+}
+
 # $1 when nothing listens on it, otherwise any free port.
 port_or_free() {
   if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then free_port; else echo "$1"; fi

@@ -1,15 +1,12 @@
 #!/usr/bin/env bash
 # The main job (README): Temporal dev server with the Web UI on :8233, PostgreSQL, migrations, the
-# simulator with its built-in scenario, a worker and the scenario driver. Runs until stopped;
+# simulator with its built-in scenario, a worker, the HTTP ingest, the sensing bridge and the story
+# that drives the floor. Runs until stopped;
 # `npm start -- --duration 120` runs two minutes and prints a summary.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$RRM_ROOT"
 
-bash scripts/node-deps.sh
-tools="$(bash scripts/install-tools.sh)"; eval "$tools"
-if [[ -z "${DATABASE_URL:-}" ]]; then pg="$(bash scripts/postgres.sh start rrm)"; eval "$pg"; fi
-temporal="$(bash scripts/temporal.sh start)"; eval "$temporal"
-export DATABASE_URL TEMPORAL_ADDRESS
+start_services
 
 # Development audit keys, made once per checkout; production passes its own (README "Audit").
 keys="$STATE_DIR/audit-keys.json"

@@ -1,8 +1,8 @@
 // The built-in floor's story: conditions switched on in the simulator one after another, so that the
 // sensing bridge raises every kind of event of the policy table, plus the few a person would submit
 // by hand (a QoE complaint built from the clients view, a doubtful report, a duplicate).
-import { bondedSubchannels, type ChannelWidth } from '../domain/regulatory';
-import { STORY, STORY_INTERFERER, STORY_MICROWAVE } from '../simulator/scenario';
+import type { ChannelWidth } from '../domain/regulatory';
+import { jammerBeside, STORY, STORY_INTERFERER, STORY_MICROWAVE } from '../simulator/scenario';
 
 /** The AP whose change the story rolls back: a burst that was gone when acted upon, then a jammer. */
 export const FALSE_ALARM_AP = 'ap-08';
@@ -20,23 +20,6 @@ export interface StoryContext {
   clientsOf(apId: string): Promise<{ clientId: string; qoe: number }[]>;
   /** Submits events by hand (not through the sensing bridge), with story-unique eventIds. */
   submit(label: string, events: Record<string, unknown>[]): Promise<void>;
-}
-
-/** A strong emitter right next to an AP, over its whole bonded channel. */
-function jammerAt(
-  radio: { x: number; y: number; channel: number; width: ChannelWidth },
-  interfererId: string,
-) {
-  return {
-    interfererId,
-    type: 'jammer',
-    radio: '5g',
-    channels: bondedSubchannels('5g', radio.channel, radio.width, 'US'),
-    dutyCyclePct: 95,
-    powerDbm: 20,
-    x: radio.x + 2,
-    y: radio.y + 2,
-  };
 }
 
 export const STORY_STAGES: StoryStage[] = [
@@ -137,7 +120,7 @@ export const STORY_STAGES: StoryStage[] = [
       void (await controller(
         'POST',
         '/v1/inject/interferer',
-        jammerAt(await radioOf(FALSE_ALARM_AP), 'story-jammer'),
+        jammerBeside(await radioOf(FALSE_ALARM_AP), 'story-jammer'),
       )),
   },
   {

@@ -5,12 +5,8 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$RRM_ROOT"
 
-bash scripts/node-deps.sh
-tools="$(bash scripts/install-tools.sh)"; eval "$tools"
-if [[ -z "${DATABASE_URL:-}" ]]; then pg="$(bash scripts/postgres.sh start rrm)"; eval "$pg"; fi
-temporal="$(bash scripts/temporal.sh start --ephemeral)"; eval "$temporal"
+start_services --ephemeral
 trap 'bash scripts/temporal.sh stop "$TEMPORAL_SERVER_PID_FILE"' EXIT
-export DATABASE_URL TEMPORAL_ADDRESS TEMPORAL_CLI TEMPORAL_TEST_SERVER
 
 # Lint counts as one test: its failure fails the run but does not hide the test results.
 lint_failed=0

@@ -18,7 +18,7 @@ import {
   overlapFraction,
   receivedPowerDbm,
 } from './propagation';
-import type { Ap, Client, ClientQoe, Interferer, RadioConfig } from './types';
+import type { Ap, Client, ClientQoe, Interferer, RadioConfig, RadioFigures } from './types';
 
 export interface RfEnvironment {
   regulatoryDomain: RegulatoryDomain;
@@ -133,17 +133,6 @@ export function assessRadio(env: RfEnvironment, ap: Ap, radio: Radio): RadioAsse
     associated,
     stranded,
   };
-}
-
-export interface RadioFigures {
-  utilizationPct: number;
-  per: number;
-  retryRate: number;
-  throughputMbps: number;
-  disconnectsPerMin: number;
-  avgQoe: number;
-  clientCount: number;
-  clients: ClientQoe[];
 }
 
 const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));

@@ -1,5 +1,5 @@
 // The built-in floor used by the demo and the tests, and the factory for custom worlds.
-import type { RegulatoryDomain } from '../domain/regulatory';
+import { bondedSubchannels, type ChannelWidth, type RegulatoryDomain } from '../domain/regulatory';
 import { World } from './world';
 import type { Interferer, ScenarioAp, ScenarioDefinition } from './types';
 
@@ -86,6 +86,27 @@ export const STORY_MICROWAVE: Omit<Interferer, 'on'> = {
  * - qoe: `POST /v1/inject/roamers` walks 15 of ap-07's 21 clients next to its neighbours: average
  *   QoE below 0.5 (qoe), each roamer hears a neighbour far better (steerable).
  */
+/**
+ * A strong non-Wi-Fi emitter right next to an AP, over its whole bonded 5 GHz channel: what tests and
+ * the story switch on to make a channel bad. `radio` is the AP's position and 5 GHz channel.
+ */
+export function jammerBeside(
+  radio: { x: number; y: number; channel: number; width: ChannelWidth },
+  interfererId: string,
+  domain: RegulatoryDomain = 'US',
+): Omit<Interferer, 'on'> {
+  return {
+    interfererId,
+    type: 'jammer',
+    radio: '5g',
+    channels: bondedSubchannels('5g', radio.channel, radio.width, domain),
+    dutyCyclePct: 95,
+    powerDbm: 20,
+    x: radio.x + 2,
+    y: radio.y + 2,
+  };
+}
+
 export const STORY = {
   radar: { apId: 'ap-05', radio: '5g', channel: 52 },
   interference: { apId: 'ap-03', radio: '5g', interfererId: STORY_INTERFERER.interfererId, channel: 44 },

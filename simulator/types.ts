@@ -106,12 +106,8 @@ export interface ClientQoe {
   associated: boolean;
 }
 
-export interface RadioMetrics {
-  apId: string;
-  radio: Radio;
-  sampledAt: string;
-  channel: number;
-  width: ChannelWidth;
+/** What the RF model works out for one radio. */
+export interface RadioFigures {
   utilizationPct: number;
   per: number;
   retryRate: number;
@@ -120,6 +116,15 @@ export interface RadioMetrics {
   avgQoe: number;
   clientCount: number;
   clients: ClientQoe[];
+}
+
+/** GET …/metrics: the figures of one radio at one moment. */
+export interface RadioMetrics extends RadioFigures {
+  apId: string;
+  radio: Radio;
+  sampledAt: string;
+  channel: number;
+  width: ChannelWidth;
   /** New associations (surge arrivals, roams and steers in) over the last minute. */
   associationsPerMin: number;
   /** Associations refused by the admission cap over the last minute. */
@@ -142,53 +147,7 @@ export interface ScanResult {
   channels: ScanChannel[];
 }
 
-export type Detection =
-  | { kind: 'radar'; apId: string; radio: '5g'; channel: number }
-  | {
-      kind: 'interference';
-      apId: string;
-      radio: Radio;
-      channel: number;
-      confidence: number;
-      dutyCyclePct: number;
-      rssiDbm: number;
-      interfererType: string;
-      interfererId: string;
-    }
-  | {
-      kind: 'spectrum_saturation';
-      apId: string;
-      radio: Radio;
-      channel: number;
-      utilizationPct: number;
-      confidence: number;
-    }
-  | {
-      kind: 'qoe';
-      apId: string;
-      radio: Radio;
-      avgQoe: number;
-      clients: Array<{ clientId: string; qoe: number }>;
-      confidence: number;
-    }
-  | {
-      kind: 'density_spike';
-      apId: string;
-      radio: Radio;
-      associatedClients: number;
-      associationsPerMin: number;
-      confidence: number;
-    }
-  | { kind: 'hw_failure'; apId: string; component: string; detail: string }
-  | { kind: 'power_budget'; apId: string; budgetWatts: number; drawWatts: number }
-  | {
-      kind: 'load_imbalance';
-      apId: string;
-      radio: Radio;
-      clientCount: number;
-      neighborMeanClients: number;
-      confidence: number;
-    };
+export type { Detection } from '../domain/detections';
 
 export interface ConfigChanges {
   channel?: number;

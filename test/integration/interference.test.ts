@@ -6,7 +6,8 @@ import { resolvePolicy } from '../../domain/policy';
 import { bondedSubchannels, isDfsChannel } from '../../domain/regulatory';
 import { selectChannel } from '../../domain/channel-selection';
 import { STORY_INTERFERER } from '../../simulator/scenario';
-import { getAp, getRadio, getScan, simGet, simPost } from '../support/sim-client';
+import { getAp, getRadio, getScan, simPost } from '../support/sim-client';
+import { jamCurrentChannel } from '../support/scenarios';
 import { eventually, startStack, type Stack } from '../support/stack';
 
 const fastSampling = resolvePolicy({ sampleIntervalMs: 2_000 });
@@ -45,17 +46,7 @@ describe('non-Wi-Fi interference on the real stack', () => {
     expect(newBlock).not.toContain(44);
 
     // A jammer appears on the new channel, right next to the AP: the network got worse.
-    const ap = await simGet<{ x: number; y: number }>(stack.sim.url, `/v1/aps/${apId}`);
-    await simPost(stack.sim.url, '/v1/inject/interferer', {
-      interfererId: 'jammer-on-new-channel',
-      type: 'jammer',
-      radio: '5g',
-      channels: newBlock,
-      dutyCyclePct: 95,
-      powerDbm: 20,
-      x: ap.x + 2,
-      y: ap.y + 2,
-    });
+    await jamCurrentChannel(stack, apId);
 
     const result = await stack.rrm.result(submitted.eventId);
     expect(result.outcome).toBe('ROLLED_BACK');

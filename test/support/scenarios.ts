@@ -1,5 +1,5 @@
 // Building blocks for integration tests that need an event in a given state on the real stack.
-import { bondedSubchannels } from '../../domain/regulatory';
+import { jammerBeside } from '../../simulator/scenario';
 import type { EventStatus } from '../../workflows/event-status';
 import { getAp, getRadio, simPost } from './sim-client';
 import { eventually, type Stack } from './stack';
@@ -27,16 +27,7 @@ export async function jamCurrentChannel(
   interfererId = `jammer-${apId}`,
 ): Promise<void> {
   const [ap, radio] = await Promise.all([getAp(stack.sim.url, apId), getRadio(stack.sim.url, apId)]);
-  await simPost(stack.sim.url, '/v1/inject/interferer', {
-    interfererId,
-    type: 'jammer',
-    radio: '5g',
-    channels: bondedSubchannels('5g', radio.channel, radio.width, 'US'),
-    dutyCyclePct: 95,
-    powerDbm: 20,
-    x: ap.x + 2,
-    y: ap.y + 2,
-  });
+  await simPost(stack.sim.url, '/v1/inject/interferer', jammerBeside({ ...ap, ...radio }, interfererId));
 }
 
 /**

@@ -3,6 +3,8 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { searchAttributes } from '../../workflows/definitions';
+import type { Submitted } from '../../client/rrm-client';
+import { startStack, type Stack, type StackOptions } from './stack';
 
 export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
   const path = process.env.TEMPORAL_TEST_SERVER;
@@ -16,4 +18,33 @@ export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
     searchAttributes: Object.fromEntries(Object.values(searchAttributes).map((key) => [key.name, keyword])),
   });
   return env;
+}
+
+export interface TimeSkippingStack {
+  env: TestWorkflowEnvironment;
+  stack: Stack;
+  /** Submits with the test server's clock as the ingest time, so events are fresh in skipped time. */
+  submitNow(events: unknown[]): Promise<Submitted[]>;
+}
+
+/** The real stack on the time-skipping server, started before the file's tests and stopped after. */
+export function useTimeSkippingStack(options: Omit<StackOptions, 'temporal'> = {}): TimeSkippingStack {
+  const ctx = {} as TimeSkippingStack;
+  beforeAll(async () => {
+    ctx.env = await startTimeSkipping();
+    ctx.stack = await startStack({
+      ...options,
+      temporal: {
+        nativeConnection: ctx.env.nativeConnection,
+        client: ctx.env.client,
+        namespace: ctx.env.namespace ?? 'default',
+      },
+    });
+  });
+  afterAll(async () => {
+    await ctx.stack?.stop();
+    await ctx.env?.teardown();
+  });
+  ctx.submitNow = async (events) => ctx.stack.rrm.submit(events, new Date(await ctx.env.currentTimeMs()));
+  return ctx;
 }

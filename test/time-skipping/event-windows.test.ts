@@ -1,46 +1,32 @@
 // Each type's monitor window in skipped time (DESIGN.md §4): how long it watches, how often it
 // samples, and what it does at the end. The stack is real; only time is skipped.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bondedSubchannels } from '../../domain/regulatory';
 import { STORY } from '../../simulator/scenario';
 import type { EventStatus } from '../../workflows/event-status';
 import { getRadio, simPost } from '../support/sim-client';
 import { jamCurrentChannel, statusWhen } from '../support/scenarios';
-import { startStack, type Stack } from '../support/stack';
-import { startTimeSkipping } from '../support/time-skipping';
+import { useTimeSkippingStack } from '../support/time-skipping';
 
 const MINUTE = 60_000;
 
 describe('every type’s monitor window in skipped time', () => {
-  let env: TestWorkflowEnvironment;
-  let stack: Stack;
-  beforeAll(async () => {
-    env = await startTimeSkipping();
-    stack = await startStack({
-      temporal: {
-        nativeConnection: env.nativeConnection,
-        client: env.client,
-        namespace: env.namespace ?? 'default',
-      },
-    });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await env?.teardown();
-  });
+  const ts = useTimeSkippingStack();
 
   /** Submits at the server's time, waits (real time) until it is monitored, then skips `skip`. */
   async function runThrough(event: Record<string, unknown>, skip: number, before?: () => Promise<void>) {
-    const [submitted] = await stack.rrm.submit([event], new Date(await env.currentTimeMs()));
-    await statusWhen(stack, submitted.eventId, (s) => s.stage === 'monitor' || s.outcome !== undefined);
+    const [submitted] = await ts.stack.rrm.submit([event], new Date(await ts.env.currentTimeMs()));
+    await statusWhen(ts.stack, submitted.eventId, (s) => s.stage === 'monitor' || s.outcome !== undefined);
     await before?.();
-    await env.sleep(skip);
-    return stack.rrm.status(submitted.eventId);
+    await ts.env.sleep(skip);
+    return ts.stack.rrm.status(submitted.eventId);
   }
   const watchedFor = (s: EventStatus) => Date.parse(s.decidedAt!) - Date.parse(s.appliedAt!);
 
   it('SPECTRUM_SAT: 10 minutes, 20 samples, then kept', async () => {
-    const status = await runThrough({ type: 'SPECTRUM_SAT', apId: stack.ap('ap-06'), data: {} }, 11 * MINUTE);
+    const status = await runThrough(
+      { type: 'SPECTRUM_SAT', apId: ts.stack.ap('ap-06'), data: {} },
+      11 * MINUTE,
+    );
     expect(status).toMatchObject({ outcome: 'APPLIED', actionType: 'OBSS_PD_TUNE', samples: 20 });
     expect(watchedFor(status)).toBeGreaterThanOrEqual(10 * MINUTE);
     expect(watchedFor(status)).toBeLessThan(10 * MINUTE + 30_000);
@@ -49,7 +35,7 @@ describe('every type’s monitor window in skipped time', () => {
   it('QOE_DEGRADATION: 5 minutes, 10 samples', async () => {
     const clients = [0.1, 0.2, 0.3, 0.9].map((qoe, i) => ({ clientId: `02:00:00:bb:00:0${i}`, qoe }));
     const status = await runThrough(
-      { type: 'QOE_DEGRADATION', apId: stack.ap('ap-08'), data: { clients } },
+      { type: 'QOE_DEGRADATION', apId: ts.stack.ap('ap-08'), data: { clients } },
       6 * MINUTE,
     );
     expect(status).toMatchObject({ outcome: 'APPLIED', actionType: 'CHANNEL_CHANGE', samples: 10 });
@@ -58,21 +44,26 @@ describe('every type’s monitor window in skipped time', () => {
   });
 
   it('LOAD_IMBALANCE: 5 minutes, 10 samples', async () => {
-    const apId = stack.ap(STORY.loadImbalance.apId);
-    await simPost(stack.sim.url, '/v1/inject/client-surge', { apId, radio: '5g', count: 25, settled: true });
+    const apId = ts.stack.ap(STORY.loadImbalance.apId);
+    await simPost(ts.stack.sim.url, '/v1/inject/client-surge', {
+      apId,
+      radio: '5g',
+      count: 25,
+      settled: true,
+    });
     const status = await runThrough({ type: 'LOAD_IMBALANCE', apId }, 6 * MINUTE);
     expect(status).toMatchObject({ outcome: 'APPLIED', actionType: 'CLIENT_STEERING', samples: 10 });
     expect(watchedFor(status)).toBeGreaterThanOrEqual(5 * MINUTE);
   });
 
   it('POWER_BUDGET_EXCEEDED: degradation in its window is reported, never rolled back', async () => {
-    const apId = stack.ap(STORY.powerBudget.apId);
-    await simPost(stack.sim.url, '/v1/inject/power-budget', {
+    const apId = ts.stack.ap(STORY.powerBudget.apId);
+    await simPost(ts.stack.sim.url, '/v1/inject/power-budget', {
       apId,
       budgetWatts: STORY.powerBudget.budgetWatts,
     });
     const status = await runThrough({ type: 'POWER_BUDGET_EXCEEDED', apId }, 6 * MINUTE, () =>
-      jamCurrentChannel(stack, apId),
+      jamCurrentChannel(ts.stack, apId),
     );
     expect(status).toMatchObject({ outcome: 'APPLIED', actionType: 'TX_POWER_REDUCTION' });
     expect(status.reason).toContain('automatic rollback is off');
@@ -80,18 +71,18 @@ describe('every type’s monitor window in skipped time', () => {
   });
 
   it('DENSITY_SPIKE: a spike that never ends is capped for the 30-minute maximum, then lifted', async () => {
-    const apId = stack.ap(STORY.densitySpike.apId);
-    await simPost(stack.sim.url, '/v1/inject/client-surge', { apId, radio: '5g', count: 30 });
+    const apId = ts.stack.ap(STORY.densitySpike.apId);
+    await simPost(ts.stack.sim.url, '/v1/inject/client-surge', { apId, radio: '5g', count: 30 });
     const status = await runThrough({ type: 'DENSITY_SPIKE', apId }, 31 * MINUTE);
     expect(status).toMatchObject({ outcome: 'APPLIED', actionType: 'ADMISSION_CONTROL' });
     expect(status.reason).toContain("lifted at the window's end");
     expect(watchedFor(status)).toBeGreaterThanOrEqual(30 * MINUTE);
-    expect((await getRadio(stack.sim.url, apId)).admissionCap).toBeNull();
+    expect((await getRadio(ts.stack.sim.url, apId)).admissionCap).toBeNull();
   });
 
   it('HW_FAILURE: no window and no rollback token', async () => {
-    const apId = stack.ap(STORY.hwFailure.apId);
-    await simPost(stack.sim.url, '/v1/inject/ap-failure', { apId });
+    const apId = ts.stack.ap(STORY.hwFailure.apId);
+    await simPost(ts.stack.sim.url, '/v1/inject/ap-failure', { apId });
     const status = await runThrough({ type: 'HW_FAILURE', apId }, MINUTE);
     expect(status).toMatchObject({ outcome: 'APPLIED', actionType: 'FAILOVER', samples: 0 });
     expect(status.rollbackToken).toBeUndefined();
@@ -99,22 +90,22 @@ describe('every type’s monitor window in skipped time', () => {
   });
 
   it('DFS_RADAR: a new channel that degrades is replaced by a fresh selection, never the radar channel', async () => {
-    const apId = stack.ap('ap-05');
-    await simPost(stack.sim.url, '/v1/inject/radar', { channel: 52 });
+    const apId = ts.stack.ap('ap-05');
+    await simPost(ts.stack.sim.url, '/v1/inject/radar', { channel: 52 });
     let firstMove = 0;
     const status = await runThrough(
       { type: 'DFS_RADAR', apId, data: { channel: 52 } },
       3 * MINUTE,
       async () => {
-        firstMove = (await getRadio(stack.sim.url, apId)).channel;
-        await jamCurrentChannel(stack, apId);
+        firstMove = (await getRadio(ts.stack.sim.url, apId)).channel;
+        await jamCurrentChannel(ts.stack, apId);
       },
     );
-    const now = await getRadio(stack.sim.url, apId);
+    const now = await getRadio(ts.stack.sim.url, apId);
     expect(now.channel).not.toBe(firstMove);
     expect(bondedSubchannels('5g', now.channel, now.width, 'US').some((c) => c >= 52 && c <= 64)).toBe(false);
     expect(status.stage).toBe('monitor'); // watching the fresh selection
-    const applied = await stack.query<{ execution_status: string; degradation_detected: boolean }>(
+    const applied = await ts.stack.query<{ execution_status: string; degradation_detected: boolean }>(
       `select execution_status, degradation_detected from audit_records where event_id = $1 and execution_status = 'APPLIED'
         order by chain_position`,
       [status.eventId],

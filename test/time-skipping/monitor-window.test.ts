@@ -2,53 +2,28 @@
 // rollback after two degraded samples, and the 30-minute Non-Occupancy Period after radar. The
 // worker, simulator and PostgreSQL are real; only time is skipped. Time skips only while the test
 // sleeps on the server (`env.sleep`): everything else is waited for in real time.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bondedSubchannels } from '../../domain/regulatory';
 import { STORY_INTERFERER } from '../../simulator/scenario';
-import { getAp, getRadio, simPost } from '../support/sim-client';
-import { eventually, startStack, type Stack } from '../support/stack';
-import { startTimeSkipping } from '../support/time-skipping';
+import { getRadio, simPost } from '../support/sim-client';
+import { inStage, jamCurrentChannel } from '../support/scenarios';
+import { useTimeSkippingStack } from '../support/time-skipping';
 
 const MINUTE = 60_000;
 
 describe('monitor window and Non-Occupancy Period in skipped time', () => {
-  let env: TestWorkflowEnvironment;
-  let stack: Stack;
-  beforeAll(async () => {
-    env = await startTimeSkipping();
-    stack = await startStack({
-      temporal: {
-        nativeConnection: env.nativeConnection,
-        client: env.client,
-        namespace: env.namespace ?? 'default',
-      },
-    });
-    await simPost(stack.sim.url, '/v1/inject/interferer', { ...STORY_INTERFERER });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await env?.teardown();
-  });
+  const ts = useTimeSkippingStack();
+  beforeAll(() => simPost(ts.stack.sim.url, '/v1/inject/interferer', { ...STORY_INTERFERER }));
 
-  /** Submits with the test server's clock as the ingest time, so events are fresh in skipped time. */
-  const submitNow = async (events: unknown[]) =>
-    stack.rrm.submit(events, new Date(await env.currentTimeMs()));
-  const inStage = (eventId: string, stage: string) =>
-    eventually(async () => {
-      const s = await stack.rrm.status(eventId);
-      return s.stage === stage ? s : undefined;
-    });
   const msBetween = (from?: string, to?: string) => Date.parse(to!) - Date.parse(from!);
 
   it('watches a healthy change for the whole 5-minute window, one sample every 30 s', async () => {
-    const apId = stack.ap('ap-03');
-    const [submitted] = await submitNow([
+    const apId = ts.stack.ap('ap-03');
+    const [submitted] = await ts.submitNow([
       { type: 'NON_WIFI_BURST', apId, confidence: 0.9, data: { channel: 44 } },
     ]);
-    await inStage(submitted.eventId, 'monitor');
-    await env.sleep(6 * MINUTE);
+    await inStage(ts.stack, submitted.eventId, 'monitor');
+    await ts.env.sleep(6 * MINUTE);
 
-    const status = await stack.rrm.status(submitted.eventId);
+    const status = await ts.stack.rrm.status(submitted.eventId);
     expect(status).toMatchObject({
       outcome: 'APPLIED',
       reason: 'monitor window passed without degradation',
@@ -56,7 +31,7 @@ describe('monitor window and Non-Occupancy Period in skipped time', () => {
     });
     expect(msBetween(status.appliedAt, status.decidedAt)).toBeGreaterThanOrEqual(5 * MINUTE);
     expect(msBetween(status.appliedAt, status.decidedAt)).toBeLessThan(5 * MINUTE + 30_000);
-    const statuses = await stack.query<{ execution_status: string }>(
+    const statuses = await ts.stack.query<{ execution_status: string }>(
       'select execution_status from audit_records where event_id = $1 order by chain_position',
       [submitted.eventId],
     );
@@ -64,49 +39,40 @@ describe('monitor window and Non-Occupancy Period in skipped time', () => {
   });
 
   it('rolls back after two consecutive degraded samples, one minute into the window', async () => {
-    const apId = stack.ap('ap-07');
-    const before = await getRadio(stack.sim.url, apId);
-    const [submitted] = await submitNow([
+    const apId = ts.stack.ap('ap-07');
+    const before = await getRadio(ts.stack.sim.url, apId);
+    const [submitted] = await ts.submitNow([
       { type: 'NON_WIFI_BURST', apId, confidence: 0.9, data: { channel: before.channel } },
     ]);
-    await inStage(submitted.eventId, 'monitor');
-    const moved = await getRadio(stack.sim.url, apId);
-    const ap = await getAp(stack.sim.url, apId);
-    await simPost(stack.sim.url, '/v1/inject/interferer', {
-      interfererId: `jammer-${apId}`,
-      type: 'jammer',
-      radio: '5g',
-      channels: bondedSubchannels('5g', moved.channel, moved.width, 'US'),
-      dutyCyclePct: 95,
-      powerDbm: 20,
-      x: ap.x + 2,
-      y: ap.y + 2,
-    });
-    await env.sleep(3 * MINUTE);
+    await inStage(ts.stack, submitted.eventId, 'monitor');
+    await jamCurrentChannel(ts.stack, apId);
+    await ts.env.sleep(3 * MINUTE);
 
-    const status = await stack.rrm.status(submitted.eventId);
+    const status = await ts.stack.rrm.status(submitted.eventId);
     expect(status.outcome).toBe('ROLLED_BACK');
     expect(status.samples).toBe(2);
     expect(msBetween(status.appliedAt, status.decidedAt)).toBeGreaterThanOrEqual(MINUTE);
     expect(msBetween(status.appliedAt, status.decidedAt)).toBeLessThan(MINUTE + 30_000);
-    expect(await getRadio(stack.sim.url, apId)).toMatchObject({
+    expect(await getRadio(ts.stack.sim.url, apId)).toMatchObject({
       channel: before.channel,
       width: before.width,
     });
   });
 
   it('keeps the radar channel and its bonded siblings closed for 30 minutes, then reopens them', async () => {
-    const apId = stack.ap('ap-05');
-    await simPost(stack.sim.url, '/v1/inject/radar', { channel: 56 });
-    const radarAt = await env.currentTimeMs();
-    const [submitted] = await submitNow([{ type: 'DFS_RADAR', apId, data: { channel: 56 } }]);
-    expect(await inStage(submitted.eventId, 'monitor')).toMatchObject({ closedChannels: [52, 56, 60, 64] });
+    const apId = ts.stack.ap('ap-05');
+    await simPost(ts.stack.sim.url, '/v1/inject/radar', { channel: 56 });
+    const radarAt = await ts.env.currentTimeMs();
+    const [submitted] = await ts.submitNow([{ type: 'DFS_RADAR', apId, data: { channel: 56 } }]);
+    expect(await inStage(ts.stack, submitted.eventId, 'monitor')).toMatchObject({
+      closedChannels: [52, 56, 60, 64],
+    });
 
-    await env.sleep(radarAt + 29 * MINUTE - (await env.currentTimeMs()));
-    expect((await stack.rrm.apState(apId)).closedChannels.map((c) => c.channel)).toEqual([52, 56, 60, 64]);
-    expect(await stack.rrm.status(submitted.eventId)).toMatchObject({ outcome: 'APPLIED' }); // window long over
+    await ts.env.sleep(radarAt + 29 * MINUTE - (await ts.env.currentTimeMs()));
+    expect((await ts.stack.rrm.apState(apId)).closedChannels.map((c) => c.channel)).toEqual([52, 56, 60, 64]);
+    expect(await ts.stack.rrm.status(submitted.eventId)).toMatchObject({ outcome: 'APPLIED' }); // window long over
 
-    await env.sleep(2 * MINUTE);
-    expect((await stack.rrm.apState(apId)).closedChannels).toEqual([]);
+    await ts.env.sleep(2 * MINUTE);
+    expect((await ts.stack.rrm.apState(apId)).closedChannels).toEqual([]);
   });
 });
