@@ -1,17 +1,14 @@
 // One action per AP at a time, on the real stack: severity order, preemption at a safe point, the
 // cooldown and its CRITICAL bypass, staleness, and the bounded queue.
-import { resolvePolicy } from '../../domain/policy';
+import { fastSampling } from '../support/policy';
 import { getRadio } from '../support/sim-client';
 import { eventually, startStack, type Stack } from '../support/stack';
 import { harmlessEvent, holdApWithChannelChange, inStage, statusWhen } from '../support/scenarios';
 
-const policy = resolvePolicy({ sampleIntervalMs: 2_000, maxQueuePerAp: 4 });
-if (!policy.ok) throw new Error(policy.errors.join('; '));
-
 describe('coordination of one AP on the real stack', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ policy: policy.policy });
+    stack = await startStack({ policy: fastSampling({ maxQueuePerAp: 4 }) });
   });
   afterAll(() => stack?.stop());
 

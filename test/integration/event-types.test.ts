@@ -1,15 +1,12 @@
 // Every row of the policy table acting on the real stack (DFS radar and interference bursts have
 // suites of their own). Sampling runs every 2 s here (a policy setting); the real windows are
 // covered in skipped time.
-import { resolvePolicy } from '../../domain/policy';
+import { fastSampling } from '../support/policy';
 import { maxTxPowerForObssPd } from '../../domain/regulatory';
 import { STORY } from '../../simulator/scenario';
 import { getAp, getMetrics, getRadio, simGet, simPost, simRequest } from '../support/sim-client';
 import { inStage, statusWhen } from '../support/scenarios';
 import { startStack, type Stack } from '../support/stack';
-
-const policy = resolvePolicy({ sampleIntervalMs: 2_000 });
-if (!policy.ok) throw new Error(policy.errors.join('; '));
 
 interface ClientsView {
   clients: { clientId: string; qoe: number; candidates: { apId: string; rssiDbm: number }[] }[];
@@ -18,7 +15,7 @@ interface ClientsView {
 describe('every event type on the real stack', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ policy: policy.policy });
+    stack = await startStack({ policy: fastSampling() });
   });
   afterAll(() => stack?.stop());
 

@@ -2,7 +2,7 @@
 // interferer, and when the new channel turns out worse the change is rolled back automatically.
 // Sampling runs every 2 s here (a policy setting) to keep the suite quick; the real 30 s cadence
 // and 5-minute window are covered by the time-skipping suite.
-import { resolvePolicy } from '../../domain/policy';
+import { fastSampling } from '../support/policy';
 import { bondedSubchannels, isDfsChannel } from '../../domain/regulatory';
 import { selectChannel } from '../../domain/channel-selection';
 import { STORY_INTERFERER } from '../../simulator/scenario';
@@ -10,13 +10,10 @@ import { getAp, getRadio, getScan, simPost } from '../support/sim-client';
 import { jamCurrentChannel } from '../support/scenarios';
 import { eventually, startStack, type Stack } from '../support/stack';
 
-const fastSampling = resolvePolicy({ sampleIntervalMs: 2_000 });
-if (!fastSampling.ok) throw new Error(fastSampling.errors.join('; '));
-
 describe('non-Wi-Fi interference on the real stack', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ policy: fastSampling.policy });
+    stack = await startStack({ policy: fastSampling() });
     await simPost(stack.sim.url, '/v1/inject/interferer', { ...STORY_INTERFERER });
   });
   afterAll(() => stack?.stop());
@@ -100,7 +97,7 @@ describe('non-Wi-Fi interference on the real stack', () => {
 describe('a channel the controller refuses for radar', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ policy: fastSampling.policy });
+    stack = await startStack({ policy: fastSampling() });
   });
   afterAll(() => stack?.stop());
 

@@ -1,18 +1,15 @@
 // Actions that change neighbours take the neighbours' turns too, always in AP-id order: two
 // failovers of neighbouring APs at once neither deadlock nor change one AP at the same time, and a
 // held action on a shared neighbour yields to them.
-import { resolvePolicy } from '../../domain/policy';
+import { fastSampling } from '../support/policy';
 import { getAp, getChanges, simPost } from '../support/sim-client';
 import { inStage, statusWhen } from '../support/scenarios';
 import { startStack, type Stack } from '../support/stack';
 
-const policy = resolvePolicy({ sampleIntervalMs: 2_000 });
-if (!policy.ok) throw new Error(policy.errors.join('; '));
-
 describe('neighbour turns under concurrent events', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ policy: policy.policy });
+    stack = await startStack({ policy: fastSampling() });
   });
   afterAll(() => stack?.stop());
 

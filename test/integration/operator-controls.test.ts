@@ -1,18 +1,15 @@
 // Operator controls on the real stack: manual rollback while monitoring and after, refused where
 // regulation forbids it; a failed apply waits in FAILED for retry or abandon; all audited.
-import { resolvePolicy } from '../../domain/policy';
+import { fastSampling } from '../support/policy';
 import { OperatorRefusedError } from '../../client/rrm-client';
 import { getRadio, simPost, simRequest } from '../support/sim-client';
 import { startStack, type Stack } from '../support/stack';
 import { holdApWithChannelChange, radarInMonitor, statusWhen } from '../support/scenarios';
 
-const policy = resolvePolicy({ sampleIntervalMs: 2_000 });
-if (!policy.ok) throw new Error(policy.errors.join('; '));
-
 describe('operator controls on the real stack', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ policy: policy.policy });
+    stack = await startStack({ policy: fastSampling() });
   });
   afterAll(() => stack?.stop());
 

@@ -1,6 +1,5 @@
 // Admission control on the simulated controller: the admissionCap config field, refusals of new
 // associations beyond it (surges, steering), the association counters in the metrics.
-import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import type { ConfigResult, RadioState } from '../../simulator/types';
 import {
   changeRadio,
@@ -12,16 +11,12 @@ import {
   steerClients,
   type SimErrorBody,
 } from '../support/sim-client';
+import { useBuiltInSimulator } from '../support/sim-client';
 
 type SurgeResponse = { current: RadioState; admitted: number; refused: number };
 
 describe('admission cap', () => {
-  let sim: RunningSimulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-  });
-  afterAll(() => sim.close());
-  beforeEach(() => simPost(sim.url, '/v1/inject/reset'));
+  const sim = useBuiltInSimulator();
 
   const surge = (apId: string, count: number) =>
     simPost<SurgeResponse>(sim.url, '/v1/inject/client-surge', { apId, radio: '5g', count });

@@ -3,6 +3,7 @@ import { channelsOfBand } from '../../domain/regulatory';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import type { ApState, RadioMetrics } from '../../simulator/types';
 import { changeRadio, getAp, getMetrics, getScan, simGet, simPost, simRequest } from '../support/sim-client';
+import { useBuiltInSimulator } from '../support/sim-client';
 
 const withoutTime = ({ sampledAt: _t, ...rest }: RadioMetrics): Omit<RadioMetrics, 'sampledAt'> => rest;
 
@@ -16,12 +17,7 @@ async function sampleSequence(url: string): Promise<unknown[]> {
 }
 
 describe('simulator read API', () => {
-  let sim: RunningSimulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-  });
-  afterAll(() => sim.close());
-  beforeEach(() => simPost(sim.url, '/v1/inject/reset'));
+  const sim = useBuiltInSimulator();
 
   it('answers healthz', async () => {
     expect(await simGet(sim.url, '/healthz')).toEqual({ ok: true });

@@ -1,6 +1,5 @@
 // Configuration changes through the simulated controller: idempotency by changeId,
 // compare-and-set by version, the controller's refusals, faults and AP failures.
-import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import type { ConfigResult } from '../../simulator/types';
 import {
   changeRadio,
@@ -11,14 +10,10 @@ import {
   type SimErrorBody,
   type SimResponse,
 } from '../support/sim-client';
+import { useBuiltInSimulator } from '../support/sim-client';
 
 describe('simulator config changes', () => {
-  let sim: RunningSimulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-  });
-  afterAll(() => sim.close());
-  beforeEach(() => simPost(sim.url, '/v1/inject/reset'));
+  const sim = useBuiltInSimulator();
 
   const post = (
     apId: string,

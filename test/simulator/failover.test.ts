@@ -1,7 +1,7 @@
 // AP admin state and failover over real HTTP: the admin endpoint (idempotent, compare-and-set,
 // usable on a failed AP), clients roaming to the neighbour they hear best when their AP leaves
 // service and returning when it is back, and a neighbour's TX power raise covering them.
-import { startSimulator, type RunningSimulator } from '../../simulator/server';
+import { startSimulator } from '../../simulator/server';
 import type { AdminResult, ApState } from '../../simulator/types';
 import {
   changeRadio,
@@ -14,17 +14,13 @@ import {
   simRequest,
   type SimErrorBody,
 } from '../support/sim-client';
+import { useBuiltInSimulator } from '../support/sim-client';
 
 const FAILED = 'ap-09';
 const COVER = ['ap-05', 'ap-06', 'ap-08'];
 
 describe('admin state and failover', () => {
-  let sim: RunningSimulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-  });
-  afterAll(() => sim.close());
-  beforeEach(() => simPost(sim.url, '/v1/inject/reset'));
+  const sim = useBuiltInSimulator();
 
   const clientIdsOf = async (apId: string): Promise<string[]> =>
     (await getClients(sim.url, apId)).map((c) => c.clientId);

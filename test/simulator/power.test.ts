@@ -1,6 +1,5 @@
 // PoE budget over real HTTP: the AP's draw follows its TX power, a lower budget throttles it, and
 // lowering TX power to fit the budget restores its throughput.
-import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import type { PowerState } from '../../simulator/types';
 import {
   changeRadio,
@@ -10,14 +9,10 @@ import {
   simRequest,
   type SimErrorBody,
 } from '../support/sim-client';
+import { useBuiltInSimulator } from '../support/sim-client';
 
 describe('PoE power budget', () => {
-  let sim: RunningSimulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-  });
-  afterAll(() => sim.close());
-  beforeEach(() => simPost(sim.url, '/v1/inject/reset'));
+  const sim = useBuiltInSimulator();
 
   const setBudget = (apId: string, budgetWatts: number) =>
     simPost<{ apId: string; power: PowerState }>(sim.url, '/v1/inject/power-budget', { apId, budgetWatts });

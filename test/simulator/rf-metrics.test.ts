@@ -12,6 +12,7 @@ import {
   simPost,
   simRequest,
 } from '../support/sim-client';
+import { useBuiltInSimulator } from '../support/sim-client';
 
 const capableClients = (n: number, x0: number): ClientSpec[] =>
   Array.from({ length: n }, (_, i) => ({
@@ -49,12 +50,7 @@ const busyNeighbours: ScenarioDefinition = {
 };
 
 describe('RF model on the built-in floor', () => {
-  let sim: RunningSimulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-  });
-  afterAll(() => sim.close());
-  beforeEach(() => simPost(sim.url, '/v1/inject/reset'));
+  const sim = useBuiltInSimulator();
 
   it('gives every 5 GHz radio healthy figures on its clean initial channel', async () => {
     for (let i = 1; i <= 9; i++) {

@@ -1,21 +1,16 @@
 // Sensing over real HTTP: each condition kind appears with its condition and disappears with it,
 // and each story piece of the built-in floor produces the detection it is meant for.
 import { STORY } from '../../simulator/scenario';
-import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import type { Detection } from '../../simulator/types';
 import { changeRadio, getClients, getDetections, simPost, simRequest } from '../support/sim-client';
+import { useBuiltInSimulator } from '../support/sim-client';
 
 type Kind = Detection['kind'];
 const ofKind = <K extends Kind>(ds: Detection[], kind: K): Extract<Detection, { kind: K }>[] =>
   ds.filter((d): d is Extract<Detection, { kind: K }> => d.kind === kind);
 
 describe('sensing conditions', () => {
-  let sim: RunningSimulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-  });
-  afterAll(() => sim.close());
-  beforeEach(() => simPost(sim.url, '/v1/inject/reset'));
+  const sim = useBuiltInSimulator();
 
   it('reports nothing on the healthy floor', async () => {
     expect(await getDetections(sim.url)).toEqual([]);

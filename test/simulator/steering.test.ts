@@ -1,7 +1,6 @@
 // Clients view and BSS-transition steering over real HTTP: roamers hear a neighbour better than
 // their own AP, steering them there improves their QoE, refusals name their reason, replays are
 // idempotent by changeId.
-import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import type { ClientView } from '../../simulator/types';
 import {
   changeRadio,
@@ -13,18 +12,14 @@ import {
   steerClients,
   type SimErrorBody,
 } from '../support/sim-client';
+import { useBuiltInSimulator } from '../support/sim-client';
 
 /** Clients that hear their best candidate better than their own AP. */
 const roamersOf = (clients: ClientView[]): ClientView[] =>
   clients.filter((c) => c.candidates.length > 0 && c.candidates[0].rssiDbm > c.rssiDbm);
 
 describe('clients view and steering', () => {
-  let sim: RunningSimulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-  });
-  afterAll(() => sim.close());
-  beforeEach(() => simPost(sim.url, '/v1/inject/reset'));
+  const sim = useBuiltInSimulator();
 
   it('lists the associated clients with QoE, link, BTM support and candidates strongest first', async () => {
     const clients = await getClients(sim.url, 'ap-07');

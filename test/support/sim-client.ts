@@ -1,4 +1,5 @@
 // Small HTTP helpers for tests that talk to the simulator over real HTTP (global fetch).
+import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import type {
   AdminResult,
   ApState,
@@ -157,4 +158,25 @@ export async function meanQoeOf(
   const qoe = views.filter((c) => clientIds.includes(c.clientId)).map((c) => c.qoe);
   if (qoe.length !== clientIds.length) throw new Error(`found ${qoe.length} of ${clientIds.length} clients`);
   return qoe.reduce((s, q) => s + q, 0) / qoe.length;
+}
+
+/**
+ * The built-in floor on a free port for the file's tests, reset to its seeded state before each test.
+ * Read `url` (and `world`) inside tests: they exist once the file's set-up has run.
+ */
+export function useBuiltInSimulator(): { readonly url: string; readonly world: RunningSimulator['world'] } {
+  let sim: RunningSimulator | undefined;
+  beforeAll(async () => {
+    sim = await startSimulator({ port: 0 });
+  });
+  afterAll(() => sim?.close());
+  beforeEach(() => simPost(sim!.url, '/v1/inject/reset'));
+  return {
+    get url() {
+      return sim!.url;
+    },
+    get world() {
+      return sim!.world;
+    },
+  };
 }

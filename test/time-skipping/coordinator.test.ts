@@ -1,17 +1,15 @@
 // The AP coordinator's life in skipped time: it ends itself after 10 idle minutes, and it continues
 // as new past its history limit carrying its state (closed channels included).
-import { resolvePolicy } from '../../domain/policy';
+import { policyWith } from '../support/policy';
 import { apCoordinatorWorkflowId } from '../../workflows/definitions';
 import { simPost } from '../support/sim-client';
 import { harmlessEvent, statusWhen } from '../support/scenarios';
 import { useTimeSkippingStack } from '../support/time-skipping';
 
 const MINUTE = 60_000;
-const policy = resolvePolicy({ coordinator: { continueAsNewAfterEvents: 100 } });
-if (!policy.ok) throw new Error(policy.errors.join('; '));
 
 describe('AP coordinator lifecycle in skipped time', () => {
-  const ts = useTimeSkippingStack({ policy: policy.policy });
+  const ts = useTimeSkippingStack({ policy: policyWith({ coordinator: { continueAsNewAfterEvents: 100 } }) });
 
   const coordinator = (apId: string) => ts.stack.rrm.client.workflow.getHandle(apCoordinatorWorkflowId(apId));
 

@@ -3,7 +3,7 @@ import type { ChannelObservation } from '../../domain/channel-selection';
 import { changesOf, type ControllerStep } from '../../domain/controller-steps';
 import type { EventType, RrmEvent } from '../../domain/events';
 import type { ActionPlan, ClientView, PlanningContext } from '../../domain/plans';
-import { DEFAULT_POLICY, resolvePolicy, type Policy } from '../../domain/policy';
+import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
 import { radioOf, type ApSnapshot, type ConfigurationChange, type RadioState } from '../../domain/radio';
 import { channelsOfBand, type Radio, type RegulatoryDomain } from '../../domain/regulatory';
 
@@ -107,11 +107,7 @@ export function change(plan: ActionPlan): ChangePlan {
 export const changesIn = (ctx: PlanningContext, plan: ActionPlan): ConfigurationChange[] =>
   changesOf(change(plan).steps, { apId: ctx.ap.apId, radio: ctx.radio.radio });
 
-export function policyWith(overrides: unknown): Policy {
-  const result = resolvePolicy(overrides);
-  if (!result.ok) throw new Error(result.errors.join('; '));
-  return result.policy;
-}
+export { policyWith } from '../support/policy';
 
 export const client = (
   clientId: string,
