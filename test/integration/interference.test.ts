@@ -6,8 +6,8 @@ import { fastSampling } from '../support/policy';
 import { bondedSubchannels, isDfsChannel } from '../../domain/regulatory';
 import { selectChannel } from '../../domain/channel-selection';
 import { STORY_INTERFERER } from '../../simulator/scenario';
-import { getAp, getRadio, getScan, simPost } from '../support/sim-client';
-import { jamCurrentChannel } from '../support/scenarios';
+import { getRadio, getScan, simPost } from '../support/sim-client';
+import { inStage, jamCurrentChannel, jamNonDfsChannels, statusWhen } from '../support/scenarios';
 import { eventually, startStack, type Stack } from '../support/stack';
 
 describe('non-Wi-Fi interference on the real stack', () => {
@@ -104,23 +104,7 @@ describe('a channel the controller refuses for radar', () => {
   it('is avoided: the loop re-plans instead of failing', async () => {
     const apId = stack.ap('ap-07');
     const radio = await getRadio(stack.sim.url, apId);
-    // Jammers on every non-DFS channel near the AP make a DFS channel the best move.
-    const ap = await getAp(stack.sim.url, apId);
-    for (const [i, channels] of [
-      [36, 40, 44, 48],
-      [149, 153, 157, 161, 165],
-    ].entries()) {
-      await simPost(stack.sim.url, '/v1/inject/interferer', {
-        interfererId: `non-dfs-jammer-${i}`,
-        type: 'jammer',
-        radio: '5g',
-        channels,
-        dutyCyclePct: 95,
-        powerDbm: 20,
-        x: ap.x + 3,
-        y: ap.y + 3,
-      });
-    }
+    await jamNonDfsChannels(stack, apId);
     // The loop's first choice, from the same scan and rules the workflow uses.
     const scan = await getScan(stack.sim.url, apId);
     const operating = bondedSubchannels('5g', radio.channel, radio.width, 'US');
@@ -158,5 +142,34 @@ describe('a channel the controller refuses for radar', () => {
     expect(bondedSubchannels('5g', now.channel, now.width, 'US').some((c) => firstBlock.includes(c))).toBe(
       false,
     );
+  });
+
+  it('rolls back when a CRITICAL event names the channel it moved to, and the CRITICAL event finds nothing to move', async () => {
+    const apId = stack.ap('ap-04');
+    const before = await getRadio(stack.sim.url, apId);
+    await jamNonDfsChannels(stack, apId);
+    const [burst] = await stack.rrm.submit([
+      { type: 'NON_WIFI_BURST', apId, confidence: 0.9, data: { channel: before.channel } },
+    ]);
+    const moved = await inStage(stack, burst.eventId, 'monitor');
+    const newChannel = Number(moved.changes.find((c) => c.param === 'channel')!.newValue);
+    expect(isDfsChannel('5g', newChannel, 'US')).toBe(true);
+
+    await simPost(stack.sim.url, '/v1/inject/radar', { channel: newChannel });
+    const [radar] = await stack.rrm.submit([{ type: 'DFS_RADAR', apId, data: { channel: newChannel } }]);
+    const rolledBack = await statusWhen(stack, burst.eventId, (s) => s.outcome !== undefined);
+    expect(rolledBack).toMatchObject({
+      outcome: 'ROLLED_BACK',
+      reason: expect.stringContaining(
+        `CRITICAL DFS_RADAR (${radar.eventId}) on the new channel ${newChannel}`,
+      ),
+    });
+    expect(await getRadio(stack.sim.url, apId)).toMatchObject({
+      channel: before.channel,
+      width: before.width,
+    });
+    const handled = await statusWhen(stack, radar.eventId, (s) => s.outcome !== undefined);
+    expect(handled.outcome).toBe('NO_ACTION');
+    expect(handled.closedChannels).toContain(newChannel);
   });
 });

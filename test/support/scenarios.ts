@@ -30,6 +30,26 @@ export async function jamCurrentChannel(
   await simPost(stack.sim.url, '/v1/inject/interferer', jammerBeside({ ...ap, ...radio }, interfererId));
 }
 
+/** Jammers over every non-DFS 5 GHz channel next to the AP (US): its best move becomes a DFS channel. */
+export async function jamNonDfsChannels(stack: Stack, apId: string): Promise<void> {
+  const ap = await getAp(stack.sim.url, apId);
+  for (const [i, channels] of [
+    [36, 40, 44, 48],
+    [149, 153, 157, 161, 165],
+  ].entries()) {
+    await simPost(stack.sim.url, '/v1/inject/interferer', {
+      interfererId: `non-dfs-jammer-${apId}-${i}`,
+      type: 'jammer',
+      radio: '5g',
+      channels,
+      dutyCyclePct: 95,
+      powerDbm: 20,
+      x: ap.x + 3,
+      y: ap.y + 3,
+    });
+  }
+}
+
 /**
  * An event that holds the AP's turn: a confident interference burst that moves the radio and then
  * monitors it. Returns once it is monitoring.
