@@ -67,7 +67,12 @@ async function main(): Promise<void> {
     logger.warn(`HTTP ingest not started on :${httpPort}: ${err.message}`);
     return undefined;
   });
-  const bridge = new SensingBridge({ controllerUrl: sim.url, submit, logger });
+  // The story already says what the bridge submits: only its warnings go to the log.
+  const bridge = new SensingBridge({
+    controllerUrl: sim.url,
+    submit,
+    logger: logger.child({}, { level: 'warn' }),
+  });
   await bridge.start();
 
   const ui = `http://localhost:8233/namespaces/${config.temporal.namespace}/workflows`;
