@@ -3,7 +3,11 @@
 import { z } from 'zod';
 import { EVENT_TYPES, SEVERITIES, type EventType, type Severity } from './events';
 import { REGULATORY_DOMAINS, OBSS_PD_MAX_DBM, OBSS_PD_MIN_DBM, NON_OCCUPANCY_PERIOD_MS } from './regulatory';
-import { RollbackThresholdsSchema, DEFAULT_ROLLBACK_THRESHOLDS } from './rollback-rules';
+import {
+  DEFAULT_MONITOR_SAMPLE_INTERVAL_MS,
+  DEFAULT_ROLLBACK_THRESHOLDS,
+  RollbackThresholdsSchema,
+} from './rollback-rules';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -166,7 +170,7 @@ export const DEFAULT_POLICY: Policy = {
   regulatoryDomain: 'US',
   cooldownMs: 10_000,
   nonOccupancyPeriodMs: NON_OCCUPANCY_PERIOD_MS,
-  sampleIntervalMs: 30_000,
+  sampleIntervalMs: DEFAULT_MONITOR_SAMPLE_INTERVAL_MS,
   rollbackThresholds: DEFAULT_ROLLBACK_THRESHOLDS,
   interference: { channelChangeMinConfidence: 0.8, obssPdStepDb: 3, obssPdCapDbm: OBSS_PD_MAX_DBM },
   qoe: { poorQoe: 0.5, channelChangeShare: 0.3, minCandidateRssiDbm: -75, maxClientsPerAction: 10 },

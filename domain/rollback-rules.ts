@@ -82,9 +82,6 @@ export function validateThresholds(t: unknown): string[] {
 
 export type DegradationRule = 'PER' | 'RETRY_RATE' | 'DISCONNECTS' | 'THROUGHPUT' | 'QOE';
 
-/** Every reason a change may be rolled back automatically; the last one is judged by the workflow. */
-export type RollbackTrigger = DegradationRule | 'CRITICAL_EVENT_ON_NEW_CHANNEL';
-
 export interface DegradationFinding {
   rule: DegradationRule;
   baseline: number;

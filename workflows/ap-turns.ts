@@ -49,10 +49,6 @@ export class ApTurns {
     return this.granted.get(apId) ?? [];
   }
 
-  get holding(): boolean {
-    return this.held.length > 0;
-  }
-
   /** Gives every turn back; `lastChangeAt` starts the APs' cooldown. Runs even when cancelled. */
   async releaseAll(lastChangeAt: number | null): Promise<void> {
     const held = this.held.splice(0);

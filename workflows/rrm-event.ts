@@ -15,7 +15,7 @@ import {
 import type { RrmEvent } from '../domain/events';
 import { DEFAULT_EVENT_POLICIES, effectiveSeverity } from '../domain/policy';
 import { PLANNERS, radarClosedChannels, type ActionPlan, type PlanningContext } from '../domain/plans';
-import { changesOf, type ControllerStep } from '../domain/controller-steps';
+import { changesOf, configuredAps, type ControllerStep } from '../domain/controller-steps';
 import { radioOf, type ApSnapshot, type ConfigurationChange, type RadioSnapshot } from '../domain/radio';
 import { bondedSubchannels } from '../domain/regulatory';
 import { initialMonitorVerdict, observeSample } from '../domain/rollback-rules';
@@ -144,6 +144,7 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
         });
         status.outcome = undefined;
         status.reason = undefined;
+        upsertSearchAttributes([{ key: searchAttributes.outcome, value: null }]);
       }
       decision.done = true;
       inbox.failedDecision = undefined;
@@ -504,7 +505,7 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
       );
       if (!asked) return; // token expired: the change is final
       const request = inbox.rollback!;
-      const scope = [event.apId, ...active.applied.steps.map((s) => s.apId)];
+      const scope = [event.apId, ...configuredAps(active.applied.steps)];
       enter('waiting');
       if (!(await turns.acquire(scope))) {
         request.refusal = 'the AP is too busy right now (queue full); try again';
