@@ -10,8 +10,8 @@ import {
   simRequest,
   steerClients,
   type SimErrorBody,
+  useBuiltInSimulator,
 } from '../support/sim-client';
-import { useBuiltInSimulator } from '../support/sim-client';
 
 type SurgeResponse = { current: RadioState; admitted: number; refused: number };
 

@@ -2,8 +2,16 @@
 import { channelsOfBand } from '../../domain/regulatory';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import type { ApState, RadioMetrics } from '../../simulator/types';
-import { changeRadio, getAp, getMetrics, getScan, simGet, simPost, simRequest } from '../support/sim-client';
-import { useBuiltInSimulator } from '../support/sim-client';
+import {
+  changeRadio,
+  getAp,
+  getMetrics,
+  getScan,
+  simGet,
+  simPost,
+  simRequest,
+  useBuiltInSimulator,
+} from '../support/sim-client';
 
 const withoutTime = ({ sampledAt: _t, ...rest }: RadioMetrics): Omit<RadioMetrics, 'sampledAt'> => rest;
 

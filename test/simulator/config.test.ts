@@ -9,8 +9,8 @@ import {
   simRequest,
   type SimErrorBody,
   type SimResponse,
+  useBuiltInSimulator,
 } from '../support/sim-client';
-import { useBuiltInSimulator } from '../support/sim-client';
 
 describe('simulator config changes', () => {
   const sim = useBuiltInSimulator();

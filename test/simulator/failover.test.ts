@@ -13,8 +13,8 @@ import {
   simPost,
   simRequest,
   type SimErrorBody,
+  useBuiltInSimulator,
 } from '../support/sim-client';
-import { useBuiltInSimulator } from '../support/sim-client';
 
 const FAILED = 'ap-09';
 const COVER = ['ap-05', 'ap-06', 'ap-08'];

@@ -8,8 +8,8 @@ import {
   simPost,
   simRequest,
   type SimErrorBody,
+  useBuiltInSimulator,
 } from '../support/sim-client';
-import { useBuiltInSimulator } from '../support/sim-client';
 
 describe('PoE power budget', () => {
   const sim = useBuiltInSimulator();

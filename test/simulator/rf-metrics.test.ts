@@ -11,8 +11,8 @@ import {
   simGet,
   simPost,
   simRequest,
+  useBuiltInSimulator,
 } from '../support/sim-client';
-import { useBuiltInSimulator } from '../support/sim-client';
 
 const capableClients = (n: number, x0: number): ClientSpec[] =>
   Array.from({ length: n }, (_, i) => ({

@@ -2,8 +2,14 @@
 // and each story piece of the built-in floor produces the detection it is meant for.
 import { STORY } from '../../simulator/scenario';
 import type { Detection } from '../../simulator/types';
-import { changeRadio, getClients, getDetections, simPost, simRequest } from '../support/sim-client';
-import { useBuiltInSimulator } from '../support/sim-client';
+import {
+  changeRadio,
+  getClients,
+  getDetections,
+  simPost,
+  simRequest,
+  useBuiltInSimulator,
+} from '../support/sim-client';
 
 type Kind = Detection['kind'];
 const ofKind = <K extends Kind>(ds: Detection[], kind: K): Extract<Detection, { kind: K }>[] =>

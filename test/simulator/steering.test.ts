@@ -11,8 +11,8 @@ import {
   simRequest,
   steerClients,
   type SimErrorBody,
+  useBuiltInSimulator,
 } from '../support/sim-client';
-import { useBuiltInSimulator } from '../support/sim-client';
 
 /** Clients that hear their best candidate better than their own AP. */
 const roamersOf = (clients: ClientView[]): ClientView[] =>

@@ -24,15 +24,10 @@ import {
   widthsUpTo,
   type ChannelWidth,
 } from '../../domain/regulatory';
+import { obs } from './plan-fixtures';
 
-const clean = (channel: number, o: Partial<ChannelObservation> = {}): ChannelObservation => ({
-  channel,
-  neighborCount: 0,
-  strongestNeighborDbm: null,
-  nonWifiDutyCyclePct: 0,
-  clientSupportPct: 100,
-  ...o,
-});
+/** A clean channel: no neighbours, no interference, every client able to use it. */
+const clean = obs;
 
 /** A clean scan of the whole band, with per-channel overrides. */
 const scan = (
