@@ -38,6 +38,9 @@ function drawMaxWidth(rng: Rng, radio: Radio): ChannelWidth {
   return r < 0.1 ? 20 : r < 0.3 ? 40 : r < 0.9 ? 80 : 160;
 }
 
+/** The name an AP's random draws are keyed by. */
+export const drawName = (ap: ScenarioAp): string => ap.drawsAs ?? ap.apId;
+
 /**
  * Clients of one AP radio. Clients drawn from the seed can all use the radio's initial channel
  * (those that could not would not be associated); the ones lacking DFS or UNII-3 support show up
@@ -52,12 +55,12 @@ export function populateRadio(
   domain: RegulatoryDomain,
   spec: number | ClientSpec[] | undefined,
 ): Client[] {
-  const rng = rngFor(seed, 'clients', ap.apId, radio);
+  const rng = rngFor(seed, 'clients', drawName(ap), radio);
   const specs: ClientSpec[] = Array.isArray(spec)
     ? spec
     : Array.from({ length: spec ?? intBetween(rng, ...DEFAULT_CLIENTS[radio]) }, () => ({}));
   const subs = subchannelsOf(config, domain);
-  const btm = rngFor(seed, 'btm', ap.apId, radio);
+  const btm = rngFor(seed, 'btm', drawName(ap), radio);
   return specs.map((s, index) => {
     const angle = rng() * 2 * Math.PI;
     const radius = 2 + rng() * 8;
@@ -94,8 +97,8 @@ export function surgeClients(
   from: number,
   count: number,
 ): Client[] {
-  const rng = rngFor(seed, 'surge', ap.apId, radio, from);
-  const btm = rngFor(seed, 'surge-btm', ap.apId, radio, from);
+  const rng = rngFor(seed, 'surge', drawName(ap), radio, from);
+  const btm = rngFor(seed, 'surge-btm', drawName(ap), radio, from);
   return Array.from({ length: count }, (_, k) => {
     const angle = rng() * 2 * Math.PI;
     const radius = 2 + rng() * 8;
@@ -177,7 +180,7 @@ export function placeSeededRoamers(
   if (Array.isArray(ap.radios[radio]?.clients)) return;
   const count = Math.floor(clients.length * ROAMERS_PER_CLIENT);
   displaceClients(
-    rngFor(seed, 'roamers', ap.apId, radio),
+    rngFor(seed, 'roamers', drawName(ap), radio),
     ap,
     roamingNeighbours(aps, ap, radio),
     clients,

@@ -264,6 +264,11 @@ export interface ScenarioRadio {
 
 export interface ScenarioAp {
   apId: string;
+  /**
+   * The name the AP's random draws (clients, samples, roamers) are keyed by; default its apId. Two
+   * floors whose APs draw as the same names are the same floor under other names.
+   */
+  drawsAs?: string;
   x: number;
   y: number;
   status?: ApStatus;

@@ -17,6 +17,7 @@ import { ChangeLedger } from './idempotency';
 import { neighborsOf, scanChannels } from './observations';
 import {
   displaceClients,
+  drawName,
   placeSeededRoamers,
   populateRadio,
   roamingNeighbours,
@@ -46,6 +47,7 @@ import type {
   RadioMetrics,
   RadioState,
   ScanResult,
+  ScenarioAp,
   ScenarioDefinition,
   SteerRequest,
   SteerResult,
@@ -179,7 +181,8 @@ export class World {
     const key = `${apId}/${radio}`;
     const n = (this.samples.get(key) ?? 0) + 1;
     this.samples.set(key, n);
-    const figures = radioFigures(this.environment, ap, radio, rngFor(this.seed, 'sample', key, n));
+    const noise = rngFor(this.seed, 'sample', `${drawName(this.specOf(ap))}/${radio}`, n);
+    const figures = radioFigures(this.environment, ap, radio, noise);
     return {
       apId,
       radio,
@@ -445,16 +448,19 @@ export class World {
   injectRoamers(apId: string, radio: Radio, count: number): string[] {
     const ap = this.ap(apId);
     this.radioOf(ap, radio);
-    const index = this.aps.indexOf(ap);
-    const spec = this.scenario.aps[index];
+    const spec = this.specOf(ap);
     const pool = associatedClients(this.environment, ap, radio).filter(
       (c) => !this.displaced.has(c.clientId),
     );
     const origins = new Map(pool.map((c) => [c.clientId, { x: c.x, y: c.y }]));
-    const rng = rngFor(this.seed, 'roamers-inject', apId, radio, this.displaced.size);
+    const rng = rngFor(this.seed, 'roamers-inject', drawName(spec), radio, this.displaced.size);
     const moved = displaceClients(rng, ap, roamingNeighbours(this.scenario.aps, spec, radio), pool, count);
     for (const c of moved) this.displaced.set(c.clientId, origins.get(c.clientId)!);
     return moved.map((c) => c.clientId).sort();
+  }
+
+  private specOf(ap: Ap): ScenarioAp {
+    return this.scenario.aps[this.aps.indexOf(ap)];
   }
 
   /** The injected roamers walk back to where they were. */

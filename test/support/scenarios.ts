@@ -1,9 +1,7 @@
 // Building blocks for integration tests that need an event in a given state on the real stack.
-import { DEFAULT_POLICY } from '../../domain/policy';
 import { jammerBeside } from '../../simulator/scenario';
-import type { ClientView } from '../../simulator/types';
 import type { EventStatus } from '../../workflows/event-status';
-import { getAp, getClients, getRadio, simPost, simRequest } from './sim-client';
+import { getAp, getRadio, simPost } from './sim-client';
 import { eventually, type Stack } from './stack';
 
 /** Polls an event's status until `ready` holds. */
@@ -81,31 +79,4 @@ export async function radarInMonitor(stack: Stack, apId: string, eventId?: strin
   await simPost(stack.sim.url, '/v1/inject/radar', { channel: 52 });
   const [submitted] = await stack.rrm.submit([{ eventId, type: 'DFS_RADAR', apId, data: { channel: 52 } }]);
   return inStage(stack, submitted.eventId, 'monitor');
-}
-
-/**
- * The first of `apIds` where a few clients (at most the policy's channel-change share) have poor QoE
- * and at least one of them can be steered, with its clients as the controller sees them. Clients walk
- * next to the neighbours one at a time; the walkers are drawn at random (the simulator's streams are
- * keyed by the prefixed AP id), so an AP may not get there: then they walk back and the next AP is tried.
- */
-export async function apWithFewSteerablePoorClients(
-  stack: Stack,
-  apIds: string[],
-): Promise<{ apId: string; clients: ClientView[]; steerable: ClientView[] }> {
-  const { poorQoe, channelChangeShare, minCandidateRssiDbm } = DEFAULT_POLICY.qoe;
-  for (const apId of apIds) {
-    for (let walked = 0; walked < 4; walked++) {
-      await simPost(stack.sim.url, '/v1/inject/roamers', { apId, radio: '5g', count: 1 });
-      const clients = await getClients(stack.sim.url, apId);
-      const poor = clients.filter((c) => c.qoe < poorQoe);
-      if (poor.length / clients.length > channelChangeShare) break;
-      const steerable = poor.filter(
-        (c) => c.btmCapable && c.candidates.some((k) => k.rssiDbm >= minCandidateRssiDbm),
-      );
-      if (steerable.length > 0) return { apId, clients, steerable };
-    }
-    await simRequest(stack.sim.url, 'DELETE', '/v1/inject/roamers');
-  }
-  throw new Error(`none of ${apIds.join(', ')} has a few poor clients of which one can be steered`);
 }

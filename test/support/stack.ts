@@ -42,12 +42,18 @@ const quietLogger = {
   error: (message: string) => console.error(message),
 };
 
-/** The built-in floor with every AP id prefixed, e.g. `t3f9-ap-05`. */
+/**
+ * The built-in floor with every AP id prefixed, e.g. `t3f9-ap-05`. The APs draw as their own names,
+ * so every stack sees the same clients and noise as the unprefixed floor, whatever its prefix.
+ */
 export function prefixedScenario(
   prefix: string,
   scenario: ScenarioDefinition = BUILT_IN_SCENARIO,
 ): ScenarioDefinition {
-  return { ...scenario, aps: scenario.aps.map((ap) => ({ ...ap, apId: `${prefix}-${ap.apId}` })) };
+  return {
+    ...scenario,
+    aps: scenario.aps.map((ap) => ({ ...ap, apId: `${prefix}-${ap.apId}`, drawsAs: ap.drawsAs ?? ap.apId })),
+  };
 }
 
 export interface Stack {
