@@ -3,12 +3,11 @@
 // (scripts/story.ts) that makes the floor's network misbehave in every way the policy table knows.
 import { Command } from 'commander';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import type { Client } from '@temporalio/client';
-import { Pool } from 'pg';
 import { loadConfig, requireDatabaseUrl } from '../workers/config';
 import { loadPolicy } from '../workers/policy-file';
 import { createRrmWorker } from '../workers/rrm-worker';
 import { logger } from '../workers/logger';
+import { endRunningWorkflows } from '../client/end-running';
 import { RrmClient } from '../client/rrm-client';
 import { SensingBridge } from '../client/sensing-bridge';
 import { buildIngestServer } from '../client/http/server';
@@ -16,6 +15,7 @@ import { startSimulator } from '../simulator/server';
 import { BUILT_IN_SCENARIO, STORY } from '../simulator/scenario';
 import type { ChannelWidth } from '../domain/regulatory';
 import { STORY_STAGES, type StoryContext } from './story';
+import { createPool } from '../db/pool';
 
 const opts = new Command('main-job')
   .option('--duration <seconds>', 'stop after this many seconds and print a summary', (v) => {
@@ -45,7 +45,14 @@ async function main(): Promise<void> {
     policy,
   });
   const rrm = new RrmClient(client, config.temporal.taskQueue, policy);
-  await endLeftovers(client, config.temporal.taskQueue);
+  // Workflows left running by an earlier main job acted on a simulator that is gone (and may have
+  // been written by older code): they are ended, so the AP coordinators start afresh.
+  const leftovers = await endRunningWorkflows(
+    client,
+    config.temporal.taskQueue,
+    'main job restarted: the simulator this acted on is gone',
+  );
+  if (leftovers) say(`ended ${leftovers} workflow(s) left running by an earlier main job`);
   const running = worker.run();
   const submitted = new Set<string>();
   const submit = async (events: unknown[]) => {
@@ -55,7 +62,7 @@ async function main(): Promise<void> {
     }
   };
 
-  const pool = new Pool({ connectionString: databaseUrl, max: 2 });
+  const pool = createPool(databaseUrl, 2, 'rrm-ingest');
   const ingest = buildIngestServer({
     rrm,
     pool,
@@ -167,23 +174,6 @@ async function main(): Promise<void> {
   });
   if (opts.duration) setTimeout(() => void stop(0), opts.duration * 1000);
   await running;
-}
-
-/**
- * Workflows still running from an earlier main job acted on a simulator that is gone (and may
- * have been written by older code): they are ended, so the AP coordinators start afresh.
- */
-async function endLeftovers(client: Client, taskQueue: string): Promise<void> {
-  const query = `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`;
-  let ended = 0;
-  for await (const wf of client.workflow.list({ query })) {
-    await client.workflow
-      .getHandle(wf.workflowId, wf.runId)
-      .terminate('main job restarted: the simulator this acted on is gone')
-      .catch(() => undefined);
-    ended++;
-  }
-  if (ended) say(`ended ${ended} workflow(s) left running by an earlier main job`);
 }
 
 main().catch((err: unknown) => {

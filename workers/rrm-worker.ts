@@ -2,7 +2,7 @@
 // entry point, the main job and the integration tests alike.
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import type { Policy } from '../domain/policy';
 import { createControllerActivities } from '../activities/controller';
 import { createCoordinationActivities } from '../activities/coordination';
@@ -15,6 +15,7 @@ import {
 } from '../activities/audit';
 import { logger } from './logger';
 import type { TemporalConfig } from './config';
+import { createPool } from '../db/pool';
 
 export interface RrmWorkerOptions {
   temporal: TemporalConfig;
@@ -43,7 +44,7 @@ export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker
   const clientConnection = opts.client ? undefined : await Connection.connect({ address: temporal.address });
   const client = opts.client ?? new Client({ connection: clientConnection!, namespace: temporal.namespace });
   const env = opts.env ?? process.env;
-  const pool = new Pool({ connectionString: opts.databaseUrl, max: 10 });
+  const pool = createPool(opts.databaseUrl, 10, 'rrm-worker');
   const stopCheckpoints = startPeriodicCheckpoints(pool, env);
 
   const worker = await Worker.create({

@@ -1,13 +1,13 @@
 // Entry point of the HTTP ingest: `tsx client/http/main.ts`. RRM_HTTP_PORT (default 8080),
 // RRM_HTTP_HOST (default 0.0.0.0), RRM_INGEST_TOKEN (bearer token; open without it), plus the
 // Temporal and DATABASE_URL settings of workers/config.ts.
-import { Pool } from 'pg';
 import { z } from 'zod';
 import { loadConfig } from '../../workers/config';
 import { logger } from '../../workers/logger';
 import { loadPolicy } from '../../workers/policy-file';
 import { RrmClient } from '../rrm-client';
 import { buildIngestServer } from './server';
+import { createPool } from '../../db/pool';
 
 const HttpEnvSchema = z.object({
   RRM_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const env = parsed.data;
   const config = loadConfig();
   const rrm = await RrmClient.connect(config.temporal, loadPolicy(config.policyFile));
-  const pool = config.databaseUrl ? new Pool({ connectionString: config.databaseUrl, max: 4 }) : undefined;
+  const pool = config.databaseUrl ? createPool(config.databaseUrl, 4, 'rrm-ingest') : undefined;
   const server = buildIngestServer({
     rrm,
     token: env.RRM_INGEST_TOKEN,

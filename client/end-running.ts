@@ -1,0 +1,21 @@
+// Ends the workflows still running on a task queue: used when the controller they act on is gone
+// (a restarted main job's simulator, a finished benchmark) and no worker will carry them on.
+import type { Client } from '@temporalio/client';
+
+/** Terminates every running workflow on `taskQueue` with `reason`; returns how many. */
+export async function endRunningWorkflows(
+  client: Client,
+  taskQueue: string,
+  reason: string,
+): Promise<number> {
+  const query = `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`;
+  let ended = 0;
+  for await (const wf of client.workflow.list({ query })) {
+    await client.workflow
+      .getHandle(wf.workflowId, wf.runId)
+      .terminate(reason)
+      .catch(() => undefined);
+    ended++;
+  }
+  return ended;
+}
