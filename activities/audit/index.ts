@@ -2,6 +2,7 @@
 export { createAuditActivities, type AuditActivities } from './activities';
 export { type Anchor } from './anchors';
 export { archiveAuditPartitions, type ArchiveOptions, type ArchiveResult } from './archive';
+export { verifyArchive, type ArchiveCheckResult } from './archive-check';
 export { GENESIS_HASH, type AuditRow } from './canonical';
 export {
   readCheckpoints,

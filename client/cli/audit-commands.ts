@@ -1,6 +1,7 @@
 // `rrm audit …`: export, verify, checkpoint and archive the signed audit trail (DESIGN.md §6,
 // README "Audit trail"). Reads DATABASE_URL and the RRM_AUDIT_* key variables. Failures throw a one-line
-// reason (the program prints it and exits 1); `audit verify` exits 2 when it finds damage.
+// reason (the program prints it and exits 1); `audit verify` and `audit verify-archive` exit 2 when
+// they find damage.
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { Option, type Command } from 'commander';
@@ -10,13 +11,16 @@ import {
   exportAudit,
   loadAuditKeys,
   loadCheckpointKeys,
+  verifyArchive,
   verifyAuditChain,
   writeCheckpoint,
   CHECKPOINT_FILE,
+  type ArchiveCheckResult,
+  type AuditFinding,
   type VerifyResult,
 } from '../../activities/audit';
 
-/** Exit code of `audit verify` when the trail is damaged (1 means it could not verify at all). */
+/** Exit code of `audit verify[-archive]` when the trail is damaged (1 means it could not verify at all). */
 export const DAMAGE_EXIT_CODE = 2;
 const PROGRESS_EVERY = 10_000;
 
@@ -45,12 +49,24 @@ function describeVerify(result: VerifyResult): string {
       ? `${result.checkpoints} checkpoints (latest at position ${result.latestCheckpoint})`
       : 'no checkpoints';
   const summary = `${result.checked} records verified${archived}; ${checkpoints}`;
-  if (result.ok) return `audit verify: OK: ${summary}`;
-  const bad = result.firstBad!;
+  return describeOutcome('audit verify', result.firstBad, summary);
+}
+
+function describeArchiveCheck(result: ArchiveCheckResult): string {
+  const range =
+    result.firstPosition === undefined ? '' : `, positions ${result.firstPosition}..${result.lastPosition}`;
+  const older = result.startsAfter ? ` (records 1..${result.startsAfter} are archived elsewhere)` : '';
+  const summary = `${result.checked} records verified; ${result.files} archive files${range}${older}`;
+  return describeOutcome('audit verify-archive', result.firstBad, summary);
+}
+
+/** One line: OK, or DAMAGED naming the first bad record (or position) and the kind of damage. */
+function describeOutcome(command: string, bad: AuditFinding | undefined, summary: string): string {
+  if (!bad) return `${command}: OK: ${summary}`;
   const record = bad.auditId
     ? `record ${bad.chainPosition} (audit_id ${bad.auditId})`
     : `position ${bad.chainPosition}`;
-  return `audit verify: DAMAGED at ${record}: ${bad.problem}: ${bad.detail} (${summary})`;
+  return `${command}: DAMAGED at ${record}: ${bad.problem}: ${bad.detail} (${summary})`;
 }
 
 export function registerAuditCommands(program: Command): void {
@@ -121,6 +137,18 @@ export function registerAuditCommands(program: Command): void {
         verifyAuditChain(pool, keys, { checkpointKeys: loadCheckpointKeys(), checkpointDir: dir }),
       );
       print(result, describeVerify(result));
+      if (!result.ok) process.exitCode = DAMAGE_EXIT_CODE;
+    });
+
+  audit
+    .command('verify-archive')
+    .description(
+      `check archived files offline against their signed anchors (no database); exit ${DAMAGE_EXIT_CODE} on damage`,
+    )
+    .argument('<dir>', 'directory of the archive files and their anchors (`audit archive --out`)')
+    .action(async (dir: string) => {
+      const result = await verifyArchive(dir, loadAuditKeys(), loadCheckpointKeys());
+      print(result, describeArchiveCheck(result));
       if (!result.ok) process.exitCode = DAMAGE_EXIT_CODE;
     });
 
