@@ -3,29 +3,25 @@
 import { z } from 'zod';
 import { RADIOS, type Radio } from './regulatory';
 
-export const EVENT_TYPES = [
-  'DFS_RADAR',
-  'NON_WIFI_BURST',
-  'SPECTRUM_SAT',
-  'QOE_DEGRADATION',
-  'DENSITY_SPIKE',
-  'HW_FAILURE',
-  'POWER_BUDGET_EXCEEDED',
-  'LOAD_IMBALANCE',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+import {
+  EVENT_SOURCES,
+  EVENT_TYPE_ALIASES,
+  EVENT_TYPES,
+  SEVERITIES,
+  type EventSource,
+  type EventType,
+  type Severity,
+} from './event-types';
 
-/** Names some sensing sources use, accepted and normalised on ingest. */
-export const EVENT_TYPE_ALIASES = {
-  DFS_RADAR_DETECTED: 'DFS_RADAR',
-  INTERFERENCE_BURST: 'NON_WIFI_BURST',
-} as const satisfies Record<string, EventType>;
-
-export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-export const EVENT_SOURCES = ['SENSING_API', 'AUTOMATED', 'MANUAL'] as const;
-export type EventSource = (typeof EVENT_SOURCES)[number];
+export {
+  EVENT_SOURCES,
+  EVENT_TYPE_ALIASES,
+  EVENT_TYPES,
+  SEVERITIES,
+  type EventSource,
+  type EventType,
+  type Severity,
+};
 
 /** Clock skew tolerated on `detectedAt` before an event counts as coming from the future. */
 export const MAX_FUTURE_SKEW_MS = 60_000;

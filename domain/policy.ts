@@ -1,33 +1,14 @@
-// The policy table of DESIGN.md §4 as one validated document. Defaults live here; an operator's
-// policy file overrides any part of it and is validated field by field before a worker starts.
-import { z } from 'zod';
-import { EVENT_TYPES, SEVERITIES, type EventType, type Severity } from './events';
-import { REGULATORY_DOMAINS, OBSS_PD_MAX_DBM, OBSS_PD_MIN_DBM, NON_OCCUPANCY_PERIOD_MS } from './regulatory';
-import {
-  DEFAULT_MONITOR_SAMPLE_INTERVAL_MS,
-  DEFAULT_ROLLBACK_THRESHOLDS,
-  RollbackThresholdsSchema,
-} from './rollback-rules';
+// The policy table of DESIGN.md §4: its defaults, as data. An operator's policy file overrides any
+// part of it and is validated field by field (policy-schema.ts) before a worker starts.
+import type { EventType, Severity } from './event-types';
+import type { EventPolicy, Policy } from './policy-schema';
+import { OBSS_PD_MAX_DBM, NON_OCCUPANCY_PERIOD_MS } from './regulatory';
+import { DEFAULT_MONITOR_SAMPLE_INTERVAL_MS, DEFAULT_ROLLBACK_THRESHOLDS } from './rollback-rules';
+
+export type { EventPolicy, Policy };
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-
-const EventPolicySchema = z.strictObject({
-  severity: z.enum(SEVERITIES),
-  /** Events below this confidence end REJECTED. */
-  minConfidence: z.number().min(0).max(1),
-  /** How long the network is watched after a change; 0 = not monitored. */
-  monitorWindowMs: z.number().int().min(0),
-  /** Whether degradation in the window rolls the change back automatically. */
-  autoRollback: z.boolean(),
-  /** Whether the per-AP cooldown is skipped for this type. */
-  bypassesCooldown: z.boolean(),
-  /** An event older than this when its turn comes ends STALE. */
-  ttlMs: z.number().int().positive(),
-  /** How long the rollback token of an applied change stays usable. */
-  rollbackTokenTtlMs: z.number().int().min(0),
-});
-export type EventPolicy = z.infer<typeof EventPolicySchema>;
 
 const row = (p: EventPolicy): EventPolicy => p;
 
@@ -106,66 +87,6 @@ export const DEFAULT_EVENT_POLICIES: Record<EventType, EventPolicy> = {
   }),
 };
 
-export const PolicySchema = z.strictObject({
-  regulatoryDomain: z.enum(REGULATORY_DOMAINS),
-  /** Minimum time between two actions on one AP (types that bypass it excepted). */
-  cooldownMs: z.number().int().min(0),
-  /** Non-Occupancy Period after radar. Regulation fixes it at 30 min; kept here to be visible, not to be shortened. */
-  nonOccupancyPeriodMs: z.number().int().min(NON_OCCUPANCY_PERIOD_MS),
-  /** How often the monitor samples the radio's metrics. */
-  sampleIntervalMs: z.number().int().min(1_000),
-  rollbackThresholds: RollbackThresholdsSchema,
-  interference: z.strictObject({
-    /** At or above this confidence the radio changes channel; below it, OBSS-PD is raised. */
-    channelChangeMinConfidence: z.number().min(0).max(1),
-    obssPdStepDb: z.number().positive().max(20),
-    obssPdCapDbm: z.number().min(OBSS_PD_MIN_DBM).max(OBSS_PD_MAX_DBM),
-  }),
-  qoe: z.strictObject({
-    /** A client below this QoE is poor. */
-    poorQoe: z.number().min(0).max(1),
-    /** More than this share of poor clients points at the channel: change it; otherwise steer. */
-    channelChangeShare: z.number().min(0).max(1),
-    minCandidateRssiDbm: z.number().min(-100).max(-30),
-    maxClientsPerAction: z.number().int().positive(),
-  }),
-  density: z.strictObject({
-    /** Extra associations allowed above the count at the time of the cap. */
-    capHeadroom: z.number().int().min(0),
-    /** The spike is over (cap lifted) once associations fall below this rate. */
-    spikeEndsBelowAssociationsPerMin: z.number().min(0),
-  }),
-  failover: z.strictObject({
-    txPowerRaiseDb: z.number().positive().max(10),
-    /** Neighbours never go above this, nor above the OBSS-PD 1:1 cap. */
-    maxTxPowerDbm: z.number().min(0).max(30),
-  }),
-  power: z.strictObject({
-    /** Estimated PoE watts saved per dB of TX power. */
-    wattsPerTxDb: z.number().positive(),
-    minTxPowerDbm: z.number().min(0).max(30),
-  }),
-  load: z.strictObject({
-    minCandidateRssiDbm: z.number().min(-100).max(-30),
-    maxClientsPerAction: z.number().int().positive(),
-  }),
-  /** Events waiting for one AP beyond this: the lowest in priority order is dropped (audited). */
-  maxQueuePerAp: z.number().int().positive(),
-  coordinator: z.strictObject({
-    /** An AP coordinator with nothing queued, held or closed ends after this long. */
-    idleTimeoutMs: z.number().int().positive(),
-    /** It continues as new past this many history events, carrying its state. */
-    continueAsNewAfterEvents: z.number().int().min(100),
-  }),
-  events: z.strictObject(
-    Object.fromEntries(EVENT_TYPES.map((t) => [t, EventPolicySchema])) as Record<
-      EventType,
-      typeof EventPolicySchema
-    >,
-  ),
-});
-export type Policy = z.infer<typeof PolicySchema>;
-
 export const DEFAULT_POLICY: Policy = {
   regulatoryDomain: 'US',
   cooldownMs: 10_000,
@@ -182,31 +103,6 @@ export const DEFAULT_POLICY: Policy = {
   coordinator: { idleTimeoutMs: 10 * MINUTE, continueAsNewAfterEvents: 10_000 },
   events: DEFAULT_EVENT_POLICIES,
 };
-
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function mergeOver(base: unknown, override: unknown): unknown {
-  if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(override)) out[k] = mergeOver(base[k], v);
-  return out;
-}
-
-export type PolicyValidation = { ok: true; policy: Policy } | { ok: false; errors: string[] };
-
-/** Overlays an operator's (partial) policy document on the defaults and validates the result. */
-export function resolvePolicy(overrides: DeepPartial<Policy> | unknown): PolicyValidation {
-  const parsed = PolicySchema.safeParse(mergeOver(DEFAULT_POLICY, overrides ?? {}));
-  if (parsed.success) return { ok: true, policy: parsed.data };
-  return {
-    ok: false,
-    errors: parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(policy)'}: ${i.message}`),
-  };
-}
 
 /** The severity an event acts with: its own override, else its type's. */
 export function effectiveSeverity(policy: Policy, type: EventType, override?: Severity): Severity {

@@ -1,6 +1,7 @@
 // Loads the operator's policy file (JSON, any subset of the policy) over the defaults.
 import { readFileSync } from 'node:fs';
-import { DEFAULT_POLICY, resolvePolicy, type Policy } from '../domain/policy';
+import { DEFAULT_POLICY, type Policy } from '../domain/policy';
+import { resolvePolicy } from '../domain/policy-schema';
 
 export function loadPolicy(file?: string): Policy {
   if (!file) return DEFAULT_POLICY;

@@ -1,5 +1,6 @@
 // Policies for tests: the defaults with some fields overridden, validated like a policy file.
-import { resolvePolicy, type Policy } from '../../domain/policy';
+import type { Policy } from '../../domain/policy';
+import { resolvePolicy } from '../../domain/policy-schema';
 
 export function policyWith(overrides: unknown): Policy {
   const result = resolvePolicy(overrides);

@@ -1,12 +1,6 @@
 import { EVENT_TYPES, type EventType, type Severity } from '../../domain/events';
-import {
-  DEFAULT_EVENT_POLICIES,
-  DEFAULT_POLICY,
-  effectiveSeverity,
-  resolvePolicy,
-  type Policy,
-  type PolicyValidation,
-} from '../../domain/policy';
+import { DEFAULT_EVENT_POLICIES, DEFAULT_POLICY, effectiveSeverity, type Policy } from '../../domain/policy';
+import { resolvePolicy, type PolicyValidation } from '../../domain/policy-schema';
 
 const MIN = 60_000;
 

@@ -2,16 +2,15 @@ import fc from 'fast-check';
 
 import {
   DEFAULT_ROLLBACK_THRESHOLDS,
-  RollbackThresholdsSchema,
   findDegradation,
   initialMonitorVerdict,
   observeSample,
-  validateThresholds,
   type DegradationRule,
   type MonitorVerdictState,
   type RadioSample,
   type RollbackThresholds,
 } from '../../domain/rollback-rules';
+import { RollbackThresholdsSchema, validateThresholds } from '../../domain/rollback-thresholds-schema';
 
 const T = DEFAULT_ROLLBACK_THRESHOLDS;
 
