@@ -29,7 +29,11 @@ export const controllerWrites = proxyActivities<Pick<ControllerActivities, 'appl
   },
 });
 
-export const coordination = proxyActivities<CoordinationActivities>({
+/**
+ * Asking for an AP's turn is on the critical path of a radar move: a local activity spares it a
+ * round trip through the server. Retries are safe: the coordinator ignores a repeated request.
+ */
+export const coordination = proxyLocalActivities<CoordinationActivities>({
   startToCloseTimeout: '10s',
   retry: { initialInterval: '200ms', maximumInterval: '5s' },
 });

@@ -207,16 +207,15 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
     let radio = radioOf(ap, event.radio);
     if (!radio) return finish('REJECTED', `${event.apId} has no ${event.radio} radio`);
     const blocked = new Set(turns.closedChannels(event.apId));
-    if (event.type === 'DFS_RADAR') {
-      // Regulatory obligation first: the radar's bonded channel closes whatever the plan turns out to be.
-      const closing = radarClosedChannels(Number(event.data.channel), radio);
-      await closeForNonOccupancy(closing);
-      closing.forEach((c) => blocked.add(c));
-    }
+    // Regulatory obligation first: the radar's bonded channel closes whatever the plan turns out to be.
+    // The closure is sent and signed while the plan's readings come in (the Channel Move Time runs).
+    const closing = event.type === 'DFS_RADAR' ? radarClosedChannels(Number(event.data.channel), radio) : [];
+    closing.forEach((c) => blocked.add(c));
+    const closure = closing.length ? closeForNonOccupancy(closing) : undefined;
 
     const avoid: number[] = [];
     for (let conflicts = 0; ; conflicts++) {
-      const ctx = await planningContext(ap, radio, [...blocked], avoid, scope);
+      const ctx = await settledWith(planningContext(ap, radio, [...blocked], avoid, scope), closure);
       const plan = planner.plan(ctx);
       if (plan.kind === 'no_action') return finish('NO_ACTION', plan.explanation);
       if (plan.kind === 'impossible') return failApply(plan.explanation);
@@ -574,20 +573,22 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
 
   async function closeForNonOccupancy(channels: number[]): Promise<void> {
     const until = Date.now() + rules.nonOccupancyPeriodMs;
-    await getExternalWorkflowHandle(apCoordinatorWorkflowId(event.apId)).signal(closeChannelsSignal, {
+    status.closedChannels = channels;
+    const coordinator = getExternalWorkflowHandle(apCoordinatorWorkflowId(event.apId));
+    const signalled = coordinator.signal(closeChannelsSignal, {
       eventId: event.eventId,
       radio: event.radio,
       channels,
       until,
     });
-    status.closedChannels = channels;
-    await record({
+    const signed = record({
       actionType: 'NON_OCCUPANCY',
       executionStatus: 'CHANNELS_CLOSED',
       reason: `radar on channel ${String(event.data.channel)}: channels ${channels.join(', ')} closed until ${new Date(until).toISOString()}`,
       configurationChanges: [],
       details: { closedChannels: channels, until: new Date(until).toISOString() },
     });
+    await Promise.all([signalled, signed]);
   }
 
   async function failApply(reason: string): Promise<void> {
@@ -656,6 +657,17 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
       ...entry,
     });
   }
+}
+
+/**
+ * `work`'s result once `alongside` has finished too, so nothing of it runs behind the next step (an
+ * audit record out of order); a failure of either is thrown only after both have settled.
+ */
+async function settledWith<T>(work: Promise<T>, alongside?: Promise<void>): Promise<T> {
+  const [result, other] = await Promise.allSettled([work, alongside]);
+  if (other.status === 'rejected') throw other.reason;
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
 }
 
 function because(action: OperatorAction): string {
