@@ -10,6 +10,7 @@ import { logger } from '../workers/logger';
 import { endRunningWorkflows } from '../client/end-running';
 import { RrmClient } from '../client/rrm-client';
 import { SensingBridge } from '../client/sensing-bridge';
+import { credentialsFromEnv } from '../client/http/auth';
 import { buildIngestServer } from '../client/http/server';
 import { startSimulator } from '../simulator/server';
 import { BUILT_IN_SCENARIO, STORY } from '../simulator/scenario';
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
     rrm,
     pool,
     taskQueue: config.temporal.taskQueue,
-    token: process.env.RRM_INGEST_TOKEN,
+    credentials: credentialsFromEnv(),
   });
   const httpPort = Number(process.env.RRM_HTTP_PORT ?? 8080);
   const ingestUrl = await ingest.listen({ port: httpPort, host: '127.0.0.1' }).catch((err: Error) => {

@@ -5,12 +5,13 @@ import { EventInputError } from '../event-input';
 import { InvalidEventsError, NotFoundError, OperatorRefusedError } from '../rrm-client';
 import type { IngestMetrics } from './metrics';
 
-/** A request the route itself refuses (bad body), with the fields named. */
+/** A request the route itself refuses (bad body: 400, not allowed: 403), with the fields named. */
 export class BadRequestError extends Error {
   constructor(
     readonly error: string,
     message: string,
     readonly errors?: { field: string; message: string }[],
+    readonly status: 400 | 403 = 400,
   ) {
     super(message);
   }
@@ -32,7 +33,7 @@ export function registerErrorHandling(app: FastifyInstance, metrics: IngestMetri
       return reply.code(400).send({ error: 'invalid_input', message: err.message });
     }
     if (err instanceof BadRequestError) {
-      return reply.code(400).send({ error: err.error, message: err.message, errors: err.errors });
+      return reply.code(err.status).send({ error: err.error, message: err.message, errors: err.errors });
     }
     if (err instanceof NotFoundError)
       return reply.code(404).send({ error: 'not_found', message: err.message });

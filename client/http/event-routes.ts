@@ -31,13 +31,26 @@ export function registerEventRoutes(app: FastifyInstance, rrm: RrmClient, metric
     app.post<{ Params: EventParams }>(`/v1/events/:eventId/${control}`, async (request) => {
       const input = operatorInput(bodyText(request.body));
       return runOperatorControl(rrm, control, request.params.eventId, {
-        operator: input.operator ?? HTTP_DEFAULT_OPERATOR,
+        operator: operatorOf(request.operator, input.operator),
         reason: input.reason,
       });
     });
   }
 
   app.get<{ Params: { apId: string } }>('/v1/aps/:apId', async (request) => rrm.apState(request.params.apId));
+}
+
+/**
+ * Who the audit names: the operator the token authenticated (a body may repeat that name, not claim
+ * another), else the body's `operator`, else HTTP_DEFAULT_OPERATOR.
+ */
+function operatorOf(authenticated: string | undefined, named: string | undefined): string {
+  if (authenticated === undefined) return named ?? HTTP_DEFAULT_OPERATOR;
+  if (named !== undefined && named !== authenticated) {
+    const message = `the token is ${authenticated}'s: the body cannot name another operator`;
+    throw new BadRequestError('operator_mismatch', message, [{ field: 'operator', message }], 403);
+  }
+  return authenticated;
 }
 
 /** The raw body (server.ts keeps JSON and NDJSON bodies as text); empty when there was none. */

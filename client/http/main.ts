@@ -1,18 +1,18 @@
 // Entry point of the HTTP ingest: `tsx client/http/main.ts`. RRM_HTTP_PORT (default 8080),
-// RRM_HTTP_HOST (default 0.0.0.0), RRM_INGEST_TOKEN (bearer token; open without it), plus the
-// Temporal and DATABASE_URL settings of workers/config.ts.
+// RRM_HTTP_HOST (default 0.0.0.0), RRM_INGEST_TOKEN / RRM_INGEST_OPERATOR_TOKENS (bearer tokens, see
+// auth.ts; open without any), plus the Temporal and DATABASE_URL settings of workers/config.ts.
 import { z } from 'zod';
 import { loadConfig } from '../../workers/config';
 import { logger } from '../../workers/logger';
 import { loadPolicy } from '../../workers/policy-file';
 import { RrmClient } from '../rrm-client';
+import { credentialsFromEnv, hasCredentials } from './auth';
 import { buildIngestServer } from './server';
 import { createPool } from '../../db/pool';
 
 const HttpEnvSchema = z.object({
   RRM_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   RRM_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
-  RRM_INGEST_TOKEN: z.string().min(1).optional(),
 });
 
 async function main(): Promise<void> {
@@ -22,17 +22,22 @@ async function main(): Promise<void> {
     throw new Error(`invalid environment: ${problems}`);
   }
   const env = parsed.data;
+  const credentials = credentialsFromEnv();
   const config = loadConfig();
   const rrm = await RrmClient.connect(config.temporal, loadPolicy(config.policyFile));
   const pool = config.databaseUrl ? createPool(config.databaseUrl, 4, 'rrm-ingest') : undefined;
   const server = buildIngestServer({
     rrm,
-    token: env.RRM_INGEST_TOKEN,
+    credentials,
     pool,
     taskQueue: config.temporal.taskQueue,
     logger,
   });
-  if (!env.RRM_INGEST_TOKEN) logger.warn('RRM_INGEST_TOKEN is not set: the ingest API is open to anyone');
+  if (!hasCredentials(credentials)) {
+    logger.warn(
+      'neither RRM_INGEST_TOKEN nor RRM_INGEST_OPERATOR_TOKENS is set: the ingest API is open to anyone',
+    );
+  }
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {

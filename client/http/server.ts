@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
 import { eventJsonSchema } from '../../domain/events';
 import type { RrmClient } from '../rrm-client';
 import { collectStats } from '../stats';
-import { registerBearerAuth } from './auth';
+import { hasCredentials, registerBearerAuth, type IngestCredentials } from './auth';
 import { registerErrorHandling } from './errors';
 import { registerEventRoutes } from './event-routes';
 import { createIngestMetrics, type IngestMetrics } from './metrics';
@@ -16,8 +16,8 @@ export const BODY_MEDIA_TYPES = ['application/json', 'application/x-ndjson', 'ap
 
 export interface IngestServerOptions {
   rrm: RrmClient;
-  /** Bearer token every route but /healthz requires; open when absent. */
-  token?: string;
+  /** Bearer tokens every route but /healthz requires; open when there are none. */
+  credentials?: IngestCredentials;
   /** The audit store, for the audit part of /v1/stats. */
   pool?: Pool;
   /** Limits /v1/stats to this task queue's events (the deployment's); the whole namespace when absent. */
@@ -47,7 +47,7 @@ export function buildIngestServer(opts: IngestServerOptions): IngestServer {
   );
 
   registerErrorHandling(app, metrics);
-  if (opts.token) registerBearerAuth(app, opts.token);
+  if (opts.credentials && hasCredentials(opts.credentials)) registerBearerAuth(app, opts.credentials);
   app.addHook('onResponse', async (request, reply) => {
     const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched' };
     metrics.httpRequests.inc({ ...labels, status: String(reply.statusCode) });

@@ -8,6 +8,7 @@ import { eventually, startStack, type Stack } from '../support/stack';
 import { simPost } from '../support/sim-client';
 
 const TOKEN = 'test-token';
+const ALICE_TOKEN = 'alice-operator-token-1';
 
 describe('HTTP ingest on the real stack', () => {
   let stack: Stack;
@@ -15,7 +16,11 @@ describe('HTTP ingest on the real stack', () => {
   let base: string;
   beforeAll(async () => {
     stack = await startStack();
-    server = buildIngestServer({ rrm: stack.rrm, token: TOKEN, taskQueue: stack.taskQueue });
+    server = buildIngestServer({
+      rrm: stack.rrm,
+      credentials: { sharedToken: TOKEN, operatorTokens: new Map([['alice', ALICE_TOKEN]]) },
+      taskQueue: stack.taskQueue,
+    });
     base = await server.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {
@@ -171,7 +176,7 @@ describe('HTTP ingest on the real stack', () => {
     });
   });
 
-  it('commits a monitored change early: 200, and the event ends APPLIED', async () => {
+  it('commits a monitored change early with an operator token: 200, APPLIED, audited as that operator', async () => {
     const apId = stack.ap('ap-05');
     await simPost(stack.sim.url, '/v1/inject/radar', { channel: 52 });
     const eventId = `radar-http-${apId}`;
@@ -186,14 +191,18 @@ describe('HTTP ingest on the real stack', () => {
       30_000,
     );
 
-    const res = await call(
-      'POST',
-      `/v1/events/${eventId}/commit`,
-      JSON.stringify({ operator: 'alice', reason: 'ok' }),
-    );
+    const res = await call('POST', `/v1/events/${eventId}/commit`, JSON.stringify({ reason: 'ok' }), {
+      'content-type': 'application/json',
+      authorization: `Bearer ${ALICE_TOKEN}`,
+    });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ eventId });
     expect(await stack.rrm.result(eventId)).toMatchObject({ outcome: 'APPLIED' });
+    const committed = await stack.query<{ operator: string }>(
+      "select operator from audit_records where event_id = $1 and execution_status = 'COMMITTED'",
+      [eventId],
+    );
+    expect(committed).toEqual([{ operator: 'alice' }]);
 
     const ap = await call('GET', `/v1/aps/${apId}`);
     expect(ap.status).toBe(200);

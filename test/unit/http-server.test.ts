@@ -11,12 +11,19 @@ const rrm = new RrmClient(
   'unit-test',
 );
 
+const ALICE_TOKEN = 'alice-operator-token-1';
+
 describe('HTTP ingest without Temporal', () => {
   // Over real HTTP: fastify's inject() needs an ESM-only module that jest cannot load.
   let app: IngestServer;
   let base: string;
   beforeEach(async () => {
-    app = buildIngestServer({ rrm, token: 's3cret', bodyLimit: 1024, processMetrics: false });
+    app = buildIngestServer({
+      rrm,
+      credentials: { sharedToken: 's3cret', operatorTokens: new Map([['alice', ALICE_TOKEN]]) },
+      bodyLimit: 1024,
+      processMetrics: false,
+    });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterEach(() => app.close());
@@ -134,6 +141,19 @@ describe('HTTP ingest without Temporal', () => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ error: 'invalid_request', errors: [{ field: 'who' }] });
+  });
+
+  it("takes an operator's own token, and refuses a body that names another operator with it", async () => {
+    const alice = { authorization: `Bearer ${ALICE_TOKEN}` };
+    expect((await inject({ url: '/v1/schema', headers: alice })).statusCode).toBe(200);
+    const res = await inject({
+      method: 'POST',
+      url: '/v1/events/e-1/rollback',
+      headers: { ...alice, 'content-type': 'application/json' },
+      payload: JSON.stringify({ operator: 'bob' }),
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ error: 'operator_mismatch', errors: [{ field: 'operator' }] });
   });
 
   it('answers 404 with a JSON body for unknown routes', async () => {
