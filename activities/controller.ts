@@ -2,6 +2,7 @@
 // speaks the same API). Thin: HTTP in, domain types out, controller errors mapped to failure types
 // the workflow decides on.
 import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailureCategory } from '@temporalio/common';
 import type { ChannelObservation } from '../domain/channel-selection';
 import type { ControllerStep } from '../domain/controller-steps';
 import type { ClientView } from '../domain/plans';
@@ -46,6 +47,9 @@ const NON_RETRYABLE: Record<number, string> = {
   422: 'ControllerRefused',
 };
 
+/** Refusals the workflow expects and answers by planning again: benign, logged at DEBUG, not counted as failures. */
+const REPLANNED = new Set(['ChannelUnavailable', 'VersionConflict']);
+
 /** Only the fields the loop works with; a controller without admission control reports no cap. */
 const radioStateOf = (r: RadioState): RadioState => ({
   ...configOf({ ...r, admissionCap: r.admissionCap ?? null }),
@@ -73,7 +77,10 @@ export function createControllerActivities(controllerUrl: string): ControllerAct
     const message = `${method} ${path} → ${res.status} ${String(payload.error ?? '')}: ${String(payload.message ?? '')}`;
     // Radar on the requested channel (the AP's own detection or CAC): the workflow re-plans around it.
     const type = payload.error === 'channel_unavailable' ? 'ChannelUnavailable' : NON_RETRYABLE[res.status];
-    if (type) throw ApplicationFailure.nonRetryable(message, type, payload);
+    if (type) {
+      const category = REPLANNED.has(type) ? ApplicationFailureCategory.BENIGN : undefined;
+      throw ApplicationFailure.create({ message, type, nonRetryable: true, details: [payload], category });
+    }
     throw new Error(message);
   }
 
