@@ -6,8 +6,11 @@ import type { CoordinationActivities } from '../activities/coordination';
 import type { PolicyActivities } from '../activities/policy';
 import type { AuditActivities } from '../activities/audit';
 
-/** Reads from the controller: quick, freely retried. */
-export const controllerReads = proxyActivities<
+/**
+ * Reads from the controller: quick and freely retried, so local activities: they run in the
+ * workflow's own task, without a round trip through the server each (the Channel Move Time runs).
+ */
+export const controllerReads = proxyLocalActivities<
   Pick<ControllerActivities, 'readAp' | 'scanChannels' | 'readClients' | 'sampleRadio'>
 >({
   startToCloseTimeout: '5s',
