@@ -2,7 +2,6 @@
 // normalised event the workflows receive. Pure: the ingest time and id generator are passed in.
 import { z } from 'zod';
 import { RADIOS, type Radio } from './regulatory';
-
 import {
   EVENT_SOURCES,
   EVENT_TYPE_ALIASES,
@@ -13,15 +12,7 @@ import {
   type Severity,
 } from './event-types';
 
-export {
-  EVENT_SOURCES,
-  EVENT_TYPE_ALIASES,
-  EVENT_TYPES,
-  SEVERITIES,
-  type EventSource,
-  type EventType,
-  type Severity,
-};
+export * from './event-types';
 
 /** Clock skew tolerated on `detectedAt` before an event counts as coming from the future. */
 export const MAX_FUTURE_SKEW_MS = 60_000;
