@@ -588,7 +588,7 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
       configurationChanges: [],
       details: { closedChannels: channels, until: new Date(until).toISOString() },
     });
-    await Promise.all([signalled, signed]);
+    await settledWith(signed, signalled);
   }
 
   async function failApply(reason: string): Promise<void> {
