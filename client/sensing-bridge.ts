@@ -84,7 +84,10 @@ export function eventIdFor(key: string, raisedAt: number, holdDownMs: number): s
  * The pure core: given what the bridge remembers and this poll's detections at `now` (epoch ms),
  * the conditions to raise and the state to remember. A condition raises when it appears, not
  * while it lasts, again once it has been gone for the hold-down period, and again every re-raise
- * interval if it never clears. Conditions are independent of each other.
+ * interval if it never clears. A symptom (saturation, poor QoE) of a radio whose cause (radar,
+ * interference) raises in the same poll waits for the next poll: raised together, events of one
+ * sweep race for the AP's turn; a poll later the symptom queues behind its cause (a later
+ * detectedAt), and is not raised at all once the cause's fix has cured it.
  */
 export function nextBridgeState(
   state: BridgeState,
@@ -116,8 +119,17 @@ export function nextBridgeState(
     episodes[key] = { raisedAt: now, clearedAt: null };
     raise.push({ detection, eventId: eventIdFor(key, now, options.holdDownMs) });
   }
-  return { state: { episodes }, raise };
+  const causes = new Set(raise.filter((r) => CAUSES.has(r.detection.kind)).map((r) => radioOf(r.detection)));
+  const deferred = raise.filter((r) => SYMPTOMS.has(r.detection.kind) && causes.has(radioOf(r.detection)));
+  // Forgotten, a deferred symptom is new again next poll.
+  for (const r of deferred) delete episodes[conditionKey(r.detection)];
+  return { state: { episodes }, raise: raise.filter((r) => !deferred.includes(r)) };
 }
+
+/** Conditions that are the cause of others on their radio, and the symptoms they cause. */
+const CAUSES = new Set<Detection['kind']>(['radar', 'interference']);
+const SYMPTOMS = new Set<Detection['kind']>(['spectrum_saturation', 'qoe']);
+const radioOf = (d: Detection): string => `${d.apId}:${'radio' in d ? d.radio : 'ap'}`;
 
 export interface SensingBridgeConfig extends Partial<BridgeOptions> {
   /** Base URL of the controller that serves GET /v1/sensing. */

@@ -7,6 +7,7 @@ import {
   initialBridgeState,
   nextBridgeState,
   type BridgeState,
+  type Raise,
 } from '../../client/sensing-bridge';
 import { eventForDetection, type Detection } from '../../client/sensing';
 
@@ -68,6 +69,9 @@ const ALL_KINDS: Detection[] = [
     confidence: 1,
   },
 ];
+
+/** Every kind once, on radios where none is the cause of another (the interference moves to ap-06). */
+const UNRELATED_KINDS = ALL_KINDS.map((d) => (d.kind === 'interference' ? burst('ap-06') : d));
 
 /** Runs polls at the given offsets (ms from T0) with the given detections; returns raised eventIds per poll. */
 function run(polls: Array<[number, Detection[]]>, options = DEFAULT_BRIDGE_OPTIONS): string[][] {
@@ -132,6 +136,25 @@ describe('sensing bridge core', () => {
     expect(raised[2][0]).toContain('spectrum_saturation:ap-03');
   });
 
+  it("raises a radio's saturation and QoE a poll after their cause, and not once the cause is cured", () => {
+    const [, interference, saturation] = ALL_KINDS;
+    const poorQoe: Detection = { ...ALL_KINDS[3], apId: 'ap-03' };
+    const kinds = (raise: Raise[]) => raise.map((r) => r.detection.kind);
+    const first = nextBridgeState(initialBridgeState(), [interference, saturation, poorQoe], T0);
+    expect(kinds(first.raise)).toEqual(['interference']);
+    const second = nextBridgeState(first.state, [interference, saturation, poorQoe], T0 + 5 * S);
+    expect(kinds(second.raise)).toEqual(['spectrum_saturation', 'qoe']);
+    // The cause's fix cured them before the next poll: nothing more.
+    expect(nextBridgeState(first.state, [], T0 + 5 * S).raise).toEqual([]);
+    // A symptom on another radio does not wait.
+    const elsewhere = nextBridgeState(
+      initialBridgeState(),
+      [interference, { ...saturation, apId: 'ap-06' }],
+      T0,
+    );
+    expect(kinds(elsewhere.raise)).toEqual(['interference', 'spectrum_saturation']);
+  });
+
   it('one poll reporting a condition twice raises it once', () => {
     expect(run([[0, [burst(), burst()]]])[0]).toHaveLength(1);
   });
@@ -146,10 +169,10 @@ describe('sensing bridge core', () => {
   });
 
   it('forgets cleared conditions after their hold-down (the state does not grow)', () => {
-    let state = nextBridgeState(initialBridgeState(), ALL_KINDS, T0).state;
-    expect(Object.keys(state.episodes)).toHaveLength(ALL_KINDS.length);
+    let state = nextBridgeState(initialBridgeState(), UNRELATED_KINDS, T0).state;
+    expect(Object.keys(state.episodes)).toHaveLength(UNRELATED_KINDS.length);
     state = nextBridgeState(state, [], T0 + 5 * S).state;
-    expect(Object.keys(state.episodes)).toHaveLength(ALL_KINDS.length);
+    expect(Object.keys(state.episodes)).toHaveLength(UNRELATED_KINDS.length);
     state = nextBridgeState(state, [], T0 + 65 * S).state;
     expect(state.episodes).toEqual({});
   });
@@ -162,8 +185,8 @@ describe('sensing bridge core', () => {
   });
 
   it('makes eventIds of the contract alphabet and length', () => {
-    const { raise } = nextBridgeState(initialBridgeState(), ALL_KINDS, T0);
-    expect(raise).toHaveLength(ALL_KINDS.length);
+    const { raise } = nextBridgeState(initialBridgeState(), UNRELATED_KINDS, T0);
+    expect(raise).toHaveLength(UNRELATED_KINDS.length);
     for (const r of raise) expect(r.eventId).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
   });
 });
