@@ -11,5 +11,5 @@ if [[ -z "${TEMPORAL_ADDRESS:-}" ]]; then
   trap 'bash scripts/temporal.sh stop "$TEMPORAL_SERVER_PID_FILE"' EXIT
 fi
 for bench in bench/*.bench.ts; do
-  npx tsx "$bench"
+  npx tsx --expose-gc "$bench"
 done
