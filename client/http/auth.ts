@@ -64,12 +64,15 @@ export function parseOperatorTokens(text: string): Map<string, string> {
 
 /** The credentials of the environment (RRM_INGEST_TOKEN, RRM_INGEST_OPERATOR_TOKENS). */
 export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): IngestCredentials {
-  const shared = env.RRM_INGEST_TOKEN?.trim();
+  const sharedToken = env.RRM_INGEST_TOKEN?.trim() || undefined;
   const operators = env.RRM_INGEST_OPERATOR_TOKENS?.trim();
-  return {
-    sharedToken: shared || undefined,
-    operatorTokens: operators ? parseOperatorTokens(operators) : undefined,
-  };
+  const operatorTokens = operators ? parseOperatorTokens(operators) : undefined;
+  // The shared token would win the match, and its requests would name no operator.
+  for (const [name, token] of operatorTokens ?? []) {
+    if (token === sharedToken)
+      throw new Error(`RRM_INGEST_OPERATOR_TOKENS: the token of ${name} is RRM_INGEST_TOKEN's`);
+  }
+  return { sharedToken, operatorTokens };
 }
 
 export function registerBearerAuth(app: FastifyInstance, credentials: IngestCredentials): void {

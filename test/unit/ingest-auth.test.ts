@@ -43,4 +43,13 @@ describe('operator tokens of the HTTP ingest', () => {
       }),
     ).toEqual({ sharedToken: 's3cret', operatorTokens: new Map([['alice', '0123456789abcdef']]) });
   });
+
+  it('refuses an operator token that is the shared token (it would name no operator)', () => {
+    expect(() =>
+      credentialsFromEnv({
+        RRM_INGEST_TOKEN: '0123456789abcdef',
+        RRM_INGEST_OPERATOR_TOKENS: 'alice:0123456789abcdef',
+      }),
+    ).toThrow("RRM_INGEST_OPERATOR_TOKENS: the token of alice is RRM_INGEST_TOKEN's");
+  });
 });
