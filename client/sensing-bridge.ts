@@ -52,7 +52,6 @@ export const initialBridgeState = (): BridgeState => ({ episodes: {} });
  * failed component). Measured values (utilisation, QoE, counts) are not part of it.
  */
 export function conditionKey(d: Detection): string {
-  const radio = 'radio' in d ? d.radio : 'ap';
   const detail = ((): string => {
     switch (d.kind) {
       case 'radar':
@@ -66,8 +65,11 @@ export function conditionKey(d: Detection): string {
         return '-';
     }
   })();
-  return `${d.kind}:${d.apId}:${radio}:${detail}`;
+  return `${d.kind}:${radioKey(d)}:${detail}`;
 }
+
+/** `apId:radio` of a detection; `apId:ap` for the AP-wide kinds (failure, PoE). */
+const radioKey = (d: Detection): string => `${d.apId}:${'radio' in d ? d.radio : 'ap'}`;
 
 /**
  * `sense:<kind>:<apId>:<radio>:<detail>:<episode start, epoch s>`. The start is floored to the
@@ -119,8 +121,8 @@ export function nextBridgeState(
     episodes[key] = { raisedAt: now, clearedAt: null };
     raise.push({ detection, eventId: eventIdFor(key, now, options.holdDownMs) });
   }
-  const causes = new Set(raise.filter((r) => CAUSES.has(r.detection.kind)).map((r) => radioOf(r.detection)));
-  const deferred = raise.filter((r) => SYMPTOMS.has(r.detection.kind) && causes.has(radioOf(r.detection)));
+  const causes = new Set(raise.filter((r) => CAUSES.has(r.detection.kind)).map((r) => radioKey(r.detection)));
+  const deferred = raise.filter((r) => SYMPTOMS.has(r.detection.kind) && causes.has(radioKey(r.detection)));
   // Forgotten, a deferred symptom is new again next poll.
   for (const r of deferred) delete episodes[conditionKey(r.detection)];
   return { state: { episodes }, raise: raise.filter((r) => !deferred.includes(r)) };
@@ -129,7 +131,6 @@ export function nextBridgeState(
 /** Conditions that are the cause of others on their radio, and the symptoms they cause. */
 const CAUSES = new Set<Detection['kind']>(['radar', 'interference']);
 const SYMPTOMS = new Set<Detection['kind']>(['spectrum_saturation', 'qoe']);
-const radioOf = (d: Detection): string => `${d.apId}:${'radio' in d ? d.radio : 'ap'}`;
 
 export interface SensingBridgeConfig extends Partial<BridgeOptions> {
   /** Base URL of the controller that serves GET /v1/sensing. */
