@@ -14,7 +14,8 @@ import {
   verifyAuditChain,
   type AuditEntry,
 } from '../activities/audit';
-import { percentile, withScratchDatabase } from './scratch-database';
+import { percentile } from './percentile';
+import { withScratchDatabase } from './scratch-database';
 
 const WRITERS = 8;
 const RECORDS = 10_000;

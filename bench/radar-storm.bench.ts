@@ -13,7 +13,8 @@ import { CHANNEL_MOVE_TIME_MS } from '../domain/regulatory';
 import { startSimulator } from '../simulator/server';
 import type { ChangeRecord, ScenarioDefinition } from '../simulator/types';
 import { createRrmWorker } from '../workers/rrm-worker';
-import { percentile, withScratchDatabase } from './scratch-database';
+import { percentile } from './percentile';
+import { withScratchDatabase } from './scratch-database';
 
 const COLUMNS = Number(process.env.BENCH_COLUMNS ?? 8);
 const ROWS = Number(process.env.BENCH_ROWS ?? 6);

@@ -36,8 +36,3 @@ async function connectionsClosed(admin: Client, name: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
-
-/** The p-th percentile (0..1) of ascending `sorted`, formatted in ms. */
-export function percentile(sorted: readonly number[], p: number): string {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(1);
-}
