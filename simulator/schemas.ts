@@ -55,6 +55,14 @@ export const controllerFaultSchema = z.object({
   count: z.number().int().min(1).max(1000).default(1),
 });
 
+/** Test hook: hold configuration changes of an AP until lifted (simulator/change-hold.ts). */
+export const changeHoldSchema = z.object({ apId: id });
+export const changeHoldLiftSchema = z.object({
+  apId: id.optional(),
+  /** What becomes of the held changes: applied, or refused as by a controller that restarted. */
+  held: z.enum(['apply', 'refuse']).default('apply'),
+});
+
 export const apFailureSchema = z.object({
   apId: id,
   component: z.string().min(1).max(64).default('ap'),

@@ -3,11 +3,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { RegulatoryDomain } from '../domain/regulatory';
+import { ChangeHold } from './change-hold';
 import { SimulatorError } from './errors';
 import { createWorld } from './scenario';
 import {
   adminRequestSchema,
   apFailureSchema,
+  changeHoldSchema,
+  changeHoldLiftSchema,
   clientSurgeSchema,
   configRequestSchema,
   controllerFaultSchema,
@@ -45,6 +48,8 @@ type ApParams = { apId: string };
 type RadioParams = ApParams & { radio: string };
 
 export function buildSimulatorApp(world: World, logger?: Logger): FastifyInstance {
+  // Test hook: configuration changes held until lifted (simulator/change-hold.ts).
+  const changeHold = new ChangeHold();
   // The pino logger is widened to fastify's logger interface it implements.
   const app = (
     logger
@@ -110,18 +115,24 @@ export function buildSimulatorApp(world: World, logger?: Logger): FastifyInstanc
   );
   app.post<{ Params: RadioParams }>('/v1/aps/:apId/radios/:radio/config', async (req) => {
     const radio = parse(radioParam, req.params.radio, 'radio');
-    return world.applyConfig(req.params.apId, radio, parse(configRequestSchema, req.body));
+    const change = parse(configRequestSchema, req.body);
+    await changeHold.pass(req.params.apId);
+    return world.applyConfig(req.params.apId, radio, change);
   });
   app.get<{ Params: RadioParams }>('/v1/aps/:apId/radios/:radio/clients', async (req) => ({
     clients: world.clientViews(req.params.apId, parse(radioParam, req.params.radio, 'radio')),
   }));
   app.post<{ Params: RadioParams }>('/v1/aps/:apId/radios/:radio/steer', async (req) => {
     const radio = parse(radioParam, req.params.radio, 'radio');
-    return world.steer(req.params.apId, radio, parse(steerRequestSchema, req.body));
+    const steer = parse(steerRequestSchema, req.body);
+    await changeHold.pass(req.params.apId);
+    return world.steer(req.params.apId, radio, steer);
   });
-  app.post<{ Params: ApParams }>('/v1/aps/:apId/admin', async (req) =>
-    world.setAdminStatus(req.params.apId, parse(adminRequestSchema, req.body)),
-  );
+  app.post<{ Params: ApParams }>('/v1/aps/:apId/admin', async (req) => {
+    const admin = parse(adminRequestSchema, req.body);
+    await changeHold.pass(req.params.apId);
+    return world.setAdminStatus(req.params.apId, admin);
+  });
 
   app.get('/v1/sensing', async () => ({ detections: world.sensing() }));
 
@@ -129,7 +140,16 @@ export function buildSimulatorApp(world: World, logger?: Logger): FastifyInstanc
     radarChannels: world.radarList(),
     interferers: world.listInterferers(),
     controllerFault: world.controllerFault(),
+    changeHold: changeHold.status(),
   }));
+  app.post('/v1/inject/change-hold', async (req) => {
+    changeHold.hold(parse(changeHoldSchema, req.body).apId);
+    return { changeHold: changeHold.status() };
+  });
+  app.delete('/v1/inject/change-hold', async (req) => {
+    const { apId, held } = parse(changeHoldLiftSchema, req.query);
+    return { lifted: changeHold.lift(apId, held), changeHold: changeHold.status() };
+  });
   app.post('/v1/inject/radar', async (req) => ({
     radarChannels: world.injectRadar(parse(radarSchema, req.body).channel),
   }));
