@@ -1,11 +1,13 @@
-// Asks an AP's coordinator for the AP's turn. Workflows cannot signal-with-start, so this activity
-// does it: it starts `ap:<apId>` when it is not running, and delivers the request either way.
+// The AP coordinators' side effects on Temporal itself. Workflows cannot signal-with-start, so
+// `requestApTurn` does it: it starts `ap:<apId>` when it is not running and delivers the request
+// either way. `eventRunStatus` lets a coordinator find out whether a holder or watcher still runs.
 import { Context } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
-import type { TurnRequest } from '../domain/ap-turn';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { TurnRequest } from '../domain/radio-turns';
 import {
   AP_COORDINATOR_WORKFLOW_TYPE,
   apCoordinatorWorkflowId,
+  eventWorkflowId,
   requestTurnSignal,
   searchAttributes,
 } from '../workflows/definitions';
@@ -15,8 +17,12 @@ export interface TurnRequestCall extends Omit<ApCoordinatorInput, 'carried'> {
   request: TurnRequest;
 }
 
+/** `RUNNING`, a closed status (`TERMINATED`, `TIMED_OUT`, `FAILED`, …), or `NOT_FOUND`. */
+export type EventRunStatus = string;
+
 export interface CoordinationActivities {
   requestApTurn(call: TurnRequestCall): Promise<void>;
+  eventRunStatus(eventId: string): Promise<EventRunStatus>;
 }
 
 export function createCoordinationActivities(client: Client): CoordinationActivities {
@@ -31,8 +37,16 @@ export function createCoordinationActivities(client: Client): CoordinationActivi
         signal: requestTurnSignal,
         signalArgs: [request],
         typedSearchAttributes: [{ key: searchAttributes.apId, value: apId }],
-        staticSummary: `AP ${apId}: turn, cooldown and closed channels`,
+        staticSummary: `AP ${apId}: radio turns, watches, cooldowns and closed channels`,
       });
+    },
+    async eventRunStatus(eventId) {
+      try {
+        return (await client.workflow.getHandle(eventWorkflowId(eventId)).describe()).status.name;
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return 'NOT_FOUND';
+        throw err;
+      }
     },
   };
 }

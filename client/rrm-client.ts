@@ -13,7 +13,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { validateEvent, type FieldError, type RrmEvent } from '../domain/events';
 import { DEFAULT_POLICY, effectiveSeverity, type Policy } from '../domain/policy';
 import { taskPriorityKey } from '../domain/priority';
-import { initialTurnState, type ApTurnState } from '../domain/ap-turn';
+import { initialTurnState, viewOf, type ApTurnView } from '../domain/radio-turns';
 import {
   apCoordinatorWorkflowId,
   apStateQuery,
@@ -195,8 +195,8 @@ export class RrmClient {
     }
   }
 
-  /** The AP's coordinator state; an AP with no coordinator running is idle. */
-  async apState(apId: string): Promise<ApTurnState & { running: boolean }> {
+  /** The AP's coordinator state, per radio; an AP with no coordinator running is idle. */
+  async apState(apId: string): Promise<ApState> {
     const handle = this.client.workflow.getHandle(apCoordinatorWorkflowId(apId));
     try {
       const { status } = await handle.describe();
@@ -204,6 +204,11 @@ export class RrmClient {
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
-    return { ...initialTurnState(apId, this.policy.cooldownMs), running: false };
+    const { cooldownMs, maxQueuePerAp, coordinator } = this.policy;
+    const settings = { cooldownMs, maxQueue: maxQueuePerAp, leaseMs: coordinator.leaseMs };
+    return { ...viewOf(initialTurnState(apId, settings)), running: false };
   }
 }
+
+/** What `rrm ap` and `GET /v1/aps/:apId` answer. */
+export type ApState = ApTurnView & { running: boolean };

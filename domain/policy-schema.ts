@@ -67,11 +67,13 @@ export const PolicySchema = z.strictObject({
     minCandidateRssiDbm: z.number().min(-100).max(-30),
     maxClientsPerAction: z.number().int().positive(),
   }),
-  /** Events waiting for one AP beyond this: the lowest in priority order is dropped (audited). */
+  /** Events waiting for one radio of an AP beyond this: the lowest in priority order is dropped (audited). */
   maxQueuePerAp: z.number().int().positive(),
   coordinator: z.strictObject({
-    /** An AP coordinator with nothing queued, held or closed ends after this long. */
+    /** An AP coordinator with nothing queued, held, watched or closed ends after this long. */
     idleTimeoutMs: z.number().int().positive(),
+    /** A radio's turn is leased for this long; then the coordinator checks that its holder still runs. */
+    leaseMs: z.number().int().min(1_000),
     /** It continues as new past this many history events, carrying its state. */
     continueAsNewAfterEvents: z.number().int().min(100),
   }),

@@ -100,7 +100,7 @@ export const DEFAULT_POLICY: Policy = {
   power: { wattsPerTxDb: 0.25, minTxPowerDbm: 5 },
   load: { minCandidateRssiDbm: -70, maxClientsPerAction: 10 },
   maxQueuePerAp: 16,
-  coordinator: { idleTimeoutMs: 10 * MINUTE, continueAsNewAfterEvents: 10_000 },
+  coordinator: { idleTimeoutMs: 10 * MINUTE, leaseMs: 30_000, continueAsNewAfterEvents: 10_000 },
   events: DEFAULT_EVENT_POLICIES,
 };
 

@@ -34,7 +34,8 @@ export const controllerWrites = proxyActivities<Pick<ControllerActivities, 'appl
 
 /**
  * Asking for an AP's turn is on the critical path of a radar move: a local activity spares it a
- * round trip through the server. Retries are safe: the coordinator ignores a repeated request.
+ * round trip through the server. Retries are safe: the coordinator ignores a repeated request (or
+ * grants again what the event already holds). A coordinator's check on a holder is a read.
  */
 export const coordination = proxyLocalActivities<CoordinationActivities>({
   startToCloseTimeout: '10s',

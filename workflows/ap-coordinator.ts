@@ -1,139 +1,169 @@
-// apCoordinator (`ap:<apId>`): owns the AP's turn, its cooldown and its closed (radar) channels.
-// Shaped like the samples' mutex workflow: requests arrive by signal(-with-start), the turn is
-// handed out by signalling the event workflow, and the holder signals it back.
+// apCoordinator (`ap:<apId>`): owns the turns of the AP's radios, their watches and cooldowns, and
+// the AP's closed (radar) channels (docs/coordination.md). Shaped like the samples' mutex workflow:
+// requests arrive by signal(-with-start), turns are handed out by signalling the event workflow,
+// and the holder signals them back. It never sleeps while a free turn has an eligible waiter, and
+// it checks on holders whose lease ran out, so a vanished workflow never keeps a radio.
 import {
+  allHandlersFinished,
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
-  setHandler,
-  setCurrentDetails,
-  workflowInfo,
-  allHandlersFinished,
   log,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
-import * as turn from '../domain/ap-turn';
+import * as turns from '../domain/radio-turns';
+import { RADIOS } from '../domain/regulatory';
+import { audit, coordination } from './activities';
 import {
   apStateQuery,
   closeChannelsSignal,
+  endWatchSignal,
   eventWorkflowId,
-  preemptSignal,
   releaseTurnSignal,
   requestTurnSignal,
+  supersededSignal,
   turnDroppedSignal,
   turnGrantedSignal,
 } from './definitions';
 
 export interface ApCoordinatorInput {
   apId: string;
-  cooldownMs: number;
-  maxQueue: number;
+  settings: turns.TurnSettings;
   /** How long an idle coordinator waits for work before it ends. */
   idleTimeoutMs: number;
   /** Continue-as-new past this history length (or earlier when Temporal suggests it). */
   continueAsNewAfterEvents: number;
   /** State carried over by continue-as-new. */
-  carried?: turn.ApTurnState;
+  carried?: turns.ApTurnState;
 }
 
 export async function apCoordinator(input: ApCoordinatorInput): Promise<void> {
-  let state = input.carried ?? turn.initialTurnState(input.apId, input.cooldownMs, input.maxQueue);
+  let state = input.carried ?? turns.initialTurnState(input.apId, input.settings);
   // Set by signal handlers; the loop clears it before each pass so no signal is slept through.
   let signalled = false;
-  const update = (next: turn.ApTurnState) => {
-    state = next;
-  };
-  const onSignal = (next: turn.ApTurnState) => {
+  const onSignal = (next: turns.ApTurnState) => {
     signalled = true;
     state = next;
   };
+  // Reclaim audits are written in the background: a turn never waits for the audit store.
+  const audits: Promise<unknown>[] = [];
 
-  setHandler(requestTurnSignal, (request) => onSignal(turn.enqueue(state, request)));
-  setHandler(releaseTurnSignal, ({ eventId, lastChangeAt }) =>
-    onSignal(turn.release(state, eventId, lastChangeAt)),
+  setHandler(requestTurnSignal, (req) => onSignal(turns.request(state, req, Date.now())));
+  setHandler(releaseTurnSignal, ({ lastChangeAt, watch, ...party }) =>
+    onSignal(turns.release(state, party, lastChangeAt, Date.now(), watch)),
   );
+  setHandler(endWatchSignal, ({ eventId }) => onSignal(turns.endWatch(state, eventId)));
   setHandler(closeChannelsSignal, ({ eventId, radio, channels, until }) =>
-    onSignal(turn.closeChannels(state, radio, channels, until, eventId)),
+    onSignal(turns.closeChannels(state, radio, channels, until, eventId)),
   );
-  setHandler(apStateQuery, () => state);
+  setHandler(apStateQuery, () => turns.viewOf(state));
 
   for (;;) {
     signalled = false;
-    update(turn.reopenExpired(state, Date.now()));
-    await tellDropped();
-    await grantTurnIfFree();
-    await askHolderToYield();
+    await settle();
     describe();
 
     const { historyLength, continueAsNewSuggested } = workflowInfo();
     if (continueAsNewSuggested || historyLength > input.continueAsNewAfterEvents) {
+      await Promise.all(audits);
       await condition(allHandlersFinished);
       await continueAsNew<typeof apCoordinator>({ ...input, carried: state });
     }
 
-    const deadline = turn.nextDeadline(state, Date.now());
-    if (turn.isIdle(state)) {
-      if (!(await condition(() => signalled, input.idleTimeoutMs))) return;
+    const deadline = turns.nextDeadline(state, Date.now());
+    if (turns.isIdle(state)) {
+      if (!(await condition(() => signalled, input.idleTimeoutMs))) break;
     } else if (deadline !== undefined) {
       await condition(() => signalled, Math.max(1, deadline - Date.now()));
     } else {
       await condition(() => signalled);
     }
   }
+  await Promise.all(audits);
 
-  async function grantTurnIfFree(): Promise<void> {
-    for (let next = turn.nextToGrant(state, Date.now()); next; next = turn.nextToGrant(state, Date.now())) {
-      update(turn.grant(state, next.eventId, Date.now()));
-      try {
-        await getExternalWorkflowHandle(eventWorkflowId(next.eventId)).signal(turnGrantedSignal, {
-          apId: state.apId,
-          closedChannels: turn.closedChannelsOf(state, next.radio),
-        });
-        return;
-      } catch (err) {
-        // The event workflow is gone (terminated, timed out): its turn passes on.
-        log.warn('turn holder vanished; granting the next', { eventId: next.eventId, error: String(err) });
-        update(turn.withdraw(state, next.eventId));
-      }
+  /** Expires, grants, delivers and checks leases until nothing more can happen without a signal. */
+  async function settle(): Promise<void> {
+    for (;;) {
+      state = turns.grantReady(turns.expire(state, Date.now()), Date.now());
+      const { state: next, notices } = turns.takeOutbox(state);
+      state = next;
+      const due = turns.leasesDue(state, Date.now());
+      if (notices.length === 0 && due.length === 0) return;
+      await Promise.all([...notices.map(deliver), ...due.map(checkLease)]);
     }
   }
 
-  async function tellDropped(): Promise<void> {
-    const { state: next, dropped } = turn.takeDropped(state);
-    update(next);
-    for (const request of dropped) {
-      try {
-        await getExternalWorkflowHandle(eventWorkflowId(request.eventId)).signal(turnDroppedSignal, {
-          apId: state.apId,
-          waiting: state.queue.length,
-        });
-      } catch (err) {
-        log.warn('dropped event already gone', { eventId: request.eventId, error: String(err) });
-      }
-    }
-  }
-
-  async function askHolderToYield(): Promise<void> {
-    const by = turn.preemptor(state);
-    if (!by || !state.holder) return;
-    const holder = state.holder.eventId;
-    update(turn.markPreempted(state, by.eventId));
+  async function deliver(notice: turns.TurnNotice): Promise<void> {
+    const handle = getExternalWorkflowHandle(eventWorkflowId(notice.eventId));
     try {
-      await getExternalWorkflowHandle(eventWorkflowId(holder)).signal(preemptSignal, {
-        apId: state.apId,
-        eventId: by.eventId,
-        type: by.type,
-        severity: by.severity,
-        channel: by.channel,
-      });
+      const { apId } = state;
+      if (notice.kind === 'granted') {
+        const { radios, closedChannels, heldBackBy } = notice;
+        await handle.signal(turnGrantedSignal, { apId, radios, closedChannels, heldBackBy });
+      } else if (notice.kind === 'dropped') {
+        await handle.signal(turnDroppedSignal, { apId, waiting: notice.waiting });
+      } else {
+        const { radio, by, rollbackFirst } = notice;
+        await handle.signal(supersededSignal, { apId, radio, by, rollbackFirst });
+      }
     } catch (err) {
-      log.warn('holder vanished before yielding', { eventId: holder, error: String(err) });
-      update(turn.withdraw(state, holder));
+      // The event workflow has closed (terminated, timed out, reset away): what it held passes on.
+      if (notice.kind !== 'dropped') takeBack(notice.eventId, `did not answer a ${notice.kind} signal`);
+      log.warn('event workflow gone', { eventId: notice.eventId, error: String(err) });
     }
+  }
+
+  /** A holder's lease ran out (or a watch keeps someone waiting): is its workflow still running? */
+  async function checkLease(eventId: string): Promise<void> {
+    const status = await coordination.eventRunStatus(eventId);
+    if (status === 'RUNNING') state = turns.renewLease(state, eventId, Date.now());
+    else takeBack(eventId, `workflow ${status}`);
+  }
+
+  function takeBack(eventId: string, why: string): void {
+    const { state: next, reclaimed } = turns.reclaim(state, eventId);
+    state = next;
+    if (!reclaimed) return;
+    const what = [
+      ...reclaimed.held.map((r) => `turn of ${r}`),
+      ...reclaimed.watched.map((r) => `watch of ${r}`),
+    ].join(', ');
+    const { party } = reclaimed;
+    // Detached on purpose (awaited before continue-as-new and at the end): see `audits`.
+    audits.push(
+      audit.recordAudit({
+        eventId: party.eventId,
+        eventType: party.type,
+        severity: party.severity,
+        apId: state.apId,
+        actionType: 'TURN',
+        configurationChanges: [],
+        rollbackToken: null,
+        rollbackEligible: false,
+        confidence: 1,
+        executionStatus: 'TURN_RECLAIMED',
+        reason: `${what} reclaimed from ${eventWorkflowId(party.eventId)}: ${why}`,
+        degradationDetected: false,
+        autoRollbackTriggered: false,
+        details: { holder: party.eventId, status: why, held: reclaimed.held, watched: reclaimed.watched },
+        idempotencyKey: `${state.apId}:reclaim:${party.eventId}:${Date.now()}`,
+      }),
+    );
   }
 
   function describe(): void {
-    const holder = state.holder ? `${state.holder.eventId} (${state.holder.severity})` : 'nobody';
+    const radios = RADIOS.map((r) => {
+      const { holder, watch } = state.radios[r];
+      const parts = [holder && `held by ${holder.eventId}`, watch && `watched by ${watch.eventId}`].filter(
+        Boolean,
+      );
+      return parts.length ? `${r}: ${parts.join(', ')}` : undefined;
+    }).filter(Boolean);
     const closed = state.closedChannels.map((c) => c.channel).join(', ') || 'none';
-    setCurrentDetails(`holder: ${holder}; waiting: ${state.queue.length}; closed channels: ${closed}`);
+    setCurrentDetails(
+      `${radios.join('; ') || 'all radios free'}; waiting: ${state.queue.length}; closed channels: ${closed}`,
+    );
   }
 }

@@ -1,8 +1,8 @@
-// Signals, queries and search attributes of the Temporal contract (DESIGN.md §5). Shared by the
+// Signals, queries and search attributes of the Temporal contract (docs/contracts.md). Shared by the
 // workflows and by everything in client/ that talks to them.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { ApTurnState, ClosedChannel, TurnRequest } from '../domain/ap-turn';
+import type { ApTurnView, ClosedChannel, TurnNotice, TurnRequest, WatchRequest } from '../domain/radio-turns';
 import type { EventStatus } from './event-status';
 
 export const EVENT_WORKFLOW_TYPE = 'rrmEvent';
@@ -22,10 +22,19 @@ export const searchAttributes = {
 export const requestTurnSignal = defineSignal<[TurnRequest]>('requestTurn');
 export interface ReleaseTurn {
   eventId: string;
+  type: TurnRequest['type'];
+  severity: TurnRequest['severity'];
   /** Epoch ms of the last configuration change the holder made, null when it changed nothing. */
   lastChangeAt: number | null;
+  /**
+   * Monitoring follows the change: a watch on the event's radio until its window ends. null ends
+   * the event's watches (its change was undone); absent leaves them as they are.
+   */
+  watch?: WatchRequest | null;
 }
 export const releaseTurnSignal = defineSignal<[ReleaseTurn]>('releaseTurn');
+/** The watcher's monitoring ended early (committed, rolled back, decided). */
+export const endWatchSignal = defineSignal<[{ eventId: string }]>('endWatch');
 export interface CloseChannels {
   eventId: string;
   radio: ClosedChannel['radio'];
@@ -33,20 +42,23 @@ export interface CloseChannels {
   until: number;
 }
 export const closeChannelsSignal = defineSignal<[CloseChannels]>('closeChannels');
-export const apStateQuery = defineQuery<ApTurnState>('state');
+export const apStateQuery = defineQuery<ApTurnView>('state');
 
 // --- rrmEvent (`event:<eventId>`) ---
-export interface TurnGranted {
+export type TurnGranted = Omit<Extract<TurnNotice, { kind: 'granted' }>, 'kind' | 'eventId'> & {
   apId: string;
-  /** Channels of the event's radio in their Non-Occupancy Period when the turn was granted. */
-  closedChannels: number[];
-}
+};
 export const turnGrantedSignal = defineSignal<[TurnGranted]>('turnGranted');
-/** The AP's queue was full and this event was the lowest in priority order. */
+/** The radio's queue was full and this event was the lowest in priority order. */
 export const turnDroppedSignal = defineSignal<[{ apId: string; waiting: number }]>('turnDropped');
-/** A strictly more severe event waits for the AP: yield at the next safe point. */
-export type Preemption = Pick<TurnRequest, 'eventId' | 'type' | 'severity' | 'channel'> & { apId: string };
-export const preemptSignal = defineSignal<[Preemption]>('preempt');
+/**
+ * An event of equal or higher severity took the watched radio: end at the next safe point, the
+ * change kept; with `rollbackFirst`, the watcher holds the radio's turn to undo its move first.
+ */
+export type Supersession = Omit<Extract<TurnNotice, { kind: 'superseded' }>, 'kind' | 'eventId'> & {
+  apId: string;
+};
+export const supersededSignal = defineSignal<[Supersession]>('superseded');
 export const eventStatusQuery = defineQuery<EventStatus>('status');
 
 /** Who asks for an operator control, and why; recorded in the audit trail. */

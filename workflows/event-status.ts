@@ -45,6 +45,8 @@ export interface EventStatus {
   /** Samples taken in the monitor window so far. */
   samples: number;
   findings: DegradationFinding[];
+  /** The event whose watch kept this one waiting for its turn, if one did (lower severity waits). */
+  waitedForWatchOf?: string;
   /** Channels closed for the Non-Occupancy Period by this event (DFS). */
   closedChannels: number[];
 }

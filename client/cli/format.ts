@@ -1,7 +1,7 @@
 // Human-readable output of the CLI.
-import type { ApTurnState } from '../../domain/ap-turn';
+import { RADIOS } from '../../domain/regulatory';
 import { OUTCOMES, type EventStatus } from '../../workflows/event-status';
-import type { Submitted } from '../rrm-client';
+import type { ApState, Submitted } from '../rrm-client';
 import type { RrmStats } from '../stats';
 
 const line = (s: string): void => void process.stdout.write(`${s}\n`);
@@ -13,21 +13,32 @@ export function printSubmitted(submitted: Submitted[]): void {
 export function printStatus(s: EventStatus): void {
   line(`${s.eventId}  ${s.type} on ${s.apId} (${s.severity})  stage ${s.stage}  outcome ${s.outcome ?? '-'}`);
   if (s.reason) line(`  reason: ${s.reason}`);
+  if (s.waitedForWatchOf) line(`  waited for the watch of ${s.waitedForWatchOf}`);
   for (const c of s.changes) line(`  change: ${c.param} ${c.oldValue} → ${c.newValue}`);
   if (s.closedChannels.length) line(`  closed for the Non-Occupancy Period: ${s.closedChannels.join(', ')}`);
   if (s.samples) line(`  monitor samples: ${s.samples}`);
   for (const f of s.findings) line(`  degraded: ${f.change}`);
 }
 
-export function printApState(s: ApTurnState & { running: boolean }): void {
+export function printApState(s: ApState): void {
+  const at = (ms: number) => new Date(ms).toISOString();
   line(`${s.apId}  coordinator ${s.running ? 'running' : 'idle'}`);
-  line(`  holder: ${s.holder ? `${s.holder.eventId} (${s.holder.severity})` : 'none'}`);
-  for (const q of s.queue) line(`  waiting: ${q.eventId} (${q.severity}, detected ${q.detectedAt})`);
-  if (s.cooldownUntil > Date.now()) line(`  cooldown until ${new Date(s.cooldownUntil).toISOString()}`);
+  for (const radio of RADIOS) {
+    const { holder, watch, cooldownUntil, queue } = s.radios[radio];
+    const busy = holder || watch || queue.length || cooldownUntil > Date.now();
+    if (!busy) continue;
+    line(`  ${radio}:`);
+    if (holder)
+      line(`    turn: ${holder.eventId} (${holder.severity}), lease until ${at(holder.leaseUntil)}`);
+    if (watch) line(`    watch: ${watch.eventId} (${watch.severity}) until ${at(watch.until)}`);
+    if (cooldownUntil > Date.now()) line(`    cooldown until ${at(cooldownUntil)}`);
+    for (const id of queue) {
+      const q = s.queue.find((r) => r.eventId === id)!;
+      line(`    waiting: ${q.eventId} (${q.severity}, detected ${q.detectedAt})`);
+    }
+  }
   for (const c of s.closedChannels) {
-    line(
-      `  closed: ${c.radio} channel ${c.channel} until ${new Date(c.until).toISOString()} (radar, ${c.closedBy})`,
-    );
+    line(`  closed: ${c.radio} channel ${c.channel} until ${at(c.until)} (radar, ${c.closedBy})`);
   }
 }
 

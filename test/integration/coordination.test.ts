@@ -1,5 +1,5 @@
-// One action per AP at a time, on the real stack: severity order, preemption at a safe point, the
-// cooldown and its CRITICAL bypass, staleness, and the bounded queue.
+// One action per radio at a time, on the real stack: severity order behind a watch, supersession at
+// a safe point, the cooldown and its CRITICAL bypass, staleness, and the bounded queue.
 import { fastSampling } from '../support/policy';
 import { getRadio } from '../support/sim-client';
 import { eventually, startStack, type Stack } from '../support/stack';
@@ -14,7 +14,7 @@ describe('coordination of one AP on the real stack', () => {
 
   const outcomeOf = (eventId: string) => statusWhen(stack, eventId, (s) => s.outcome !== undefined);
 
-  it('lets waiting events take the turn in severity order, then detectedAt, then arrival', async () => {
+  it('lets events waiting for a watch take the turn in severity order, then detectedAt, then arrival', async () => {
     const apId = stack.ap('ap-03');
     const holder = await holdApWithChannelChange(stack, apId);
     const now = Date.now();
@@ -26,7 +26,11 @@ describe('coordination of one AP on the real stack', () => {
         severity: 'MEDIUM',
         detectedAt: at(2),
       }),
-      await harmlessEvent(stack, apId, { eventId: `${apId}-high`, severity: 'HIGH', detectedAt: at(1) }),
+      await harmlessEvent(stack, apId, {
+        eventId: `${apId}-medium-next`,
+        severity: 'MEDIUM',
+        detectedAt: at(2),
+      }),
       await harmlessEvent(stack, apId, {
         eventId: `${apId}-medium-early`,
         severity: 'MEDIUM',
@@ -36,10 +40,15 @@ describe('coordination of one AP on the real stack', () => {
     for (const e of events) await stack.rrm.submit([e]);
     const queue = await eventually(async () => {
       const state = await stack.rrm.apState(apId);
-      return state.queue.length === 4 ? state.queue.map((q) => q.eventId) : undefined;
+      return state.radios['5g'].queue.length === 4 ? state.radios['5g'].queue : undefined;
     });
-    expect(queue).toEqual([`${apId}-high`, `${apId}-medium-early`, `${apId}-medium-late`, `${apId}-low`]);
-    // Equal severity (HIGH) does not preempt the holder.
+    expect(queue).toEqual([
+      `${apId}-medium-early`,
+      `${apId}-medium-late`,
+      `${apId}-medium-next`,
+      `${apId}-low`,
+    ]);
+    // Lower severities wait for the HIGH watch.
     expect((await stack.rrm.status(holder.eventId)).stage).toBe('monitor');
 
     await stack.rrm.commit(holder.eventId, { operator: 'test' });
@@ -51,7 +60,7 @@ describe('coordination of one AP on the real stack', () => {
     expect(order).toEqual(queue);
   });
 
-  it('preempts a held action at its next safe point for a strictly more severe event; the change stays', async () => {
+  it('supersedes a watched action at its next safe point for a more severe event; the change stays', async () => {
     const apId = stack.ap('ap-07');
     const holder = await holdApWithChannelChange(stack, apId);
     const moved = await getRadio(stack.sim.url, apId);
@@ -100,13 +109,13 @@ describe('coordination of one AP on the real stack', () => {
   it('drops the lowest-severity waiting event when the queue is full, and audits it', async () => {
     const apId = stack.ap('ap-08');
     const holder = await holdApWithChannelChange(stack, apId);
-    const severities = ['MEDIUM', 'LOW', 'HIGH', 'MEDIUM', 'HIGH'];
+    const severities = ['MEDIUM', 'LOW', 'MEDIUM', 'MEDIUM', 'MEDIUM'];
     for (const [i, severity] of severities.entries()) {
       await stack.rrm.submit([await harmlessEvent(stack, apId, { eventId: `${apId}-q${i}`, severity })]);
     }
     const dropped = await outcomeOf(`${apId}-q1`);
     expect(dropped).toMatchObject({ outcome: 'REJECTED', reason: expect.stringContaining('queue') });
-    expect((await stack.rrm.apState(apId)).queue).toHaveLength(4);
+    expect((await stack.rrm.apState(apId)).radios['5g'].queue).toHaveLength(4);
     const audit = await stack.query<{ execution_status: string; reason: string }>(
       'select execution_status, reason from audit_records where event_id = $1',
       [`${apId}-q1`],

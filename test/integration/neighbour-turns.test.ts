@@ -1,6 +1,6 @@
-// Actions that change neighbours take the neighbours' turns too, always in AP-id order: two
-// failovers of neighbouring APs at once neither deadlock nor change one AP at the same time, and a
-// held action on a shared neighbour yields to them.
+// Actions that change neighbours take the neighbours' radio turns too, always in the global order
+// (AP id, radio): two failovers of neighbouring APs at once neither deadlock nor change one AP at
+// the same time, and a watched action on a shared neighbour is superseded by them, its change kept.
 import { fastSampling } from '../support/policy';
 import { getAp, getChanges, simPost } from '../support/sim-client';
 import { inStage, statusWhen } from '../support/scenarios';
@@ -13,7 +13,7 @@ describe('neighbour turns under concurrent events', () => {
   });
   afterAll(() => stack?.stop());
 
-  it('serialises two failovers of mutual neighbours without deadlock, after preempting a held neighbour', async () => {
+  it('serialises two failovers of mutual neighbours without deadlock, superseding a watched neighbour', async () => {
     const a = stack.ap('ap-05');
     const b = stack.ap('ap-06');
     const aNeighbours = (await getAp(stack.sim.url, a)).neighbors;
@@ -23,11 +23,11 @@ describe('neighbour turns under concurrent events', () => {
     const shared = aNeighbours.find((n) => n !== b && bNeighbours.includes(n))!;
     expect(shared).toBeDefined();
 
-    // A MEDIUM-severity action holds the shared neighbour's turn while it is monitored.
+    // A MEDIUM-severity action watches the shared neighbour's radio while it is monitored.
     const [held] = await stack.rrm.submit([
       { type: 'SPECTRUM_SAT', apId: shared, severity: 'MEDIUM', data: {} },
     ]);
-    await inStage(stack, held.eventId, 'monitor');
+    const watched = await inStage(stack, held.eventId, 'monitor');
 
     await simPost(stack.sim.url, '/v1/inject/ap-failure', { apId: a });
     await simPost(stack.sim.url, '/v1/inject/ap-failure', { apId: b });
@@ -57,13 +57,14 @@ describe('neighbour turns under concurrent events', () => {
     const [first, second] = [...spans.values()].sort((x, y) => x[0] - y[0]);
     expect(second[0]).toBeGreaterThanOrEqual(first[1]);
 
-    // The shared neighbour was changed by a failover only after the held action had yielded.
+    // The shared neighbour was changed by a failover after the watched change, which stays applied.
     const sharedChanges = (await getChanges(stack.sim.url, shared)).filter((c) =>
       submitted.some((s) => c.changeId.startsWith(`${s.eventId}:`)),
     );
     expect(sharedChanges.length).toBeGreaterThan(0);
     for (const c of sharedChanges) {
-      expect(Date.parse(c.appliedAt)).toBeGreaterThanOrEqual(Date.parse(superseded.decidedAt!));
+      expect(Date.parse(c.appliedAt)).toBeGreaterThanOrEqual(Date.parse(watched.appliedAt!));
     }
+    expect(superseded.reason).toContain('the change stays');
   });
 });

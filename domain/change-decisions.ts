@@ -1,0 +1,207 @@
+// The event workflow's decisions about a change, as pure functions: which radios' turns an action
+// takes, what a watch covers, whether a rollback is allowed, and how a monitor window's verdict
+// ends the event (docs/coordination.md, docs/event-lifecycle.md).
+import type { EventType, Severity } from './event-types';
+import type { EventPolicy } from './policy-schema';
+import type { ControllerStep } from './controller-steps';
+import { changedParams, type ApSnapshot } from './radio';
+import { bondedSubchannels, RADIOS, type Radio, type RegulatoryDomain } from './regulatory';
+
+/** The radios an action changes, per AP, in the global order (AP id, then radio). */
+export type TurnScope = { apId: string; radios: Radio[] }[];
+
+/** Types whose action changes every radio of the AP (failover also the neighbours' radios). */
+const AP_WIDE: readonly EventType[] = ['HW_FAILURE', 'POWER_BUDGET_EXCEEDED'];
+
+/**
+ * The turns an event takes: its own radio; every radio of the AP for AP-wide actions; and for a
+ * failover every radio of the neighbours it raises. Steering targets need no configuration.
+ */
+export function turnScope(type: EventType, apId: string, radio: Radio, neighbours: string[] = []): TurnScope {
+  if (!AP_WIDE.includes(type)) return [{ apId, radios: [radio] }];
+  const aps = type === 'HW_FAILURE' ? [apId, ...neighbours] : [apId];
+  return [...new Set(aps)].sort().map((id) => ({ apId: id, radios: [...RADIOS] }));
+}
+
+type RadioStep = ControllerStep & { kind: 'radio' };
+
+/** The step that moved the event's own radio to another channel, if any. */
+function channelMove(steps: ControllerStep[], apId: string, radio: Radio): RadioStep | undefined {
+  return steps.find(
+    (s): s is RadioStep =>
+      s.kind === 'radio' &&
+      s.apId === apId &&
+      s.radio === radio &&
+      s.target.channel !== undefined &&
+      s.target.channel !== s.from.channel,
+  );
+}
+
+/** The 20 MHz channels of the channel the action moved its radio onto ([] when it moved none). */
+export function movedOnto(
+  steps: ControllerStep[],
+  apId: string,
+  radio: Radio,
+  domain: RegulatoryDomain,
+): number[] {
+  const move = channelMove(steps, apId, radio);
+  if (!move) return [];
+  return bondedSubchannels(radio, move.target.channel!, move.target.width ?? move.from.width, domain);
+}
+
+/** Why undoing the steps would break regulation (an old channel is radar-closed), or undefined. */
+export function rollbackForbidden(
+  steps: ControllerStep[],
+  closed: number[],
+  domain: RegulatoryDomain,
+): string | undefined {
+  for (const step of steps) {
+    if (step.kind !== 'radio' || step.target.channel === undefined) continue;
+    const old = bondedSubchannels(step.radio, step.from.channel, step.from.width, domain);
+    const closedOld = old.filter((c) => closed.includes(c));
+    if (closedOld.length) {
+      return `channel ${step.from.channel} is radar-closed (Non-Occupancy Period on ${closedOld.join(', ')}); a rollback would put the radio back on it`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Why undoing the steps would overwrite someone else's later change, or undefined: a radio whose
+ * changed settings no longer read as this action left them, or an AP whose admin state moved.
+ * Other radios of the same AP may have changed meanwhile (they have turns of their own).
+ */
+export function reconfiguredSince(steps: ControllerStep[], aps: ApSnapshot[]): string | undefined {
+  for (const step of steps) {
+    const ap = aps.find((a) => a.apId === step.apId);
+    if (!ap || step.kind === 'steer') continue;
+    if (step.kind === 'admin') {
+      if (ap.adminStatus !== step.to) return `${ap.apId} was set ${ap.adminStatus} since this change`;
+      continue;
+    }
+    const now = ap.radios[step.radio];
+    const moved = changedParams(step.from, step.target).filter((p) => now?.[p] !== step.target[p]);
+    if (moved.length) {
+      return `${step.apId} ${step.radio} was reconfigured since this change (${moved.join(', ')}); roll back the later change first`;
+    }
+  }
+  return undefined;
+}
+
+/** Why an event is refused before it takes any turn, or undefined. */
+export function belowConfidence(confidence: number, policy: EventPolicy): string | undefined {
+  return confidence < policy.minConfidence
+    ? `confidence ${confidence} is below the minimum ${policy.minConfidence}`
+    : undefined;
+}
+
+/** Why an event is too old to act on when its turn comes, or undefined. */
+export function staleness(detectedAt: string, now: number, policy: EventPolicy): string | undefined {
+  const ageMs = now - Date.parse(detectedAt);
+  return ageMs > policy.ttlMs
+    ? `event is ${Math.round(ageMs / 1000)} s old, past its ${policy.ttlMs / 1000} s TTL`
+    : undefined;
+}
+
+/** What ended a monitor window. */
+export type MonitorVerdict =
+  | { kind: 'healthy' }
+  /** Density spike: associations fell back below the policy's rate. */
+  | { kind: 'spike-over' }
+  | { kind: 'committed'; operator: string }
+  | { kind: 'degraded'; findings: string }
+  | {
+      kind: 'superseded';
+      by: { eventId: string; type: EventType; severity: Severity; channel?: number };
+      /** A CRITICAL event on the channel this action moved to: the watcher holds the turn to undo first. */
+      rollbackFirst: boolean;
+    };
+
+export interface ConclusionFacts {
+  type: EventType;
+  policy: EventPolicy;
+  /** Why a rollback would break regulation now, if it would. */
+  rollbackForbidden?: string;
+  /** A radar move may choose afresh this many more times. */
+  reselectionsLeft: number;
+}
+
+export interface KeptChange {
+  outcome: 'APPLIED' | 'SUPERSEDED';
+  reason: string;
+  executionStatus?: string;
+  degraded?: boolean;
+  operator?: string;
+}
+
+/** How the event ends (or goes on) after its monitor window's verdict. */
+export type Conclusion =
+  | ({ kind: 'keep' } & KeptChange)
+  | { kind: 'roll-back'; reason: string }
+  /** Admission control ends with the spike: lifting the cap is its natural end, not a rollback. */
+  | { kind: 'lift'; reason: string }
+  /** Radar move degraded: never back onto the radar channel, choose afresh among the open ones. */
+  | { kind: 'reselect'; degradation: string };
+
+export function conclude(verdict: MonitorVerdict, facts: ConclusionFacts): Conclusion {
+  const { type, policy } = facts;
+  switch (verdict.kind) {
+    case 'superseded': {
+      const by = `${verdict.by.eventId} (${verdict.by.severity})`;
+      if (!verdict.rollbackFirst) {
+        return {
+          kind: 'keep',
+          outcome: 'SUPERSEDED',
+          reason: `superseded by ${by} at a safe point; the change stays`,
+        };
+      }
+      const why = `CRITICAL ${verdict.by.type} (${verdict.by.eventId}) on the new channel ${verdict.by.channel}`;
+      if (policy.autoRollback && !facts.rollbackForbidden)
+        return { kind: 'roll-back', reason: `automatic rollback: ${why}` };
+      return {
+        kind: 'keep',
+        outcome: 'SUPERSEDED',
+        reason: `${why}; ${facts.rollbackForbidden ?? 'no automatic rollback'}: handing over to it`,
+      };
+    }
+    case 'committed':
+      return {
+        kind: 'keep',
+        outcome: 'APPLIED',
+        reason: `committed by ${verdict.operator}`,
+        executionStatus: 'COMMITTED',
+        operator: verdict.operator,
+      };
+    case 'spike-over':
+      return { kind: 'lift', reason: 'spike over: admission cap lifted' };
+    case 'healthy':
+      if (type === 'DENSITY_SPIKE') {
+        return {
+          kind: 'lift',
+          reason: `spike still on after ${policy.monitorWindowMs / 60_000} min: admission cap lifted at the window's end`,
+        };
+      }
+      return {
+        kind: 'keep',
+        outcome: 'APPLIED',
+        reason: 'monitor window passed without degradation',
+        executionStatus: 'COMMITTED',
+      };
+    case 'degraded':
+      if (type === 'DFS_RADAR' && facts.reselectionsLeft > 0)
+        return { kind: 'reselect', degradation: verdict.findings };
+      if (policy.autoRollback && !facts.rollbackForbidden) {
+        return { kind: 'roll-back', reason: `automatic rollback: ${verdict.findings}` };
+      }
+      return {
+        kind: 'keep',
+        outcome: 'APPLIED',
+        reason: `degraded (${verdict.findings}); ${
+          type === 'DFS_RADAR'
+            ? 'no better open channel'
+            : (facts.rollbackForbidden ?? `automatic rollback is off for ${type}`)
+        }`,
+        degraded: true,
+      };
+  }
+}

@@ -1,0 +1,205 @@
+// Take the radios' turns, plan, take a baseline, apply, and give the turns back at once: the turn
+// is held for seconds, never through the monitor window (docs/coordination.md). A change with a
+// monitor window leaves a watch on its radio as the turn is given back.
+import { ActivityFailure, getExternalWorkflowHandle, uuid4 } from '@temporalio/workflow';
+import { movedOnto, staleness, turnScope } from '../../domain/change-decisions';
+import { changesOf } from '../../domain/controller-steps';
+import { radarClosedChannels, type PlanningContext } from '../../domain/plans';
+import { radioOf, type ApSnapshot, type RadioSnapshot } from '../../domain/radio';
+import { controllerReads } from '../activities';
+import { applySteps, failureReason } from '../controller-saga';
+import { apCoordinatorWorkflowId, closeChannelsSignal } from '../definitions';
+import type { Outcome } from '../event-status';
+import type { EventRun } from './run';
+
+/** Re-plans after the controller reports the AP's configuration moved under us or radar on the choice. */
+const MAX_VERSION_CONFLICTS = 3;
+
+/** What plan and apply came to while the turns were held; recorded once they are given back. */
+type Decided = { outcome: Extract<Outcome, 'REJECTED' | 'NO_ACTION' | 'STALE' | 'FAILED'>; reason: string };
+
+/**
+ * Takes the event's turns and acts. True when a change went onto the network (signed APPLIED);
+ * false when the event was decided without one (or its apply FAILED, waiting for an operator).
+ */
+export async function takeTurnAndApply(run: EventRun, attempt: number): Promise<boolean> {
+  run.enter('waiting');
+  const { event } = run;
+  // Failover changes the neighbours too: their turns are taken with the AP's, in AP-id order.
+  const neighbours = event.type === 'HW_FAILURE' ? (await controllerReads.readAp(event.apId)).neighbors : [];
+  run.scope = turnScope(event.type, event.apId, event.radio, neighbours);
+  if ((await run.turns.acquire(run.scope)) !== 'granted') {
+    const { apId, waiting } = run.turns.dropped!;
+    await run.finish(
+      'REJECTED',
+      `dropped: the queue of ${apId} is full (${waiting} more urgent events waiting)`,
+    );
+    return false;
+  }
+  run.status.waitedForWatchOf = run.turns.heldBackBy;
+  let decided: Decided | undefined;
+  try {
+    decided = await planAndApply(run, attempt);
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    // The controller stayed unreachable or refused a read: an operator decides what happens next.
+    decided = { outcome: 'FAILED', reason: `controller: ${failureReason(err)}` };
+  } finally {
+    await run.turns.release(run.lastChangeAt, decided ? undefined : watchOf(run));
+  }
+  if (decided?.outcome === 'FAILED') await run.failApply(decided.reason);
+  else if (decided) await run.finish(decided.outcome, decided.reason);
+  else await recordApplied(run);
+  return !decided;
+}
+
+/** The watch a change leaves on its radio: until its window ends, over the channel it moved to. */
+export function watchOf(run: EventRun) {
+  if (!run.active || run.eventPolicy.monitorWindowMs === 0) return undefined;
+  const { apId, radio } = run.own;
+  const channels = movedOnto(run.active.applied.steps, apId, radio, run.regulatoryDomain);
+  return { apId, radio, until: run.watchUntil, channels };
+}
+
+async function planAndApply(run: EventRun, attempt: number): Promise<Decided | undefined> {
+  const { event, eventPolicy } = run;
+  const stale = staleness(event.detectedAt, Date.now(), eventPolicy);
+  if (stale) return { outcome: 'STALE', reason: stale };
+
+  run.enter('plan');
+  let ap = await controllerReads.readAp(event.apId);
+  run.regulatoryDomain = ap.regulatoryDomain;
+  let radio = radioOf(ap, event.radio);
+  if (!radio) return { outcome: 'REJECTED', reason: `${event.apId} has no ${event.radio} radio` };
+  const blocked = new Set(run.turns.closedChannels(event.apId, event.radio));
+  // Regulatory obligation first: the radar's bonded channel closes whatever the plan turns out to be.
+  // The closure is sent and signed while the plan's readings come in (the Channel Move Time runs).
+  const closing = event.type === 'DFS_RADAR' ? radarClosedChannels(Number(event.data.channel), radio) : [];
+  closing.forEach((c) => blocked.add(c));
+  run.blocked = [...blocked];
+  const closure = closing.length ? closeForNonOccupancy(run, closing) : undefined;
+
+  const avoid: number[] = [];
+  for (let conflicts = 0; ; conflicts++) {
+    const ctx = await settledWith(planningContext(run, ap, radio, avoid), closure);
+    const plan = run.planner.plan(ctx);
+    if (plan.kind === 'no_action') return { outcome: 'NO_ACTION', reason: plan.explanation };
+    if (plan.kind === 'impossible') return { outcome: 'FAILED', reason: plan.explanation };
+
+    run.enter('baseline');
+    const baseline =
+      eventPolicy.monitorWindowMs > 0
+        ? await controllerReads.sampleRadio(event.apId, event.radio)
+        : undefined;
+    run.enter('apply');
+    const changeId = `${event.eventId}:apply:${attempt}.${conflicts}`;
+    const result = await applySteps(plan.steps, versionsOf(ap, ctx.neighbours), changeId);
+    const retries = conflicts + 1 < MAX_VERSION_CONFLICTS;
+    if (result.kind === 'unavailable' && result.channels.length && retries) {
+      // The controller saw radar there: choose again without those channels.
+      avoid.push(...result.channels);
+      run.enter('plan');
+      continue;
+    }
+    if (result.kind === 'conflict' && retries) {
+      run.enter('plan');
+      ap = await controllerReads.readAp(event.apId);
+      radio = radioOf(ap, event.radio)!;
+      continue;
+    }
+    if (result.kind !== 'applied') return { outcome: 'FAILED', reason: `apply failed: ${result.reason}` };
+    if (result.applied.steps.length === 0) {
+      return {
+        outcome: 'NO_ACTION',
+        reason: `${plan.explanation}; the controller moved none of the clients`,
+      };
+    }
+    run.lastChangeAt = Date.now();
+    run.watchUntil = run.lastChangeAt + eventPolicy.monitorWindowMs;
+    run.active = { plan, applied: result.applied, baseline };
+    return undefined;
+  }
+}
+
+async function recordApplied(run: EventRun): Promise<void> {
+  const { status, active, eventPolicy } = run;
+  status.appliedAt = new Date(run.lastChangeAt!).toISOString();
+  status.actionType = active!.plan.actionType;
+  status.changes = changesOf(active!.applied.steps, run.own);
+  if (eventPolicy.rollbackTokenTtlMs > 0) {
+    status.rollbackToken = uuid4();
+    run.tokenExpiresAt = Date.now() + eventPolicy.rollbackTokenTtlMs;
+  }
+  await run.record({
+    executionStatus: 'APPLIED',
+    reason: active!.plan.explanation,
+    details: active!.plan.scores ? { scores: active!.plan.scores } : undefined,
+  });
+}
+
+export async function planningContext(
+  run: EventRun,
+  ap: ApSnapshot,
+  radio: RadioSnapshot,
+  avoidChannels: number[],
+): Promise<PlanningContext> {
+  const { event, planner } = run;
+  const { needs } = planner;
+  const neighbourIds = run.scope.map((s) => s.apId).filter((id) => id !== event.apId);
+  const [observations, clients, neighbours] = await Promise.all([
+    needs.scan ? controllerReads.scanChannels(event.apId, event.radio) : undefined,
+    needs.clients ? controllerReads.readClients(event.apId, event.radio) : undefined,
+    needs.neighbours
+      ? Promise.all(
+          (event.type === 'HW_FAILURE' ? neighbourIds : ap.neighbors).map((id) => controllerReads.readAp(id)),
+        )
+      : undefined,
+  ]);
+  return {
+    event,
+    ap,
+    radio,
+    blockedChannels: run.blocked,
+    avoidChannels,
+    policy: run.rules,
+    observations,
+    clients,
+    neighbours,
+  };
+}
+
+export function versionsOf(ap: ApSnapshot, neighbours: ApSnapshot[] = []): Record<string, number> {
+  return Object.fromEntries([ap, ...neighbours].map((a) => [a.apId, a.version]));
+}
+
+async function closeForNonOccupancy(run: EventRun, channels: number[]): Promise<void> {
+  const { event } = run;
+  const until = Date.now() + run.rules.nonOccupancyPeriodMs;
+  run.status.closedChannels = channels;
+  const coordinator = getExternalWorkflowHandle(apCoordinatorWorkflowId(event.apId));
+  const signalled = coordinator.signal(closeChannelsSignal, {
+    eventId: event.eventId,
+    radio: event.radio,
+    channels,
+    until,
+  });
+  const signed = run.record({
+    actionType: 'NON_OCCUPANCY',
+    executionStatus: 'CHANNELS_CLOSED',
+    reason: `radar on channel ${String(event.data.channel)}: channels ${channels.join(', ')} closed until ${new Date(until).toISOString()}`,
+    configurationChanges: [],
+    details: { closedChannels: channels, until: new Date(until).toISOString() },
+  });
+  await settledWith(signed, signalled);
+}
+
+/**
+ * `work`'s result once `alongside` has finished too, so nothing of it runs behind the next step (an
+ * audit record out of order); a failure of either is thrown only after both have settled.
+ */
+async function settledWith<T>(work: Promise<T>, alongside?: Promise<void>): Promise<T> {
+  const [result, other] = await Promise.allSettled([work, alongside]);
+  if (other.status === 'rejected') throw other.reason;
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}

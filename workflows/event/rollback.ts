@@ -1,0 +1,122 @@
+// Undoing a change: automatic (degradation, a CRITICAL event on the new channel), manual (an
+// operator, while the rollback token lives) or natural (an admission cap lifted when the spike
+// ends). Every undo changes radios, so it takes their turns first, like any change.
+import { condition } from '@temporalio/workflow';
+import { reconfiguredSince, rollbackForbidden } from '../../domain/change-decisions';
+import { changesOf } from '../../domain/controller-steps';
+import type { ConfigurationChange } from '../../domain/radio';
+import { controllerReads } from '../activities';
+import { failureReason, undoSteps } from '../controller-saga';
+import type { OperatorAction } from '../definitions';
+import { because, type EventRun } from './run';
+
+export interface UndoHow {
+  /** Rollback by the policy's rules (degradation, CRITICAL on the new channel). */
+  auto?: boolean;
+  operator?: string;
+  /** Lifting the change is its natural end (admission control), not a rollback. */
+  lift?: boolean;
+}
+
+/**
+ * Takes the turns of the radios the change touched, undoes it and gives them back. Returns why it
+ * was refused (regulation, a later change, the radio taken by a more important event), or undefined
+ * once the event has ended ROLLED_BACK / APPLIED (lifted) / FAILED / SUPERSEDED.
+ */
+export async function undoUnderTurn(
+  run: EventRun,
+  reason: string,
+  how: UndoHow,
+): Promise<string | undefined> {
+  if (!how.lift) run.enter('rollback');
+  const got = await run.turns.acquire(run.scope);
+  if (got === 'superseded') {
+    const by = run.turns.superseded!.by;
+    await run.finish(
+      'SUPERSEDED',
+      `superseded by ${by.eventId} (${by.severity}) before the undo; the change stays`,
+    );
+    return undefined;
+  }
+  if (got === 'dropped') return 'the radio is too busy right now (queue full); try again';
+  let undone: ConfigurationChange[] | undefined;
+  let refusal: string | undefined;
+  let failure: string | undefined;
+  try {
+    refusal = await undoRefusal(run);
+    if (!refusal) undone = await undo(run, how.lift ? 'lift' : 'rollback');
+  } catch (err) {
+    failure = failureReason(err);
+  } finally {
+    // Undone (or failed for good): the watch ends with the turn. Refused: monitoring goes on.
+    await run.turns.release(undone ? run.lastChangeAt : null, refusal ? undefined : null);
+  }
+  const { auto, operator } = how;
+  if (refusal) return refusal;
+  if (failure) {
+    const what = how.lift ? 'lifting the change failed' : 'rollback failed';
+    await run.finish('FAILED', `${what} (${failure}); the change is still applied after: ${reason}`, {
+      degraded: auto,
+      autoRollback: auto,
+      operator,
+    });
+  } else if (how.lift) {
+    run.status.rollbackToken = undefined;
+    await run.finish('APPLIED', reason, { executionStatus: 'LIFTED', changes: undone });
+  } else {
+    await run.finish('ROLLED_BACK', reason, {
+      degraded: auto,
+      autoRollback: auto,
+      operator,
+      changes: undone,
+    });
+  }
+  return undefined;
+}
+
+/** Why undoing now would break regulation or overwrite a later change, read under the turn. */
+async function undoRefusal(run: EventRun): Promise<string | undefined> {
+  const { steps } = run.active!.applied;
+  const closed = [...run.blocked, ...run.turns.closedChannels(run.event.apId, run.event.radio)];
+  const forbidden = rollbackForbidden(steps, closed, run.regulatoryDomain);
+  if (forbidden) return forbidden;
+  const aps = await Promise.all(run.scope.map((s) => controllerReads.readAp(s.apId)));
+  return reconfiguredSince(steps, aps);
+}
+
+/** Undoes the active change against the controller's current versions; throws when it will not take it. */
+async function undo(run: EventRun, kind: 'lift' | 'rollback'): Promise<ConfigurationChange[]> {
+  const { applied } = run.active!;
+  const current = await Promise.all(run.scope.map((s) => controllerReads.readAp(s.apId)));
+  const versions = { ...applied.versions, ...Object.fromEntries(current.map((a) => [a.apId, a.version])) };
+  const result = await undoSteps({ ...applied, versions }, `${run.event.eventId}:${kind}`);
+  run.lastChangeAt = Date.now();
+  return changesOf(result.steps, run.own);
+}
+
+/** An operator's rollback: carried out, or answered with why not. */
+export async function manualRollback(run: EventRun): Promise<void> {
+  const request = run.inbox.rollback!;
+  const action: OperatorAction = request.action;
+  const reason = `manual rollback by ${action.operator}${because(action)}`;
+  request.refusal = await undoUnderTurn(run, reason, { operator: action.operator });
+  if (request.refusal && run.outcome !== undefined) run.enter('done');
+  request.done = true;
+}
+
+/** While the rollback token lives, an operator may still undo an applied change. */
+export async function standByForManualRollback(run: EventRun): Promise<void> {
+  const { status, inbox } = run;
+  const kept = status.outcome === 'APPLIED' || status.outcome === 'SUPERSEDED';
+  if (!run.active || !status.rollbackToken || !kept) return;
+  for (;;) {
+    const asked = await condition(
+      () => inbox.rollback !== undefined && !inbox.rollback.done,
+      Math.max(0, run.tokenExpiresAt - Date.now()),
+    );
+    if (!asked) return; // token expired: the change is final
+    run.enter('waiting');
+    await manualRollback(run);
+    if (run.outcome === 'ROLLED_BACK' || run.outcome === 'FAILED') return;
+  }
+}

@@ -1,0 +1,226 @@
+// One event's run: its status, its policy, its turns and the change it put on the network, with
+// the few verbs every stage uses (enter a stage, sign an audit record, finish). The stages
+// (act.ts, watch.ts, rollback.ts) work on it; rrmEvent strings them together.
+import { condition, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import type { RrmEvent } from '../../domain/events';
+import {
+  DEFAULT_EVENT_POLICIES,
+  effectiveSeverity,
+  type EventPolicy,
+  type Policy,
+} from '../../domain/policy';
+import { PLANNERS, type ActionPlan, type Planner } from '../../domain/plans';
+import type { TurnScope } from '../../domain/change-decisions';
+import type { ConfigurationChange } from '../../domain/radio';
+import type { Severity } from '../../domain/event-types';
+import type { RegulatoryDomain } from '../../domain/regulatory';
+import type { AuditEntry } from '../../activities/audit';
+import type { MonitorSample } from '../../activities/controller';
+import { audit, policy } from '../activities';
+import type { AppliedSteps } from '../controller-saga';
+import { eventStatusQuery, searchAttributes, type OperatorAction } from '../definitions';
+import type { EventStatus, Outcome, Stage } from '../event-status';
+import { registerOperatorControls, type OperatorInbox } from '../operator-controls';
+import { EventTurns } from './turns';
+
+/** A change in place on the network, and what it is judged against. */
+export interface ActiveChange {
+  plan: ActionPlan & { kind: 'change' };
+  applied: AppliedSteps;
+  baseline?: MonitorSample;
+}
+
+export interface FinishOptions {
+  degraded?: boolean;
+  autoRollback?: boolean;
+  executionStatus?: string;
+  changes?: ConfigurationChange[];
+  operator?: string;
+}
+
+export type AuditNote = Partial<AuditEntry> & Pick<AuditEntry, 'executionStatus' | 'reason'>;
+
+export class EventRun {
+  readonly eventPolicy: EventPolicy;
+  readonly severity: Severity;
+  readonly planner: Planner;
+  readonly turns: EventTurns;
+  readonly inbox: OperatorInbox;
+  regulatoryDomain: RegulatoryDomain;
+  /** The radios this event's action changes (its turns). */
+  scope: TurnScope = [];
+  active?: ActiveChange;
+  /** Epoch ms of the last configuration change this event made: the radios' cooldown runs from it. */
+  lastChangeAt: number | null = null;
+  /** Channels of the event's radio that must stay closed to it (radar). */
+  blocked: number[] = [];
+  /** Epoch ms at which the monitor window (and the watch) ends. */
+  watchUntil = 0;
+  tokenExpiresAt = 0;
+  private auditSeq = 0;
+
+  /** Answers `status` from the first moment, then loads the worker's policy. */
+  static async start(event: RrmEvent): Promise<EventRun> {
+    const status: EventStatus = {
+      eventId: event.eventId,
+      apId: event.apId,
+      type: event.type,
+      // The table's default until the worker's policy is loaded.
+      severity: event.severity ?? DEFAULT_EVENT_POLICIES[event.type].severity,
+      stage: 'validate',
+      changes: [],
+      samples: 0,
+      findings: [],
+      closedChannels: [],
+    };
+    setHandler(eventStatusQuery, () => status);
+    return new EventRun(event, status, await policy.currentPolicy());
+  }
+
+  private constructor(
+    readonly event: RrmEvent,
+    readonly status: EventStatus,
+    readonly rules: Policy,
+  ) {
+    this.eventPolicy = rules.events[event.type];
+    this.severity = status.severity = effectiveSeverity(rules, event.type, event.severity);
+    this.planner = PLANNERS[event.type];
+    this.regulatoryDomain = rules.regulatoryDomain;
+    const { idleTimeoutMs, continueAsNewAfterEvents, leaseMs } = rules.coordinator;
+    this.turns = new EventTurns(
+      {
+        eventId: event.eventId,
+        type: event.type,
+        severity: this.severity,
+        detectedAt: event.detectedAt,
+        bypassesCooldown: this.eventPolicy.bypassesCooldown,
+        channel: typeof event.data.channel === 'number' ? event.data.channel : undefined,
+      },
+      {
+        settings: { cooldownMs: rules.cooldownMs, maxQueue: rules.maxQueuePerAp, leaseMs },
+        idleTimeoutMs,
+        continueAsNewAfterEvents,
+      },
+    );
+    this.inbox = registerOperatorControls(status, {
+      rollbackUnavailable: () => this.rollbackUnavailable(),
+      awaitingOperator: () => this.awaitingOperator(),
+    });
+    upsertSearchAttributes([
+      { key: searchAttributes.apId, value: event.apId },
+      { key: searchAttributes.eventType, value: event.type },
+      { key: searchAttributes.severity, value: this.severity },
+    ]);
+  }
+
+  get own(): { apId: string; radio: RrmEvent['radio'] } {
+    return { apId: this.event.apId, radio: this.event.radio };
+  }
+
+  /** Read through a getter: the outcome changes behind awaits, which TypeScript's narrowing cannot see. */
+  get outcome(): Outcome | undefined {
+    return this.status.outcome;
+  }
+
+  /** A FAILED apply waits for an operator to retry or abandon it. */
+  awaitingOperator(): boolean {
+    return this.status.outcome === 'FAILED' && this.status.stage === 'apply';
+  }
+
+  private rollbackUnavailable(): string | undefined {
+    const { status } = this;
+    if (!status.rollbackToken || !this.active) return 'no change of this event can be rolled back';
+    if (status.outcome === 'ROLLED_BACK') return 'already rolled back';
+    if (status.outcome !== undefined && Date.now() >= this.tokenExpiresAt)
+      return 'the rollback token has expired';
+    if (status.stage !== 'monitor' && status.outcome === undefined)
+      return `not now: the event is in stage ${status.stage}`;
+    return undefined;
+  }
+
+  enter(stage: Stage): void {
+    this.status.stage = stage;
+    upsertSearchAttributes([{ key: searchAttributes.stage, value: stage }]);
+    const { type, apId } = this.event;
+    const outcome = this.status.outcome ? `, ${this.status.outcome}` : '';
+    setCurrentDetails(`${type} on ${apId} (${this.severity}): ${stage}${outcome}`);
+  }
+
+  /** Signs one decision or change into the audit trail; the key makes retries and replays write once. */
+  async record(entry: AuditNote): Promise<void> {
+    this.auditSeq++;
+    const { event, status } = this;
+    await audit.recordAudit({
+      eventId: event.eventId,
+      eventType: event.type,
+      severity: this.severity,
+      apId: event.apId,
+      actionType: status.actionType ?? 'NONE',
+      configurationChanges: status.changes,
+      rollbackToken: status.rollbackToken ?? null,
+      rollbackEligible: status.rollbackToken !== undefined,
+      confidence: event.confidence,
+      degradationDetected: false,
+      autoRollbackTriggered: false,
+      idempotencyKey: `${event.eventId}:${this.auditSeq}:${entry.executionStatus}`,
+      ...entry,
+    });
+  }
+
+  /** The outcome shows in `status` once its audit record is signed: what an operator sees is on file. */
+  async finish(outcome: Outcome, reason: string, opts: FinishOptions = {}): Promise<void> {
+    const { status } = this;
+    await this.record({
+      executionStatus: opts.executionStatus ?? outcome,
+      reason,
+      degradationDetected: opts.degraded ?? false,
+      autoRollbackTriggered: opts.autoRollback ?? false,
+      configurationChanges:
+        opts.changes ?? (outcome === 'APPLIED' || outcome === 'SUPERSEDED' ? status.changes : []),
+      operator: opts.operator,
+      details: status.findings.length ? { findings: status.findings } : undefined,
+    });
+    status.outcome = outcome;
+    status.reason = reason;
+    status.decidedAt = new Date().toISOString();
+    status.stage = 'done';
+    upsertSearchAttributes([
+      { key: searchAttributes.stage, value: 'done' },
+      { key: searchAttributes.outcome, value: outcome },
+    ]);
+    setCurrentDetails(`${outcome}: ${reason}`);
+  }
+
+  /** FAILED with the stage left at 'apply': waiting for an operator to retry or abandon. */
+  async failApply(reason: string): Promise<void> {
+    await this.finish('FAILED', reason, { changes: [] });
+    this.enter('apply');
+  }
+
+  /** Waits for an operator's decision on a FAILED apply; true to try again. */
+  async retryAfterFailure(): Promise<boolean> {
+    const { inbox } = this;
+    await condition(() => inbox.failedDecision !== undefined);
+    const decision = inbox.failedDecision!;
+    const { operator } = decision.action;
+    if (decision.kind === 'abandon') {
+      await this.finish('ABANDONED', `abandoned by ${operator}${because(decision.action)}`, { operator });
+    } else {
+      await this.record({
+        executionStatus: 'RETRY',
+        reason: `retry requested by ${operator}${because(decision.action)}`,
+        operator,
+      });
+      this.status.outcome = undefined;
+      this.status.reason = undefined;
+      upsertSearchAttributes([{ key: searchAttributes.outcome, value: null }]);
+    }
+    decision.done = true;
+    this.inbox.failedDecision = undefined;
+    return decision.kind === 'retry';
+  }
+}
+
+export function because(action: OperatorAction): string {
+  return action.reason ? `: ${action.reason}` : '';
+}

@@ -1,0 +1,132 @@
+// The radio turns an event takes and gives back (docs/coordination.md). Turns are taken one AP at a
+// time in AP-id order (all the radios it needs on one AP together), a fixed global order, so two
+// events that need overlapping radios can never wait on each other in a cycle. They are held only
+// through plan and apply; what follows an apply is a watch, placed as the turn is given back.
+import { CancellationScope, condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
+import type { TurnRequest, TurnSettings, WatchRequest } from '../../domain/radio-turns';
+import type { TurnScope } from '../../domain/change-decisions';
+import type { Radio } from '../../domain/regulatory';
+import { coordination } from '../activities';
+import {
+  apCoordinatorWorkflowId,
+  endWatchSignal,
+  releaseTurnSignal,
+  supersededSignal,
+  turnDroppedSignal,
+  turnGrantedSignal,
+  type Supersession,
+  type TurnGranted,
+} from '../definitions';
+
+/** What the coordinators need besides the request: settings for starting one. */
+export interface CoordinatorSettings {
+  settings: TurnSettings;
+  idleTimeoutMs: number;
+  continueAsNewAfterEvents: number;
+}
+
+export type TurnResult = 'granted' | 'dropped' | 'superseded';
+
+export class EventTurns {
+  private readonly granted = new Map<string, TurnGranted>();
+  private held: string[] = [];
+  /** Set when a coordinator dropped this event from a full queue. */
+  dropped?: { apId: string; waiting: number };
+  /** Set when an event of equal or higher severity took a radio this event watches. */
+  superseded?: Supersession;
+  /** The watcher whose watch kept this event waiting for a turn, if one did. */
+  heldBackBy?: string;
+
+  constructor(
+    private readonly request: Omit<TurnRequest, 'radios'>,
+    private readonly coordinator: CoordinatorSettings,
+  ) {
+    setHandler(turnGrantedSignal, (granted) => {
+      this.granted.set(granted.apId, granted);
+      this.heldBackBy ??= granted.heldBackBy;
+    });
+    setHandler(turnDroppedSignal, (drop) => void (this.dropped ??= drop));
+    setHandler(supersededSignal, (s) => {
+      this.superseded ??= s;
+      // Handed the radio to undo its move first: that is a turn held on the AP.
+      if (s.rollbackFirst) this.granted.set(s.apId, { apId: s.apId, radios: [s.radio], closedChannels: {} });
+    });
+  }
+
+  /** Takes the turns of `scope` in order; on a drop or a supersession, what was taken is given back. */
+  async acquire(scope: TurnScope): Promise<TurnResult> {
+    for (const { apId, radios } of [...scope].sort((a, b) => a.apId.localeCompare(b.apId))) {
+      if (this.holds(apId)) continue;
+      this.granted.delete(apId);
+      await coordination.requestApTurn({ apId, ...this.coordinator, request: { ...this.request, radios } });
+      await condition(() => this.granted.has(apId) || this.stopped());
+      if (!this.granted.has(apId)) {
+        await this.release(null);
+        return this.dropped ? 'dropped' : 'superseded';
+      }
+      this.held.push(apId);
+    }
+    return 'granted';
+  }
+
+  holds(apId: string): boolean {
+    return (
+      this.held.includes(apId) || (this.superseded?.rollbackFirst === true && this.superseded.apId === apId)
+    );
+  }
+
+  private stopped(): boolean {
+    return this.dropped !== undefined || (this.superseded !== undefined && !this.superseded.rollbackFirst);
+  }
+
+  /** Channels of `radio` on `apId` in their Non-Occupancy Period when the turn was granted. */
+  closedChannels(apId: string, radio: Radio): number[] {
+    return this.granted.get(apId)?.closedChannels[radio] ?? [];
+  }
+
+  /**
+   * Gives every turn back; the changed radios cool down from `lastChangeAt`. A `watch` goes to the
+   * AP it names (the event's own); null ends the event's watches; absent leaves them. Runs even
+   * when cancelled.
+   */
+  async release(
+    lastChangeAt: number | null,
+    watch?: (WatchRequest & { apId: string }) | null,
+  ): Promise<void> {
+    const held = [
+      ...new Set([...this.held, ...(this.superseded?.rollbackFirst ? [this.superseded.apId] : [])]),
+    ];
+    this.held = [];
+    if (this.superseded?.rollbackFirst) this.superseded = { ...this.superseded, rollbackFirst: false };
+    const { eventId, type, severity } = this.request;
+    await CancellationScope.nonCancellable(() =>
+      Promise.all(
+        held.map((apId) =>
+          getExternalWorkflowHandle(apCoordinatorWorkflowId(apId)).signal(releaseTurnSignal, {
+            eventId,
+            type,
+            severity,
+            lastChangeAt,
+            watch: watch === null ? null : watch?.apId === apId ? watch : undefined,
+          }),
+        ),
+      ),
+    );
+  }
+
+  /**
+   * Monitoring is over with the change kept: gives back a turn still held (one handed over to undo
+   * first) and ends the watch, so lower-severity events waiting for the radio may go.
+   */
+  async stopWatching(apId: string): Promise<void> {
+    const superseded = this.superseded !== undefined; // the coordinator already ended the watch
+    await Promise.all([
+      this.release(null),
+      superseded
+        ? undefined
+        : getExternalWorkflowHandle(apCoordinatorWorkflowId(apId)).signal(endWatchSignal, {
+            eventId: this.request.eventId,
+          }),
+    ]);
+  }
+}

@@ -1,0 +1,160 @@
+// Monitor the change through its window (the radio is watched, not locked) and decide its fate:
+// keep it, choose afresh after radar, roll it back, or hand over to the event that superseded it.
+import { ActivityFailure, condition } from '@temporalio/workflow';
+import { conclude, rollbackForbidden, type MonitorVerdict } from '../../domain/change-decisions';
+import { changesOf, type ControllerStep } from '../../domain/controller-steps';
+import { PLANNERS } from '../../domain/plans';
+import { radioOf } from '../../domain/radio';
+import { initialMonitorVerdict, observeSample } from '../../domain/rollback-rules';
+import type { MonitorSample } from '../../activities/controller';
+import { controllerReads } from '../activities';
+import { applySteps } from '../controller-saga';
+import { planningContext, versionsOf, watchOf } from './act';
+import { manualRollback, undoUnderTurn } from './rollback';
+import type { EventRun } from './run';
+
+/** Fresh channel selections a radar move may make when its new channel degrades. */
+const MAX_RADAR_RESELECTIONS = 2;
+
+export async function watchAndConclude(run: EventRun): Promise<void> {
+  for (let reselections = 0; ; reselections++) {
+    const verdict = await monitor(run);
+    if (verdict === 'decided') return;
+    const next = conclude(verdict, {
+      type: run.event.type,
+      policy: run.eventPolicy,
+      rollbackForbidden: forbiddenNow(run),
+      reselectionsLeft: MAX_RADAR_RESELECTIONS - reselections,
+    });
+    switch (next.kind) {
+      case 'keep':
+        await run.turns.stopWatching(run.event.apId);
+        return run.finish(next.outcome, next.reason, next);
+      case 'roll-back':
+        await undoUnderTurn(run, next.reason, { auto: true });
+        return;
+      case 'lift':
+        await undoUnderTurn(run, next.reason, { lift: true });
+        return;
+      case 'reselect':
+        // A supersession met while asking for the turn is taken up by the next monitor pass.
+        if ((await reselectAfterRadar(run, reselections + 1)) || run.turns.superseded) continue;
+        await run.turns.stopWatching(run.event.apId);
+        return run.finish('APPLIED', `degraded (${next.degradation}) and no better open channel`, {
+          degraded: true,
+        });
+    }
+  }
+}
+
+function forbiddenNow(run: EventRun): string | undefined {
+  const closed = [...run.blocked, ...run.turns.closedChannels(run.event.apId, run.event.radio)];
+  return rollbackForbidden(run.active!.applied.steps, closed, run.regulatoryDomain);
+}
+
+/**
+ * Samples through the window, waking early for a supersession and operator controls; 'decided'
+ * when an operator's rollback ended the event meanwhile.
+ */
+async function monitor(run: EventRun): Promise<MonitorVerdict | 'decided'> {
+  const { inbox, turns, rules, event } = run;
+  run.enter('monitor');
+  const baseline = run.active!.baseline;
+  let verdict = initialMonitorVerdict;
+  for (;;) {
+    if (turns.superseded) {
+      const { by, rollbackFirst } = turns.superseded;
+      return { kind: 'superseded', by, rollbackFirst };
+    }
+    if (inbox.commit) return { kind: 'committed', operator: inbox.commit.operator };
+    if (inbox.rollback && !inbox.rollback.done) {
+      await manualRollback(run);
+      if (run.outcome !== undefined) return 'decided';
+      run.enter('monitor');
+      continue;
+    }
+    if (!baseline || Date.now() >= run.watchUntil) return { kind: 'healthy' };
+    const wait = Math.min(rules.sampleIntervalMs, run.watchUntil - Date.now());
+    const woken = await condition(
+      () =>
+        turns.superseded !== undefined ||
+        inbox.commit !== undefined ||
+        (inbox.rollback !== undefined && !inbox.rollback.done),
+      wait,
+    );
+    if (woken) continue;
+    const sample = await readSample(run);
+    if (!sample) continue; // a sample the controller could not give is neither healthy nor degraded
+    run.status.samples++;
+    if (
+      event.type === 'DENSITY_SPIKE' &&
+      sample.associationsPerMin < rules.density.spikeEndsBelowAssociationsPerMin
+    ) {
+      return { kind: 'spike-over' };
+    }
+    const observed = observeSample(verdict, baseline, sample, rules.rollbackThresholds);
+    verdict = observed.state;
+    if (observed.rollback) {
+      run.status.findings = observed.findings;
+      return { kind: 'degraded', findings: observed.findings.map((f) => f.change).join('; ') };
+    }
+  }
+}
+
+async function readSample(run: EventRun): Promise<MonitorSample | undefined> {
+  try {
+    return await controllerReads.sampleRadio(run.event.apId, run.event.radio);
+  } catch (err) {
+    if (err instanceof ActivityFailure) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * A radar move whose new channel degraded: never back onto the radar channel, choose afresh among
+ * the channels still open, under the radio's turn again. False when nothing better could be applied.
+ */
+async function reselectAfterRadar(run: EventRun, n: number): Promise<boolean> {
+  const { event } = run;
+  run.enter('waiting');
+  if ((await run.turns.acquire(run.scope)) !== 'granted') return false;
+  let moved = false;
+  try {
+    run.enter('plan');
+    const ap = await controllerReads.readAp(event.apId);
+    const radio = radioOf(ap, event.radio)!;
+    run.blocked = [...new Set([...run.blocked, ...run.turns.closedChannels(event.apId, event.radio)])];
+    const ctx = await planningContext(run, ap, radio, []);
+    const plan = PLANNERS.DFS_RADAR.plan({
+      ...ctx,
+      event: { ...event, data: { channel: radio.config.channel } },
+    });
+    if (plan.kind !== 'change') return false;
+    const baseline = await controllerReads.sampleRadio(event.apId, event.radio);
+    run.enter('apply');
+    const result = await applySteps(plan.steps, versionsOf(ap), `${event.eventId}:reselect:${n}`);
+    if (result.kind !== 'applied') return false;
+    run.lastChangeAt = Date.now();
+    run.watchUntil = run.lastChangeAt + run.eventPolicy.monitorWindowMs;
+    // The token still undoes the whole move: back to where the radio was before the radar.
+    const original = run.active!.applied.steps[0] as ControllerStep & { kind: 'radio' };
+    const step = result.applied.steps[0] as ControllerStep & { kind: 'radio' };
+    run.active = {
+      plan,
+      baseline,
+      applied: { ...result.applied, steps: [{ ...step, from: original.from }] },
+    };
+    moved = true;
+  } finally {
+    await run.turns.release(moved ? run.lastChangeAt : null, moved ? watchOf(run) : undefined);
+  }
+  run.status.changes = changesOf(run.active.applied.steps, run.own);
+  run.status.findings = [];
+  await run.record({
+    executionStatus: 'APPLIED',
+    degradationDetected: true,
+    reason: `new channel degraded after the radar move; fresh selection: ${run.active.plan.explanation}`,
+    details: run.active.plan.scores ? { scores: run.active.plan.scores } : undefined,
+  });
+  return true;
+}
