@@ -17,6 +17,8 @@ import { BUILT_IN_SCENARIO, STORY } from '../simulator/scenario';
 import type { ChannelWidth } from '../domain/regulatory';
 import { STORY_STAGES, type StoryContext } from './story';
 import { createPool } from '../db/pool';
+import { RADIOS } from '../domain/regulatory';
+import type { EventStatus } from '../workflows/event-status';
 
 const opts = new Command('main-job')
   .option('--duration <seconds>', 'stop after this many seconds and print a summary', (v) => {
@@ -55,10 +57,12 @@ async function main(): Promise<void> {
   );
   if (leftovers) say(`ended ${leftovers} workflow(s) left running by an earlier main job`);
   const running = worker.run();
-  const submitted = new Set<string>();
+  /** Each event this run submitted, and when (epoch ms). */
+  const submitted = new Map<string, number>();
   const submit = async (events: unknown[]) => {
+    const at = Date.now();
     for (const s of await rrm.submit(events)) {
-      submitted.add(s.eventId);
+      if (!submitted.has(s.eventId)) submitted.set(s.eventId, at);
       say(`  ${s.duplicate ? 'duplicate, not started again' : 'submitted'}: ${s.eventId}`);
     }
   };
@@ -141,16 +145,33 @@ async function main(): Promise<void> {
   };
 
   const summary = async () => {
-    process.stdout.write(
-      `\n${'event'.padEnd(58)} ${'type'.padEnd(22)} ${'AP'.padEnd(6)} ${'stage'.padEnd(8)} outcome\n`,
-    );
-    for (const eventId of submitted) {
+    const rows = [
+      ['event', 'type', 'AP', 'stage', 'outcome', 'answered (submit → apply or outcome)', 'reason'],
+    ];
+    for (const [eventId, at] of submitted) {
       const s = await rrm.status(eventId);
-      const reason = s.reason ? `  (${s.reason.slice(0, 80)})` : '';
-      process.stdout.write(
-        `${eventId.padEnd(58)} ${s.type.padEnd(22)} ${s.apId.padEnd(6)} ${s.stage.padEnd(8)} ${s.outcome ?? '-'}${reason}\n`,
-      );
+      rows.push([
+        eventId,
+        s.type,
+        s.apId,
+        s.stage,
+        s.outcome ?? '-',
+        await answeredIn(s, at),
+        (s.reason ?? '').slice(0, 70),
+      ]);
     }
+    process.stdout.write(`\n${alignColumns(rows).join('\n')}\n`);
+  };
+  /** Seconds from submit to the apply (or to the outcome); or what the event is still waiting for. */
+  const answeredIn = async (s: EventStatus, submittedAt: number): Promise<string> => {
+    const answered = s.appliedAt ?? s.decidedAt;
+    const waited = s.waitedForWatchOf ? ` (waited for the watch of ${s.waitedForWatchOf}, by design)` : '';
+    if (answered) return `${((Date.parse(answered) - submittedAt) / 1000).toFixed(1)} s${waited}`;
+    if (s.stage !== 'waiting') return `${s.stage}…`;
+    const ap = await rrm.apState(s.apId);
+    const radio = RADIOS.find((r) => ap.radios[r].queue.includes(s.eventId));
+    const watch = radio && ap.radios[radio].watch;
+    return watch ? `waits for the ${watch.severity} watch of ${watch.eventId} (by design)` : 'waiting';
   };
 
   let stopping = false;
@@ -181,3 +202,14 @@ main().catch((err: unknown) => {
   logger.fatal(err instanceof Error ? err.message : String(err));
   process.exit(1);
 });
+
+/** Rows as text columns, each as wide as its widest cell. */
+function alignColumns(rows: string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c]))
+      .join('  ')
+      .trimEnd(),
+  );
+}

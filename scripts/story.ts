@@ -100,7 +100,7 @@ export const STORY_STAGES: StoryStage[] = [
   },
   {
     at: 48,
-    say: `a short burst on ${FALSE_ALARM_AP}'s channel, gone by the time the loop acts: it moves anyway…`,
+    say: `a short burst on ${FALSE_ALARM_AP}'s channel, reported CRITICAL by hand, gone by the time the loop acts: it moves anyway…`,
     act: async ({ radioOf, submit }) => {
       const radio = await radioOf(FALSE_ALARM_AP);
       await submit('short-burst', [
@@ -108,6 +108,8 @@ export const STORY_STAGES: StoryStage[] = [
           type: 'NON_WIFI_BURST',
           apId: FALSE_ALARM_AP,
           confidence: 0.85,
+          // CRITICAL: the bridge's later (HIGH) report of the jammer waits for this watch.
+          severity: 'CRITICAL',
           data: { channel: radio.channel, dutyCyclePct: 80 },
         },
       ]);
@@ -115,7 +117,7 @@ export const STORY_STAGES: StoryStage[] = [
   },
   {
     at: 63,
-    say: `…and a jammer appears on ${FALSE_ALARM_AP}'s new channel: automatic rollback in about a minute`,
+    say: `…and a jammer appears on ${FALSE_ALARM_AP}'s new channel: its report waits for the watch; automatic rollback in about a minute`,
     act: async ({ controller, radioOf }) =>
       void (await controller(
         'POST',
