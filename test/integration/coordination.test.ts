@@ -37,7 +37,13 @@ describe('coordination of one AP on the real stack', () => {
         detectedAt: at(5),
       }),
     ];
-    for (const e of events) await stack.rrm.submit([e]);
+    // Arrival is the order in which requests reach the coordinator: each is queued before the next.
+    for (const [i, e] of events.entries()) {
+      await stack.rrm.submit([e]);
+      await eventually(async () =>
+        (await stack.rrm.apState(apId)).queue.length === i + 1 ? true : undefined,
+      );
+    }
     const queue = await eventually(async () => {
       const state = await stack.rrm.apState(apId);
       return state.radios['5g'].queue.length === 4 ? state.radios['5g'].queue : undefined;
