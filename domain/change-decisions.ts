@@ -137,7 +137,7 @@ export interface KeptChange {
 /** How the event ends (or goes on) after its monitor window's verdict. */
 export type Conclusion =
   | ({ kind: 'keep' } & KeptChange)
-  | { kind: 'roll-back'; reason: string }
+  | { kind: 'roll-back'; reason: string; degraded: boolean }
   /** Admission control ends with the spike: lifting the cap is its natural end, not a rollback. */
   | { kind: 'lift'; reason: string }
   /** Radar move degraded: never back onto the radar channel, choose afresh among the open ones. */
@@ -157,7 +157,7 @@ export function conclude(verdict: MonitorVerdict, facts: ConclusionFacts): Concl
       }
       const why = `CRITICAL ${verdict.by.type} (${verdict.by.eventId}) on the new channel ${verdict.by.channel}`;
       if (policy.autoRollback && !facts.rollbackForbidden)
-        return { kind: 'roll-back', reason: `automatic rollback: ${why}` };
+        return { kind: 'roll-back', reason: `automatic rollback: ${why}`, degraded: false };
       return {
         kind: 'keep',
         outcome: 'SUPERSEDED',
@@ -191,7 +191,7 @@ export function conclude(verdict: MonitorVerdict, facts: ConclusionFacts): Concl
       if (type === 'DFS_RADAR' && facts.reselectionsLeft > 0)
         return { kind: 'reselect', degradation: verdict.findings };
       if (policy.autoRollback && !facts.rollbackForbidden) {
-        return { kind: 'roll-back', reason: `automatic rollback: ${verdict.findings}` };
+        return { kind: 'roll-back', reason: `automatic rollback: ${verdict.findings}`, degraded: true };
       }
       return {
         kind: 'keep',

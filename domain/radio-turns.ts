@@ -23,6 +23,11 @@ export interface QueuedRequest extends TurnRequest {
   arrival: number;
   /** The watcher whose watch kept this request waiting, if one did (told with the grant). */
   heldBackBy?: string;
+  /**
+   * The channels a watcher had moved the radio onto before it rolled back for this (CRITICAL)
+   * request: where the radio was when the event was raised (told with the grant).
+   */
+  undoneMoveOnto?: number[];
 }
 
 /** Who an event is, as the coordinator remembers a holder or a watcher. */
@@ -80,6 +85,7 @@ export type TurnNotice =
       radios: Radio[];
       closedChannels: Partial<Record<Radio, number[]>>;
       heldBackBy?: string;
+      undoneMoveOnto?: number[];
     }
   | { kind: 'dropped'; eventId: string; waiting: number }
   /**
@@ -138,13 +144,19 @@ export function closedChannelsOf(state: ApTurnState, radio: Radio): number[] {
   return state.closedChannels.filter((c) => c.radio === radio).map((c) => c.channel);
 }
 
-function grantNotice(state: ApTurnState, eventId: string, radios: Radio[], heldBackBy?: string): TurnNotice {
+function grantNotice(
+  state: ApTurnState,
+  eventId: string,
+  radios: Radio[],
+  told: Pick<QueuedRequest, 'heldBackBy' | 'undoneMoveOnto'> = {},
+): TurnNotice {
   return {
     kind: 'granted',
     eventId,
     radios,
     closedChannels: Object.fromEntries(radios.map((r) => [r, closedChannelsOf(state, r)])),
-    ...(heldBackBy ? { heldBackBy } : {}),
+    ...(told.heldBackBy ? { heldBackBy: told.heldBackBy } : {}),
+    ...(told.undoneMoveOnto ? { undoneMoveOnto: told.undoneMoveOnto } : {}),
   };
 }
 
@@ -288,8 +300,10 @@ function supersede(state: ApTurnState, radio: Radio, by: QueuedRequest, rollback
 }
 
 function handToWatcher(state: ApTurnState, radio: Radio, req: QueuedRequest, now: number): ApTurnState {
-  const { eventId, type, severity } = state.radios[radio].watch!;
-  const next = supersede(state, radio, req, true);
+  const { eventId, type, severity, channels } = state.radios[radio].watch!;
+  let next = supersede(state, radio, req, true);
+  // The newcomer acts once the move is undone; it is told where the radio was when it was raised.
+  next = { ...next, queue: next.queue.map((q) => (q === req ? { ...q, undoneMoveOnto: channels } : q)) };
   return withRadio(next, radio, {
     holder: { eventId, type, severity, grantedAt: now, leaseUntil: now + state.settings.leaseMs },
   });
@@ -305,7 +319,7 @@ function grant(state: ApTurnState, req: QueuedRequest, now: number): ApTurnState
       holder: { eventId, type, severity, grantedAt: now, leaseUntil: now + state.settings.leaseMs },
     });
   }
-  return notify(next, grantNotice(next, req.eventId, req.radios, req.heldBackBy));
+  return notify(next, grantNotice(next, req.eventId, req.radios, req));
 }
 
 export interface WatchRequest {

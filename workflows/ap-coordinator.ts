@@ -100,8 +100,8 @@ export async function apCoordinator(input: ApCoordinatorInput): Promise<void> {
     try {
       const { apId } = state;
       if (notice.kind === 'granted') {
-        const { radios, closedChannels, heldBackBy } = notice;
-        await handle.signal(turnGrantedSignal, { apId, radios, closedChannels, heldBackBy });
+        const { radios, closedChannels, heldBackBy, undoneMoveOnto } = notice;
+        await handle.signal(turnGrantedSignal, { apId, radios, closedChannels, heldBackBy, undoneMoveOnto });
       } else if (notice.kind === 'dropped') {
         await handle.signal(turnDroppedSignal, { apId, waiting: notice.waiting });
       } else {

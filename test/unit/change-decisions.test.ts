@@ -322,6 +322,7 @@ describe('conclude', () => {
       expect(conclude(radarOnNewChannel(true), facts('NON_WIFI_BURST'))).toEqual({
         kind: 'roll-back',
         reason: 'automatic rollback: CRITICAL DFS_RADAR (e-9) on the new channel 56',
+        degraded: false,
       });
     });
 
@@ -413,6 +414,7 @@ describe('conclude', () => {
       expect(conclude(degraded, facts('DFS_RADAR', { policy }))).toEqual({
         kind: 'roll-back',
         reason: 'automatic rollback: PER 0.1 → 0.3',
+        degraded: true,
       });
     });
 
@@ -427,6 +429,7 @@ describe('conclude', () => {
         expect(conclude(degraded, facts(type, { reselectionsLeft: 2 }))).toEqual({
           kind: 'roll-back',
           reason: 'automatic rollback: PER 0.1 → 0.3',
+          degraded: true,
         });
       }
     });

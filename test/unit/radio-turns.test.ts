@@ -665,7 +665,8 @@ describe('watch', () => {
     s = grantReady(release(drain(s), partyOf(W), 5_000, 5_000), 5_000);
     expect(s.radios['5g'].cooldownUntil).toBe(5_000 + COOLDOWN);
     expect(holders(s)['5g']).toBe('c');
-    expect(s.outbox).toEqual([granted(s, 'c', ['5g'])]);
+    // Told where the radio was when it was raised, so a radar closes the channel it was heard on.
+    expect(s.outbox).toEqual([{ ...granted(s, 'c', ['5g']), undoneMoveOnto: [52, 56, 60, 64] }]);
   });
 
   it.each<[string, number | undefined]>([

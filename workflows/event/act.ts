@@ -74,7 +74,7 @@ async function planAndApply(run: EventRun, attempt: number): Promise<Decided | u
   const blocked = new Set(run.turns.closedChannels(event.apId, event.radio));
   // Regulatory obligation first: the radar's bonded channel closes whatever the plan turns out to be.
   // The closure is sent and signed while the plan's readings come in (the Channel Move Time runs).
-  const closing = event.type === 'DFS_RADAR' ? radarClosedChannels(Number(event.data.channel), radio) : [];
+  const closing = event.type === 'DFS_RADAR' ? radarClosure(run, radio) : [];
   closing.forEach((c) => blocked.add(c));
   run.blocked = [...blocked];
   const closure = closing.length ? closeForNonOccupancy(run, closing) : undefined;
@@ -119,6 +119,17 @@ async function planAndApply(run: EventRun, attempt: number): Promise<Decided | u
     run.active = { plan, applied: result.applied, baseline };
     return undefined;
   }
+}
+
+/**
+ * The bonded channel the radar closes: the one the radio operates on, or, when a watcher's move
+ * onto the radar channel was undone before this turn, the one the radio was on when radar was heard.
+ */
+function radarClosure(run: EventRun, radio: RadioSnapshot): number[] {
+  const radar = Number(run.event.data.channel);
+  const wasOn = run.turns.undoneMoveOnto(run.event.apId);
+  const closing = radarClosedChannels(radar, radio);
+  return wasOn.includes(radar) ? [...new Set([...closing, ...wasOn])].sort((a, b) => a - b) : closing;
 }
 
 async function recordApplied(run: EventRun): Promise<void> {

@@ -13,6 +13,8 @@ import { because, type EventRun } from './run';
 export interface UndoHow {
   /** Rollback by the policy's rules (degradation, CRITICAL on the new channel). */
   auto?: boolean;
+  /** The network got worse (an automatic rollback on degradation). */
+  degraded?: boolean;
   operator?: string;
   /** Lifting the change is its natural end (admission control), not a rollback. */
   lift?: boolean;
@@ -51,12 +53,12 @@ export async function undoUnderTurn(
     // Undone (or failed for good): the watch ends with the turn. Refused: monitoring goes on.
     await run.turns.release(undone ? run.lastChangeAt : null, refusal ? undefined : null);
   }
-  const { auto, operator } = how;
+  const { auto, degraded, operator } = how;
   if (refusal) return refusal;
   if (failure) {
     const what = how.lift ? 'lifting the change failed' : 'rollback failed';
     await run.finish('FAILED', `${what} (${failure}); the change is still applied after: ${reason}`, {
-      degraded: auto,
+      degraded,
       autoRollback: auto,
       operator,
     });
@@ -65,7 +67,7 @@ export async function undoUnderTurn(
     await run.finish('APPLIED', reason, { executionStatus: 'LIFTED', changes: undone });
   } else {
     await run.finish('ROLLED_BACK', reason, {
-      degraded: auto,
+      degraded,
       autoRollback: auto,
       operator,
       changes: undone,

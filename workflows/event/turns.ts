@@ -79,6 +79,11 @@ export class EventTurns {
     return this.dropped !== undefined || (this.superseded !== undefined && !this.superseded.rollbackFirst);
   }
 
+  /** The channels a watcher's move (undone before this event's turn) had put the radio on, if any. */
+  undoneMoveOnto(apId: string): number[] {
+    return this.granted.get(apId)?.undoneMoveOnto ?? [];
+  }
+
   /** Channels of `radio` on `apId` in their Non-Occupancy Period when the turn was granted. */
   closedChannels(apId: string, radio: Radio): number[] {
     return this.granted.get(apId)?.closedChannels[radio] ?? [];

@@ -31,7 +31,7 @@ export async function watchAndConclude(run: EventRun): Promise<void> {
         await run.turns.stopWatching(run.event.apId);
         return run.finish(next.outcome, next.reason, next);
       case 'roll-back':
-        await undoUnderTurn(run, next.reason, { auto: true });
+        await undoUnderTurn(run, next.reason, { auto: true, degraded: next.degraded });
         return;
       case 'lift':
         await undoUnderTurn(run, next.reason, { lift: true });

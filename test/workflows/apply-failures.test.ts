@@ -1,0 +1,177 @@
+// Applying and undoing against a controller that says no, in skipped time with a stubbed controller:
+// re-planning after a version conflict or radar on the chosen channel, an undo the controller refuses,
+// and a FAILED apply waiting for an operator to retry or abandon it.
+import { abandonUpdate, commitUpdate, retryUpdate } from '../../workflows/definitions';
+import { SECOND, useHarness } from './harness';
+
+describe('apply and undo failures (rrmEvent, stubbed activities)', () => {
+  const h = useHarness();
+  const operator = { operator: 'test' };
+
+  /** A confident interference burst on the radio's own channel (36/80 unless the AP says otherwise). */
+  const burst = (apId: string) =>
+    h.start({
+      type: 'NON_WIFI_BURST',
+      apId,
+      confidence: 0.9,
+      data: { channel: h.controller.radio(apId).channel },
+    });
+
+  const callsOf = (eventId: string) =>
+    h.controller.callsOf(eventId).map((c) => [c.changeId, c.expectedVersion, c.result]);
+
+  it('re-plans after a version conflict and applies against the version it read again', async () => {
+    const apId = h.newAp();
+    h.controller.failNextApply(apId, { kind: 'VersionConflict' });
+    const e = await burst(apId);
+    const applied = await h.statusWhen(e.eventId, (s) => s.stage === 'monitor');
+
+    expect(applied.changes).toEqual([{ param: 'channel', oldValue: 36, newValue: 149 }]);
+    expect(callsOf(e.eventId)).toEqual([
+      [`${e.eventId}:apply:1.0:0`, 7, 'VersionConflict'],
+      [`${e.eventId}:apply:1.1:0`, 8, 'applied'],
+    ]);
+    expect(h.controller.ap(apId).version).toBe(9);
+    expect(h.audit.statusesOf(e.eventId)).toEqual(['APPLIED']);
+
+    const committed = await e.handle.executeUpdate(commitUpdate, { args: [operator] });
+    expect(committed).toMatchObject({ outcome: 'APPLIED', reason: 'committed by test' });
+    expect(h.audit.statusesOf(e.eventId)).toEqual(['APPLIED', 'COMMITTED']);
+  });
+
+  it('re-plans off the channels the controller reports radar on', async () => {
+    const apId = h.newAp();
+    h.controller.jam(apId, [149, 153, 157, 161, 165]); // the best move is the DFS channel 52/80
+    h.controller.failNextApply(apId, { kind: 'ChannelUnavailable', radarChannels: [52, 56, 60, 64] });
+    const e = await burst(apId);
+    const applied = await h.statusWhen(e.eventId, (s) => s.stage === 'monitor');
+
+    expect(applied.changes).toEqual([{ param: 'channel', oldValue: 36, newValue: 100 }]);
+    const calls = h.controller.callsOf(e.eventId);
+    expect(calls.map((c) => [c.changeId, c.expectedVersion, c.result])).toEqual([
+      [`${e.eventId}:apply:1.0:0`, 7, 'ChannelUnavailable'],
+      [`${e.eventId}:apply:1.1:0`, 7, 'applied'],
+    ]);
+    expect(calls.map((c) => c.step)).toEqual([
+      expect.objectContaining({ target: { channel: 52, width: 80 } }),
+      expect.objectContaining({ target: { channel: 100, width: 80 } }),
+    ]);
+    expect(h.controller.radio(apId)).toMatchObject({ channel: 100, width: 80 });
+    const [record] = h.audit.of(e.eventId);
+    expect(record).toMatchObject({ executionStatus: 'APPLIED', actionType: 'CHANNEL_CHANGE' });
+    expect(record.reason).toContain('avoiding 36-64');
+  });
+
+  it('ends FAILED when the controller refuses the undo of a degraded change; the change stays', async () => {
+    const apId = h.newAp();
+    const e = await burst(apId);
+    await h.statusWhen(e.eventId, (s) => s.stage === 'monitor');
+    h.controller.degrade(apId);
+    h.controller.failNextApply(apId, { kind: 'ControllerRefused' });
+
+    await h.env.sleep(70 * SECOND); // two degraded samples, 30 s apart
+    const done = await h.outcomeOf(e.eventId);
+    expect(done).toMatchObject({ outcome: 'FAILED', stage: 'done', samples: 2 });
+    expect(done.reason).toMatch(
+      new RegExp(
+        `^rollback failed \\(ControllerRefused: ${e.eventId}:rollback:0 refused by the fake controller\\); ` +
+          'the change is still applied after: automatic rollback: PER 0.020 → 0.200',
+      ),
+    );
+    expect(done.findings.map((f) => f.rule)).toEqual([
+      'PER',
+      'RETRY_RATE',
+      'THROUGHPUT',
+      'QOE',
+      'DISCONNECTS',
+    ]);
+    expect(callsOf(e.eventId)).toEqual([
+      [`${e.eventId}:apply:1.0:0`, 7, 'applied'],
+      [`${e.eventId}:rollback:0`, 8, 'ControllerRefused'],
+    ]);
+    expect(h.controller.radio(apId)).toMatchObject({ channel: 149, width: 80 });
+    expect(h.audit.statusesOf(e.eventId)).toEqual(['APPLIED', 'FAILED']);
+    expect(h.audit.of(e.eventId)[1]).toMatchObject({
+      degradationDetected: true,
+      autoRollbackTriggered: true,
+      configurationChanges: [],
+    });
+    // Nothing is left to roll back by hand: the workflow ends, and the radio's turn and watch are free.
+    expect((await h.apState(apId)).radios['5g']).toMatchObject({ holder: null, watch: null });
+    expect(await describedStatus(e.eventId)).toBe('COMPLETED');
+  });
+
+  it('retries a FAILED apply for an operator: it plans again and applies', async () => {
+    const apId = h.newAp();
+    h.controller.failNextApply(apId, { kind: 'ControllerRefused' });
+    const e = await burst(apId);
+    const failed = await h.statusWhen(e.eventId, (s) => s.outcome === 'FAILED');
+    expect(failed).toMatchObject({
+      stage: 'apply',
+      reason: `apply failed: ControllerRefused: ${e.eventId}:apply:1.0:0 refused by the fake controller`,
+      changes: [],
+    });
+    expect((await h.apState(apId)).radios['5g']).toMatchObject({
+      holder: null,
+      watch: null,
+      cooldownUntil: 0,
+    });
+
+    await e.handle.executeUpdate(retryUpdate, { args: [{ ...operator, reason: 'controller fixed' }] });
+    const applied = await h.statusWhen(e.eventId, (s) => s.stage === 'monitor');
+    expect(applied.outcome).toBeUndefined();
+    expect(applied.changes).toEqual([{ param: 'channel', oldValue: 36, newValue: 149 }]);
+    expect(callsOf(e.eventId)).toEqual([
+      [`${e.eventId}:apply:1.0:0`, 7, 'ControllerRefused'],
+      [`${e.eventId}:apply:2.0:0`, 7, 'applied'],
+    ]);
+    expect(h.audit.statusesOf(e.eventId)).toEqual(['FAILED', 'RETRY', 'APPLIED']);
+    expect(h.audit.of(e.eventId)[1]).toMatchObject({
+      reason: 'retry requested by test: controller fixed',
+      operator: 'test',
+    });
+
+    // Only a FAILED apply takes retry or abandon.
+    await expect(e.handle.executeUpdate(abandonUpdate, { args: [operator] })).rejects.toMatchObject({
+      cause: { message: 'only a FAILED apply can be retried or abandoned; this event is monitor' },
+    });
+  });
+
+  it('abandons a FAILED apply (three version conflicts in a row) for an operator', async () => {
+    const apId = h.newAp();
+    for (let i = 0; i < 3; i++) h.controller.failNextApply(apId, { kind: 'VersionConflict' });
+    const e = await burst(apId);
+    const failed = await h.statusWhen(e.eventId, (s) => s.outcome === 'FAILED');
+    expect(failed.stage).toBe('apply');
+    expect(failed.reason).toMatch(/^apply failed: VersionConflict: expected version 9, the AP is at 10$/);
+    expect(callsOf(e.eventId)).toEqual([
+      [`${e.eventId}:apply:1.0:0`, 7, 'VersionConflict'],
+      [`${e.eventId}:apply:1.1:0`, 8, 'VersionConflict'],
+      [`${e.eventId}:apply:1.2:0`, 9, 'VersionConflict'],
+    ]);
+
+    const abandoned = await e.handle.executeUpdate(abandonUpdate, {
+      args: [{ ...operator, reason: 'not worth it' }],
+    });
+    expect(abandoned).toMatchObject({
+      outcome: 'ABANDONED',
+      reason: 'abandoned by test: not worth it',
+      stage: 'done',
+    });
+    expect(h.audit.statusesOf(e.eventId)).toEqual(['FAILED', 'ABANDONED']);
+    expect(h.audit.of(e.eventId)[1]).toMatchObject({ operator: 'test', configurationChanges: [] });
+    expect(await describedStatus(e.eventId)).toBe('COMPLETED');
+    expect(await e.handle.result()).toMatchObject({ outcome: 'ABANDONED' });
+    expect(h.controller.radio(apId)).toMatchObject({ channel: 36, width: 80 });
+  });
+
+  async function describedStatus(eventId: string): Promise<string> {
+    const handle = h.env.client.workflow.getHandle(`event:${eventId}`);
+    for (let i = 0; i < 50; i++) {
+      const { status } = await handle.describe();
+      if (status.name !== 'RUNNING') return status.name;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return 'RUNNING';
+  }
+});

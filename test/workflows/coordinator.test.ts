@@ -1,0 +1,208 @@
+// The AP coordinator in skipped time with a stubbed controller: leases (a vanished holder's turn is
+// reclaimed and audited, a running one's is renewed), continue-as-new carrying its state, and its
+// end after ten idle minutes. A holder is kept in its turn by an audit store that is down while a
+// radar event signs its channel closure (retried with backoff, so time skips meanwhile).
+import type { ApTurnView } from '../../domain/radio-turns';
+import { policyWith } from '../support/policy';
+import { eventually, MINUTE, SECOND, useHarness } from './harness';
+
+describe('AP coordinator: leases, continue-as-new and idle end (stubbed activities)', () => {
+  const h = useHarness();
+
+  /** An event that needs nothing done (the interferer is on another channel). */
+  const harmless = (apId: string, radio: '2g' | '5g' | '6g', extra: Record<string, unknown> = {}) =>
+    h.start({
+      type: 'NON_WIFI_BURST',
+      apId,
+      radio,
+      confidence: 0.9,
+      data: { channel: radio === '2g' ? 11 : 149 },
+      ...extra,
+    });
+
+  /** A MEDIUM event for the radio with a long TTL: it waits, then finds nothing to do (no neighbours). */
+  const mediumWaiting = (apId: string, radio: '5g' | '6g' = '5g') =>
+    h.start({ type: 'LOAD_IMBALANCE', apId, radio, severity: 'MEDIUM' });
+
+  /**
+   * Radar on the AP's 5g radio (52/80) while the audit store is down: the event holds the radio's
+   * turn, retrying the signature of its channel closure. Returns once it holds the turn.
+   */
+  async function radarHoldingTurn(apId: string) {
+    const storeBack = h.audit.failWhile((e) => e.apId === apId && e.executionStatus === 'CHANNELS_CLOSED');
+    const radar = await h.start({ type: 'DFS_RADAR', apId, data: { channel: 52 } });
+    const state = await h.apStateWhen(apId, (s) => s.radios['5g'].holder?.eventId === radar.eventId);
+    return { ...radar, storeBack, turn: state.radios['5g'].holder! };
+  }
+
+  const failedWrites = (eventId: string) => h.audit.failedWrites.filter((e) => e.eventId === eventId).length;
+  const reclaimsOf = (eventId: string) =>
+    h.audit.of(eventId).filter((e) => e.executionStatus === 'TURN_RECLAIMED');
+
+  it('reclaims the turn of a holder whose workflow was terminated, once its lease runs out; a waiting MEDIUM event goes', async () => {
+    const apId = h.newAp({ '5g': { channel: 52, width: 80 } });
+    const holder = await radarHoldingTurn(apId);
+    expect(holder.turn.leaseUntil - holder.turn.grantedAt).toBe(30 * SECOND);
+    // Terminated between two attempts of the audit write (after the third, the next is 2 s away).
+    await eventually(
+      async () => failedWrites(holder.eventId) >= 3 || undefined,
+      10 * SECOND,
+      () => 'audit retries',
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    await holder.handle.terminate('test: the event vanished');
+
+    const medium = await mediumWaiting(apId);
+    await h.apStateWhen(apId, (s) => s.radios['5g'].queue.includes(medium.eventId));
+    expect((await h.apState(apId)).radios['5g'].holder).toMatchObject({ eventId: holder.eventId });
+    expect(await h.status(medium.eventId)).toMatchObject({ stage: 'waiting' });
+
+    await h.env.sleep(30 * SECOND);
+    const done = await h.outcomeOf(medium.eventId);
+    expect(done).toMatchObject({ outcome: 'NO_ACTION', reason: 'no neighbour to share the load with' });
+    expect(Date.parse(done.decidedAt!)).toBeGreaterThanOrEqual(holder.turn.leaseUntil);
+    expect(reclaimsOf(holder.eventId)).toEqual([
+      expect.objectContaining({
+        eventType: 'DFS_RADAR',
+        severity: 'CRITICAL',
+        apId,
+        actionType: 'TURN',
+        reason: `turn of 5g reclaimed from event:${holder.eventId}: workflow TERMINATED`,
+        details: { holder: holder.eventId, status: 'workflow TERMINATED', held: ['5g'], watched: [] },
+      }),
+    ]);
+    // A reclaim starts no cooldown; the closure the radar signalled before it vanished stays.
+    const state = await h.apState(apId);
+    expect(state.radios['5g']).toMatchObject({ holder: null, watch: null, cooldownUntil: 0, queue: [] });
+    expect(state.closedChannels.map((c) => c.channel)).toEqual([52, 56, 60, 64]);
+    holder.storeBack();
+  });
+
+  it('renews the lease of a holder that still runs: it keeps its turn past the lease', async () => {
+    const apId = h.newAp({ '5g': { channel: 52, width: 80 } });
+    const radar = await radarHoldingTurn(apId);
+    const medium = await mediumWaiting(apId);
+    await h.apStateWhen(apId, (s) => s.radios['5g'].queue.includes(medium.eventId));
+
+    await h.env.sleep(45 * SECOND);
+    const renewed = (await h.apState(apId)).radios['5g'];
+    expect(renewed.holder).toMatchObject({ eventId: radar.eventId, grantedAt: radar.turn.grantedAt });
+    expect(renewed.holder!.leaseUntil).toBeGreaterThan(radar.turn.leaseUntil);
+    expect(renewed.queue).toEqual([medium.eventId]);
+    expect(await h.status(radar.eventId)).toMatchObject({ stage: 'plan' });
+    expect(failedWrites(radar.eventId)).toBeGreaterThan(3);
+    expect(reclaimsOf(radar.eventId)).toEqual([]);
+
+    radar.storeBack();
+    await h.env.sleep(35 * SECOND); // the audit write's next retry
+    const moved = await h.statusWhen(radar.eventId, (s) => s.stage === 'monitor');
+    expect(moved).toMatchObject({
+      closedChannels: [52, 56, 60, 64],
+      changes: [{ param: 'channel', oldValue: 52, newValue: 36 }],
+    });
+    expect(h.audit.statusesOf(radar.eventId)).toEqual(['CHANNELS_CLOSED', 'APPLIED']);
+    expect(reclaimsOf(radar.eventId)).toEqual([]);
+    // The MEDIUM event now waits for the radar move's watch, not for a holder.
+    expect((await h.apState(apId)).radios['5g']).toMatchObject({
+      holder: null,
+      watch: { eventId: radar.eventId },
+      queue: [medium.eventId],
+    });
+  });
+
+  it('continues as new past its history limit, carrying turns, watches, queues and closed channels', async () => {
+    h.policy.current = policyWith({ coordinator: { continueAsNewAfterEvents: 100 } });
+    const apId = h.newAp({ '5g': { channel: 52, width: 80 } });
+    // 6g: a move, watched, with a LOW event waiting for its window.
+    const watcher = await h.start({
+      type: 'NON_WIFI_BURST',
+      apId,
+      radio: '6g',
+      confidence: 0.9,
+      data: { channel: 37 },
+    });
+    const watched = await h.statusWhen(watcher.eventId, (s) => s.stage === 'monitor');
+    expect(watched.changes).toEqual([{ param: 'channel', oldValue: 37, newValue: 1 }]);
+    const low = await h.start({ type: 'LOAD_IMBALANCE', apId, radio: '6g' });
+    // 5g: radar holding the turn (52-64 closed), a MEDIUM event waiting for it.
+    const radar = await radarHoldingTurn(apId);
+    const medium = await mediumWaiting(apId);
+
+    const carried = (s: ApTurnView) => ({
+      radios: { '5g': s.radios['5g'], '6g': s.radios['6g'] },
+      queue: s.queue.map((q) => q.eventId),
+      closedChannels: s.closedChannels,
+    });
+    const before = carried(
+      await h.apStateWhen(
+        apId,
+        (s) =>
+          s.radios['6g'].queue.includes(low.eventId) &&
+          s.radios['5g'].queue.includes(medium.eventId) &&
+          s.closedChannels.length === 4,
+      ),
+    );
+    expect(before).toMatchObject({
+      radios: {
+        '5g': { holder: { eventId: radar.eventId }, watch: null, queue: [medium.eventId] },
+        '6g': {
+          holder: null,
+          watch: { eventId: watcher.eventId, channels: [1, 5, 9, 13] },
+          queue: [low.eventId],
+        },
+      },
+      closedChannels: [52, 56, 60, 64].map((channel) =>
+        expect.objectContaining({ channel, radio: '5g', closedBy: radar.eventId }),
+      ),
+    });
+    const firstRun = (await h.coordinator(apId).describe()).runId;
+
+    // 2g events that need nothing done, until the history passes the limit.
+    let runId = firstRun;
+    let count = 0;
+    for (; runId === firstRun && count < 40; count++) {
+      const e = await harmless(apId, '2g');
+      expect(await h.outcomeOf(e.eventId)).toMatchObject({ outcome: 'NO_ACTION' });
+      runId = (await h.coordinator(apId).describe()).runId;
+    }
+    expect(runId).not.toBe(firstRun);
+    expect(count).toBeGreaterThan(2);
+    const described = await h.coordinator(apId).describe();
+    expect(described.status.name).toBe('RUNNING');
+    expect(carried(await h.apState(apId))).toEqual(before);
+
+    // The new run keeps the old one's promises: the radar's turn (renewed, then given back with a
+    // watch), the 6g watch's window, and the queues behind them.
+    radar.storeBack();
+    await h.env.sleep(35 * SECOND);
+    expect(await h.statusWhen(radar.eventId, (s) => s.stage === 'monitor')).toMatchObject({
+      changes: [{ param: 'channel', oldValue: 52, newValue: 36 }],
+    });
+    expect(reclaimsOf(radar.eventId)).toEqual([]);
+    expect(await h.status(medium.eventId)).toMatchObject({ stage: 'waiting' });
+    expect(await h.status(low.eventId)).toMatchObject({ stage: 'waiting' });
+
+    await h.env.sleep(5 * MINUTE + 30 * SECOND);
+    expect(await h.outcomeOf(watcher.eventId)).toMatchObject({ outcome: 'APPLIED' });
+    expect(await h.outcomeOf(radar.eventId)).toMatchObject({ outcome: 'APPLIED' });
+    const lowDone = await h.outcomeOf(low.eventId);
+    expect(lowDone).toMatchObject({ outcome: 'NO_ACTION', reason: 'no neighbour to share the load with' });
+    expect(Date.parse(lowDone.decidedAt!)).toBeGreaterThanOrEqual(
+      Date.parse(watched.appliedAt!) + 5 * MINUTE,
+    );
+    expect(await h.outcomeOf(medium.eventId)).toMatchObject({ outcome: 'NO_ACTION' });
+    expect((await h.apState(apId)).closedChannels.map((c) => c.channel)).toEqual([52, 56, 60, 64]);
+  });
+
+  it('ends after ten idle minutes, not before', async () => {
+    const apId = h.newAp();
+    const e = await harmless(apId, '5g');
+    expect(await h.outcomeOf(e.eventId)).toMatchObject({ outcome: 'NO_ACTION' });
+    await h.apStateWhen(apId, (s) => s.queue.length === 0 && s.radios['5g'].holder === null);
+
+    await h.env.sleep(9 * MINUTE);
+    expect((await h.coordinator(apId).describe()).status.name).toBe('RUNNING');
+    await h.env.sleep(2 * MINUTE);
+    expect((await h.coordinator(apId).describe()).status.name).toBe('COMPLETED');
+  });
+});

@@ -1,0 +1,342 @@
+// Stubbed activities for workflow tests in skipped time: an in-memory controller, an audit trail in
+// an array and a policy the test sets. The coordination activities are the real ones, against the
+// test environment's client (signal-with-start of the AP coordinator, describe of an event).
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import type {
+  ControllerActivities,
+  MonitorSample,
+  StepRequest,
+  StepResult,
+} from '../../activities/controller';
+import { createCoordinationActivities } from '../../activities/coordination';
+import type { PolicyActivities } from '../../activities/policy';
+import { parseAuditEntry, type AuditActivities, type AuditEntry } from '../../activities/audit';
+import type { ChannelObservation } from '../../domain/channel-selection';
+import type { ClientView } from '../../domain/plans';
+import type { Policy } from '../../domain/policy';
+import type { ApSnapshot, RadioState } from '../../domain/radio';
+import { bondedSubchannels, channelsOfBand, type Radio } from '../../domain/regulatory';
+import { ap as apFixture } from '../unit/plan-fixtures';
+import { policyWith } from '../support/policy';
+
+/** What the next applyStep on an AP does instead of applying. */
+export type ApplyFault =
+  /** Someone else changed the AP first: its version moves on and the step is refused. */
+  | { kind: 'VersionConflict' }
+  /** Radar on the requested channel: refused with the radar's channels as details. */
+  | { kind: 'ChannelUnavailable'; radarChannels: number[] }
+  | { kind: 'ControllerRefused' };
+
+/** One applyStep the controller received, and what became of it. */
+export interface StepCall extends StepRequest {
+  result: 'applied' | 'duplicate' | ApplyFault['kind'] | 'held-then-refused';
+}
+
+/** An applyStep the controller holds until the test lets it go. */
+export interface HeldApply {
+  /** Resolves with the request once the controller has it in hand. */
+  reached: Promise<StepRequest>;
+  /** Lets it go on: applied as usual, or refused (ControllerRefused). */
+  release(how: 'apply' | 'refuse'): void;
+}
+
+/** Metrics well inside every rollback threshold of a baseline taken the same way. */
+export const HEALTHY_SAMPLE: MonitorSample = {
+  per: 0.02,
+  retryRate: 0.05,
+  throughputMbps: 200,
+  disconnectsPerMin: 0,
+  avgQoe: 0.9,
+  associationsPerMin: 0,
+};
+
+/** Against HEALTHY_SAMPLE: PER, retry rate, throughput, QoE and disconnects all past their limits. */
+export const DEGRADED_SAMPLE: MonitorSample = {
+  per: 0.2,
+  retryRate: 0.4,
+  throughputMbps: 50,
+  disconnectsPerMin: 20,
+  avgQoe: 0.4,
+  associationsPerMin: 0,
+};
+
+/** Non-Wi-Fi duty cycle the scan reports on the radio's own channel and on jammed channels. */
+export const JAMMED_DUTY_CYCLE_PCT = 90;
+
+/** Everything the fakes did, in order, as short lines: `apply <changeId> <result>`, `audit <eventId> <status>`. */
+export type Journal = string[];
+
+export class FakeController {
+  private readonly aps = new Map<string, ApSnapshot>();
+  private readonly jammed = new Map<string, Set<number>>();
+  private readonly faults = new Map<string, ApplyFault[]>();
+  private readonly holds = new Map<
+    string,
+    { reached: (r: StepRequest) => void; gate: Promise<'apply' | 'refuse'> }[]
+  >();
+  private readonly degraded = new Set<string>();
+  private readonly applied = new Map<string, StepResult>();
+  /** Every applyStep received, in order. */
+  readonly calls: StepCall[] = [];
+
+  constructor(private readonly journal: Journal) {}
+
+  /** An AP of the US domain at version 7: 2g on 6/20, 5g on 36/80, 6g on 37/80 unless overridden. */
+  addAp(apId: string, radios: Partial<Record<Radio, Partial<RadioState>>> = {}): ApSnapshot {
+    const snapshot = apFixture(apId, {
+      '2g': radios['2g'] ?? {},
+      '5g': radios['5g'] ?? {},
+      '6g': radios['6g'] ?? {},
+    });
+    this.aps.set(apId, snapshot);
+    return structuredClone(snapshot);
+  }
+
+  ap(apId: string): ApSnapshot {
+    const snapshot = this.aps.get(apId);
+    if (!snapshot) throw new Error(`fake controller: no AP ${apId}`);
+    return structuredClone(snapshot);
+  }
+
+  radio(apId: string, radio: Radio = '5g'): RadioState {
+    return this.ap(apId).radios[radio]!;
+  }
+
+  /** Non-Wi-Fi energy on these 20 MHz channels of the AP (besides its radios' own channels). */
+  jam(apId: string, channels: number[]): void {
+    const set = this.jammed.get(apId) ?? new Set<number>();
+    channels.forEach((c) => set.add(c));
+    this.jammed.set(apId, set);
+  }
+
+  /** The next applyStep on the AP fails this way (faults queue up, one per call). */
+  failNextApply(apId: string, fault: ApplyFault): void {
+    this.faults.set(apId, [...(this.faults.get(apId) ?? []), fault]);
+  }
+
+  /** The next applyStep on the AP waits for the test. */
+  holdNextApply(apId: string): HeldApply {
+    let reached!: (r: StepRequest) => void;
+    let release!: (how: 'apply' | 'refuse') => void;
+    const reachedP = new Promise<StepRequest>((r) => (reached = r));
+    const gate = new Promise<'apply' | 'refuse'>((r) => (release = r));
+    this.holds.set(apId, [...(this.holds.get(apId) ?? []), { reached, gate }]);
+    return { reached: reachedP, release };
+  }
+
+  /** Samples of the radio from now on: degraded (true) or healthy (false). */
+  degrade(apId: string, radio: Radio = '5g', on = true): void {
+    if (on) this.degraded.add(`${apId}:${radio}`);
+    else this.degraded.delete(`${apId}:${radio}`);
+  }
+
+  /** The applyStep calls whose change id starts with `prefix` (e.g. an event id). */
+  callsOf(prefix: string): StepCall[] {
+    return this.calls.filter((c) => c.changeId.startsWith(`${prefix}:`));
+  }
+
+  activities(): ControllerActivities {
+    return {
+      readAp: async (apId) => this.ap(apId),
+      scanChannels: async (apId, radio) => this.scan(apId, radio),
+      readClients: async (): Promise<ClientView[]> => [],
+      sampleRadio: async (apId, radio) => {
+        this.ap(apId); // an unknown AP fails like the real adapter
+        return { ...(this.degraded.has(`${apId}:${radio}`) ? DEGRADED_SAMPLE : HEALTHY_SAMPLE) };
+      },
+      applyStep: (request) => this.applyStep(request),
+    };
+  }
+
+  private scan(apId: string, radio: Radio): ChannelObservation[] {
+    const snapshot = this.ap(apId);
+    const state = snapshot.radios[radio];
+    const domain = snapshot.regulatoryDomain;
+    const noisy = new Set([
+      ...(this.jammed.get(apId) ?? []),
+      ...(state ? bondedSubchannels(radio, state.channel, state.width, domain) : []),
+    ]);
+    return channelsOfBand(radio, domain).map((channel) => ({
+      channel,
+      neighborCount: 0,
+      strongestNeighborDbm: null,
+      nonWifiDutyCyclePct: noisy.has(channel) ? JAMMED_DUTY_CYCLE_PCT : 0,
+      clientSupportPct: 100,
+    }));
+  }
+
+  private record(request: StepRequest, result: StepCall['result']): void {
+    this.calls.push({ ...request, result });
+    this.journal.push(`apply ${request.changeId} ${result}`);
+  }
+
+  private async applyStep(request: StepRequest): Promise<StepResult> {
+    const { step, changeId, expectedVersion } = request;
+    const snapshot = this.aps.get(step.apId);
+    if (!snapshot) {
+      throw ApplicationFailure.create({
+        type: 'UnknownAp',
+        message: `no AP ${step.apId}`,
+        nonRetryable: true,
+      });
+    }
+    const done = this.applied.get(changeId);
+    if (done) {
+      this.record(request, 'duplicate');
+      return { ...done, duplicate: true };
+    }
+    const hold = this.holds.get(step.apId)?.shift();
+    if (hold) {
+      hold.reached(request);
+      if ((await hold.gate) === 'refuse') {
+        this.record(request, 'held-then-refused');
+        throw refused(`${changeId} refused after being held`);
+      }
+    }
+    const fault = this.faults.get(step.apId)?.shift();
+    if (fault) {
+      this.record(request, fault.kind);
+      switch (fault.kind) {
+        case 'VersionConflict':
+          snapshot.version++;
+          throw ApplicationFailure.create({
+            type: 'VersionConflict',
+            message: `expected version ${expectedVersion}, the AP is at ${snapshot.version}`,
+            nonRetryable: true,
+          });
+        case 'ChannelUnavailable':
+          throw ApplicationFailure.create({
+            type: 'ChannelUnavailable',
+            message: `radar on ${fault.radarChannels.join(', ')}`,
+            nonRetryable: true,
+            details: [{ error: 'channel_unavailable', radarChannels: fault.radarChannels }],
+          });
+        case 'ControllerRefused':
+          throw refused(`${changeId} refused by the fake controller`);
+      }
+    }
+    let result: StepResult;
+    switch (step.kind) {
+      case 'steer':
+        result = { steered: step.clientIds, duplicate: false };
+        break;
+      case 'radio':
+      case 'admin': {
+        if (expectedVersion !== snapshot.version) {
+          this.record(request, 'VersionConflict');
+          throw ApplicationFailure.create({
+            type: 'VersionConflict',
+            message: `expected version ${expectedVersion}, the AP is at ${snapshot.version}`,
+            nonRetryable: true,
+          });
+        }
+        if (step.kind === 'radio') {
+          const state = snapshot.radios[step.radio];
+          if (!state) throw refused(`${step.apId} has no ${step.radio} radio`);
+          Object.assign(
+            state,
+            Object.fromEntries(Object.entries(step.target).filter(([, v]) => v !== undefined)),
+          );
+        } else {
+          snapshot.adminStatus = step.to;
+        }
+        snapshot.version++;
+        result = { version: snapshot.version, duplicate: false };
+        break;
+      }
+    }
+    this.applied.set(changeId, result);
+    this.record(request, 'applied');
+    return result;
+  }
+}
+
+const refused = (message: string) =>
+  ApplicationFailure.create({ type: 'ControllerRefused', message, nonRetryable: true });
+
+/** The audit trail in an array: validated like the real writer, written once per idempotency key. */
+export class FakeAudit {
+  readonly entries: AuditEntry[] = [];
+  private readonly failing: ((entry: AuditEntry) => boolean)[] = [];
+  /** Entries whose write failed (the store was "down"), one per failed attempt. */
+  readonly failedWrites: AuditEntry[] = [];
+
+  constructor(private readonly journal: Journal) {}
+
+  /** Writes matching `when` fail (retryably, like an unreachable store) until the returned function is called. */
+  failWhile(when: (entry: AuditEntry) => boolean): () => void {
+    this.failing.push(when);
+    return () => void this.failing.splice(this.failing.indexOf(when), 1);
+  }
+
+  of(eventId: string): AuditEntry[] {
+    return this.entries.filter((e) => e.eventId === eventId);
+  }
+
+  statusesOf(eventId: string): string[] {
+    return this.of(eventId).map((e) => e.executionStatus);
+  }
+
+  activities(): AuditActivities {
+    return {
+      recordAudit: async (input) => {
+        let entry: AuditEntry;
+        try {
+          entry = parseAuditEntry(input);
+        } catch (err) {
+          throw ApplicationFailure.create({
+            type: 'InvalidAuditEntryError',
+            message: String(err),
+            nonRetryable: true,
+          });
+        }
+        const at = this.entries.findIndex((e) => e.idempotencyKey === entry.idempotencyKey);
+        if (at >= 0) return { auditId: `audit-${at}`, chainPosition: at };
+        if (this.failing.some((when) => when(entry))) {
+          this.failedWrites.push(entry);
+          throw new Error('audit store unreachable (fake)');
+        }
+        this.entries.push(entry);
+        this.journal.push(`audit ${entry.eventId} ${entry.executionStatus}`);
+        return { auditId: `audit-${this.entries.length - 1}`, chainPosition: this.entries.length - 1 };
+      },
+    };
+  }
+}
+
+/** The worker's policy, as a test sets it before starting its events. */
+export class FakePolicy {
+  current: Policy = policyWith({});
+
+  activities(): PolicyActivities {
+    return { currentPolicy: async () => this.current };
+  }
+}
+
+export interface Fakes {
+  controller: FakeController;
+  audit: FakeAudit;
+  policy: FakePolicy;
+  journal: Journal;
+  activities: Record<string, (...args: never[]) => Promise<unknown>>;
+}
+
+export function createFakes(client: Client): Fakes {
+  const journal: Journal = [];
+  const controller = new FakeController(journal);
+  const audit = new FakeAudit(journal);
+  const policy = new FakePolicy();
+  return {
+    controller,
+    audit,
+    policy,
+    journal,
+    activities: {
+      ...controller.activities(),
+      ...audit.activities(),
+      ...policy.activities(),
+      ...createCoordinationActivities(client),
+    },
+  };
+}

@@ -1,0 +1,171 @@
+// The real workflows on Temporal's time-skipping test server with stubbed activities (fake-activities.ts),
+// in the style of the samples' sleep-for-days and mutex tests: one server and one worker per test
+// file, fresh AP ids per test (a test's workflows live on, harmlessly, through the next tests' skipped
+// time). Time skips only while a test sleeps on the server (`env.sleep`); everything else (a workflow
+// reacting to a signal, an activity) happens in real time.
+//
+// The test server never skips time again once a workflow was terminated with an activity or a
+// workflow task (local activities included) in flight: the worker's late completion is refused
+// ("Completed workflow") and the server's time lock for it is never released. A test that terminates
+// a workflow mid-activity gets a file (a server) of its own; the others terminate only between
+// attempts (during a retry backoff).
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { validateEvent, type RrmEvent } from '../../domain/events';
+import type { ApTurnView } from '../../domain/radio-turns';
+import type { RadioState } from '../../domain/radio';
+import type { Radio } from '../../domain/regulatory';
+import {
+  apCoordinatorWorkflowId,
+  apStateQuery,
+  EVENT_WORKFLOW_TYPE,
+  eventStatusQuery,
+  eventWorkflowId,
+} from '../../workflows/definitions';
+import type { EventStatus } from '../../workflows/event-status';
+import { policyWith } from '../support/policy';
+import { workflowBundle } from '../support/stack';
+import { startTimeSkipping } from '../support/time-skipping';
+import { createFakes, type Fakes } from './fake-activities';
+
+export const SECOND = 1_000;
+export const MINUTE = 60_000;
+
+export interface StartedEvent {
+  eventId: string;
+  event: RrmEvent;
+  handle: WorkflowHandle;
+}
+
+export interface Harness extends Fakes {
+  env: TestWorkflowEnvironment;
+  taskQueue: string;
+  /** A fresh AP on the fake controller. */
+  newAp(radios?: Partial<Record<Radio, Partial<RadioState>>>): string;
+  /** Starts an event as the client does, detected now on the server's clock. */
+  start(raw: Record<string, unknown>): Promise<StartedEvent>;
+  status(eventId: string): Promise<EventStatus>;
+  /** Polls (in real time) until `ready` holds. */
+  statusWhen(eventId: string, ready: (s: EventStatus) => boolean, timeoutMs?: number): Promise<EventStatus>;
+  outcomeOf(eventId: string, timeoutMs?: number): Promise<EventStatus>;
+  apState(apId: string): Promise<ApTurnView>;
+  apStateWhen(apId: string, ready: (s: ApTurnView) => boolean, timeoutMs?: number): Promise<ApTurnView>;
+  coordinator(apId: string): WorkflowHandle;
+  now(): Promise<number>;
+}
+
+export function useHarness(): Harness {
+  const h = {} as Harness;
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  let aps = 0;
+  let events = 0;
+
+  beforeAll(async () => {
+    h.env = await startTimeSkipping();
+    Object.assign(h, createFakes(h.env.client));
+    h.taskQueue = `workflows-${randomUUID().slice(0, 8)}`;
+    worker = await Worker.create({
+      connection: h.env.nativeConnection,
+      namespace: h.env.namespace ?? 'default',
+      taskQueue: h.taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: h.activities,
+    });
+    running = worker.run();
+  });
+
+  // Each test starts from the default policy.
+  beforeEach(() => {
+    h.policy.current = policyWith({});
+  });
+
+  afterAll(async () => {
+    if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    await h.env?.teardown();
+  });
+
+  h.newAp = (radios = {}) => {
+    const apId = `ap-${++aps}`;
+    h.controller.addAp(apId, radios);
+    return apId;
+  };
+
+  h.now = () => h.env.currentTimeMs();
+
+  h.start = async (raw) => {
+    const now = new Date(await h.now());
+    const validated = validateEvent({ eventId: `ev-${++events}`, ...raw }, { now, newEventId: randomUUID });
+    if (!validated.ok) throw new Error(`bad test event: ${JSON.stringify(validated.errors)}`);
+    const { event } = validated;
+    const workflowId = eventWorkflowId(event.eventId);
+    const handle = await h.env.client.workflow.start(EVENT_WORKFLOW_TYPE, {
+      workflowId,
+      taskQueue: h.taskQueue,
+      args: [event],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+    return { eventId: event.eventId, event, handle };
+  };
+
+  h.status = (eventId) => h.env.client.workflow.getHandle(eventWorkflowId(eventId)).query(eventStatusQuery);
+
+  h.statusWhen = (eventId, ready, timeoutMs) => {
+    let last: EventStatus | undefined;
+    return eventually(
+      async () => {
+        last = await h.status(eventId);
+        return ready(last) ? last : undefined;
+      },
+      timeoutMs ?? 20 * SECOND,
+      () => `status of ${eventId} (last seen: ${JSON.stringify(last)})`,
+    );
+  };
+
+  h.outcomeOf = (eventId, timeoutMs) => h.statusWhen(eventId, (s) => s.outcome !== undefined, timeoutMs);
+
+  h.coordinator = (apId) => h.env.client.workflow.getHandle(apCoordinatorWorkflowId(apId));
+
+  h.apState = (apId) => h.coordinator(apId).query(apStateQuery);
+
+  h.apStateWhen = (apId, ready, timeoutMs) => {
+    let last: ApTurnView | undefined;
+    return eventually(
+      async () => {
+        last = await h.apState(apId);
+        return ready(last) ? last : undefined;
+      },
+      timeoutMs ?? 20 * SECOND,
+      () => `state of ${apId} (last seen: ${JSON.stringify(last)})`,
+    );
+  };
+
+  return h;
+}
+
+/** Polls `probe` in real time until it gives a value; the last value seen goes into the error. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: () => string,
+): Promise<T> {
+  const start = Date.now();
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() - start > timeoutMs) {
+      throw new Error(
+        `${what()}: not as expected within ${timeoutMs} ms${lastError ? ` (${String(lastError)})` : ''}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

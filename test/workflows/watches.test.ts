@@ -1,0 +1,175 @@
+// Watches in skipped time with a stubbed controller: a monitored change is a watch on its radio, not
+// a lock. Lower severities wait for its window, an equal severity supersedes it (the change kept), and
+// a CRITICAL event on the channel it moved to has it roll back first (or hand over).
+import { policyWith } from '../support/policy';
+import { MINUTE, SECOND, useHarness } from './harness';
+
+describe('watches on a radio (rrmEvent + apCoordinator, stubbed activities)', () => {
+  const h = useHarness();
+
+  /** A confident interference burst on the radio's own channel: it moves the radio and is watched. */
+  async function movedAndWatched(apId: string, extra: Record<string, unknown> = {}) {
+    const { channel } = h.controller.radio(apId);
+    const started = await h.start({
+      type: 'NON_WIFI_BURST',
+      apId,
+      confidence: 0.9,
+      data: { channel },
+      ...extra,
+    });
+    const status = await h.statusWhen(started.eventId, (s) => s.stage === 'monitor');
+    return { ...started, status };
+  }
+
+  it('keeps a LOW event waiting for a HIGH watch until the window ends; the watcher is committed', async () => {
+    const apId = h.newAp();
+    const watcher = await movedAndWatched(apId);
+    expect(watcher.status.changes).toEqual([{ param: 'channel', oldValue: 36, newValue: 149 }]);
+    expect(h.controller.radio(apId)).toMatchObject({ channel: 149, width: 80 });
+
+    const low = await h.start({ type: 'LOAD_IMBALANCE', apId });
+    expect(low.event.radio).toBe('5g');
+    const queued = await h.apStateWhen(apId, (s) => s.radios['5g'].queue.includes(low.eventId));
+    expect(queued.radios['5g']).toMatchObject({
+      holder: null,
+      watch: { eventId: watcher.eventId, severity: 'HIGH', channels: [149, 153, 157, 161] },
+      queue: [low.eventId],
+    });
+
+    await h.env.sleep(4 * MINUTE);
+    expect(await h.status(low.eventId)).toMatchObject({ stage: 'waiting' });
+    expect(await h.status(watcher.eventId)).toMatchObject({ stage: 'monitor' });
+
+    await h.env.sleep(1 * MINUTE + 5 * SECOND);
+    const watched = await h.outcomeOf(watcher.eventId);
+    expect(watched).toMatchObject({
+      outcome: 'APPLIED',
+      reason: 'monitor window passed without degradation',
+      samples: 10,
+    });
+    expect(h.audit.statusesOf(watcher.eventId)).toEqual(['APPLIED', 'COMMITTED']);
+
+    const lowDone = await h.outcomeOf(low.eventId);
+    expect(lowDone).toMatchObject({ outcome: 'NO_ACTION', reason: 'no neighbour to share the load with' });
+    const windowEnd = Date.parse(watched.appliedAt!) + 5 * MINUTE;
+    expect(Date.parse(lowDone.decidedAt!)).toBeGreaterThanOrEqual(windowEnd);
+    expect(h.controller.callsOf(watcher.eventId).map((c) => c.result)).toEqual(['applied']);
+  });
+
+  it('lets an equal severity supersede a watch at once: the watcher ends SUPERSEDED, its change kept', async () => {
+    const apId = h.newAp();
+    const watcher = await movedAndWatched(apId);
+
+    // Confidence below the channel-change minimum: the newcomer tunes OBSS-PD on the new channel.
+    const newcomer = await h.start({ type: 'NON_WIFI_BURST', apId, confidence: 0.6, data: { channel: 149 } });
+    await h.apStateWhen(apId, (s) => s.radios['5g'].queue.includes(newcomer.eventId));
+    await h.env.sleep(15 * SECOND); // the cooldown of the watcher's change, not its 5-minute window
+
+    const superseded = await h.outcomeOf(watcher.eventId);
+    expect(superseded).toMatchObject({
+      outcome: 'SUPERSEDED',
+      reason: `superseded by ${newcomer.eventId} (HIGH) at a safe point; the change stays`,
+    });
+    const acted = await h.statusWhen(newcomer.eventId, (s) => s.stage === 'monitor');
+    expect(acted).toMatchObject({ actionType: 'OBSS_PD_TUNE', severity: 'HIGH' });
+    expect(acted.changes).toEqual([
+      { param: 'obssPdDbm', oldValue: -82, newValue: -79 },
+      { param: 'txPowerDbm', oldValue: 20, newValue: 18 },
+    ]);
+    const waited = Date.parse(acted.appliedAt!) - Date.parse(watcher.status.appliedAt!);
+    expect(waited).toBeGreaterThanOrEqual(10 * SECOND);
+    expect(waited).toBeLessThan(30 * SECOND);
+
+    // No undo: the watcher's only step is its move, and the radio stays on the new channel.
+    expect(h.controller.callsOf(watcher.eventId).map((c) => [c.changeId, c.result])).toEqual([
+      [`${watcher.eventId}:apply:1.0:0`, 'applied'],
+    ]);
+    expect(h.controller.radio(apId)).toMatchObject({
+      channel: 149,
+      width: 80,
+      obssPdDbm: -79,
+      txPowerDbm: 18,
+    });
+    expect(h.audit.statusesOf(watcher.eventId)).toEqual(['APPLIED', 'SUPERSEDED']);
+    expect(h.audit.of(watcher.eventId)[1].configurationChanges).toEqual(superseded.changes);
+    expect((await h.apState(apId)).radios['5g'].watch).toMatchObject({ eventId: newcomer.eventId });
+  });
+
+  /** Interference everywhere but on the DFS channels: a burst moves the radio from 36/80 onto 52/80. */
+  async function watchedOnDfs(apId: string) {
+    h.controller.jam(apId, [149, 153, 157, 161, 165]);
+    const watcher = await movedAndWatched(apId);
+    expect(h.controller.radio(apId)).toMatchObject({ channel: 52, width: 80 });
+    expect((await h.apState(apId)).radios['5g'].watch?.channels).toEqual([52, 56, 60, 64]);
+    return watcher;
+  }
+
+  it('has the watcher roll back first when radar hits the channel it moved to; radar is decided after the undo', async () => {
+    const apId = h.newAp();
+    const watcher = await watchedOnDfs(apId);
+
+    const radar = await h.start({ type: 'DFS_RADAR', apId, data: { channel: 52 } });
+    const rolledBack = await h.outcomeOf(watcher.eventId);
+    expect(rolledBack).toMatchObject({
+      outcome: 'ROLLED_BACK',
+      reason: `automatic rollback: CRITICAL DFS_RADAR (${radar.eventId}) on the new channel 52`,
+    });
+    const radarDone = await h.outcomeOf(radar.eventId);
+    // The undo took the radio off the radar channel before the radar event planned.
+    expect(radarDone).toMatchObject({
+      outcome: 'NO_ACTION',
+      reason: 'radio already off radar channel 52 (now on 36/80 MHz)',
+      // Radar was heard while the radio was on 52/80: the whole bonded channel closes.
+      closedChannels: [52, 56, 60, 64],
+    });
+
+    const undo = `apply ${watcher.eventId}:rollback:0 applied`;
+    expect(h.journal.indexOf(undo)).toBeGreaterThan(
+      h.journal.indexOf(`apply ${watcher.eventId}:apply:1.0:0 applied`),
+    );
+    expect(h.journal.indexOf(undo)).toBeLessThan(h.journal.indexOf(`audit ${radar.eventId} CHANNELS_CLOSED`));
+    expect(h.controller.callsOf(radar.eventId)).toEqual([]);
+    expect(h.controller.callsOf(watcher.eventId).map((c) => c.step)).toEqual([
+      expect.objectContaining({ target: { channel: 52, width: 80 } }),
+      expect.objectContaining({ target: { channel: 36 } }),
+    ]);
+    expect(h.controller.radio(apId)).toMatchObject({ channel: 36, width: 80 });
+    const [, rollback] = h.audit.of(watcher.eventId);
+    expect(rollback).toMatchObject({
+      executionStatus: 'ROLLED_BACK',
+      autoRollbackTriggered: true,
+      degradationDetected: false, // radar on the new channel, not a degraded network
+      configurationChanges: [{ param: 'channel', oldValue: 52, newValue: 36 }],
+    });
+  });
+
+  it('has a watcher without automatic rollback hand over to radar on its channel; the radar event moves', async () => {
+    h.policy.current = policyWith({ events: { NON_WIFI_BURST: { autoRollback: false } } });
+    const apId = h.newAp();
+    const watcher = await watchedOnDfs(apId);
+
+    const radar = await h.start({ type: 'DFS_RADAR', apId, data: { channel: 52 } });
+    expect(await h.outcomeOf(watcher.eventId)).toMatchObject({
+      outcome: 'SUPERSEDED',
+      reason: `CRITICAL DFS_RADAR (${radar.eventId}) on the new channel 52; no automatic rollback: handing over to it`,
+    });
+    const moved = await h.statusWhen(radar.eventId, (s) => s.stage === 'monitor');
+    expect(moved).toMatchObject({
+      actionType: 'CHANNEL_CHANGE',
+      closedChannels: [52, 56, 60, 64],
+      changes: [{ param: 'channel', oldValue: 52, newValue: 36 }],
+    });
+    expect(h.controller.callsOf(watcher.eventId).map((c) => c.changeId)).toEqual([
+      `${watcher.eventId}:apply:1.0:0`,
+    ]);
+    expect(h.controller.callsOf(radar.eventId).map((c) => [c.changeId, c.result])).toEqual([
+      [`${radar.eventId}:apply:1.0:0`, 'applied'],
+    ]);
+    expect(h.controller.radio(apId)).toMatchObject({ channel: 36, width: 80 });
+    const state = await h.apState(apId);
+    expect(state.closedChannels.map((c) => [c.channel, c.closedBy])).toEqual(
+      [52, 56, 60, 64].map((c) => [c, radar.eventId]),
+    );
+    expect(state.radios['5g'].watch).toMatchObject({ eventId: radar.eventId, severity: 'CRITICAL' });
+  });
+});
