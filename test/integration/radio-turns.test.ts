@@ -42,6 +42,17 @@ describe('per-radio turns, watches and leases on the real stack', () => {
       return rows.length ? rows : undefined;
     });
 
+  /** The AP fails and its HW_FAILURE is applied within 10 s of submit (no window waited for). */
+  async function failOver(failed: string) {
+    await simPost(stack.sim.url, '/v1/inject/ap-failure', { apId: failed });
+    const submittedAt = Date.now();
+    const [failover] = await stack.rrm.submit([{ type: 'HW_FAILURE', apId: failed }]);
+    const done = await outcomeOf(failover.eventId);
+    expect(done.outcome).toBe('APPLIED');
+    expect(secondsSince(submittedAt, done.appliedAt)).toBeLessThan(10);
+    return done;
+  }
+
   it('fails over without waiting for a CRITICAL radar move watched on the neighbour; the move is kept', async () => {
     const failed = stack.ap('ap-09');
     const neighbour = stack.ap('ap-05');
@@ -49,12 +60,7 @@ describe('per-radio turns, watches and leases on the real stack', () => {
     const radar = await radarInMonitor(stack, neighbour);
     const moved = await getRadio(stack.sim.url, neighbour);
 
-    await simPost(stack.sim.url, '/v1/inject/ap-failure', { apId: failed });
-    const submittedAt = Date.now();
-    const [failover] = await stack.rrm.submit([{ type: 'HW_FAILURE', apId: failed }]);
-    const done = await outcomeOf(failover.eventId);
-    expect(done.outcome).toBe('APPLIED');
-    expect(secondsSince(submittedAt, done.appliedAt)).toBeLessThan(10);
+    const done = await failOver(failed);
     expect(done.changes.map((c) => c.param)).toContain(`${neighbour}.5g.txPowerDbm`);
 
     expect(await outcomeOf(radar.eventId)).toMatchObject({ outcome: 'SUPERSEDED' });
@@ -66,15 +72,10 @@ describe('per-radio turns, watches and leases on the real stack', () => {
     const neighbour = (await getAp(stack.sim.url, failed)).neighbors.find((n) => n !== stack.ap('ap-05'))!;
     const held = await holdApWithChannelChange(stack, neighbour);
 
-    await simPost(stack.sim.url, '/v1/inject/ap-failure', { apId: failed });
-    const submittedAt = Date.now();
-    const [failover] = await stack.rrm.submit([{ type: 'HW_FAILURE', apId: failed }]);
-    const done = await outcomeOf(failover.eventId);
-    expect(done.outcome).toBe('APPLIED');
-    expect(secondsSince(submittedAt, done.appliedAt)).toBeLessThan(10);
+    const done = await failOver(failed);
     expect(await outcomeOf(held.eventId)).toMatchObject({
       outcome: 'SUPERSEDED',
-      reason: expect.stringContaining(failover.eventId),
+      reason: expect.stringContaining(done.eventId),
     });
   });
 
