@@ -16,6 +16,7 @@ import {
 import * as turns from '../domain/radio-turns';
 import { RADIOS } from '../domain/regulatory';
 import { audit, coordination } from './activities';
+import { Alarms } from './alarms';
 import {
   apStateQuery,
   closeChannelsSignal,
@@ -49,6 +50,8 @@ export async function apCoordinator(input: ApCoordinatorInput): Promise<void> {
   };
   // Reclaim audits are written in the background: a turn never waits for the audit store.
   const audits: Promise<unknown>[] = [];
+  const alarms = new Alarms();
+  let idleSince: number | undefined;
 
   setHandler(requestTurnSignal, (req) => onSignal(turns.request(state, req, Date.now())));
   setHandler(releaseTurnSignal, ({ lastChangeAt, watch, ...party }) =>
@@ -72,14 +75,12 @@ export async function apCoordinator(input: ApCoordinatorInput): Promise<void> {
       await continueAsNew<typeof apCoordinator>({ ...input, carried: state });
     }
 
-    const deadline = turns.nextDeadline(state, Date.now());
-    if (turns.isIdle(state)) {
-      if (!(await condition(() => signalled, input.idleTimeoutMs))) break;
-    } else if (deadline !== undefined) {
-      await condition(() => signalled, Math.max(1, deadline - Date.now()));
-    } else {
-      await condition(() => signalled);
-    }
+    // An idle coordinator (nothing queued, held, watched or closed) ends after its idle timeout.
+    const now = Date.now();
+    idleSince = turns.isIdle(state) ? (idleSince ?? now) : undefined;
+    if (idleSince !== undefined && now >= idleSince + input.idleTimeoutMs) break;
+    const wakeAt = idleSince !== undefined ? idleSince + input.idleTimeoutMs : turns.nextDeadline(state, now);
+    await alarms.until(() => signalled, wakeAt);
   }
   await Promise.all(audits);
 

@@ -1,7 +1,6 @@
 // Undoing a change: automatic (degradation, a CRITICAL event on the new channel), manual (an
 // operator, while the rollback token lives) or natural (an admission cap lifted when the spike
 // ends). Every undo changes radios, so it takes their turns first, like any change.
-import { condition } from '@temporalio/workflow';
 import { reconfiguredSince, rollbackForbidden } from '../../domain/change-decisions';
 import { changesOf } from '../../domain/controller-steps';
 import type { ConfigurationChange } from '../../domain/radio';
@@ -112,9 +111,9 @@ export async function standByForManualRollback(run: EventRun): Promise<void> {
   const kept = status.outcome === 'APPLIED' || status.outcome === 'SUPERSEDED';
   if (!run.active || !status.rollbackToken || !kept) return;
   for (;;) {
-    const asked = await condition(
+    const asked = await run.alarms.until(
       () => inbox.rollback !== undefined && !inbox.rollback.done,
-      Math.max(0, run.tokenExpiresAt - Date.now()),
+      run.tokenExpiresAt,
     );
     if (!asked) return; // token expired: the change is final
     run.enter('waiting');

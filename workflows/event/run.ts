@@ -21,6 +21,7 @@ import type { AppliedSteps } from '../controller-saga';
 import { eventStatusQuery, searchAttributes, type OperatorAction } from '../definitions';
 import type { EventStatus, Outcome, Stage } from '../event-status';
 import { registerOperatorControls, type OperatorInbox } from '../operator-controls';
+import { Alarms } from '../alarms';
 import { EventTurns } from './turns';
 
 /** A change in place on the network, and what it is judged against. */
@@ -46,6 +47,8 @@ export class EventRun {
   readonly planner: Planner;
   readonly turns: EventTurns;
   readonly inbox: OperatorInbox;
+  /** Timers waited on but never cancelled (workflows/alarms.ts). */
+  readonly alarms = new Alarms();
   regulatoryDomain: RegulatoryDomain;
   /** The radios this event's action changes (its turns). */
   scope: TurnScope = [];

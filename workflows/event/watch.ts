@@ -1,6 +1,6 @@
 // Monitor the change through its window (the radio is watched, not locked) and decide its fate:
 // keep it, choose afresh after radar, roll it back, or hand over to the event that superseded it.
-import { ActivityFailure, condition } from '@temporalio/workflow';
+import { ActivityFailure } from '@temporalio/workflow';
 import { conclude, rollbackForbidden, type MonitorVerdict } from '../../domain/change-decisions';
 import { changesOf, type ControllerStep } from '../../domain/controller-steps';
 import { PLANNERS } from '../../domain/plans';
@@ -61,6 +61,8 @@ async function monitor(run: EventRun): Promise<MonitorVerdict | 'decided'> {
   run.enter('monitor');
   const baseline = run.active!.baseline;
   let verdict = initialMonitorVerdict;
+  // Samples keep their cadence from the window's start, whatever wakes the loop in between.
+  let nextSampleAt = Date.now() + rules.sampleIntervalMs;
   for (;;) {
     if (turns.superseded) {
       const { by, rollbackFirst } = turns.superseded;
@@ -74,15 +76,16 @@ async function monitor(run: EventRun): Promise<MonitorVerdict | 'decided'> {
       continue;
     }
     if (!baseline || Date.now() >= run.watchUntil) return { kind: 'healthy' };
-    const wait = Math.min(rules.sampleIntervalMs, run.watchUntil - Date.now());
-    const woken = await condition(
+    const sampleAt = Math.min(nextSampleAt, run.watchUntil);
+    const woken = await run.alarms.until(
       () =>
         turns.superseded !== undefined ||
         inbox.commit !== undefined ||
         (inbox.rollback !== undefined && !inbox.rollback.done),
-      wait,
+      sampleAt,
     );
-    if (woken) continue;
+    if (woken || Date.now() < sampleAt) continue;
+    nextSampleAt = sampleAt + rules.sampleIntervalMs;
     const sample = await readSample(run);
     if (!sample) continue; // a sample the controller could not give is neither healthy nor degraded
     run.status.samples++;
