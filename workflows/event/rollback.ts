@@ -1,9 +1,9 @@
 // Undoing a change: automatic (degradation, a CRITICAL event on the new channel), manual (an
 // operator, while the rollback token lives) or natural (an admission cap lifted when the spike
 // ends). Every undo changes radios, so it takes their turns first, like any change.
-import { reconfiguredSince, rollbackForbidden } from '../../domain/change-decisions';
+import { reconfiguredSince } from '../../domain/change-decisions';
 import { changesOf } from '../../domain/controller-steps';
-import type { ConfigurationChange } from '../../domain/radio';
+import type { ApSnapshot, ConfigurationChange } from '../../domain/radio';
 import { controllerReads } from '../activities';
 import { failureReason, undoSteps } from '../controller-saga';
 import type { OperatorAction } from '../definitions';
@@ -44,8 +44,11 @@ export async function undoUnderTurn(
   let refusal: string | undefined;
   let failure: string | undefined;
   try {
-    refusal = await undoRefusal(run);
-    if (!refusal) undone = await undo(run, how.lift ? 'lift' : 'rollback');
+    // Regulation first; then the radios as they read now, against a later change and as the undo's guard.
+    refusal = run.rollbackForbidden();
+    const aps = refusal ? [] : await Promise.all(run.scope.map((s) => controllerReads.readAp(s.apId)));
+    refusal ??= reconfiguredSince(run.active!.applied.steps, aps);
+    if (!refusal) undone = await undo(run, aps, how.lift ? 'lift' : 'rollback');
   } catch (err) {
     failure = failureReason(err);
   } finally {
@@ -75,21 +78,14 @@ export async function undoUnderTurn(
   return undefined;
 }
 
-/** Why undoing now would break regulation or overwrite a later change, read under the turn. */
-async function undoRefusal(run: EventRun): Promise<string | undefined> {
-  const { steps } = run.active!.applied;
-  const closed = [...run.blocked, ...run.turns.closedChannels(run.event.apId, run.event.radio)];
-  const forbidden = rollbackForbidden(steps, closed, run.regulatoryDomain);
-  if (forbidden) return forbidden;
-  const aps = await Promise.all(run.scope.map((s) => controllerReads.readAp(s.apId)));
-  return reconfiguredSince(steps, aps);
-}
-
-/** Undoes the active change against the controller's current versions; throws when it will not take it. */
-async function undo(run: EventRun, kind: 'lift' | 'rollback'): Promise<ConfigurationChange[]> {
+/** Undoes the active change against the versions the controller gave in `aps`; throws when it will not take it. */
+async function undo(
+  run: EventRun,
+  aps: ApSnapshot[],
+  kind: 'lift' | 'rollback',
+): Promise<ConfigurationChange[]> {
   const { applied } = run.active!;
-  const current = await Promise.all(run.scope.map((s) => controllerReads.readAp(s.apId)));
-  const versions = { ...applied.versions, ...Object.fromEntries(current.map((a) => [a.apId, a.version])) };
+  const versions = { ...applied.versions, ...Object.fromEntries(aps.map((a) => [a.apId, a.version])) };
   const result = await undoSteps({ ...applied, versions }, `${run.event.eventId}:${kind}`);
   run.lastChangeAt = Date.now();
   return changesOf(result.steps, run.own);

@@ -10,7 +10,7 @@ import {
   type Policy,
 } from '../../domain/policy';
 import { PLANNERS, type ActionPlan, type Planner } from '../../domain/plans';
-import type { TurnScope } from '../../domain/change-decisions';
+import { rollbackForbidden, type TurnScope } from '../../domain/change-decisions';
 import type { ConfigurationChange } from '../../domain/radio';
 import type { Severity } from '../../domain/event-types';
 import type { RegulatoryDomain } from '../../domain/regulatory';
@@ -139,6 +139,12 @@ export class EventRun {
     if (status.stage !== 'monitor' && status.outcome === undefined)
       return `not now: the event is in stage ${status.stage}`;
     return undefined;
+  }
+
+  /** Why undoing the change now would put a radio back on a radar-closed channel, or undefined. */
+  rollbackForbidden(): string | undefined {
+    const closed = [...this.blocked, ...this.turns.closedChannels(this.event.apId, this.event.radio)];
+    return rollbackForbidden(this.active!.applied.steps, closed, this.regulatoryDomain);
   }
 
   enter(stage: Stage): void {

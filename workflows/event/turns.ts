@@ -49,17 +49,18 @@ export class EventTurns {
     setHandler(supersededSignal, (s) => {
       this.superseded ??= s;
       // Handed the radio to undo its move first: that is a turn held on the AP.
-      if (s.rollbackFirst) this.granted.set(s.apId, { apId: s.apId, radios: [s.radio], closedChannels: {} });
+      if (s.rollbackFirst && !this.held.includes(s.apId)) this.held.push(s.apId);
     });
   }
 
   /** Takes the turns of `scope` in order; on a drop or a supersession, what was taken is given back. */
   async acquire(scope: TurnScope): Promise<TurnResult> {
     for (const { apId, radios } of [...scope].sort((a, b) => a.apId.localeCompare(b.apId))) {
-      if (this.holds(apId)) continue;
+      if (this.held.includes(apId)) continue;
       this.granted.delete(apId);
       await coordination.requestApTurn({ apId, ...this.coordinator, request: { ...this.request, radios } });
-      await condition(() => this.granted.has(apId) || this.stopped());
+      await condition(() => this.granted.has(apId) || this.held.includes(apId) || this.stopped());
+      if (this.held.includes(apId)) continue; // handed over to undo first while it asked
       if (!this.granted.has(apId)) {
         await this.release(null);
         return this.dropped ? 'dropped' : 'superseded';
@@ -67,12 +68,6 @@ export class EventTurns {
       this.held.push(apId);
     }
     return 'granted';
-  }
-
-  holds(apId: string): boolean {
-    return (
-      this.held.includes(apId) || (this.superseded?.rollbackFirst === true && this.superseded.apId === apId)
-    );
   }
 
   private stopped(): boolean {
@@ -98,11 +93,8 @@ export class EventTurns {
     lastChangeAt: number | null,
     watch?: (WatchRequest & { apId: string }) | null,
   ): Promise<void> {
-    const held = [
-      ...new Set([...this.held, ...(this.superseded?.rollbackFirst ? [this.superseded.apId] : [])]),
-    ];
+    const held = this.held;
     this.held = [];
-    if (this.superseded?.rollbackFirst) this.superseded = { ...this.superseded, rollbackFirst: false };
     const { eventId, type, severity } = this.request;
     await CancellationScope.nonCancellable(() =>
       Promise.all(

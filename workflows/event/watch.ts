@@ -1,7 +1,7 @@
 // Monitor the change through its window (the radio is watched, not locked) and decide its fate:
 // keep it, choose afresh after radar, roll it back, or hand over to the event that superseded it.
 import { ActivityFailure } from '@temporalio/workflow';
-import { conclude, rollbackForbidden, type MonitorVerdict } from '../../domain/change-decisions';
+import { conclude, type MonitorVerdict } from '../../domain/change-decisions';
 import { changesOf, type ControllerStep } from '../../domain/controller-steps';
 import { PLANNERS } from '../../domain/plans';
 import { radioOf } from '../../domain/radio';
@@ -23,7 +23,7 @@ export async function watchAndConclude(run: EventRun): Promise<void> {
     const next = conclude(verdict, {
       type: run.event.type,
       policy: run.eventPolicy,
-      rollbackForbidden: forbiddenNow(run),
+      rollbackForbidden: run.rollbackForbidden(),
       reselectionsLeft: MAX_RADAR_RESELECTIONS - reselections,
     });
     switch (next.kind) {
@@ -45,11 +45,6 @@ export async function watchAndConclude(run: EventRun): Promise<void> {
         });
     }
   }
-}
-
-function forbiddenNow(run: EventRun): string | undefined {
-  const closed = [...run.blocked, ...run.turns.closedChannels(run.event.apId, run.event.radio)];
-  return rollbackForbidden(run.active!.applied.steps, closed, run.regulatoryDomain);
 }
 
 /**
