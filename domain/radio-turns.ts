@@ -217,7 +217,7 @@ function eligible(state: ApTurnState, req: QueuedRequest, now: number): boolean 
 
 /** What kept a waiting request from its turn: the watch or cooldown of one of its radios, or a holder. */
 export function waitingFor(
-  state: ApTurnState,
+  state: Pick<ApTurnState, 'radios'>,
   req: QueuedRequest,
   now: number,
 ): { radio: Radio; reason: 'watch' | 'cooldown' | 'holder' | 'priority'; by?: TurnParty } {

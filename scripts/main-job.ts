@@ -9,6 +9,7 @@ import { createRrmWorker } from '../workers/rrm-worker';
 import { logger } from '../workers/logger';
 import { endRunningWorkflows } from '../client/end-running';
 import { RrmClient } from '../client/rrm-client';
+import { alignColumns } from '../client/cli/format';
 import { SensingBridge } from '../client/sensing-bridge';
 import { credentialsFromEnv } from '../client/http/auth';
 import { buildIngestServer } from '../client/http/server';
@@ -17,7 +18,7 @@ import { BUILT_IN_SCENARIO, STORY } from '../simulator/scenario';
 import type { ChannelWidth } from '../domain/regulatory';
 import { STORY_STAGES, type StoryContext } from './story';
 import { createPool } from '../db/pool';
-import { RADIOS } from '../domain/regulatory';
+import { waitingFor } from '../domain/radio-turns';
 import type { EventStatus } from '../workflows/event-status';
 
 const opts = new Command('main-job')
@@ -169,9 +170,10 @@ async function main(): Promise<void> {
     if (answered) return `${((Date.parse(answered) - submittedAt) / 1000).toFixed(1)} s${waited}`;
     if (s.stage !== 'waiting') return `${s.stage}…`;
     const ap = await rrm.apState(s.apId);
-    const radio = RADIOS.find((r) => ap.radios[r].queue.includes(s.eventId));
-    const watch = radio && ap.radios[radio].watch;
-    return watch ? `waits for the ${watch.severity} watch of ${watch.eventId} (by design)` : 'waiting';
+    const request = ap.queue.find((q) => q.eventId === s.eventId);
+    const why = request && waitingFor(ap, request, Date.now());
+    if (why?.reason !== 'watch') return `waiting${why ? ` (${why.reason} of ${why.radio})` : ''}`;
+    return `waits for the ${why.by!.severity} watch of ${why.by!.eventId} (by design)`;
   };
 
   let stopping = false;
@@ -202,14 +204,3 @@ main().catch((err: unknown) => {
   logger.fatal(err instanceof Error ? err.message : String(err));
   process.exit(1);
 });
-
-/** Rows as text columns, each as wide as its widest cell. */
-function alignColumns(rows: string[][]): string[] {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) =>
-    r
-      .map((cell, c) => cell.padEnd(widths[c]))
-      .join('  ')
-      .trimEnd(),
-  );
-}

@@ -50,7 +50,7 @@ export function printStats(s: RrmStats): void {
     rows.push([type, String(t.total), ...outcomes.map((o) => String(t.outcomes[o]))]);
   }
   rows.push(['all', String(s.events.total), ...outcomes.map((o) => String(s.events.byOutcome[o]))]);
-  for (const row of table(rows)) line(`  ${row}`);
+  for (const row of alignColumns(rows, (c) => c > 0)) line(`  ${row}`);
   line(`pending (waiting for the AP's turn): ${s.pending}`);
   line(`under monitoring: ${s.monitoring}`);
   line(`failed, waiting for an operator: ${s.awaitingOperator}`);
@@ -62,10 +62,16 @@ export function printStats(s: RrmStats): void {
   }
 }
 
-/** Rows as aligned text: the first column left-aligned, the others right-aligned. */
-function table(rows: string[][]): string[] {
+/** Rows as text columns, each as wide as its widest cell; `rightAligned` columns (numbers) pad on the left. */
+export function alignColumns(
+  rows: string[][],
+  rightAligned: (column: number) => boolean = () => false,
+): string[] {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   return rows.map((r) =>
-    r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '),
+    r
+      .map((cell, c) => (rightAligned(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd(),
   );
 }
