@@ -111,13 +111,19 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   };
 }
 
-/** Polls `probe` until it returns a value, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+/** Polls `probe` until it returns a value, or fails after `timeoutMs`, naming `what` it waited for. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  what?: () => string,
+): Promise<T> {
   const start = Date.now();
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    if (Date.now() - start > timeoutMs) {
+      throw new Error(`${what ? `${what()}: ` : ''}condition not met within ${timeoutMs} ms`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }

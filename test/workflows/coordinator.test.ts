@@ -4,7 +4,8 @@
 // radar event signs its channel closure (retried with backoff, so time skips meanwhile).
 import type { ApTurnView } from '../../domain/radio-turns';
 import { policyWith } from '../support/policy';
-import { eventually, MINUTE, SECOND, useHarness } from './harness';
+import { eventually } from '../support/stack';
+import { MINUTE, SECOND, useHarness } from './harness';
 
 describe('AP coordinator: leases, continue-as-new and idle end (stubbed activities)', () => {
   const h = useHarness();

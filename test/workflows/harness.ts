@@ -26,7 +26,7 @@ import {
 } from '../../workflows/definitions';
 import type { EventStatus } from '../../workflows/event-status';
 import { policyWith } from '../support/policy';
-import { workflowBundle } from '../support/stack';
+import { eventually, workflowBundle } from '../support/stack';
 import { startTimeSkipping } from '../support/time-skipping';
 import { createFakes, type Fakes } from './fake-activities';
 
@@ -113,17 +113,8 @@ export function useHarness(): Harness {
 
   h.status = (eventId) => h.env.client.workflow.getHandle(eventWorkflowId(eventId)).query(eventStatusQuery);
 
-  h.statusWhen = (eventId, ready, timeoutMs) => {
-    let last: EventStatus | undefined;
-    return eventually(
-      async () => {
-        last = await h.status(eventId);
-        return ready(last) ? last : undefined;
-      },
-      timeoutMs ?? 20 * SECOND,
-      () => `status of ${eventId} (last seen: ${JSON.stringify(last)})`,
-    );
-  };
+  h.statusWhen = (eventId, ready, timeoutMs) =>
+    pollUntil(`status of ${eventId}`, () => h.status(eventId), ready, timeoutMs);
 
   h.outcomeOf = (eventId, timeoutMs) => h.statusWhen(eventId, (s) => s.outcome !== undefined, timeoutMs);
 
@@ -131,41 +122,35 @@ export function useHarness(): Harness {
 
   h.apState = (apId) => h.coordinator(apId).query(apStateQuery);
 
-  h.apStateWhen = (apId, ready, timeoutMs) => {
-    let last: ApTurnView | undefined;
-    return eventually(
-      async () => {
-        last = await h.apState(apId);
-        return ready(last) ? last : undefined;
-      },
-      timeoutMs ?? 20 * SECOND,
-      () => `state of ${apId} (last seen: ${JSON.stringify(last)})`,
-    );
-  };
+  h.apStateWhen = (apId, ready, timeoutMs) =>
+    pollUntil(`state of ${apId}`, () => h.apState(apId), ready, timeoutMs);
 
   return h;
 }
 
-/** Polls `probe` in real time until it gives a value; the last value seen goes into the error. */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  what: () => string,
+/**
+ * Polls `read` in real time until `ready` holds; a read that fails (a query before the workflow's
+ * first task) is tried again. The last value and error seen go into the timeout's message.
+ */
+function pollUntil<T>(
+  what: string,
+  read: () => Promise<T>,
+  ready: (value: T) => boolean,
+  timeoutMs = 20 * SECOND,
 ): Promise<T> {
-  const start = Date.now();
+  let last: T | undefined;
   let lastError: unknown;
-  for (;;) {
+  const probe = async () => {
     try {
-      const value = await probe();
-      if (value !== undefined) return value;
+      last = await read();
+      return ready(last) ? last : undefined;
     } catch (err) {
       lastError = err;
+      return undefined;
     }
-    if (Date.now() - start > timeoutMs) {
-      throw new Error(
-        `${what()}: not as expected within ${timeoutMs} ms${lastError ? ` (${String(lastError)})` : ''}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  };
+  return eventually(probe, timeoutMs, () => {
+    const error = lastError ? `; last error: ${String(lastError)}` : '';
+    return `${what} (last seen: ${JSON.stringify(last)}${error})`;
+  });
 }
