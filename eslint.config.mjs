@@ -13,6 +13,17 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware: a promise nobody awaits is a silent bug, above all in the workflow sandbox where a
+    // lost rejection fails nothing. Detach one on purpose with `void`, and say why next to it.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],
     rules: {
       // Workflow code is replayed: it must not touch Node built-ins or I/O.
@@ -26,7 +37,14 @@ export default tseslint.config(
             },
             // Activities are referenced by type only (proxyActivities), never bundled into workflows.
             {
-              group: ['../activities/*', '../client/*'],
+              group: [
+                '**/activities',
+                '**/activities/*',
+                '**/audit',
+                '**/audit/*',
+                '**/client/**',
+                '**/config/*',
+              ],
               allowTypeImports: true,
               message: 'import type only',
             },

@@ -7,13 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
-import {
-  appendAuditRecord,
-  exportAudit,
-  loadAuditKeys,
-  verifyAuditChain,
-  type AuditEntry,
-} from '../activities/audit';
+import { appendAuditRecord, exportAudit, loadAuditKeys, verifyAuditChain, type AuditEntry } from '../audit';
 import { percentile } from './percentile';
 import { withScratchDatabase } from './scratch-database';
 

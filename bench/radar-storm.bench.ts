@@ -6,8 +6,7 @@
 // `npm run bench`; BENCH_COLUMNS × BENCH_ROWS sets the campus (default 8 × 6).
 import { performance } from 'node:perf_hooks';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { endRunningWorkflows } from '../client/end-running';
-import { RrmClient } from '../client/rrm-client';
+import { RrmClient, terminateRunningWorkflows } from '../client/library';
 import { DEFAULT_POLICY } from '../domain/policy';
 import { CHANNEL_MOVE_TIME_MS } from '../domain/regulatory';
 import { startSimulator } from '../simulator/server';
@@ -53,7 +52,7 @@ async function main(): Promise<void> {
       env: { RRM_AUDIT_HMAC_KEYS: `bench:${Buffer.alloc(32, 1).toString('base64')}` },
     });
     // A run that was killed leaves its AP coordinators behind, which would hold the APs' turns.
-    await endRunningWorkflows(client, taskQueue, 'left by an earlier benchmark run');
+    await terminateRunningWorkflows(client, taskQueue, 'left by an earlier benchmark run');
     const running = worker.run();
     try {
       const rrm = new RrmClient(client, taskQueue, DEFAULT_POLICY);
@@ -87,7 +86,7 @@ async function main(): Promise<void> {
           `over ${CHANNEL_MOVE_TIME_MS / 1000} s: ${late}; not moved within 60 s: ${aps.length - moveTimes.length}`,
       );
     } finally {
-      await endRunningWorkflows(client, taskQueue, 'benchmark finished');
+      await terminateRunningWorkflows(client, taskQueue, 'benchmark finished');
       worker.shutdown();
       await running;
       await close();

@@ -2,7 +2,7 @@
 // pg_terminate_backend) makes pg emit 'error' on the pool; unhandled, that ends the whole process.
 // The pool replaces the connection on next use, and activities that hit the outage are retried.
 import { Pool } from 'pg';
-import { logger } from '../workers/logger';
+import { logger } from '../config/logger';
 
 /** `applicationName` names the process in pg_stat_activity (e.g. `rrm-worker`). */
 export function createPool(connectionString: string, max: number, applicationName: string): Pool {

@@ -3,16 +3,15 @@
 // (scripts/story.ts) that makes the floor's network misbehave in every way the policy table knows.
 import { Command } from 'commander';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { loadConfig, requireDatabaseUrl } from '../workers/config';
-import { loadPolicy } from '../workers/policy-file';
+import { loadConfig, requireDatabaseUrl } from '../config/env';
+import { loadPolicy } from '../config/policy-file';
 import { createRrmWorker } from '../workers/rrm-worker';
-import { logger } from '../workers/logger';
-import { endRunningWorkflows } from '../client/end-running';
-import { RrmClient } from '../client/rrm-client';
+import { logger } from '../config/logger';
+import { RrmClient, terminateRunningWorkflows } from '../client/library';
 import { alignColumns } from '../client/cli/format';
-import { SensingBridge } from '../client/sensing-bridge';
-import { credentialsFromEnv } from '../client/http/auth';
-import { buildIngestServer } from '../client/http/server';
+import { SensingBridge } from '../client/sensing-bridge/bridge';
+import { credentialsFromEnv } from '../client/http-ingest/auth';
+import { buildIngestServer } from '../client/http-ingest/server';
 import { startSimulator } from '../simulator/server';
 import { BUILT_IN_SCENARIO, STORY } from '../simulator/scenario';
 import type { ChannelWidth } from '../domain/regulatory';
@@ -51,7 +50,7 @@ async function main(): Promise<void> {
   const rrm = new RrmClient(client, config.temporal.taskQueue, policy);
   // Workflows left running by an earlier main job acted on a simulator that is gone (and may have
   // been written by older code): they are ended, so the AP coordinators start afresh.
-  const leftovers = await endRunningWorkflows(
+  const leftovers = await terminateRunningWorkflows(
     client,
     config.temporal.taskQueue,
     'main job restarted: the simulator this acted on is gone',
@@ -190,6 +189,7 @@ async function main(): Promise<void> {
     await sim.close();
     process.exit(code);
   };
+  // Detached on purpose: stop() ends the process itself; nothing is left to wait for it.
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
   playStory().catch((err) => {

@@ -7,14 +7,10 @@ import type { Policy } from '../domain/policy';
 import { createControllerActivities } from '../activities/controller';
 import { createCoordinationActivities } from '../activities/coordination';
 import { createPolicyActivities } from '../activities/policy';
-import {
-  createAuditActivities,
-  loadAuditKeys,
-  loadCheckpointKeys,
-  startCheckpointTimer,
-} from '../activities/audit';
-import { logger } from './logger';
-import type { TemporalConfig } from './config';
+import { loadAuditKeys, loadCheckpointKeys, startCheckpointTimer } from '../audit';
+import { createAuditActivities } from '../activities/audit';
+import { logger } from '../config/logger';
+import type { TemporalConfig } from '../config/env';
 import { createPool } from '../db/pool';
 
 export interface RrmWorkerOptions {

@@ -1,8 +1,8 @@
 // Worker entry point: `npm run worker`. Refuses to start on a bad environment or policy file.
-import { loadConfig, requireDatabaseUrl } from './config';
-import { loadPolicy } from './policy-file';
+import { loadConfig, requireDatabaseUrl } from '../config/env';
+import { loadPolicy } from '../config/policy-file';
 import { createRrmWorker } from './rrm-worker';
-import { logger } from './logger';
+import { logger } from '../config/logger';
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -15,7 +15,7 @@ import {
 } from '@temporalio/workflow';
 import * as turns from '../domain/radio-turns';
 import { RADIOS } from '../domain/regulatory';
-import { audit, coordination } from './activities';
+import { audit, coordination } from './activity-proxies';
 import { Alarms } from './alarms';
 import {
   apStateQuery,

@@ -2,7 +2,7 @@
 // applied are undone in reverse, so a half-applied action never stays on the network.
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import { inverseOf, type ControllerStep } from '../domain/controller-steps';
-import { controllerWrites } from './activities';
+import { controllerWrites } from './activity-proxies';
 
 /** What was applied: enough to undo it later. */
 export interface AppliedSteps {

@@ -18,7 +18,7 @@ import {
   type ArchiveCheckResult,
   type AuditFinding,
   type VerifyResult,
-} from '../../activities/audit';
+} from '../../audit';
 
 /** Exit code of `audit verify[-archive]` when the trail is damaged (1 means it could not verify at all). */
 export const DAMAGE_EXIT_CODE = 2;

@@ -1,8 +1,7 @@
 // Human-readable output of the CLI.
 import { RADIOS } from '../../domain/regulatory';
 import { OUTCOMES, type EventStatus } from '../../workflows/event-status';
-import type { ApState, Submitted } from '../rrm-client';
-import type { RrmStats } from '../stats';
+import type { ApState, RrmStats, Submitted } from '../library';
 
 const line = (s: string): void => void process.stdout.write(`${s}\n`);
 

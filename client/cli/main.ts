@@ -3,8 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { eventJsonSchema } from '../../domain/events';
-import { parseEventText } from '../event-input';
-import { InvalidEventsError } from '../rrm-client';
+import { InvalidEventsError, parseEventText } from '../library';
 import { printApState, printStatus, printSubmitted } from './format';
 import { registerAuditCommands } from './audit-commands';
 import { registerOperatorCommands } from './operator-commands';

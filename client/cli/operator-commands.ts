@@ -8,7 +8,7 @@ import {
   OperatorInputSchema,
   runOperatorControl,
   type OperatorControl,
-} from './operator-controls';
+} from '../library';
 import { printStatus } from './format';
 import { printJson, wantsJson, withClient } from './runtime';
 

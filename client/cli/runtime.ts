@@ -2,9 +2,9 @@
 // `--json` or human form.
 import type { Command } from 'commander';
 import { Pool } from 'pg';
-import { loadConfig, type RrmConfig } from '../../workers/config';
-import { loadPolicy } from '../../workers/policy-file';
-import { RrmClient } from '../rrm-client';
+import { loadConfig, type RrmConfig } from '../../config/env';
+import { loadPolicy } from '../../config/policy-file';
+import { RrmClient } from '../library';
 
 export async function withClient<T>(fn: (rrm: RrmClient, config: RrmConfig) => Promise<T>): Promise<T> {
   const config = loadConfig();

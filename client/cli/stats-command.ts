@@ -1,7 +1,7 @@
 // `rrm stats`: events by type and outcome, pending and monitored events, actions executed and rolled
 // back (the audit part needs DATABASE_URL).
 import type { Command } from 'commander';
-import { collectStats } from '../stats';
+import { collectStats } from '../library';
 import { printStats } from './format';
 import { printJson, wantsJson, withClient, withOptionalPool } from './runtime';
 

@@ -2,13 +2,13 @@
 
 -- DESIGN.md §6 and db/AUDIT.md: one signed row per decision and per change. Rows form a hash chain
 -- in chain_position order: prev_hash is the previous row's row_hash (genesis: 64 zeros), so an edit,
--- deletion, insertion or reordering is detected by activities/audit/verify.ts.
+-- deletion, insertion or reordering is detected by audit/verify.ts.
 --
 -- Monthly range partitions on recorded_at (UTC) let retention detach and archive whole months
--- (activities/audit/archive.ts). PostgreSQL requires every unique constraint of a partitioned table
+-- (audit/archive.ts). PostgreSQL requires every unique constraint of a partitioned table
 -- to include the partition key, so uniqueness of chain_position and idempotency_key does not come
 -- from an index: every writer holds the audit_chain_head row lock while it reads the head, checks
--- that its idempotency key is not yet used, and inserts (activities/audit/store.ts). Verification
+-- that its idempotency key is not yet used, and inserts (audit/store.ts). Verification
 -- reports any second row at one position. recorded_at never decreases along the chain (the writer
 -- takes max(now, head's recorded_at)), so each month holds one contiguous range of positions.
 CREATE TABLE audit_records (
@@ -59,7 +59,7 @@ CREATE TABLE audit_chain_head (
 );
 INSERT INTO audit_chain_head (id, chain_position, row_hash) VALUES (true, 0, repeat('0', 64));
 
--- One row per archived month (activities/audit/archive.ts): where the archived range ends, signed
+-- One row per archived month (audit/archive.ts): where the archived range ends, signed
 -- with an Ed25519 checkpoint key, so verification starts from the newest anchor.
 CREATE TABLE audit_anchors (
   last_position bigint PRIMARY KEY,

@@ -13,8 +13,8 @@ import {
   verifyArchive,
   type Anchor,
   type AuditRow,
-} from '../../activities/audit';
-import { signStatement } from '../../activities/audit/statement';
+} from '../../audit';
+import { signStatement } from '../../audit/statement';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import {
   checkpointEnv,

@@ -11,7 +11,7 @@ import {
   verifyAuditChain,
   writeCheckpoint,
   type AuditRow,
-} from '../../activities/audit';
+} from '../../audit';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { entry, resetChain, seedChain, tamper, testCheckpointKeys, testKeys } from './helpers';
 

@@ -10,7 +10,7 @@ import {
   writeCheckpoint,
   CHECKPOINT_FILE,
   type Checkpoint,
-} from '../../activities/audit';
+} from '../../audit';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import {
   CHECKPOINT_PAIR,

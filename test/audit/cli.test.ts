@@ -5,19 +5,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { appendAuditRecord } from '../../activities/audit';
+import { appendAuditRecord } from '../../audit';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { checkpointEnv, entry, hmacEnv, resetChain, seedChain, tamper, testKeys } from './helpers';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '../..');
-// The real `rrm` once client/cli/main.ts registers the audit commands; the stand-in until then.
-const mainSource = readFileSync(path.join(ROOT, 'client/cli/main.ts'), 'utf8');
-const registered = /^\s*registerAuditCommands\(program\)/m.test(mainSource);
-const [program, prefix] = registered
-  ? [process.execPath, ['bin/rrm.js']]
-  : [path.join(ROOT, 'node_modules/.bin/tsx'), ['test/audit/cli-entry.ts']];
-
+const RRM = path.join(ROOT, 'bin/rrm.js');
 describe('rrm audit', () => {
   let db: TestDatabase;
   let env: NodeJS.ProcessEnv;
@@ -25,7 +19,7 @@ describe('rrm audit', () => {
 
   const rrm = async (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => {
     try {
-      const { stdout, stderr } = await run(program, [...prefix, ...args], {
+      const { stdout, stderr } = await run(process.execPath, [RRM, ...args], {
         cwd: ROOT,
         env: { ...env, ...extraEnv },
       });

@@ -1,10 +1,6 @@
 import { PassThrough } from 'node:stream';
-import {
-  createAuditActivities,
-  exportAudit,
-  EXPORT_COLUMNS,
-  type ExportOptions,
-} from '../../activities/audit';
+import { exportAudit, EXPORT_COLUMNS, type ExportOptions } from '../../audit';
+import { createAuditActivities } from '../../activities/audit';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { entry, resetChain, testKeys } from './helpers';
 

@@ -8,8 +8,8 @@ import {
   type AuditKeys,
   type AuditRow,
   type CheckpointKeys,
-} from '../../activities/audit';
-import { canonicalForm, rowHash, sign } from '../../activities/audit/canonical';
+} from '../../audit';
+import { canonicalForm, rowHash, sign } from '../../audit/canonical';
 
 export const KEY_A = Buffer.alloc(32, 1).toString('base64');
 export const KEY_B = Buffer.alloc(32, 2).toString('base64');

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadAuditKeys } from '../../activities/audit';
+import { loadAuditKeys } from '../../audit';
 import { KEY_A, KEY_B } from './helpers';
 
 describe('loadAuditKeys', () => {

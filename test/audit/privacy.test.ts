@@ -1,4 +1,5 @@
-import { createAuditActivities, pseudonymiseClientId, verifyAuditChain } from '../../activities/audit';
+import { pseudonymiseClientId, verifyAuditChain } from '../../audit';
+import { createAuditActivities } from '../../activities/audit';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { entry, testKeys } from './helpers';
 

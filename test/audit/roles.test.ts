@@ -2,7 +2,7 @@
 // triggers refuse UPDATE, DELETE and TRUNCATE even to the owner.
 import { randomBytes } from 'node:crypto';
 import { Client, Pool } from 'pg';
-import { appendAuditRecord, verifyAuditChain } from '../../activities/audit';
+import { appendAuditRecord, verifyAuditChain } from '../../audit';
 import { createTestDatabase, serverUrl, type TestDatabase } from '../support/database';
 import { entry, resetChain, testKeys } from './helpers';
 

@@ -1,13 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Pool } from 'pg';
-import {
-  appendAuditRecord,
-  createAuditActivities,
-  GENESIS_HASH,
-  verifyAuditChain,
-  type AuditActivities,
-  type AuditEntry,
-} from '../../activities/audit';
+import { appendAuditRecord, GENESIS_HASH, verifyAuditChain, type AuditEntry } from '../../audit';
+import { createAuditActivities, type AuditActivities } from '../../activities/audit';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { entry, resetChain, testKeys } from './helpers';
 

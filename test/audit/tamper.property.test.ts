@@ -5,13 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import {
-  appendAuditRecord,
-  verifyAuditChain,
-  writeCheckpoint,
-  type AuditProblem,
-} from '../../activities/audit';
-import { AUDIT_COLUMNS, canonicalForm, fromDb, rowHash } from '../../activities/audit/canonical';
+import { appendAuditRecord, verifyAuditChain, writeCheckpoint, type AuditProblem } from '../../audit';
+import { AUDIT_COLUMNS, canonicalForm, fromDb, rowHash } from '../../audit/canonical';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { entry, insertRow, resetChain, tamper, testCheckpointKeys, testKeys } from './helpers';
 

@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import {
-  createAuditActivities,
-  loadAuditKeys,
-  verifyAuditChain,
-  type AuditRow,
-} from '../../activities/audit';
-import { AUDIT_COLUMNS, canonicalForm, fromDb, rowHash } from '../../activities/audit/canonical';
+import { loadAuditKeys, verifyAuditChain, type AuditRow } from '../../audit';
+import { createAuditActivities } from '../../activities/audit';
+import { AUDIT_COLUMNS, canonicalForm, fromDb, rowHash } from '../../audit/canonical';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { entry, insertRow, KEY_A, KEY_B, resetChain, tamper, testKeys } from './helpers';
 

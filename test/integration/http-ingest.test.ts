@@ -1,7 +1,7 @@
-// The HTTP ingest (client/http) on the real stack: events in as JSON, arrays and NDJSON, refusals
+// The HTTP ingest (client/http-ingest) on the real stack: events in as JSON, arrays and NDJSON, refusals
 // that start nothing, duplicates, the bearer token, status, operator controls, metrics and schema.
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { buildIngestServer, type IngestServer } from '../../client/http/server';
+import { buildIngestServer, type IngestServer } from '../../client/http-ingest/server';
 import { eventWorkflowId } from '../../workflows/definitions';
 import type { EventStatus } from '../../workflows/event-status';
 import { eventually, startStack, type Stack } from '../support/stack';

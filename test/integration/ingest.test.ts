@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { InvalidEventsError } from '../../client/rrm-client';
+import { InvalidEventsError } from '../../client/library';
 import { eventWorkflowId } from '../../workflows/definitions';
 import { startStack, type Stack } from '../support/stack';
 

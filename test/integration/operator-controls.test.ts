@@ -1,7 +1,7 @@
 // Operator controls on the real stack: manual rollback while monitoring and after, refused where
 // regulation forbids it; a failed apply waits in FAILED for retry or abandon; all audited.
 import { fastSampling } from '../support/policy';
-import { OperatorRefusedError } from '../../client/rrm-client';
+import { OperatorRefusedError } from '../../client/library';
 import { getRadio, simPost, simRequest } from '../support/sim-client';
 import { startStack, type Stack } from '../support/stack';
 import { holdApWithChannelChange, radarInMonitor, statusWhen } from '../support/scenarios';

@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { RrmStats } from '../../client/stats';
+import type { RrmStats } from '../../client/library';
 import type { EventStatus } from '../../workflows/event-status';
 import { radarInMonitor as monitoredRadar } from '../support/scenarios';
 import { eventually, startStack, type Stack } from '../support/stack';

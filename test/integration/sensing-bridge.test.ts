@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateEvent, type RrmEvent } from '../../domain/events';
-import { SensingBridge, type SensingBridgeConfig } from '../../client/sensing-bridge';
+import { SensingBridge, type SensingBridgeConfig } from '../../client/sensing-bridge/bridge';
 import { STORY } from '../../simulator/scenario';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import { simPost, simRequest } from '../support/sim-client';

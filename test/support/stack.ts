@@ -14,7 +14,7 @@ import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import type { ScenarioDefinition } from '../../simulator/types';
 import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
 import { createRrmWorker, type RrmWorkerOptions } from '../../workers/rrm-worker';
-import { RrmClient } from '../../client/rrm-client';
+import { RrmClient } from '../../client/library';
 import { createTestDatabase } from './database';
 
 /** Audit keys for tests: fixed, so failures are reproducible. */

@@ -3,7 +3,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { searchAttributes } from '../../workflows/definitions';
-import type { Submitted } from '../../client/rrm-client';
+import type { Submitted } from '../../client/library';
 import { startStack, type Stack, type StackOptions } from './stack';
 
 export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {

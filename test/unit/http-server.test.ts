@@ -2,8 +2,8 @@
 // Temporal (auth, media types, body limits, schema validation). The real stack is in
 // test/integration/http-ingest.test.ts.
 import { Client, Connection } from '@temporalio/client';
-import { RrmClient } from '../../client/rrm-client';
-import { buildIngestServer, type IngestServer } from '../../client/http/server';
+import { RrmClient } from '../../client/library';
+import { buildIngestServer, type IngestServer } from '../../client/http-ingest/server';
 
 // A lazy connection to a closed port: a test that reached Temporal would fail, not hang on a server.
 const rrm = new RrmClient(

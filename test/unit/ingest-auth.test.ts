@@ -1,5 +1,5 @@
 // RRM_INGEST_OPERATOR_TOKENS: one token per operator, checked before the HTTP ingest starts.
-import { credentialsFromEnv, parseOperatorTokens } from '../../client/http/auth';
+import { credentialsFromEnv, parseOperatorTokens } from '../../client/http-ingest/auth';
 
 describe('operator tokens of the HTTP ingest', () => {
   it('reads name:token pairs', () => {

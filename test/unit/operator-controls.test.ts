@@ -1,6 +1,6 @@
 // The wording and defaults the CLI and the HTTP API share for operator controls.
 import { defaultOperator } from '../../client/cli/operator-commands';
-import { OperatorInputSchema, refusal } from '../../client/cli/operator-controls';
+import { OperatorInputSchema, refusal } from '../../client/library';
 
 describe('operator controls', () => {
   it('words every refusal as "<control> refused: <why>", once', () => {

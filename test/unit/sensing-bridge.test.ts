@@ -8,8 +8,8 @@ import {
   nextBridgeState,
   type BridgeState,
   type Raise,
-} from '../../client/sensing-bridge';
-import { eventForDetection, type Detection } from '../../client/sensing';
+} from '../../client/sensing-bridge/bridge';
+import { eventForDetection, type Detection } from '../../client/sensing-bridge/detections';
 
 const T0 = Date.parse('2025-01-01T12:00:00Z');
 const S = 1_000;

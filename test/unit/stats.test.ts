@@ -1,7 +1,7 @@
 // collectStats asks Temporal visibility for totals first and then only for the type × outcome cells
 // that can be non-zero; here against an in-memory count over a few fake executions.
 import type { Client } from '@temporalio/client';
-import { collectStats } from '../../client/stats';
+import { collectStats } from '../../client/library';
 
 interface FakeExecution {
   type: string;

@@ -11,7 +11,8 @@ import type {
 } from '../../activities/controller';
 import { createCoordinationActivities } from '../../activities/coordination';
 import type { PolicyActivities } from '../../activities/policy';
-import { parseAuditEntry, type AuditActivities, type AuditEntry } from '../../activities/audit';
+import { parseAuditEntry, type AuditEntry } from '../../audit';
+import type { AuditActivities } from '../../activities/audit';
 import type { ChannelObservation } from '../../domain/channel-selection';
 import type { ClientView } from '../../domain/plans';
 import type { Policy } from '../../domain/policy';

@@ -6,7 +6,7 @@ import { movedOnto, staleness, turnScope } from '../../domain/change-decisions';
 import { changesOf } from '../../domain/controller-steps';
 import { radarClosedChannels, type PlanningContext } from '../../domain/plans';
 import { radioOf, type ApSnapshot, type RadioSnapshot } from '../../domain/radio';
-import { controllerReads } from '../activities';
+import { controllerReads } from '../activity-proxies';
 import { applySteps, failureReason } from '../controller-saga';
 import { apCoordinatorWorkflowId, closeChannelsSignal } from '../definitions';
 import type { Outcome } from '../event-status';

@@ -4,7 +4,7 @@
 import { reconfiguredSince } from '../../domain/change-decisions';
 import { changesOf } from '../../domain/controller-steps';
 import type { ApSnapshot, ConfigurationChange } from '../../domain/radio';
-import { controllerReads } from '../activities';
+import { controllerReads } from '../activity-proxies';
 import { failureReason, undoSteps } from '../controller-saga';
 import type { OperatorAction } from '../definitions';
 import { because, type EventRun } from './run';

@@ -14,9 +14,9 @@ import { rollbackForbidden, type TurnScope } from '../../domain/change-decisions
 import type { ConfigurationChange } from '../../domain/radio';
 import type { Severity } from '../../domain/event-types';
 import type { RegulatoryDomain } from '../../domain/regulatory';
-import type { AuditEntry } from '../../activities/audit';
+import type { AuditEntry } from '../../audit';
 import type { MonitorSample } from '../../activities/controller';
-import { audit, policy } from '../activities';
+import { audit, policy } from '../activity-proxies';
 import type { AppliedSteps } from '../controller-saga';
 import { eventStatusQuery, searchAttributes, type OperatorAction } from '../definitions';
 import type { EventStatus, Outcome, Stage } from '../event-status';

@@ -6,7 +6,7 @@ import { CancellationScope, condition, getExternalWorkflowHandle, setHandler } f
 import type { TurnRequest, TurnSettings, WatchRequest } from '../../domain/radio-turns';
 import type { TurnScope } from '../../domain/change-decisions';
 import type { Radio } from '../../domain/regulatory';
-import { coordination } from '../activities';
+import { coordination } from '../activity-proxies';
 import {
   apCoordinatorWorkflowId,
   endWatchSignal,

@@ -7,7 +7,7 @@ import { PLANNERS } from '../../domain/plans';
 import { radioOf } from '../../domain/radio';
 import { initialMonitorVerdict, observeSample } from '../../domain/rollback-rules';
 import type { MonitorSample } from '../../activities/controller';
-import { controllerReads } from '../activities';
+import { controllerReads } from '../activity-proxies';
 import { applySteps } from '../controller-saga';
 import { planningContext, versionsOf, watchOf } from './act';
 import { manualRollback, undoUnderTurn } from './rollback';

@@ -4,8 +4,8 @@
 // shell around it (read, decide, submit, remember).
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { validateEvent } from '../domain/events';
-import { confidenceOf, eventForDetection, readDetections, type Detection } from './sensing';
+import { validateEvent } from '../../domain/events';
+import { confidenceOf, eventForDetection, readDetections, type Detection } from './detections';
 
 export interface BridgeOptions {
   /**

@@ -1,11 +1,11 @@
-// Entry point of the HTTP ingest: `tsx client/http/main.ts`. RRM_HTTP_PORT (default 8080),
+// Entry point of the HTTP ingest: `tsx client/http-ingest/main.ts`. RRM_HTTP_PORT (default 8080),
 // RRM_HTTP_HOST (default 0.0.0.0), RRM_INGEST_TOKEN / RRM_INGEST_OPERATOR_TOKENS (bearer tokens, see
-// auth.ts; open without any), plus the Temporal and DATABASE_URL settings of workers/config.ts.
+// auth.ts; open without any), plus the Temporal and DATABASE_URL settings of config/env.ts.
 import { z } from 'zod';
-import { loadConfig } from '../../workers/config';
-import { logger } from '../../workers/logger';
-import { loadPolicy } from '../../workers/policy-file';
-import { RrmClient } from '../rrm-client';
+import { loadConfig } from '../../config/env';
+import { logger } from '../../config/logger';
+import { loadPolicy } from '../../config/policy-file';
+import { RrmClient } from '../library';
 import { credentialsFromEnv, hasCredentials } from './auth';
 import { buildIngestServer } from './server';
 import { createPool } from '../../db/pool';
@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     await server.close();
     await Promise.all([rrm.close(), pool?.end()]);
   };
+  // Detached on purpose: a signal handler cannot wait; stop() closes the server, then Node exits.
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 

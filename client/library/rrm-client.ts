@@ -10,10 +10,10 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { validateEvent, type FieldError, type RrmEvent } from '../domain/events';
-import { DEFAULT_POLICY, effectiveSeverity, type Policy } from '../domain/policy';
-import { taskPriorityKey } from '../domain/priority';
-import { initialTurnState, viewOf, type ApTurnView } from '../domain/radio-turns';
+import { validateEvent, type FieldError, type RrmEvent } from '../../domain/events';
+import { DEFAULT_POLICY, effectiveSeverity, type Policy } from '../../domain/policy';
+import { taskPriorityKey } from '../../domain/priority';
+import { initialTurnState, viewOf, type ApTurnView } from '../../domain/radio-turns';
 import {
   apCoordinatorWorkflowId,
   apStateQuery,
@@ -27,9 +27,9 @@ import {
   type OperatorAction,
   EVENT_WORKFLOW_TYPE,
   searchAttributes,
-} from '../workflows/definitions';
-import type { EventStatus } from '../workflows/event-status';
-import type { TemporalConfig } from '../workers/config';
+} from '../../workflows/definitions';
+import type { EventStatus } from '../../workflows/event-status';
+import type { TemporalConfig } from '../../config/env';
 
 export interface Submitted {
   eventId: string;

@@ -2,7 +2,7 @@
 // check and one wording of refusals, so both surfaces behave alike. (Framework-free: the HTTP API
 // imports it too.)
 import { z } from 'zod';
-import { OperatorRefusedError, type RrmClient } from '../rrm-client';
+import { OperatorRefusedError, type RrmClient } from './rrm-client';
 import type { OperatorAction } from '../../workflows/definitions';
 import type { EventStatus } from '../../workflows/event-status';
 

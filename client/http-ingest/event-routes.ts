@@ -1,9 +1,13 @@
 // The event routes: submit, status, operator controls, AP state (DESIGN.md §7). Bodies arrive as
 // text (see server.ts) and are read here with the same helpers as the CLI's.
 import type { FastifyInstance } from 'fastify';
-import { parseEventText } from '../event-input';
-import type { RrmClient } from '../rrm-client';
-import { OPERATOR_CONTROLS, OperatorInputSchema, runOperatorControl } from '../cli/operator-controls';
+import {
+  OPERATOR_CONTROLS,
+  OperatorInputSchema,
+  parseEventText,
+  type RrmClient,
+  runOperatorControl,
+} from '../library';
 import { BadRequestError } from './errors';
 import type { IngestMetrics } from './metrics';
 

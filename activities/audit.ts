@@ -1,9 +1,14 @@
 // The Temporal activity that writes the audit trail (DESIGN.md §6): validate, then sign and append.
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
-import { InvalidAuditEntryError, parseAuditEntry, type AuditEntry } from './entry';
-import type { AuditKeys } from './keys';
-import { appendAuditRecord, type AuditReceipt } from './store';
+import {
+  appendAuditRecord,
+  InvalidAuditEntryError,
+  parseAuditEntry,
+  type AuditEntry,
+  type AuditKeys,
+  type AuditReceipt,
+} from '../audit';
 
 export interface AuditActivities {
   recordAudit(entry: AuditEntry): Promise<AuditReceipt>;

@@ -1,8 +1,7 @@
 // How failures become HTTP answers: one JSON shape `{ error, message, ... }` for every route.
 import { ServiceError } from '@temporalio/client';
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { EventInputError } from '../event-input';
-import { InvalidEventsError, NotFoundError, OperatorRefusedError } from '../rrm-client';
+import { EventInputError, InvalidEventsError, NotFoundError, OperatorRefusedError } from '../library';
 import type { IngestMetrics } from './metrics';
 
 /** A request the route itself refuses (bad body: 400, not allowed: 403), with the fields named. */

@@ -3,11 +3,11 @@
 // Tuning: RRM_SENSING_INTERVAL_MS (5000), RRM_SENSING_HOLD_DOWN_MS (60000), RRM_SENSING_RERAISE_MS
 // (600000), RRM_SENSING_MIN_CONFIDENCE (0.5), RRM_SENSING_STATE_FILE (none: episodes kept in memory).
 import { z } from 'zod';
-import { loadConfig } from '../workers/config';
-import { logger } from '../workers/logger';
-import { loadPolicy } from '../workers/policy-file';
-import { RrmClient } from './rrm-client';
-import { DEFAULT_BRIDGE_OPTIONS, SensingBridge } from './sensing-bridge';
+import { loadConfig } from '../../config/env';
+import { logger } from '../../config/logger';
+import { loadPolicy } from '../../config/policy-file';
+import { RrmClient } from '../library';
+import { DEFAULT_BRIDGE_OPTIONS, SensingBridge } from './bridge';
 
 const BridgeEnv = z.object({
   RRM_SENSING_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),

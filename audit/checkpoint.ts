@@ -84,6 +84,7 @@ export function startCheckpointTimer(
       running = false;
     }
   };
+  // Detached on purpose: tick reports its own failures through onError and skips while one runs.
   const timer = setInterval(() => void tick(), intervalMs);
   timer.unref();
   return () => clearInterval(timer);

@@ -1,5 +1,4 @@
 // Public API of the audit trail.
-export { createAuditActivities, type AuditActivities } from './activities';
 export { type Anchor } from './anchors';
 export { archiveAuditPartitions, type ArchiveOptions, type ArchiveResult } from './archive';
 export { verifyArchive, type ArchiveCheckResult } from './archive-check';

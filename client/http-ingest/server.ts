@@ -3,8 +3,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { eventJsonSchema } from '../../domain/events';
-import type { RrmClient } from '../rrm-client';
-import { collectStats } from '../stats';
+import { collectStats, type RrmClient } from '../library';
 import { hasCredentials, registerBearerAuth, type IngestCredentials } from './auth';
 import { registerErrorHandling } from './errors';
 import { registerEventRoutes } from './event-routes';

@@ -2,9 +2,9 @@
 // (DESIGN.md §3): one event type per detection kind. The event carries the detection's confidence;
 // severity and the action are the policy's business, so a weak report is still raised and the loop
 // decides (e.g. interference below 0.5 ends REJECTED, 0.5-0.8 gets OBSS-PD).
-import type { Detection } from '../domain/detections';
+import type { Detection } from '../../domain/detections';
 
-export type { Detection, DetectionKind } from '../domain/detections';
+export type { Detection, DetectionKind } from '../../domain/detections';
 
 /** How sure the sensing system is; kinds measured directly by the controller are certain. */
 export const confidenceOf = (d: Detection): number => ('confidence' in d ? d.confidence : 1);

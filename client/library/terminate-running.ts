@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 
 /** Terminates every running workflow on `taskQueue` with `reason`; returns how many. */
-export async function endRunningWorkflows(
+export async function terminateRunningWorkflows(
   client: Client,
   taskQueue: string,
   reason: string,

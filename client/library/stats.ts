@@ -3,9 +3,9 @@
 // executed and rolled back (the audit store, when a pool is given).
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { EVENT_TYPES, type EventType } from '../domain/events';
-import { EVENT_WORKFLOW_TYPE } from '../workflows/definitions';
-import { OUTCOMES, type Outcome } from '../workflows/event-status';
+import { EVENT_TYPES, type EventType } from '../../domain/events';
+import { EVENT_WORKFLOW_TYPE } from '../../workflows/definitions';
+import { OUTCOMES, type Outcome } from '../../workflows/event-status';
 
 export interface TypeStats {
   /** Every event of the type, finished or not. */

@@ -1,0 +1,29 @@
+// The TypeScript client library: what the CLI, the HTTP ingest, the sensing bridge and any other
+// integration use to start events and talk to their workflows. Siblings import this file only.
+export { EventInputError, parseEventText } from './event-input';
+export {
+  OPERATOR_CONTROLS,
+  OPERATOR_CONTROL_HELP,
+  OperatorInputSchema,
+  refusal,
+  runOperatorControl,
+  type OperatorControl,
+  type OperatorInput,
+} from './operator-controls';
+export {
+  InvalidEventsError,
+  NotFoundError,
+  OperatorRefusedError,
+  RrmClient,
+  type ApState,
+  type Submitted,
+} from './rrm-client';
+export {
+  auditStats,
+  collectStats,
+  type AuditStats,
+  type RrmStats,
+  type StatsOptions,
+  type TypeStats,
+} from './stats';
+export { terminateRunningWorkflows } from './terminate-running';
