@@ -1,4 +1,4 @@
-// The Temporal activity that writes the audit trail (DESIGN.md §6): validate, then sign and append.
+// The Temporal activity that writes the audit trail (docs/audit-contract.md): validate, then sign and append.
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import {

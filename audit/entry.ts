@@ -7,7 +7,7 @@ export interface ConfigurationChange {
   newValue: unknown;
 }
 
-/** One decision or change to audit (DESIGN.md §6). Stored as one signed row of `audit_records`. */
+/** One decision or change to audit (docs/audit-contract.md). Stored as one signed row of `audit_records`. */
 export interface AuditEntry {
   eventId: string;
   eventType: string;
@@ -31,7 +31,7 @@ export interface AuditEntry {
   idempotencyKey: string;
 }
 
-// Identifiers follow the event contract (DESIGN.md §3).
+// Identifiers follow the event contract (docs/event-contract.md).
 const identifier = (max: number) =>
   z
     .string()

@@ -1,4 +1,4 @@
-// Streams audit records out as CSV or JSONL (DESIGN.md §6), in constant memory.
+// Streams audit records out as CSV or JSONL (docs/audit-contract.md), in constant memory.
 import { Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';

@@ -1,4 +1,4 @@
-// Client MAC addresses and client ids never reach the audit table in the clear (DESIGN.md §6): they
+// Client MAC addresses and client ids never reach the audit table in the clear (docs/audit-contract.md): they
 // are replaced by keyed hashes, stable for one key so an operator can still follow one client.
 import { createHmac } from 'node:crypto';
 

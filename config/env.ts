@@ -1,4 +1,4 @@
-// Process configuration from the environment (DESIGN.md §5, §7), validated so a typo stops the
+// Process configuration from the environment (docs/temporal-contract.md, docs/operator-surfaces.md), validated so a typo stops the
 // process at start with the variable's name instead of failing later.
 import { z } from 'zod';
 

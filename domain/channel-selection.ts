@@ -1,4 +1,4 @@
-// Channel scoring of DESIGN.md §4: pick the channel an AP radio moves to, and say why. Pure: it is
+// Channel scoring of docs/policy.md: pick the channel an AP radio moves to, and say why. Pure: it is
 // called from workflow code, so no clocks, no randomness, no I/O.
 
 import {

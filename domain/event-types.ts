@@ -1,4 +1,4 @@
-// The names of the event contract (DESIGN.md §3): types, severities and sources. Kept apart from the
+// The names of the event contract (docs/event-contract.md): types, severities and sources. Kept apart from the
 // zod schemas in events.ts so that workflow code, which re-evaluates its imports for every workflow
 // execution, does not build the schemas each time.
 export const EVENT_TYPES = [

@@ -1,4 +1,4 @@
-// The event contract of DESIGN.md §3: what sensing sources send, validated with zod, and the
+// The event contract of docs/event-contract.md: what sensing sources send, validated with zod, and the
 // normalised event the workflows receive. Pure: the ingest time and id generator are passed in.
 import { z } from 'zod';
 import { RADIOS, type Radio } from './regulatory';

@@ -1,4 +1,4 @@
-// Validation of an operator's policy file (zod): the shape of the policy table of DESIGN.md §4 and
+// Validation of an operator's policy file (zod): the shape of the policy table of docs/policy.md and
 // its overlay on the defaults. Apart from policy.ts, which workflow code imports: workflows
 // re-evaluate their imports per execution and need no schemas.
 import { z } from 'zod';

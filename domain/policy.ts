@@ -1,4 +1,4 @@
-// The policy table of DESIGN.md §4: its defaults, as data. An operator's policy file overrides any
+// The policy table of docs/policy.md: its defaults, as data. An operator's policy file overrides any
 // part of it and is validated field by field (policy-schema.ts) before a worker starts.
 import type { EventType, Severity } from './event-types';
 import type { EventPolicy, Policy } from './policy-schema';

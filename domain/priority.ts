@@ -1,4 +1,4 @@
-// Priority order of DESIGN.md §4: severity CRITICAL > HIGH > MEDIUM > LOW, then the earlier
+// Priority order of docs/policy.md: severity CRITICAL > HIGH > MEDIUM > LOW, then the earlier
 // detectedAt, then arrival order at the AP.
 import type { Severity } from './events';
 

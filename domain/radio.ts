@@ -62,7 +62,7 @@ export function radioOf(ap: ApSnapshot, radio: Radio): RadioSnapshot | undefined
 
 export type ChangeValue = number | string | null;
 
-/** One audited parameter change (DESIGN.md §6 `configuration_changes`). */
+/** One audited parameter change (docs/audit-contract.md `configuration_changes`). */
 export interface ConfigurationChange {
   param: string;
   oldValue: ChangeValue;

@@ -1,4 +1,4 @@
-// Regulatory facts of DESIGN.md §4: which channels a radio may use, which are DFS, how 20 MHz
+// Regulatory facts of docs/policy.md: which channels a radio may use, which are DFS, how 20 MHz
 // channels bond into wider ones. Pure data and functions, importable from workflow code.
 
 export const RADIOS = ['2g', '5g', '6g'] as const;
@@ -46,7 +46,7 @@ const CHANNELS_6G: Record<RegulatoryDomain, number[]> = {
 /** 2.4 GHz channels that do not overlap each other; preferred by channel selection. */
 export const PREFERRED_2G_CHANNELS = [1, 6, 11];
 
-/** Lowest 20 MHz channel of each bonded 5 GHz channel, per width (DESIGN.md §4). */
+/** Lowest 20 MHz channel of each bonded 5 GHz channel, per width (docs/policy.md). */
 const BONDED_5G_STARTS: Record<Exclude<ChannelWidth, 20>, number[]> = {
   40: [36, 44, 52, 60, 100, 108, 116, 124, 132, 140, 149, 157],
   80: [36, 52, 100, 116, 132, 149],

@@ -1,4 +1,4 @@
-// Rollback triggers of DESIGN.md §4: after a change, each monitor sample is compared with the
+// Rollback triggers of docs/policy.md: after a change, each monitor sample is compared with the
 // baseline taken just before apply; the change is rolled back only after several consecutive
 // degraded samples, so one noisy sample does not undo a good move. Pure: used from workflow code.
 
@@ -18,7 +18,7 @@ export interface RadioSample {
   avgQoe: number;
 }
 
-/** DESIGN.md §4 defaults. */
+/** docs/policy.md defaults. */
 export const DEFAULT_ROLLBACK_THRESHOLDS: RollbackThresholds = Object.freeze({
   perIncreasePct: 30,
   perNoiseFloor: 0.02,

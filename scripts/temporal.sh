@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Temporal CLI's dev server for this checkout, with the search attributes of DESIGN.md §5.
+# The Temporal CLI's dev server for this checkout, with the search attributes of docs/temporal-contract.md.
 #   temporal.sh start [--ephemeral]   start (or reuse) it; history kept in .local/temporal.db
 #                                     unless --ephemeral; prints `export TEMPORAL_ADDRESS=...`
 #   temporal.sh stop
@@ -25,7 +25,7 @@ start() {
     log "Temporal dev server already running at $address"
   else
     local args=(server start-dev --ip 127.0.0.1 --port "$port" --namespace "$NAMESPACE" --log-level warn
-      # Task priority (DESIGN.md §5) needs the priority-aware matcher.
+      # Task priority (docs/temporal-contract.md) needs the priority-aware matcher.
       --dynamic-config-value matching.useNewMatcher=true)
     for sa in "${SEARCH_ATTRIBUTES[@]}"; do args+=(--search-attribute "$sa=Keyword"); done
     if $ephemeral; then

@@ -1,4 +1,4 @@
-// The simulated world's data model, in the words of DESIGN.md: APs with radios, clients,
+// The simulated world's data model, in the words of docs/architecture.md: APs with radios, clients,
 // non-Wi-Fi interferers, radar, and the shapes the REST API returns.
 import type { ChannelWidth, Radio, RegulatoryDomain } from '../domain/regulatory';
 

@@ -1,4 +1,4 @@
-// Signals, queries and search attributes of the Temporal contract (docs/contracts.md). Shared by the
+// Signals, queries and search attributes of the Temporal contract (docs/temporal-contract.md). Shared by the
 // workflows and by everything in client/ that talks to them.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';

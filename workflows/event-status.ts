@@ -1,4 +1,4 @@
-// What `status` on an event workflow answers, and the outcomes of DESIGN.md §5.
+// What `status` on an event workflow answers, and the outcomes of docs/temporal-contract.md.
 import type { EventType, Severity } from '../domain/events';
 import type { ConfigurationChange } from '../domain/radio';
 import type { DegradationFinding } from '../domain/rollback-rules';

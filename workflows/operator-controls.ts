@@ -1,4 +1,4 @@
-// Operator controls on an event (DESIGN.md §5): rollback, retry, abandon, commit and outcome, as
+// Operator controls on an event (docs/temporal-contract.md): rollback, retry, abandon, commit and outcome, as
 // updates. Validators refuse what makes no sense in the event's state before anything is recorded;
 // the workflow's main flow carries out what was accepted and answers through the inbox.
 import { condition, setHandler, ApplicationFailure } from '@temporalio/workflow';

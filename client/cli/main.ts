@@ -1,4 +1,4 @@
-// `rrm`: the operator CLI (DESIGN.md §7). Every command exits non-zero with a one-line reason on
+// `rrm`: the operator CLI (docs/operator-surfaces.md). Every command exits non-zero with a one-line reason on
 // failure; `--json` prints machine-readable output.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';

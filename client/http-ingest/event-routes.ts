@@ -1,4 +1,4 @@
-// The event routes: submit, status, operator controls, AP state (DESIGN.md §7). Bodies arrive as
+// The event routes: submit, status, operator controls, AP state (docs/operator-surfaces.md). Bodies arrive as
 // text (see server.ts) and are read here with the same helpers as the CLI's.
 import type { FastifyInstance } from 'fastify';
 import {

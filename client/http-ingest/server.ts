@@ -1,4 +1,4 @@
-// The HTTP ingest (DESIGN.md §7): sensing sources POST events, operators read status and use the
+// The HTTP ingest (docs/operator-surfaces.md): sensing sources POST events, operators read status and use the
 // controls. Everything goes through RrmClient, like the CLI.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';

@@ -1,4 +1,4 @@
-// The operator controls of DESIGN.md §5 as the CLI and the HTTP API offer them: one list, one input
+// The operator controls of docs/temporal-contract.md as the CLI and the HTTP API offer them: one list, one input
 // check and one wording of refusals, so both surfaces behave alike. (Framework-free: the HTTP API
 // imports it too.)
 import { z } from 'zod';

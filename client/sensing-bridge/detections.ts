@@ -1,5 +1,5 @@
 // Turns what the sensing system sees (the controller's GET /v1/sensing) into events of the contract
-// (DESIGN.md §3): one event type per detection kind. The event carries the detection's confidence;
+// (docs/event-contract.md): one event type per detection kind. The event carries the detection's confidence;
 // severity and the action are the policy's business, so a weak report is still raised and the loop
 // decides (e.g. interference below 0.5 ends REJECTED, 0.5-0.8 gets OBSS-PD).
 import type { Detection } from '../../domain/detections';

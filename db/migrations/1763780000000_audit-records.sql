@@ -1,6 +1,6 @@
 -- Up Migration
 
--- DESIGN.md §6 and db/AUDIT.md: one signed row per decision and per change. Rows form a hash chain
+-- docs/audit-contract.md: one signed row per decision and per change. Rows form a hash chain
 -- in chain_position order: prev_hash is the previous row's row_hash (genesis: 64 zeros), so an edit,
 -- deletion, insertion or reordering is detected by audit/verify.ts.
 --
@@ -120,7 +120,7 @@ $$;
 REVOKE ALL ON FUNCTION audit_ensure_partition(timestamptz) FROM PUBLIC;
 
 -- Roles are cluster-wide and NOLOGIN: a deployment grants them to its login users
--- (`GRANT rrm_audit_writer TO rrm_worker;`, see db/AUDIT.md). Several databases of one cluster may
+-- (`GRANT rrm_audit_writer TO rrm_worker;`, see docs/operations.md). Several databases of one cluster may
 -- migrate at once, hence the tolerated duplicate.
 DO $$
 BEGIN

@@ -1,4 +1,4 @@
-// The planner for each event type (DESIGN.md §4 "action" column).
+// The planner for each event type (docs/policy.md "action" column).
 import type { EventType } from '../events';
 import { admissionControl } from './density';
 import { failover } from './failover';

@@ -1,4 +1,4 @@
-// Each type's monitor window in skipped time (DESIGN.md §4): how long it watches, how often it
+// Each type's monitor window in skipped time (docs/policy.md): how long it watches, how often it
 // samples, and what it does at the end. The stack is real; only time is skipped.
 import { bondedSubchannels } from '../../domain/regulatory';
 import { STORY } from '../../simulator/scenario';

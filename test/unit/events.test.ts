@@ -43,7 +43,7 @@ const minimal = (type: string, extra: Record<string, unknown> = {}): Record<stri
 };
 
 describe('validateEvent: the eight types', () => {
-  it('knows exactly the eight types of DESIGN.md §4', () => {
+  it('knows exactly the eight types of docs/policy.md', () => {
     expect([...EVENT_TYPES].sort()).toEqual(
       [
         'DENSITY_SPIKE',

@@ -14,7 +14,7 @@ function errorsOf(result: PolicyValidation): string[] {
   return result.errors;
 }
 
-describe('DEFAULT_POLICY: the DESIGN.md §4 table', () => {
+describe('DEFAULT_POLICY: the docs/policy.md table', () => {
   // type, severity, min confidence, monitor window (ms), auto-rollback, bypasses cooldown
   const rows: [EventType, Severity, number, number, boolean, boolean][] = [
     ['DFS_RADAR', 'CRITICAL', 0, 5 * MIN, false, true],

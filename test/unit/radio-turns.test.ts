@@ -36,7 +36,7 @@ const SETTINGS: TurnSettings = { cooldownMs: COOLDOWN, maxQueue: 8, leaseMs: LEA
 const T0 = '2025-03-01T12:00:00.000Z';
 const at = (s: number): string => new Date(Date.parse(T0) + s * 1000).toISOString();
 
-/** An event type of each default severity (DESIGN.md §4). */
+/** An event type of each default severity (docs/policy.md). */
 const TYPE_OF: Record<Severity, EventType> = {
   CRITICAL: 'DFS_RADAR',
   HIGH: 'NON_WIFI_BURST',

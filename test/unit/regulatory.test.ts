@@ -27,7 +27,7 @@ const EU_NON_DFS = [36, 40, 44, 48];
 const EU_DFS = [52, 56, 60, 64, ...span(100, 140)];
 
 describe('constants', () => {
-  it('match DESIGN.md §4', () => {
+  it('match docs/policy.md', () => {
     expect(CHANNEL_MOVE_TIME_MS).toBe(10_000);
     expect(NON_OCCUPANCY_PERIOD_MS).toBe(30 * 60_000);
     expect(OBSS_PD_MIN_DBM).toBe(-82);
@@ -103,7 +103,7 @@ describe('bonded sub-channels (5 GHz)', () => {
     [40, [36, 44, 52, 60, 100, 108, 116, 124, 132, 140, 149, 157]],
     [80, [36, 52, 100, 116, 132, 149]],
     [160, [36, 100]],
-  ] as const)('US primaries at %i MHz are the DESIGN.md blocks', (width, primaries) => {
+  ] as const)('US primaries at %i MHz are the bonded blocks of docs/policy.md', (width, primaries) => {
     expect(permittedChannels('5g', width, 'US')).toEqual(primaries);
   });
 
