@@ -54,6 +54,23 @@ export default tseslint.config(
     },
   },
   {
+    // The parts of client/ meet only through the library's public index, never each other's files.
+    files: ['client/cli/**/*.ts', 'client/http-ingest/**/*.ts', 'client/sensing-bridge/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../library/*', '../cli/*', '../http-ingest/*', '../sensing-bridge/*'],
+              message: 'import the client library through client/library (its index); siblings stay apart',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['bin/*.js', '*.config.js'],
     languageOptions: {
       sourceType: 'commonjs',

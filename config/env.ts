@@ -1,5 +1,6 @@
-// Process configuration from the environment (docs/temporal-contract.md, docs/operator-surfaces.md), validated so a typo stops the
-// process at start with the variable's name instead of failing later.
+// Process configuration from the environment (docs/temporal-contract.md,
+// docs/operator-surfaces.md), validated so a typo stops the process at start with the variable's
+// name instead of failing later.
 import { z } from 'zod';
 
 const EnvSchema = z.object({

@@ -1,6 +1,6 @@
-// The names of the event contract (docs/event-contract.md): types, severities and sources. Kept apart from the
-// zod schemas in events.ts so that workflow code, which re-evaluates its imports for every workflow
-// execution, does not build the schemas each time.
+// The names of the event contract (docs/event-contract.md): types, severities and sources. Kept
+// apart from the zod schemas in events.ts so that workflow code, which re-evaluates its imports
+// for every workflow execution, does not build the schemas each time.
 export const EVENT_TYPES = [
   'DFS_RADAR',
   'NON_WIFI_BURST',

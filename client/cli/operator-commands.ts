@@ -1,5 +1,6 @@
-// `rrm rollback|retry|abandon|commit EVENT_ID`: the operator controls (docs/temporal-contract.md, docs/operator-surfaces.md). A refusal
-// or an unknown event exits 1 with a one-line reason (the program prints the error).
+// `rrm rollback|retry|abandon|commit EVENT_ID`: the operator controls (docs/temporal-contract.md,
+// docs/operator-surfaces.md). A refusal or an unknown event exits 1 with a one-line reason (the
+// program prints the error).
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import {

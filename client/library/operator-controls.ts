@@ -1,6 +1,5 @@
-// The operator controls of docs/temporal-contract.md as the CLI and the HTTP API offer them: one list, one input
-// check and one wording of refusals, so both surfaces behave alike. (Framework-free: the HTTP API
-// imports it too.)
+// The operator controls of docs/temporal-contract.md as the CLI and the HTTP API offer them: one
+// list, one input check and one wording of refusals, so both surfaces behave alike.
 import { z } from 'zod';
 import { OperatorRefusedError, type RrmClient } from './rrm-client';
 import type { OperatorAction } from '../../workflows/definitions';
