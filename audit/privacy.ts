@@ -1,5 +1,5 @@
-// Client MAC addresses and client ids never reach the audit table in the clear (docs/audit-contract.md): they
-// are replaced by keyed hashes, stable for one key so an operator can still follow one client.
+// Client MAC addresses and client ids never reach the audit table in the clear
+// (docs/audit-contract.md): they are replaced by keyed hashes, stable for one key so an operator can still follow one client.
 import { createHmac } from 'node:crypto';
 
 const PSEUDONYM = /^h:[0-9a-f]{32}$/;
@@ -67,15 +67,25 @@ export function pseudonymiseValue(value: unknown, key: Buffer, underClientKey = 
   return value;
 }
 
-/** A configuration change whose parameter names a client (e.g. `steer.clientMac`) has both values hashed. */
+// A parameter of one client, `client.<clientId>.<field>` (a steering move): the id is hashed, MAC or not.
+const CLIENT_PARAM = /^client\.(.+)\.([^.]+)$/;
+
+/**
+ * A configuration change whose parameter names a client (e.g. `steer.clientMac`) has both values
+ * hashed; a parameter of one client (`client.<clientId>.ap`) has the client id hashed.
+ */
 export function pseudonymiseChange<T extends { param: string; oldValue: unknown; newValue: unknown }>(
   change: T,
   key: Buffer,
 ): T {
   const clientParam = isClientKey(change.param.split(/[./]/).pop() ?? '');
+  const param = change.param.replace(
+    CLIENT_PARAM,
+    (_, clientId: string, field: string) => `client.${pseudonymiseClientId(clientId, key)}.${field}`,
+  );
   return {
     ...change,
-    param: scrubText(change.param, key),
+    param: scrubText(param, key),
     oldValue: pseudonymiseValue(change.oldValue, key, clientParam),
     newValue: pseudonymiseValue(change.newValue, key, clientParam),
   };

@@ -50,6 +50,9 @@ describe('the audit table holds no client id or MAC in the clear', () => {
         reason: 'steered 02:00:00:00:00:05 (QoE 0.2) to ap-2',
         configurationChanges: [
           { param: 'steer.clientMac', oldValue: '02-00-00-00-00-03', newValue: null },
+          // A steering move names its client in the parameter, whether or not the id is a MAC.
+          { param: 'client.dave-watch.ap', oldValue: 'ap-1', newValue: 'ap-2' },
+          { param: 'client.0200.0000.0008.ap', oldValue: 'ap-1', newValue: 'ap-2' },
           { param: 'acl', oldValue: { macs: ['02:00:00:00:00:04'] }, newValue: { clientIds: [] } },
           {
             param: 'bss_transition',
@@ -80,11 +83,11 @@ describe('the audit table holds no client id or MAC in the clear', () => {
       "SELECT string_agg(t::text, E'\\n') AS text FROM audit_records t",
     );
     const text = rows[0].text.toLowerCase();
-    const raw = ['alice-laptop', 'bob-phone', 'carol-tablet', '1234567', 'alice'];
+    const raw = ['alice-laptop', 'bob-phone', 'carol-tablet', '1234567', 'alice', 'dave-watch'];
     for (const id of raw) expect(text).not.toContain(id);
     // Every MAC spelling: none of 02:00:00:00:00:0N, 02-00-…, 0200.0000.000N, 02000000000N survive.
     const flat = text.replace(/[:.-]/g, '');
-    for (let n = 1; n <= 7; n += 1) expect(flat).not.toContain(`02000000000${n}`);
+    for (let n = 1; n <= 8; n += 1) expect(flat).not.toContain(`02000000000${n}`);
 
     // Still useful: one client keeps one pseudonym across records and spellings.
     const alice = pseudonymiseClientId('alice-laptop', keys.pseudonymKey);
@@ -95,6 +98,13 @@ describe('the audit table holds no client id or MAC in the clear', () => {
     expect(details[0].details.clients[0]).toEqual({ clientId: alice, qoe: 0.2 });
     expect(details[0].details.mac).toBe(mac1);
     expect(details[1].details).toEqual({ mac: mac1, clientId: alice });
+    const { rows: changes } = await db.pool.query(
+      'SELECT configuration_changes FROM audit_records ORDER BY chain_position LIMIT 1',
+    );
+    expect(changes[0].configuration_changes[1]).toMatchObject({
+      param: `client.${pseudonymiseClientId('dave-watch', keys.pseudonymKey)}.ap`,
+      new_value: 'ap-2',
+    });
     await expect(verifyAuditChain(db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 2 });
   });
 });
