@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { eventJsonSchema } from '../../domain/events';
-import { InvalidEventsError, parseEventText } from '../library';
+import { InvalidEventsError, parseEventText, validateEvents } from '../library';
 import { printApState, printStatus, printSubmitted } from './format';
 import { registerAuditCommands } from './audit-commands';
 import { registerOperatorCommands } from './operator-commands';
@@ -26,6 +26,7 @@ program
   .action(async (file: string, opts: { wait?: boolean }) => {
     const text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
     const raw = parseEventText(text);
+    validateEvents(raw); // field errors before any connection: a bad file fails the same with Temporal down
     await withClient(async (rrm) => {
       const submitted = await rrm.submit(raw);
       if (!opts.wait) return json() ? printJson(submitted) : printSubmitted(submitted);

@@ -16,6 +16,7 @@ export {
   OperatorRefusedError,
   RrmClient,
   type ApState,
+  validateEvents,
   type Submitted,
 } from './rrm-client';
 export {

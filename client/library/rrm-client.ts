@@ -52,6 +52,14 @@ export class InvalidEventsError extends Error {
   }
 }
 
+/** Validates every event (no connection needed): one bad event throws, naming every bad field. */
+export function validateEvents(raw: unknown[], now = new Date()): RrmEvent[] {
+  const results = raw.map((r) => validateEvent(r, { now, newEventId: randomUUID }));
+  const problems = results.flatMap((r, index) => (r.ok ? [] : [{ index, errors: r.errors }]));
+  if (problems.length) throw new InvalidEventsError(problems);
+  return results.map((r) => (r as { ok: true; event: RrmEvent }).event);
+}
+
 export class NotFoundError extends Error {}
 
 /** An operator control the event refused, with its reason (e.g. the old channel is radar-closed). */
@@ -77,17 +85,9 @@ export class RrmClient {
     return Object.assign(rrm, { close: () => connection.close() });
   }
 
-  /** Validates every event first: one bad event starts nothing at all. */
-  validate(raw: unknown[], now = new Date()): RrmEvent[] {
-    const results = raw.map((r) => validateEvent(r, { now, newEventId: randomUUID }));
-    const problems = results.flatMap((r, index) => (r.ok ? [] : [{ index, errors: r.errors }]));
-    if (problems.length) throw new InvalidEventsError(problems);
-    return results.map((r) => (r as { ok: true; event: RrmEvent }).event);
-  }
-
   /** `now` is the ingest time (default: this machine's clock); `detectedAt` defaults to it. */
   async submit(raw: unknown[], now = new Date()): Promise<Submitted[]> {
-    const events = this.validate(raw, now);
+    const events = validateEvents(raw, now);
     return Promise.all(events.map((e) => this.start(e)));
   }
 

@@ -117,5 +117,12 @@ describe('event ingest on the real stack', () => {
     );
     expect(failure).toMatchObject({ code: 1 });
     expect((failure as { stderr: string }).stderr).toContain('data.channel');
+
+    // The field errors come before any connection: with no Temporal to reach, the same answer.
+    const offline = await run(process.execPath, [cli, 'submit', bad], {
+      env: { ...env, TEMPORAL_ADDRESS: '127.0.0.1:1' },
+    }).catch((e: { code: number; stderr: string }) => e);
+    expect(offline).toMatchObject({ code: 1 });
+    expect((offline as { stderr: string }).stderr).toContain('data.channel');
   });
 });
