@@ -3,22 +3,43 @@
 // name instead of failing later.
 import { z } from 'zod';
 
-const EnvSchema = z.object({
-  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('rrm-event-loop'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
-    .optional(),
-  RRM_CONTROLLER_URL: z.url().default('http://127.0.0.1:8787'),
-  RRM_POLICY_FILE: z.string().min(1).optional(),
-});
+const EnvSchema = z
+  .object({
+    TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('rrm-event-loop'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+    RRM_CONTROLLER_URL: z.url().default('http://127.0.0.1:8787'),
+    RRM_POLICY_FILE: z.string().min(1).optional(),
+    // Worker Versioning (docs/upgrades.md): a deployment name and this build's id, both or neither.
+    TEMPORAL_WORKER_DEPLOYMENT: z.string().min(1).optional(),
+    TEMPORAL_WORKER_BUILD_ID: z.string().min(1).optional(),
+  })
+  .superRefine((e, ctx) => {
+    const one = (missing: string, set: string) =>
+      ctx.addIssue({ code: 'custom', path: [missing], message: `must be set together with ${set}` });
+    const { TEMPORAL_WORKER_DEPLOYMENT: deployment, TEMPORAL_WORKER_BUILD_ID: buildId } = e;
+    if (deployment !== undefined && buildId === undefined)
+      one('TEMPORAL_WORKER_BUILD_ID', 'TEMPORAL_WORKER_DEPLOYMENT');
+    if (buildId !== undefined && deployment === undefined)
+      one('TEMPORAL_WORKER_DEPLOYMENT', 'TEMPORAL_WORKER_BUILD_ID');
+  });
 
 export interface TemporalConfig {
   address: string;
   namespace: string;
   taskQueue: string;
+  /** Set: the worker joins this Worker Deployment Version (Worker Versioning). Unset: unversioned. */
+  workerDeployment?: WorkerDeploymentVersion;
+}
+
+/** A Worker Deployment Version: the deployment's name and this build's id. */
+export interface WorkerDeploymentVersion {
+  deploymentName: string;
+  buildId: string;
 }
 
 export interface RrmConfig {
@@ -40,6 +61,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RrmConfig {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
+      ...(e.TEMPORAL_WORKER_DEPLOYMENT && e.TEMPORAL_WORKER_BUILD_ID
+        ? {
+            workerDeployment: {
+              deploymentName: e.TEMPORAL_WORKER_DEPLOYMENT,
+              buildId: e.TEMPORAL_WORKER_BUILD_ID,
+            },
+          }
+        : {}),
     },
     databaseUrl: e.DATABASE_URL,
     controllerUrl: e.RRM_CONTROLLER_URL,

@@ -56,6 +56,7 @@ export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker
       ...createPolicyActivities(opts.policy),
       ...createAuditActivities(pool, loadAuditKeys(env)),
     },
+    ...versioning(temporal),
   });
 
   return {
@@ -66,6 +67,24 @@ export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker
       await pool.end();
       if (!opts.nativeConnection) await nativeConnection.close();
       await clientConnection?.close();
+    },
+  };
+}
+
+/**
+ * Worker Versioning (docs/upgrades.md), when a deployment version is configured: the worker polls
+ * for that version only. Each workflow type declares its own behaviour (`rrmEvent` PINNED,
+ * `apCoordinator` AUTO_UPGRADE, see their modules and workflows/versioning.ts); PINNED is the
+ * fallback for a run that declares none (a run begun on an unversioned worker). Unset: an
+ * unversioned worker, as before.
+ */
+function versioning(temporal: TemporalConfig): Pick<WorkerOptions, 'workerDeploymentOptions'> {
+  if (!temporal.workerDeployment) return {};
+  return {
+    workerDeploymentOptions: {
+      version: temporal.workerDeployment,
+      useWorkerVersioning: true,
+      defaultVersioningBehavior: 'PINNED',
     },
   };
 }

@@ -13,7 +13,8 @@ async function main(): Promise<void> {
     controllerUrl: config.controllerUrl,
     policy,
   });
-  logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker started');
+  const { taskQueue, address, workerDeployment } = config.temporal;
+  logger.info({ taskQueue, address, workerDeployment }, 'worker started');
   try {
     await worker.run();
   } finally {

@@ -11,12 +11,14 @@ import {
   log,
   setCurrentDetails,
   setHandler,
+  setWorkflowOptions,
   workflowInfo,
 } from '@temporalio/workflow';
 import * as turns from '../domain/radio-turns';
 import { RADIOS } from '../domain/regulatory';
 import { audit, coordination } from './activity-proxies';
 import { Alarms } from './alarms';
+import { whenVersioned } from './versioning';
 import {
   apStateQuery,
   closeChannelsSignal,
@@ -39,6 +41,13 @@ export interface ApCoordinatorInput {
   /** State carried over by continue-as-new. */
   carried?: turns.ApTurnState;
 }
+
+// Under Worker Versioning (docs/upgrades.md) a coordinator is AUTO_UPGRADE: it lives as long as its
+// AP has work and continues-as-new, so pinning it would keep an old build running indefinitely;
+// instead it moves to the current build on its next workflow task. That build replays its history,
+// so coordinator changes must stay replay-compatible (patched()). Declared only on a versioned
+// worker (workflows/versioning.ts).
+setWorkflowOptions(whenVersioned('AUTO_UPGRADE'), apCoordinator);
 
 export async function apCoordinator(input: ApCoordinatorInput): Promise<void> {
   let state = input.carried ?? turns.initialTurnState(input.apId, input.settings);

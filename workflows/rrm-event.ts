@@ -3,7 +3,7 @@
 // watch the change through its window, roll it back if the network got worse, and sign every
 // decision into the audit trail on the way. An applied change then stays answerable to a manual
 // rollback while its rollback token lives.
-import { ActivityFailure, allHandlersFinished, condition } from '@temporalio/workflow';
+import { ActivityFailure, allHandlersFinished, condition, setWorkflowOptions } from '@temporalio/workflow';
 import { belowConfidence } from '../domain/change-decisions';
 import type { RrmEvent } from '../domain/events';
 import { failureReason } from './controller-saga';
@@ -12,6 +12,7 @@ import { takeTurnAndApply } from './event/act';
 import { standByForManualRollback } from './event/rollback';
 import { EventRun } from './event/run';
 import { watchAndConclude } from './event/watch';
+import { whenVersioned } from './versioning';
 
 export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
   const run = await EventRun.start(event);
@@ -29,6 +30,12 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
   await condition(allHandlersFinished);
   return run.status;
 }
+
+// Under Worker Versioning (docs/upgrades.md) an event run is PINNED: it is short (its monitor
+// window, then its rollback token: an hour by default), so it finishes on the build that started
+// it and a new build never replays its history. A failed apply waiting for an operator keeps its
+// build busy until retried or abandoned. Declared only on a versioned worker (workflows/versioning.ts).
+setWorkflowOptions(whenVersioned('PINNED'), rrmEvent);
 
 /** Watches the change; a controller that stays unreachable leaves it applied, for an operator. */
 async function watchWithoutController(run: EventRun): Promise<void> {

@@ -15,6 +15,7 @@ import type { ScenarioDefinition } from '../../simulator/types';
 import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
 import { createRrmWorker, type RrmWorkerOptions } from '../../workers/rrm-worker';
 import { RrmClient } from '../../client/library';
+import type { TemporalConfig } from '../../config/env';
 import { createTestDatabase } from './database';
 
 /** Audit keys for tests: fixed, so failures are reproducible. */
@@ -72,6 +73,8 @@ export interface StackOptions {
   scenario?: ScenarioDefinition;
   /** Connections of a time-skipping test environment, instead of the dev server. */
   temporal?: Pick<RrmWorkerOptions, 'nativeConnection' | 'client'> & { namespace: string };
+  /** Run the worker as this Worker Deployment Version (Worker Versioning); unversioned otherwise. */
+  workerDeployment?: TemporalConfig['workerDeployment'];
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -84,7 +87,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const sim = await startSimulator({ port: 0, seed: 1, scenario: prefixedScenario(prefix, opts.scenario) });
   const taskQueue = `test-${prefix}`;
   const rrmWorker = await createRrmWorker({
-    temporal: { address: address ?? '', namespace: opts.temporal?.namespace ?? 'default', taskQueue },
+    temporal: {
+      address: address ?? '',
+      namespace: opts.temporal?.namespace ?? 'default',
+      taskQueue,
+      workerDeployment: opts.workerDeployment,
+    },
     databaseUrl: db.url,
     controllerUrl: sim.url,
     policy,
