@@ -37,8 +37,6 @@ describe('AP coordinator: leases, continue-as-new and idle end (stubbed activiti
   }
 
   const failedWrites = (eventId: string) => h.audit.failedWrites.filter((e) => e.eventId === eventId).length;
-  const reclaimsOf = (eventId: string) =>
-    h.audit.of(eventId).filter((e) => e.executionStatus === 'TURN_RECLAIMED');
 
   it('reclaims the turn of a holder whose workflow was terminated, once its lease runs out; a waiting MEDIUM event goes', async () => {
     const apId = h.newAp({ '5g': { channel: 52, width: 80 } });
@@ -62,7 +60,7 @@ describe('AP coordinator: leases, continue-as-new and idle end (stubbed activiti
     const done = await h.outcomeOf(medium.eventId);
     expect(done).toMatchObject({ outcome: 'NO_ACTION', reason: 'no neighbour to share the load with' });
     expect(Date.parse(done.decidedAt!)).toBeGreaterThanOrEqual(holder.turn.leaseUntil);
-    expect(reclaimsOf(holder.eventId)).toEqual([
+    expect(h.audit.reclaimsOf(holder.eventId)).toEqual([
       expect.objectContaining({
         eventType: 'DFS_RADAR',
         severity: 'CRITICAL',
@@ -92,7 +90,7 @@ describe('AP coordinator: leases, continue-as-new and idle end (stubbed activiti
     expect(renewed.queue).toEqual([medium.eventId]);
     expect(await h.status(radar.eventId)).toMatchObject({ stage: 'plan' });
     expect(failedWrites(radar.eventId)).toBeGreaterThan(3);
-    expect(reclaimsOf(radar.eventId)).toEqual([]);
+    expect(h.audit.reclaimsOf(radar.eventId)).toEqual([]);
 
     radar.storeBack();
     await h.env.sleep(35 * SECOND); // the audit write's next retry
@@ -102,7 +100,7 @@ describe('AP coordinator: leases, continue-as-new and idle end (stubbed activiti
       changes: [{ param: 'channel', oldValue: 52, newValue: 36 }],
     });
     expect(h.audit.statusesOf(radar.eventId)).toEqual(['CHANNELS_CLOSED', 'APPLIED']);
-    expect(reclaimsOf(radar.eventId)).toEqual([]);
+    expect(h.audit.reclaimsOf(radar.eventId)).toEqual([]);
     // The MEDIUM event now waits for the radar move's watch, not for a holder.
     expect((await h.apState(apId)).radios['5g']).toMatchObject({
       holder: null,
@@ -179,7 +177,7 @@ describe('AP coordinator: leases, continue-as-new and idle end (stubbed activiti
     expect(await h.statusWhen(radar.eventId, (s) => s.stage === 'monitor')).toMatchObject({
       changes: [{ param: 'channel', oldValue: 52, newValue: 36 }],
     });
-    expect(reclaimsOf(radar.eventId)).toEqual([]);
+    expect(h.audit.reclaimsOf(radar.eventId)).toEqual([]);
     expect(await h.status(medium.eventId)).toMatchObject({ stage: 'waiting' });
     expect(await h.status(low.eventId)).toMatchObject({ stage: 'waiting' });
 

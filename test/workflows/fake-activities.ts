@@ -275,6 +275,11 @@ export class FakeAudit {
     return this.entries.filter((e) => e.eventId === eventId);
   }
 
+  /** The TURN_RECLAIMED records of a holder or watcher the coordinator found closed. */
+  reclaimsOf(eventId: string): AuditEntry[] {
+    return this.of(eventId).filter((e) => e.executionStatus === 'TURN_RECLAIMED');
+  }
+
   statusesOf(eventId: string): string[] {
     return this.of(eventId).map((e) => e.executionStatus);
   }

@@ -22,9 +22,6 @@ describe('a holder terminated in its apply (rrmEvent + apCoordinator, stubbed ac
     return { ...holder, turn };
   }
 
-  const reclaimsOf = (eventId: string) =>
-    h.audit.of(eventId).filter((e) => e.executionStatus === 'TURN_RECLAIMED');
-
   it('reclaims the turn when the lease runs out; a waiting MEDIUM event is decided then', async () => {
     h.policy.current = policyWith({ coordinator: { leaseMs: LEASE_MS } });
     const apId = h.newAp();
@@ -39,7 +36,7 @@ describe('a holder terminated in its apply (rrmEvent + apCoordinator, stubbed ac
     const done = await h.outcomeOf(medium.eventId, LEASE_MS + 10 * SECOND);
     expect(done).toMatchObject({ outcome: 'NO_ACTION', reason: 'no neighbour to share the load with' });
     expect(Date.parse(done.decidedAt!)).toBeGreaterThanOrEqual(vanished.turn.leaseUntil);
-    expect(reclaimsOf(vanished.eventId)).toEqual([
+    expect(h.audit.reclaimsOf(vanished.eventId)).toEqual([
       expect.objectContaining({
         eventType: 'NON_WIFI_BURST',
         severity: 'HIGH',
@@ -65,7 +62,7 @@ describe('a holder terminated in its apply (rrmEvent + apCoordinator, stubbed ac
       closedChannels: [52, 56, 60, 64],
       changes: [{ param: 'channel', oldValue: 52, newValue: 36 }],
     });
-    expect(reclaimsOf(vanished.eventId)).toEqual([
+    expect(h.audit.reclaimsOf(vanished.eventId)).toEqual([
       expect.objectContaining({
         reason: `turn of 5g reclaimed from event:${vanished.eventId}: workflow TERMINATED`,
       }),
