@@ -25,10 +25,10 @@ program
   .option('--wait', 'wait for every event to finish and print its outcome')
   .action(async (file: string, opts: { wait?: boolean }) => {
     const text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
-    const raw = parseEventText(text);
-    validateEvents(raw); // field errors before any connection: a bad file fails the same with Temporal down
+    // Field errors before any connection: a bad file gets the same answer with Temporal down.
+    const events = validateEvents(parseEventText(text));
     await withClient(async (rrm) => {
-      const submitted = await rrm.submit(raw);
+      const submitted = await rrm.startAll(events);
       if (!opts.wait) return json() ? printJson(submitted) : printSubmitted(submitted);
       const results = await Promise.all(submitted.map((s) => rrm.result(s.eventId)));
       if (json()) return printJson(results);

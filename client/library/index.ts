@@ -19,12 +19,5 @@ export {
   validateEvents,
   type Submitted,
 } from './rrm-client';
-export {
-  auditStats,
-  collectStats,
-  type AuditStats,
-  type RrmStats,
-  type StatsOptions,
-  type TypeStats,
-} from './stats';
+export { collectStats, type AuditStats, type RrmStats, type StatsOptions, type TypeStats } from './stats';
 export { terminateRunningWorkflows } from './terminate-running';

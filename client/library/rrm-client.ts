@@ -87,7 +87,11 @@ export class RrmClient {
 
   /** `now` is the ingest time (default: this machine's clock); `detectedAt` defaults to it. */
   async submit(raw: unknown[], now = new Date()): Promise<Submitted[]> {
-    const events = validateEvents(raw, now);
+    return this.startAll(validateEvents(raw, now));
+  }
+
+  /** Starts events `validateEvents` has already checked: one workflow per eventId. */
+  async startAll(events: RrmEvent[]): Promise<Submitted[]> {
     return Promise.all(events.map((e) => this.start(e)));
   }
 
