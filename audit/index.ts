@@ -14,6 +14,7 @@ export { loadCheckpointKeys, type CheckpointKeys } from './checkpoint-keys';
 export { InvalidAuditEntryError, parseAuditEntry, type AuditEntry, type ConfigurationChange } from './entry';
 export { exportAudit, EXPORT_COLUMNS, type ExportOptions } from './export';
 export { type AuditFinding, type AuditProblem } from './findings';
+export { createAuditWriter, type AuditWriter, type AuditWriterOptions } from './group-commit';
 export { AuditConfigError, loadAuditKeys, type AuditKeys } from './keys';
 export { pseudonymiseClientId } from './privacy';
 export { appendAuditRecord, type AuditReceipt } from './store';

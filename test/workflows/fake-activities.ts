@@ -285,27 +285,34 @@ export class FakeAudit {
   }
 
   activities(): AuditActivities {
+    const recordAudit = async (input: AuditEntry) => {
+      let entry: AuditEntry;
+      try {
+        entry = parseAuditEntry(input);
+      } catch (err) {
+        throw ApplicationFailure.create({
+          type: 'InvalidAuditEntryError',
+          message: String(err),
+          nonRetryable: true,
+        });
+      }
+      const at = this.entries.findIndex((e) => e.idempotencyKey === entry.idempotencyKey);
+      if (at >= 0) return { auditId: `audit-${at}`, chainPosition: at };
+      if (this.failing.some((when) => when(entry))) {
+        this.failedWrites.push(entry);
+        throw new Error('audit store unreachable (fake)');
+      }
+      this.entries.push(entry);
+      this.journal.push(`audit ${entry.eventId} ${entry.executionStatus}`);
+      return { auditId: `audit-${this.entries.length - 1}`, chainPosition: this.entries.length - 1 };
+    };
     return {
-      recordAudit: async (input) => {
-        let entry: AuditEntry;
-        try {
-          entry = parseAuditEntry(input);
-        } catch (err) {
-          throw ApplicationFailure.create({
-            type: 'InvalidAuditEntryError',
-            message: String(err),
-            nonRetryable: true,
-          });
-        }
-        const at = this.entries.findIndex((e) => e.idempotencyKey === entry.idempotencyKey);
-        if (at >= 0) return { auditId: `audit-${at}`, chainPosition: at };
-        if (this.failing.some((when) => when(entry))) {
-          this.failedWrites.push(entry);
-          throw new Error('audit store unreachable (fake)');
-        }
-        this.entries.push(entry);
-        this.journal.push(`audit ${entry.eventId} ${entry.executionStatus}`);
-        return { auditId: `audit-${this.entries.length - 1}`, chainPosition: this.entries.length - 1 };
+      recordAudit,
+      // One after another, as the real writer queues them: a failure leaves the earlier ones written.
+      recordAudits: async (entries) => {
+        const receipts = [];
+        for (const entry of entries) receipts.push(await recordAudit(entry));
+        return receipts;
       },
     };
   }
