@@ -3,6 +3,7 @@
 // either way. `eventRunStatus` lets a coordinator find out whether a holder or watcher still runs.
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { COORDINATOR_PRIORITY_KEY } from '../domain/priority';
 import type { TurnRequest } from '../domain/radio-turns';
 import {
   AP_COORDINATOR_WORKFLOW_TYPE,
@@ -36,6 +37,7 @@ export function createCoordinationActivities(client: Client): CoordinationActivi
         args: [input satisfies ApCoordinatorInput],
         signal: requestTurnSignal,
         signalArgs: [request],
+        priority: { priorityKey: COORDINATOR_PRIORITY_KEY },
         typedSearchAttributes: [{ key: searchAttributes.apId, value: apId }],
         staticSummary: `AP ${apId}: radio turns, watches, cooldowns and closed channels`,
       });

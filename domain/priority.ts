@@ -9,6 +9,12 @@ export function taskPriorityKey(severity: Severity): number {
   return SEVERITY_RANK[severity] + 1;
 }
 
+/**
+ * The AP coordinators' priority key: they hand out every turn, so a backlog of event tasks never
+ * holds back the grant a radar move waits for.
+ */
+export const COORDINATOR_PRIORITY_KEY = taskPriorityKey('CRITICAL');
+
 export function outranks(a: Severity, b: Severity): boolean {
   return SEVERITY_RANK[a] < SEVERITY_RANK[b];
 }

@@ -70,8 +70,7 @@ async function runSteps(
           };
         }
       }
-      const cause =
-        err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+      const cause = applicationFailureOf(err);
       if (cause?.type === 'VersionConflict') return { kind: 'conflict', reason };
       if (cause?.type === 'ChannelUnavailable') {
         const payload = cause.details?.[0] as { radarChannels?: number[] } | undefined;
@@ -85,12 +84,23 @@ async function runSteps(
 
 export class UndoFailed extends Error {}
 
+/**
+ * Whether an activity call failed (rather than the workflow's own code): an activity rejects with an
+ * ActivityFailure, a local activity (the controller calls) with its ApplicationFailure itself.
+ */
+export function isActivityFailure(err: unknown): err is ActivityFailure | ApplicationFailure {
+  return err instanceof ActivityFailure || err instanceof ApplicationFailure;
+}
+
+/** The activity's own failure (its type names what went wrong), if `err` carries one. */
+function applicationFailureOf(err: unknown): ApplicationFailure | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure ? cause : undefined;
+}
+
 export function failureReason(err: unknown): string {
-  if (err instanceof ActivityFailure) {
-    const cause = err.cause;
-    return cause instanceof ApplicationFailure
-      ? `${cause.type}: ${cause.message}`
-      : String(cause?.message ?? err.message);
-  }
+  const failure = applicationFailureOf(err);
+  if (failure) return failure.type ? `${failure.type}: ${failure.message}` : failure.message;
+  if (err instanceof ActivityFailure) return String(err.cause?.message ?? err.message);
   return err instanceof Error ? err.message : String(err);
 }

@@ -3,10 +3,10 @@
 // watch the change through its window, roll it back if the network got worse, and sign every
 // decision into the audit trail on the way. An applied change then stays answerable to a manual
 // rollback while its rollback token lives.
-import { ActivityFailure, allHandlersFinished, condition, setWorkflowOptions } from '@temporalio/workflow';
+import { allHandlersFinished, condition, setWorkflowOptions } from '@temporalio/workflow';
 import { belowConfidence } from '../domain/change-decisions';
 import type { RrmEvent } from '../domain/events';
-import { failureReason } from './controller-saga';
+import { failureReason, isActivityFailure } from './controller-saga';
 import type { EventStatus } from './event-status';
 import { takeTurnAndApply } from './event/act';
 import { standByForManualRollback } from './event/rollback';
@@ -42,7 +42,7 @@ async function watchWithoutController(run: EventRun): Promise<void> {
   try {
     await watchAndConclude(run);
   } catch (err) {
-    if (!(err instanceof ActivityFailure)) throw err;
+    if (!isActivityFailure(err)) throw err;
     await run.turns.stopWatching(run.event.apId);
     await run.finish('FAILED', `controller: ${failureReason(err)}; the change is still applied`);
   }

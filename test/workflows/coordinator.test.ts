@@ -1,10 +1,8 @@
 // The AP coordinator in skipped time with a stubbed controller: leases (a vanished holder's turn is
 // reclaimed and audited, a running one's is renewed), continue-as-new carrying its state, and its
-// end after ten idle minutes. A holder is kept in its turn by an audit store that is down while a
-// radar event signs its channel closure (retried with backoff, so time skips meanwhile).
+// end after ten idle minutes. A holder is kept in its turn by a controller that holds its move.
 import type { ApTurnView } from '../../domain/radio-turns';
 import { policyWith } from '../support/policy';
-import { eventually } from '../support/stack';
 import { MINUTE, SECOND, useHarness } from './harness';
 
 describe('AP coordinator: leases, continue-as-new and idle end (stubbed activities)', () => {
@@ -26,88 +24,19 @@ describe('AP coordinator: leases, continue-as-new and idle end (stubbed activiti
     h.start({ type: 'LOAD_IMBALANCE', apId, radio, severity: 'MEDIUM' });
 
   /**
-   * Radar on the AP's 5g radio (52/80) while the audit store is down: the event holds the radio's
-   * turn, retrying the signature of its channel closure. Returns once it holds the turn.
+   * Radar on the AP's 5g radio (52/80) while the controller holds its move: the event holds the
+   * radio's turn, its channels already closed. Returns once it holds the turn and the closure is in.
    */
   async function radarHoldingTurn(apId: string) {
-    const storeBack = h.audit.failWhile((e) => e.apId === apId && e.executionStatus === 'CHANNELS_CLOSED');
+    const move = h.controller.holdNextApply(apId);
     const radar = await h.start({ type: 'DFS_RADAR', apId, data: { channel: 52 } });
-    const state = await h.apStateWhen(apId, (s) => s.radios['5g'].holder?.eventId === radar.eventId);
-    return { ...radar, storeBack, turn: state.radios['5g'].holder! };
-  }
-
-  const failedWrites = (eventId: string) => h.audit.failedWrites.filter((e) => e.eventId === eventId).length;
-
-  it('reclaims the turn of a holder whose workflow was terminated, once its lease runs out; a waiting MEDIUM event goes', async () => {
-    const apId = h.newAp({ '5g': { channel: 52, width: 80 } });
-    const holder = await radarHoldingTurn(apId);
-    expect(holder.turn.leaseUntil - holder.turn.grantedAt).toBe(30 * SECOND);
-    // Terminated between two attempts of the audit write (after the third, the next is 2 s away).
-    await eventually(
-      async () => failedWrites(holder.eventId) >= 3 || undefined,
-      10 * SECOND,
-      () => 'audit retries',
+    await move.reached;
+    const state = await h.apStateWhen(
+      apId,
+      (s) => s.radios['5g'].holder?.eventId === radar.eventId && s.closedChannels.length === 4,
     );
-    await new Promise((r) => setTimeout(r, 200));
-    await holder.handle.terminate('test: the event vanished');
-
-    const medium = await mediumWaiting(apId);
-    await h.apStateWhen(apId, (s) => s.radios['5g'].queue.includes(medium.eventId));
-    expect((await h.apState(apId)).radios['5g'].holder).toMatchObject({ eventId: holder.eventId });
-    expect(await h.status(medium.eventId)).toMatchObject({ stage: 'waiting' });
-
-    await h.env.sleep(30 * SECOND);
-    const done = await h.outcomeOf(medium.eventId);
-    expect(done).toMatchObject({ outcome: 'NO_ACTION', reason: 'no neighbour to share the load with' });
-    expect(Date.parse(done.decidedAt!)).toBeGreaterThanOrEqual(holder.turn.leaseUntil);
-    expect(h.audit.reclaimsOf(holder.eventId)).toEqual([
-      expect.objectContaining({
-        eventType: 'DFS_RADAR',
-        severity: 'CRITICAL',
-        apId,
-        actionType: 'TURN',
-        reason: `turn of 5g reclaimed from event:${holder.eventId}: workflow TERMINATED`,
-        details: { holder: holder.eventId, status: 'workflow TERMINATED', held: ['5g'], watched: [] },
-      }),
-    ]);
-    // A reclaim starts no cooldown; the closure the radar signalled before it vanished stays.
-    const state = await h.apState(apId);
-    expect(state.radios['5g']).toMatchObject({ holder: null, watch: null, cooldownUntil: 0, queue: [] });
-    expect(state.closedChannels.map((c) => c.channel)).toEqual([52, 56, 60, 64]);
-    holder.storeBack();
-  });
-
-  it('renews the lease of a holder that still runs: it keeps its turn past the lease', async () => {
-    const apId = h.newAp({ '5g': { channel: 52, width: 80 } });
-    const radar = await radarHoldingTurn(apId);
-    const medium = await mediumWaiting(apId);
-    await h.apStateWhen(apId, (s) => s.radios['5g'].queue.includes(medium.eventId));
-
-    await h.env.sleep(45 * SECOND);
-    const renewed = (await h.apState(apId)).radios['5g'];
-    expect(renewed.holder).toMatchObject({ eventId: radar.eventId, grantedAt: radar.turn.grantedAt });
-    expect(renewed.holder!.leaseUntil).toBeGreaterThan(radar.turn.leaseUntil);
-    expect(renewed.queue).toEqual([medium.eventId]);
-    expect(await h.status(radar.eventId)).toMatchObject({ stage: 'plan' });
-    expect(failedWrites(radar.eventId)).toBeGreaterThan(3);
-    expect(h.audit.reclaimsOf(radar.eventId)).toEqual([]);
-
-    radar.storeBack();
-    await h.env.sleep(35 * SECOND); // the audit write's next retry
-    const moved = await h.statusWhen(radar.eventId, (s) => s.stage === 'monitor');
-    expect(moved).toMatchObject({
-      closedChannels: [52, 56, 60, 64],
-      changes: [{ param: 'channel', oldValue: 52, newValue: 36 }],
-    });
-    expect(h.audit.statusesOf(radar.eventId)).toEqual(['CHANNELS_CLOSED', 'APPLIED']);
-    expect(h.audit.reclaimsOf(radar.eventId)).toEqual([]);
-    // The MEDIUM event now waits for the radar move's watch, not for a holder.
-    expect((await h.apState(apId)).radios['5g']).toMatchObject({
-      holder: null,
-      watch: { eventId: radar.eventId },
-      queue: [medium.eventId],
-    });
-  });
+    return { ...radar, moveGoesThrough: () => move.release('apply'), turn: state.radios['5g'].holder! };
+  }
 
   it('continues as new past its history limit, carrying turns, watches, queues and closed channels', async () => {
     h.policy.current = policyWith({ coordinator: { continueAsNewAfterEvents: 100 } });
@@ -123,8 +52,9 @@ describe('AP coordinator: leases, continue-as-new and idle end (stubbed activiti
     const watched = await h.statusWhen(watcher.eventId, (s) => s.stage === 'monitor');
     expect(watched.changes).toEqual([{ param: 'channel', oldValue: 37, newValue: 1 }]);
     const low = await h.start({ type: 'LOAD_IMBALANCE', apId, radio: '6g' });
-    // 5g: radar holding the turn (52-64 closed), a MEDIUM event waiting for it.
-    const radar = await radarHoldingTurn(apId);
+    // 5g: radar moved and watching (52-64 closed), a MEDIUM event waiting for its watch.
+    const radar = await h.start({ type: 'DFS_RADAR', apId, data: { channel: 52 } });
+    await h.statusWhen(radar.eventId, (s) => s.stage === 'monitor');
     const medium = await mediumWaiting(apId);
 
     const carried = (s: ApTurnView) => ({
@@ -143,7 +73,7 @@ describe('AP coordinator: leases, continue-as-new and idle end (stubbed activiti
     );
     expect(before).toMatchObject({
       radios: {
-        '5g': { holder: { eventId: radar.eventId }, watch: null, queue: [medium.eventId] },
+        '5g': { holder: null, watch: { eventId: radar.eventId }, queue: [medium.eventId] },
         '6g': {
           holder: null,
           watch: { eventId: watcher.eventId, channels: [1, 5, 9, 13] },
@@ -170,11 +100,9 @@ describe('AP coordinator: leases, continue-as-new and idle end (stubbed activiti
     expect(described.status.name).toBe('RUNNING');
     expect(carried(await h.apState(apId))).toEqual(before);
 
-    // The new run keeps the old one's promises: the radar's turn (renewed, then given back with a
-    // watch), the 6g watch's window, and the queues behind them.
-    radar.storeBack();
-    await h.env.sleep(35 * SECOND);
-    expect(await h.statusWhen(radar.eventId, (s) => s.stage === 'monitor')).toMatchObject({
+    // The new run keeps the old one's promises: both watches' windows and the queues behind them.
+    expect(await h.status(radar.eventId)).toMatchObject({
+      stage: 'monitor',
       changes: [{ param: 'channel', oldValue: 52, newValue: 36 }],
     });
     expect(h.audit.reclaimsOf(radar.eventId)).toEqual([]);
@@ -203,5 +131,76 @@ describe('AP coordinator: leases, continue-as-new and idle end (stubbed activiti
     expect((await h.coordinator(apId).describe()).status.name).toBe('RUNNING');
     await h.env.sleep(2 * MINUTE);
     expect((await h.coordinator(apId).describe()).status.name).toBe('COMPLETED');
+  });
+  // Last: its 1 s lease keeps the test server's clock busy for the rest of the file.
+  it('renews the lease of a holder that still runs: it keeps its turn past the lease', async () => {
+    // A turn is held for seconds (plan and apply): a 1 s lease runs out while the move is held.
+    h.policy.current = policyWith({ coordinator: { leaseMs: SECOND } });
+    const apId = h.newAp({ '5g': { channel: 52, width: 80 } });
+    const radar = await radarHoldingTurn(apId);
+    const medium = await mediumWaiting(apId);
+    await h.apStateWhen(apId, (s) => s.radios['5g'].queue.includes(medium.eventId));
+
+    await h.env.sleep(2 * SECOND);
+    const renewed = (await h.apState(apId)).radios['5g'];
+    expect(renewed.holder).toMatchObject({ eventId: radar.eventId, grantedAt: radar.turn.grantedAt });
+    expect(renewed.holder!.leaseUntil).toBeGreaterThan(radar.turn.leaseUntil);
+    expect(renewed.queue).toEqual([medium.eventId]);
+    expect(await h.status(radar.eventId)).toMatchObject({ stage: 'apply' });
+    expect(h.audit.reclaimsOf(radar.eventId)).toEqual([]);
+
+    radar.moveGoesThrough();
+    const moved = await h.statusWhen(radar.eventId, (s) => s.stage === 'monitor');
+    expect(moved).toMatchObject({
+      closedChannels: [52, 56, 60, 64],
+      changes: [{ param: 'channel', oldValue: 52, newValue: 36 }],
+    });
+    expect(h.audit.statusesOf(radar.eventId)).toEqual(['CHANNELS_CLOSED', 'APPLIED']);
+    expect(h.audit.reclaimsOf(radar.eventId)).toEqual([]);
+    // The MEDIUM event now waits for the radar move's watch, not for a holder.
+    expect((await h.apState(apId)).radios['5g']).toMatchObject({
+      holder: null,
+      watch: { eventId: radar.eventId },
+      queue: [medium.eventId],
+    });
+    // Done: with a 1 s lease the watcher would be checked every second of skipped time while the
+    // MEDIUM event waits. Gone, its watch is reclaimed and the MEDIUM event goes.
+    await radar.handle.terminate('test over');
+    await h.outcomeOf(medium.eventId);
+  });
+
+  // Last too: an activity of a terminated workflow can keep the test server from skipping time.
+  it('reclaims the turn of a holder whose workflow was terminated, once its lease runs out; a waiting MEDIUM event goes', async () => {
+    const apId = h.newAp({ '5g': { channel: 52, width: 80 } });
+    const holder = await radarHoldingTurn(apId);
+    expect(holder.turn.leaseUntil - holder.turn.grantedAt).toBe(30 * SECOND);
+    // Terminated while the controller holds its move; the move then lands for no one (an activity
+    // left running would stop the test server from skipping time).
+    await holder.handle.terminate('test: the event vanished');
+    holder.moveGoesThrough();
+
+    const medium = await mediumWaiting(apId);
+    await h.apStateWhen(apId, (s) => s.radios['5g'].queue.includes(medium.eventId));
+    expect((await h.apState(apId)).radios['5g'].holder).toMatchObject({ eventId: holder.eventId });
+    expect(await h.status(medium.eventId)).toMatchObject({ stage: 'waiting' });
+
+    await h.env.sleep(30 * SECOND);
+    const done = await h.outcomeOf(medium.eventId);
+    expect(done).toMatchObject({ outcome: 'NO_ACTION', reason: 'no neighbour to share the load with' });
+    expect(Date.parse(done.decidedAt!)).toBeGreaterThanOrEqual(holder.turn.leaseUntil);
+    expect(h.audit.reclaimsOf(holder.eventId)).toEqual([
+      expect.objectContaining({
+        eventType: 'DFS_RADAR',
+        severity: 'CRITICAL',
+        apId,
+        actionType: 'TURN',
+        reason: `turn of 5g reclaimed from event:${holder.eventId}: workflow TERMINATED`,
+        details: { holder: holder.eventId, status: 'workflow TERMINATED', held: ['5g'], watched: [] },
+      }),
+    ]);
+    // A reclaim starts no cooldown; the closure the radar signalled before it vanished stays.
+    const state = await h.apState(apId);
+    expect(state.radios['5g']).toMatchObject({ holder: null, watch: null, cooldownUntil: 0, queue: [] });
+    expect(state.closedChannels.map((c) => c.channel)).toEqual([52, 56, 60, 64]);
   });
 });

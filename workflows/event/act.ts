@@ -1,14 +1,14 @@
 // Take the radios' turns, plan, take a baseline, apply, and give the turns back at once: the turn
 // is held for seconds, never through the monitor window (docs/coordination.md). A change with a
 // monitor window leaves a watch on its radio as the turn is given back.
-import { ActivityFailure, getExternalWorkflowHandle, uuid4 } from '@temporalio/workflow';
+import { uuid4 } from '@temporalio/workflow';
 import { movedOnto, staleness, turnScope } from '../../domain/change-decisions';
 import { changesOf } from '../../domain/controller-steps';
 import { radarClosedChannels, type PlanningContext } from '../../domain/plans';
 import { radioOf, type ApSnapshot, type RadioSnapshot } from '../../domain/radio';
+import type { MonitorSample } from '../../activities/controller';
 import { controllerReads } from '../activity-proxies';
-import { applySteps, failureReason } from '../controller-saga';
-import { apCoordinatorWorkflowId, closeChannelsSignal } from '../definitions';
+import { applySteps, failureReason, isActivityFailure } from '../controller-saga';
 import type { Outcome } from '../event-status';
 import type { EventRun } from './run';
 
@@ -38,19 +38,26 @@ export async function takeTurnAndApply(run: EventRun, attempt: number): Promise<
   }
   run.status.waitedForWatchOf = run.turns.heldBackBy;
   let decided: Decided | undefined;
+  const release = () => run.turns.release(run.lastChangeAt, decided ? undefined : watchOf(run));
   try {
     decided = await planAndApply(run, attempt);
   } catch (err) {
-    if (!(err instanceof ActivityFailure)) throw err;
+    if (!isActivityFailure(err)) {
+      await release();
+      throw err;
+    }
     // The controller stayed unreachable or refused a read: an operator decides what happens next.
     decided = { outcome: 'FAILED', reason: `controller: ${failureReason(err)}` };
-  } finally {
-    await run.turns.release(run.lastChangeAt, decided ? undefined : watchOf(run));
   }
+  // The turn goes back while the decision is signed: neither waits for the other.
+  await Promise.all([release(), sign(run, decided)]);
+  return !decided;
+}
+
+async function sign(run: EventRun, decided: Decided | undefined): Promise<void> {
   if (decided?.outcome === 'FAILED') await run.failApply(decided.reason);
   else if (decided) await run.finish(decided.outcome, decided.reason);
   else await recordApplied(run);
-  return !decided;
 }
 
 /** The watch a change leaves on its radio: until its window ends, over the channel it moved to. */
@@ -73,24 +80,24 @@ async function planAndApply(run: EventRun, attempt: number): Promise<Decided | u
   if (!radio) return { outcome: 'REJECTED', reason: `${event.apId} has no ${event.radio} radio` };
   const blocked = new Set(run.turns.closedChannels(event.apId, event.radio));
   // Regulatory obligation first: the radar's bonded channel closes whatever the plan turns out to be.
-  // The closure is sent and signed while the plan's readings come in (the Channel Move Time runs).
+  // Nothing of the closure is waited for: its signal leaves with the plan's workflow task and the
+  // audit signs it with the next record (the Channel Move Time runs; docs/event-lifecycle.md).
   const closing = event.type === 'DFS_RADAR' ? radarClosure(run, radio) : [];
   closing.forEach((c) => blocked.add(c));
   run.blocked = [...blocked];
-  const closure = closing.length ? closeForNonOccupancy(run, closing) : undefined;
+  if (closing.length) closeForNonOccupancy(run, closing);
 
   const avoid: number[] = [];
+  // The radio before the change, read alongside the plan's own readings.
+  let baselineRead = readBaseline(run);
   for (let conflicts = 0; ; conflicts++) {
-    const ctx = await settledWith(planningContext(run, ap, radio, avoid), closure);
+    const ctx = await planningContext(run, ap, radio, avoid);
     const plan = run.planner.plan(ctx);
     if (plan.kind === 'no_action') return { outcome: 'NO_ACTION', reason: plan.explanation };
     if (plan.kind === 'impossible') return { outcome: 'FAILED', reason: plan.explanation };
 
     run.enter('baseline');
-    const baseline =
-      eventPolicy.monitorWindowMs > 0
-        ? await controllerReads.sampleRadio(event.apId, event.radio)
-        : undefined;
+    const baseline = await baselineRead;
     run.enter('apply');
     const changeId = `${event.eventId}:apply:${attempt}.${conflicts}`;
     const result = await applySteps(plan.steps, versionsOf(ap, ctx.neighbours), changeId);
@@ -103,6 +110,7 @@ async function planAndApply(run: EventRun, attempt: number): Promise<Decided | u
     }
     if (result.kind === 'conflict' && retries) {
       run.enter('plan');
+      baselineRead = readBaseline(run);
       ap = await controllerReads.readAp(event.apId);
       radio = radioOf(ap, event.radio)!;
       continue;
@@ -183,34 +191,25 @@ export function versionsOf(ap: ApSnapshot, neighbours: ApSnapshot[] = []): Recor
   return Object.fromEntries([ap, ...neighbours].map((a) => [a.apId, a.version]));
 }
 
-async function closeForNonOccupancy(run: EventRun, channels: number[]): Promise<void> {
+/** A monitored change's baseline sample, started now; a failure surfaces where it is awaited. */
+function readBaseline(run: EventRun): Promise<MonitorSample | undefined> {
+  const { event, eventPolicy } = run;
+  if (eventPolicy.monitorWindowMs === 0) return Promise.resolve(undefined);
+  const read = controllerReads.sampleRadio(event.apId, event.radio);
+  read.catch(() => undefined); // not awaited when the plan comes to no change
+  return read;
+}
+
+function closeForNonOccupancy(run: EventRun, channels: number[]): void {
   const { event } = run;
   const until = Date.now() + run.rules.nonOccupancyPeriodMs;
   run.status.closedChannels = channels;
-  const coordinator = getExternalWorkflowHandle(apCoordinatorWorkflowId(event.apId));
-  const signalled = coordinator.signal(closeChannelsSignal, {
-    eventId: event.eventId,
-    radio: event.radio,
-    channels,
-    until,
-  });
-  const signed = run.record({
+  run.turns.closeChannels(event.apId, { radio: event.radio, channels, until });
+  run.signLater({
     actionType: 'NON_OCCUPANCY',
     executionStatus: 'CHANNELS_CLOSED',
     reason: `radar on channel ${String(event.data.channel)}: channels ${channels.join(', ')} closed until ${new Date(until).toISOString()}`,
     configurationChanges: [],
     details: { closedChannels: channels, until: new Date(until).toISOString() },
   });
-  await settledWith(signed, signalled);
-}
-
-/**
- * `work`'s result once `alongside` has finished too, so nothing of it runs behind the next step (an
- * audit record out of order); a failure of either is thrown only after both have settled.
- */
-async function settledWith<T>(work: Promise<T>, alongside?: Promise<void>): Promise<T> {
-  const [result, other] = await Promise.allSettled([work, alongside]);
-  if (other.status === 'rejected') throw other.reason;
-  if (result.status === 'rejected') throw result.reason;
-  return result.value;
 }

@@ -61,6 +61,8 @@ export class EventRun {
   watchUntil = 0;
   tokenExpiresAt = 0;
   private auditSeq = 0;
+  /** Decisions that must not wait for the audit store (a radar closure): signed with the next record. */
+  private unsigned: AuditEntry[] = [];
 
   /** Answers `status` from the first moment, then loads the worker's policy. */
   static async start(event: RrmEvent): Promise<EventRun> {
@@ -155,11 +157,25 @@ export class EventRun {
     setCurrentDetails(`${type} on ${apId} (${this.severity}): ${stage}${outcome}`);
   }
 
-  /** Signs one decision or change into the audit trail; the key makes retries and replays write once. */
+  /**
+   * Signs one decision or change into the audit trail, after those left to `signLater`, in order and
+   * in one call; the keys make retries and replays write once.
+   */
   async record(entry: AuditNote): Promise<void> {
+    const entries = [...this.unsigned, this.entryOf(entry)];
+    this.unsigned = [];
+    await audit.recordAudits(entries);
+  }
+
+  /** A decision the next step must not wait on: signed, in its place, with the next record. */
+  signLater(entry: AuditNote): void {
+    this.unsigned.push(this.entryOf(entry));
+  }
+
+  private entryOf(entry: AuditNote): AuditEntry {
     this.auditSeq++;
     const { event, status } = this;
-    await audit.recordAudit({
+    return {
       eventId: event.eventId,
       eventType: event.type,
       severity: this.severity,
@@ -173,7 +189,7 @@ export class EventRun {
       autoRollbackTriggered: false,
       idempotencyKey: `${event.eventId}:${this.auditSeq}:${entry.executionStatus}`,
       ...entry,
-    });
+    };
   }
 
   /** The outcome shows in `status` once its audit record is signed: what an operator sees is on file. */

@@ -10,8 +10,10 @@ import { coordination } from '../activity-proxies';
 import {
   apCoordinatorWorkflowId,
   endWatchSignal,
+  closeChannelsSignal,
   releaseTurnSignal,
   supersededSignal,
+  type CloseChannels,
   turnDroppedSignal,
   turnGrantedSignal,
   type Supersession,
@@ -36,6 +38,8 @@ export class EventTurns {
   superseded?: Supersession;
   /** The watcher whose watch kept this event waiting for a turn, if one did. */
   heldBackBy?: string;
+  /** Radar closures sent to coordinators: the turns go back only once these have arrived. */
+  private closures: Promise<void>[] = [];
 
   constructor(
     private readonly request: Omit<TurnRequest, 'radios'>,
@@ -74,6 +78,17 @@ export class EventTurns {
     return this.dropped !== undefined || (this.superseded !== undefined && !this.superseded.rollbackFirst);
   }
 
+  /**
+   * Tells `apId`'s coordinator that radar closed `channels`, without waiting: the signal leaves with
+   * the workflow task that schedules the move, and the turn is given back only after it arrived.
+   */
+  closeChannels(apId: string, closure: Omit<CloseChannels, 'eventId'>): void {
+    const coordinator = getExternalWorkflowHandle(apCoordinatorWorkflowId(apId));
+    const sent = coordinator.signal(closeChannelsSignal, { eventId: this.request.eventId, ...closure });
+    sent.catch(() => undefined); // its failure surfaces in release, where it is awaited
+    this.closures.push(sent);
+  }
+
   /** The channels a watcher's move (undone before this event's turn) had put the radio on, if any. */
   undoneMoveOnto(apId: string): number[] {
     return this.granted.get(apId)?.undoneMoveOnto ?? [];
@@ -94,10 +109,13 @@ export class EventTurns {
     watch?: (WatchRequest & { apId: string }) | null,
   ): Promise<void> {
     const held = this.held;
+    const closures = this.closures;
     this.held = [];
+    this.closures = [];
     const { eventId, type, severity } = this.request;
-    await CancellationScope.nonCancellable(() =>
-      Promise.all(
+    await CancellationScope.nonCancellable(async () => {
+      await Promise.all(closures);
+      await Promise.all(
         held.map((apId) =>
           getExternalWorkflowHandle(apCoordinatorWorkflowId(apId)).signal(releaseTurnSignal, {
             eventId,
@@ -107,8 +125,8 @@ export class EventTurns {
             watch: watch === null ? null : watch?.apId === apId ? watch : undefined,
           }),
         ),
-      ),
-    );
+      );
+    });
   }
 
   /**

@@ -1,6 +1,5 @@
 // Monitor the change through its window (the radio is watched, not locked) and decide its fate:
 // keep it, choose afresh after radar, roll it back, or hand over to the event that superseded it.
-import { ActivityFailure } from '@temporalio/workflow';
 import { conclude, type MonitorVerdict } from '../../domain/change-decisions';
 import { changesOf, type ControllerStep } from '../../domain/controller-steps';
 import { PLANNERS } from '../../domain/plans';
@@ -8,7 +7,7 @@ import { radioOf } from '../../domain/radio';
 import { initialMonitorVerdict, observeSample } from '../../domain/rollback-rules';
 import type { MonitorSample } from '../../activities/controller';
 import { controllerReads } from '../activity-proxies';
-import { applySteps } from '../controller-saga';
+import { applySteps, isActivityFailure } from '../controller-saga';
 import { planningContext, versionsOf, watchOf } from './act';
 import { manualRollback, undoUnderTurn } from './rollback';
 import type { EventRun } from './run';
@@ -103,7 +102,7 @@ async function readSample(run: EventRun): Promise<MonitorSample | undefined> {
   try {
     return await controllerReads.sampleRadio(run.event.apId, run.event.radio);
   } catch (err) {
-    if (err instanceof ActivityFailure) return undefined;
+    if (isActivityFailure(err)) return undefined;
     throw err;
   }
 }

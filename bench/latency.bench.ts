@@ -1,0 +1,255 @@
+// The Channel Move Time of radar moves against Temporal's own floor, in one run on one dev server
+// (TEMPORAL_ADDRESS), PostgreSQL (DATABASE_URL, a scratch database) and one simulator over HTTP:
+// - the floor (bench/floor): one workflow, one activity that reads the AP and posts the channel,
+//   on a worker with the SDK's default options, as the loop's worker has;
+// - the loop: a DFS_RADAR event through validation, the radio's turn, plan, apply and audit.
+// Each figure is submit → the move in the controller's change log, printed with its ratio to the
+// floor measured in the same run: one event at a time, bursts of 48 and 200 radios, and one radar
+// event a second while 20 events a second of the other types run on 100 other APs.
+// `npm run bench`; BENCH_LOAD_SECONDS shortens the loaded run (default 60).
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { RrmClient, terminateRunningWorkflows } from '../client/library';
+import { DEFAULT_POLICY } from '../domain/policy';
+import { CHANNEL_MOVE_TIME_MS } from '../domain/regulatory';
+import type { EventType } from '../domain/event-types';
+import { startSimulator, type RunningSimulator } from '../simulator/server';
+import { createRrmWorker } from '../workers/rrm-worker';
+import { createFloorActivities } from './floor/activities';
+import { backgroundApId, campus, radarApId, RADAR_CHANNELS } from './campus';
+import { installQuietRuntime, requireTemporalAddress } from './bench-runtime';
+import { percentile } from './percentile';
+import { withScratchDatabase } from './scratch-database';
+
+const RADAR_APS = 200;
+const BACKGROUND_APS = 100;
+const SEQUENTIAL = 20;
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
+const BACKGROUND_PER_SECOND = 20;
+const BACKGROUND_TYPES: EventType[] = [
+  'NON_WIFI_BURST',
+  'SPECTRUM_SAT',
+  'DENSITY_SPIKE',
+  'LOAD_IMBALANCE',
+  'POWER_BUDGET_EXCEEDED',
+];
+const LOOP_QUEUE = 'bench-latency-loop';
+const FLOOR_QUEUE = 'bench-latency-floor';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const scenario = campus(RADAR_APS, BACKGROUND_APS);
+const radarChannelOf = (apId: string) => scenario.aps.find((ap) => ap.apId === apId)!.radios['5g']!.channel;
+
+/** Submit → move times (ms, ascending) of a set of radar moves, and how many never landed. */
+interface Moves {
+  times: number[];
+  missing: number;
+}
+
+type Mover = (apIds: string[]) => Promise<unknown>;
+
+async function main(): Promise<void> {
+  const address = requireTemporalAddress();
+  installQuietRuntime();
+  await withScratchDatabase(async (databaseUrl) => {
+    const sim = await startSimulator({ port: 0, seed: 1, scenario });
+    const nativeConnection = await NativeConnection.connect({ address });
+    const connection = await Connection.connect({ address });
+    const client = new Client({ connection });
+    const loop = await createRrmWorker({
+      temporal: { address, namespace: 'default', taskQueue: LOOP_QUEUE },
+      databaseUrl,
+      controllerUrl: sim.url,
+      policy: DEFAULT_POLICY,
+      env: { RRM_AUDIT_HMAC_KEYS: `bench:${Buffer.alloc(32, 1).toString('base64')}` },
+      nativeConnection,
+      client,
+    });
+    const floorWorker = await Worker.create({
+      connection: nativeConnection,
+      taskQueue: FLOOR_QUEUE,
+      workflowsPath: require.resolve('./floor/workflows'),
+      activities: createFloorActivities(sim.url),
+    });
+    const workers = [loop.worker, floorWorker];
+    const running = workers.map((w) => w.run());
+    const rrm = new RrmClient(client, LOOP_QUEUE, DEFAULT_POLICY);
+    const floor: Mover = (apIds) =>
+      Promise.all(
+        apIds.map((apId) =>
+          client.workflow.start('floorRadarMove', {
+            taskQueue: FLOOR_QUEUE,
+            workflowId: `floor-${randomUUID()}`,
+            args: [apId],
+          }),
+        ),
+      );
+    const radar: Mover = (apIds) =>
+      rrm.submit(apIds.map((apId) => ({ type: 'DFS_RADAR', apId, data: { channel: radarChannelOf(apId) } })));
+    const movers: [string, Mover][] = [
+      ['floor', floor],
+      ['loop DFS_RADAR', radar],
+    ];
+    const fresh = async () => {
+      await Promise.all(
+        [LOOP_QUEUE, FLOOR_QUEUE].map((q) => terminateRunningWorkflows(client, q, 'bench phase')),
+      );
+      sim.world.reset();
+      for (const channel of RADAR_CHANNELS) sim.world.injectRadar(channel);
+    };
+    const radarAps = (n: number, from = 0) => Array.from({ length: n }, (_, i) => radarApId(from + i));
+
+    try {
+      // Warm-up (bundles loaded, JIT, connections): not counted.
+      for (const [, move] of movers) {
+        await fresh();
+        await timeMoves(sim, radarAps(3), move, 'sequential');
+      }
+
+      const single = new Map<string, Moves>();
+      for (const [name, move] of movers) {
+        await fresh();
+        single.set(name, await timeMoves(sim, radarAps(SEQUENTIAL), move, 'sequential'));
+      }
+      report(`one radar event at a time (${SEQUENTIAL} in turn)`, single);
+
+      for (const size of [48, RADAR_APS]) {
+        const bursts = new Map<string, Moves>();
+        for (const [name, move] of movers) {
+          await fresh();
+          bursts.set(name, await timeMoves(sim, radarAps(size), move, 'burst'));
+        }
+        report(`burst: ${size} radios hit by radar at once`, bursts);
+      }
+
+      await fresh();
+      const loaded = await underLoad(sim, rrm, radar);
+      const unloaded = single.get('loop DFS_RADAR')!;
+      const ratio = (p: number) => ratioOf(percentile(loaded.times, p), percentile(unloaded.times, p));
+      console.log(
+        `latency under load (one DFS_RADAR a second for ${LOAD_SECONDS} s, ${loaded.background} events of other types ` +
+          `at ${BACKGROUND_PER_SECOND}/s on ${BACKGROUND_APS} other APs): DFS move ${figures(loaded)}; ` +
+          `p50 ${ratio(0.5)}, p99 ${ratio(0.99)} of unloaded`,
+      );
+    } finally {
+      await fresh();
+      workers.forEach((w) => w.shutdown());
+      await Promise.all(running);
+      await loop.close();
+      await connection.close();
+      await nativeConnection.close();
+      await sim.close();
+    }
+  });
+}
+
+/** Moves the radios (all at once, or one after another) and times each from its submit. */
+async function timeMoves(
+  sim: RunningSimulator,
+  apIds: string[],
+  move: Mover,
+  how: 'burst' | 'sequential',
+): Promise<Moves> {
+  if (how === 'burst') {
+    const since = Date.now();
+    await move(apIds);
+    return movesSince(sim, apIds, since);
+  }
+  const all: Moves = { times: [], missing: 0 };
+  for (const apId of apIds) {
+    const since = Date.now();
+    await move([apId]);
+    const one = await movesSince(sim, [apId], since);
+    all.times.push(...one.times);
+    all.missing += one.missing;
+  }
+  all.times.sort((a, b) => a - b);
+  return all;
+}
+
+/** When each radio's 5 GHz channel changed in the controller after `since` (waits up to 60 s). */
+async function movesSince(sim: RunningSimulator, apIds: string[], since: number): Promise<Moves> {
+  const movedAt = new Map<string, number>();
+  const deadline = Date.now() + 60_000;
+  while (movedAt.size < apIds.length && Date.now() < deadline) {
+    for (const apId of apIds.filter((id) => !movedAt.has(id))) {
+      const move = sim.world
+        .changes(apId)
+        .find(
+          (c) =>
+            c.radio === '5g' && c.current.channel !== c.previous.channel && Date.parse(c.appliedAt) >= since,
+        );
+      if (move) movedAt.set(apId, Date.parse(move.appliedAt) - since);
+    }
+    await sleep(10);
+  }
+  return { times: [...movedAt.values()].sort((a, b) => a - b), missing: apIds.length - movedAt.size };
+}
+
+/** One radar event a second on its own radio while the other types run on the background APs. */
+async function underLoad(
+  sim: RunningSimulator,
+  rrm: RrmClient,
+  radar: Mover,
+): Promise<Moves & { background: number }> {
+  let background = 0;
+  let stop = false;
+  const backgroundLoad = (async () => {
+    const start = Date.now();
+    while (!stop) {
+      const type = BACKGROUND_TYPES[background % BACKGROUND_TYPES.length];
+      const apId = backgroundApId(Math.floor(Math.random() * BACKGROUND_APS));
+      void rrm.submit([{ type, apId, radio: background % 2 ? '5g' : '2g' }]).catch((err: unknown) => {
+        console.error(`background ${type} on ${apId}: ${String(err)}`);
+      });
+      background++;
+      await sleep(Math.max(0, start + (background * 1000) / BACKGROUND_PER_SECOND - Date.now()));
+    }
+  })();
+  const probes: Promise<Moves>[] = [];
+  for (let i = 0; i < LOAD_SECONDS; i++) {
+    const apId = radarApId(i % RADAR_APS);
+    const since = Date.now();
+    await radar([apId]);
+    probes.push(movesSince(sim, [apId], since));
+    await sleep(Math.max(0, since + 1000 - Date.now()));
+  }
+  stop = true;
+  await backgroundLoad;
+  const all = await Promise.all(probes);
+  return {
+    times: all.flatMap((m) => m.times).sort((a, b) => a - b),
+    missing: all.reduce((n, m) => n + m.missing, 0),
+    background,
+  };
+}
+
+function figures({ times, missing }: Moves): string {
+  if (times.length === 0) return `none moved within 60 s (${missing})`;
+  const late = times.filter((ms) => ms > CHANNEL_MOVE_TIME_MS).length;
+  return (
+    `p50 ${percentile(times, 0.5)} ms, p95 ${percentile(times, 0.95)} ms, p99 ${percentile(times, 0.99)} ms, ` +
+    `max ${percentile(times, 1)} ms; over ${CHANNEL_MOVE_TIME_MS / 1000} s: ${late}` +
+    (missing ? `; not moved within 60 s: ${missing}` : '')
+  );
+}
+
+const ratioOf = (value: string, base: string) => `${(Number(value) / Number(base)).toFixed(2)}×`;
+
+/** Each mover's figures, and the loop's ratio to the floor. */
+function report(title: string, results: Map<string, Moves>): void {
+  console.log(`latency, ${title}:`);
+  for (const [name, moves] of results) console.log(`  ${name}: ${figures(moves)}`);
+  const loop = results.get('loop DFS_RADAR')!;
+  for (const [name, moves] of results) {
+    if (name === 'loop DFS_RADAR' || !moves.times.length || !loop.times.length) continue;
+    const ratio = (p: number) => ratioOf(percentile(loop.times, p), percentile(moves.times, p));
+    console.log(`  loop / ${name}: p50 ${ratio(0.5)}, p95 ${ratio(0.95)}, max ${ratio(1)}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});
