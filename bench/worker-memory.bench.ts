@@ -1,8 +1,9 @@
-// What a worker costs while changes are being watched: 2,000 DFS_RADAR events, each moved and
-// inside its 5-minute monitor window, with their 2,000 AP coordinators holding the watches and
-// radar closures. Prints the process's resident memory before and after (the simulator runs in
-// the same process, so its share is in both figures), and how many workflow tasks the coordinators
-// ran over 30 s in which nothing happened to them (an idle coordinator should cost none).
+// What a worker costs while changes are being watched: 2,000 DFS_RADAR events, each moved and still
+// running (its 5-minute monitor window, then its rollback token), with their 2,000 AP coordinators
+// holding the watches and radar closures. Prints the process's resident memory before and after
+// (the simulator runs in the same process, so its share is in both figures), and how many history
+// events the coordinators gained over 30 s in which nothing happened to them (an idle coordinator
+// should gain none).
 // `npm run bench`; BENCH_WATCHED_EVENTS sets the number of events (default 2000).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RrmClient, terminateRunningWorkflows } from '../client/library';
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
       await sleep(IDLE_SECONDS * 1000);
       const grown = (await lengths()).reduce((n, len, i) => n + (len - first[i]), 0);
       console.log(
-        `worker memory: ${EVENTS} DFS_RADAR events moved in ${settledS} s, ${watching.count} still inside their monitor windows: ` +
+        `worker memory: ${EVENTS} DFS_RADAR events moved in ${settledS} s, ${watching.count} still running (in their monitor window or holding a rollback token): ` +
           `resident ${after.toFixed(0)} MB (${before.toFixed(0)} MB before the events; simulator included); ` +
           `history events added to ${IDLE_PROBES} idle AP coordinators in ${IDLE_SECONDS} s: ${grown}`,
       );
