@@ -4,16 +4,17 @@ import type { Severity } from './events';
 
 export const SEVERITY_RANK: Record<Severity, number> = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3 };
 
-/** Temporal task priority key (1 = highest) for a severity, so a backlog never delays a DFS move. */
-export function taskPriorityKey(severity: Severity): number {
-  return SEVERITY_RANK[severity] + 1;
-}
-
 /**
- * The AP coordinators' priority key: they hand out every turn, so a backlog of event tasks never
- * holds back the grant a radar move waits for.
+ * The AP coordinators' priority key, above every event (1 is Temporal's highest): they hand out
+ * every turn, so a backlog of event tasks (even of radar events) never holds back the grant a radar
+ * move waits for.
  */
-export const COORDINATOR_PRIORITY_KEY = taskPriorityKey('CRITICAL');
+export const COORDINATOR_PRIORITY_KEY = 1;
+
+/** Temporal task priority key for an event of a severity (2 to 5), so a backlog never delays a DFS move. */
+export function taskPriorityKey(severity: Severity): number {
+  return SEVERITY_RANK[severity] + COORDINATOR_PRIORITY_KEY + 1;
+}
 
 export function outranks(a: Severity, b: Severity): boolean {
   return SEVERITY_RANK[a] < SEVERITY_RANK[b];

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 
 import { SEVERITIES, type Severity } from '../../domain/events';
-import { byPriority, outranks, taskPriorityKey, type Queued } from '../../domain/priority';
+import {
+  byPriority,
+  COORDINATOR_PRIORITY_KEY,
+  outranks,
+  taskPriorityKey,
+  type Queued,
+} from '../../domain/priority';
 
 const q = (severity: Severity, detectedAt: string, arrival: number): Queued => ({
   severity,
@@ -57,11 +63,12 @@ describe('byPriority', () => {
 });
 
 describe('taskPriorityKey', () => {
-  it('maps CRITICAL=1, HIGH=2, MEDIUM=3, LOW=4', () => {
-    expect(taskPriorityKey('CRITICAL')).toBe(1);
-    expect(taskPriorityKey('HIGH')).toBe(2);
-    expect(taskPriorityKey('MEDIUM')).toBe(3);
-    expect(taskPriorityKey('LOW')).toBe(4);
+  it('maps CRITICAL=2, HIGH=3, MEDIUM=4, LOW=5, below the coordinators (1) that grant their turns', () => {
+    expect(COORDINATOR_PRIORITY_KEY).toBe(1);
+    expect(taskPriorityKey('CRITICAL')).toBe(2);
+    expect(taskPriorityKey('HIGH')).toBe(3);
+    expect(taskPriorityKey('MEDIUM')).toBe(4);
+    expect(taskPriorityKey('LOW')).toBe(5);
   });
 });
 
