@@ -1,7 +1,7 @@
 // One event's run: its status, its policy, its turns and the change it put on the network, with
 // the few verbs every stage uses (enter a stage, sign an audit record, finish). The stages
 // (act.ts, watch.ts, rollback.ts) work on it; rrmEvent strings them together.
-import { condition, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, setCurrentDetails, setHandler } from '@temporalio/workflow';
 import type { RrmEvent } from '../../domain/events';
 import {
   DEFAULT_EVENT_POLICIES,
@@ -22,6 +22,7 @@ import { eventStatusQuery, searchAttributes, type OperatorAction } from '../defi
 import type { EventStatus, Outcome, Stage } from '../event-status';
 import { registerOperatorControls, type OperatorInbox } from '../operator-controls';
 import { Alarms } from '../alarms';
+import { SearchAttributeBatch } from './search-attributes';
 import { EventTurns } from './turns';
 
 /** A change in place on the network, and what it is judged against. */
@@ -49,6 +50,7 @@ export class EventRun {
   readonly inbox: OperatorInbox;
   /** Timers waited on but never cancelled (workflows/alarms.ts). */
   readonly alarms = new Alarms();
+  private readonly visibility = new SearchAttributeBatch();
   regulatoryDomain: RegulatoryDomain;
   /** The radios this event's action changes (its turns). */
   scope: TurnScope = [];
@@ -111,11 +113,10 @@ export class EventRun {
       rollbackUnavailable: () => this.rollbackUnavailable(),
       awaitingOperator: () => this.awaitingOperator(),
     });
-    upsertSearchAttributes([
-      { key: searchAttributes.apId, value: event.apId },
-      { key: searchAttributes.eventType, value: event.type },
-      { key: searchAttributes.severity, value: this.severity },
-    ]);
+    // The client set these at start; the worker's policy may give the event another severity.
+    this.visibility.set(searchAttributes.apId, event.apId);
+    this.visibility.set(searchAttributes.eventType, event.type);
+    this.visibility.set(searchAttributes.severity, this.severity);
   }
 
   get own(): { apId: string; radio: RrmEvent['radio'] } {
@@ -151,7 +152,7 @@ export class EventRun {
 
   enter(stage: Stage): void {
     this.status.stage = stage;
-    upsertSearchAttributes([{ key: searchAttributes.stage, value: stage }]);
+    this.visibility.set(searchAttributes.stage, stage);
     const { type, apId } = this.event;
     const outcome = this.status.outcome ? `, ${this.status.outcome}` : '';
     setCurrentDetails(`${type} on ${apId} (${this.severity}): ${stage}${outcome}`);
@@ -209,10 +210,8 @@ export class EventRun {
     status.reason = reason;
     status.decidedAt = new Date().toISOString();
     status.stage = 'done';
-    upsertSearchAttributes([
-      { key: searchAttributes.stage, value: 'done' },
-      { key: searchAttributes.outcome, value: outcome },
-    ]);
+    this.visibility.set(searchAttributes.stage, 'done');
+    this.visibility.set(searchAttributes.outcome, outcome);
     setCurrentDetails(`${outcome}: ${reason}`);
   }
 
@@ -238,7 +237,7 @@ export class EventRun {
       });
       this.status.outcome = undefined;
       this.status.reason = undefined;
-      upsertSearchAttributes([{ key: searchAttributes.outcome, value: null }]);
+      this.visibility.set(searchAttributes.outcome, null);
     }
     decision.done = true;
     this.inbox.failedDecision = undefined;
