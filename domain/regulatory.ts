@@ -55,13 +55,18 @@ const BONDED_5G_STARTS: Record<Exclude<ChannelWidth, 20>, number[]> = {
 
 const SUBCHANNELS_PER_WIDTH: Record<ChannelWidth, number> = { 20: 1, 40: 2, 80: 4, 160: 8 };
 
-/** All 20 MHz channels the radio's band has in the domain. */
-export function channelsOfBand(radio: Radio, domain: RegulatoryDomain): number[] {
+const BAND_5G: Record<RegulatoryDomain, number[]> = {
+  US: [...NON_DFS_5G.US, ...DFS_5G.US].sort((a, b) => a - b),
+  EU: [...NON_DFS_5G.EU, ...DFS_5G.EU].sort((a, b) => a - b),
+};
+
+/** All 20 MHz channels the radio's band has in the domain (a shared list: do not change it). */
+export function channelsOfBand(radio: Radio, domain: RegulatoryDomain): readonly number[] {
   switch (radio) {
     case '2g':
       return CHANNELS_2G[domain];
     case '5g':
-      return [...NON_DFS_5G[domain], ...DFS_5G[domain]].sort((a, b) => a - b);
+      return BAND_5G[domain];
     case '6g':
       return CHANNELS_6G[domain];
   }

@@ -31,7 +31,7 @@ const clean = obs;
 
 /** A clean scan of the whole band, with per-channel overrides. */
 const scan = (
-  channels: number[],
+  channels: readonly number[],
   overrides: Record<number, Partial<ChannelObservation>> = {},
 ): ChannelObservation[] => channels.map((c) => clean(c, overrides[c]));
 
@@ -172,7 +172,9 @@ describe('selectChannel: exclusions', () => {
   });
 
   it("returns 'none' when everything is blocked", () => {
-    const result = selectChannel(request({ currentChannel: 36, currentWidth: 80, blockedChannels: US_5G }));
+    const result = selectChannel(
+      request({ currentChannel: 36, currentWidth: 80, blockedChannels: [...US_5G] }),
+    );
     expect(result.kind).toBe('none');
     expect(result.explanation).toContain('no candidate channel on 5g in US at 80/40/20 MHz');
   });
