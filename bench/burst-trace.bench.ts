@@ -1,0 +1,230 @@
+// Where a radar burst's time goes (`npm run bench`; BENCH_TRACE_APS sets the burst, default 200).
+// The floor (bench/floor) and then the loop move the same radios at once; for each it prints the
+// machine's CPU time per event until the last move (all processes: dev server, PostgreSQL, worker,
+// simulator). Then it reads every event's and coordinator's workflow history back and prints the
+// median and p95 of each step from submit to the move (workflow and activity tasks waiting in the
+// queue, local activities inside a task, the turn's signal round trip) and the history events each
+// radar event costs. On a 2-core machine a burst is CPU-bound: its last move comes about when the
+// machine has spent the burst's CPU time, so the CPU per event is the figure to bring down.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { RrmClient, terminateRunningWorkflows } from '../client/library';
+import { DEFAULT_POLICY } from '../domain/policy';
+import { startSimulator } from '../simulator/server';
+import { createRrmWorker } from '../workers/rrm-worker';
+import { apCoordinatorWorkflowId, eventWorkflowId } from '../workflows/definitions';
+import { createFloorActivities } from './floor/activities';
+import { campus, radarApId, RADAR_CHANNELS } from './campus';
+import { installQuietRuntime, requireTemporalAddress } from './bench-runtime';
+import { percentile } from './percentile';
+import { withScratchDatabase } from './scratch-database';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+const EventType = temporal.api.enums.v1.EventType;
+
+const APS = Number(process.env.BENCH_TRACE_APS ?? 200);
+const QUEUE = 'bench-trace';
+const FLOOR_QUEUE = 'bench-trace-floor';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const scenario = campus(APS);
+
+const at = (e: HistoryEvent) =>
+  Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);
+
+async function main(): Promise<void> {
+  const address = requireTemporalAddress();
+  installQuietRuntime();
+  await withScratchDatabase(async (databaseUrl) => {
+    const sim = await startSimulator({ port: 0, seed: 1, scenario });
+    const nativeConnection = await NativeConnection.connect({ address });
+    const connection = await Connection.connect({ address });
+    const client = new Client({ connection });
+    const loop = await createRrmWorker({
+      temporal: { address, namespace: 'default', taskQueue: QUEUE },
+      databaseUrl,
+      controllerUrl: sim.url,
+      policy: DEFAULT_POLICY,
+      env: { RRM_AUDIT_HMAC_KEYS: `bench:${Buffer.alloc(32, 1).toString('base64')}` },
+      nativeConnection,
+      client,
+    });
+    const running = loop.worker.run();
+    const rrm = new RrmClient(client, QUEUE, DEFAULT_POLICY);
+    const apIds = Array.from({ length: APS }, (_, i) => radarApId(i));
+    const radar = (ids: string[]) =>
+      rrm.submit(ids.map((apId) => ({ type: 'DFS_RADAR', apId, data: { channel: channelOf(apId) } })));
+    const fresh = async () => {
+      await Promise.all([QUEUE, FLOOR_QUEUE].map((q) => terminateRunningWorkflows(client, q, 'bench phase')));
+      sim.world.reset();
+      for (const channel of RADAR_CHANNELS) sim.world.injectRadar(channel);
+    };
+    const floorWorker = await Worker.create({
+      connection: nativeConnection,
+      taskQueue: FLOOR_QUEUE,
+      workflowsPath: require.resolve('./floor/workflows'),
+      activities: createFloorActivities(sim.url),
+    });
+    const floorRunning = floorWorker.run();
+    const floor = (ids: string[]) =>
+      Promise.all(
+        ids.map((apId) =>
+          client.workflow.start('floorRadarMove', {
+            taskQueue: FLOOR_QUEUE,
+            workflowId: `floor-${randomUUID()}`,
+            args: [apId],
+          }),
+        ),
+      );
+    const burst = async (move: (ids: string[]) => Promise<unknown>) => {
+      await fresh();
+      await move(apIds.slice(0, 3)); // warm-up
+      await sleep(3000);
+      await fresh();
+      await sleep(1000);
+      const cpu = cpuNow();
+      const since = Date.now();
+      const result = await move(apIds);
+      const moved = new Map<string, number>();
+      while (moved.size < APS && Date.now() < since + 60_000) {
+        for (const apId of apIds.filter((id) => !moved.has(id))) {
+          const change = sim.world
+            .changes(apId)
+            .find((c) => c.radio === '5g' && Date.parse(c.appliedAt) >= since);
+          if (change) moved.set(apId, Date.parse(change.appliedAt));
+        }
+        await sleep(20);
+      }
+      const last = Math.max(...moved.values()) - since;
+      const used = cpuSince(cpu);
+      console.log(
+        `  last move ${last} ms after submit; CPU until then: ${used.machine.toFixed(1)} s on the machine ` +
+          `(${used.self.toFixed(1)} s in this process: worker, simulator, client), ` +
+          `${((used.machine * 1000) / APS).toFixed(0)} ms per event`,
+      );
+      return { result, moved, since };
+    };
+    try {
+      console.log(`floor, burst of ${APS}:`);
+      await burst(floor);
+      console.log(`loop DFS_RADAR, burst of ${APS}:`);
+      const { result, moved, since } = await burst(radar);
+      const submitted = result as Awaited<ReturnType<typeof radar>>;
+      const steps = new Map<string, number[]>();
+      const kinds = new Map<string, number>();
+      const count = (prefix: string, events: HistoryEvent[]) => {
+        for (const e of events) {
+          const name = `${prefix} ${EventType[e.eventType!].replace('EVENT_TYPE_', '')}`;
+          kinds.set(name, (kinds.get(name) ?? 0) + 1);
+        }
+      };
+      const add = (step: string, ms: number) => steps.set(step, [...(steps.get(step) ?? []), ms]);
+      for (const [i, { eventId }] of submitted.entries()) {
+        const apId = apIds[i];
+        const history = await client.workflow.getHandle(eventWorkflowId(eventId)).fetchHistory();
+        const coordinator = await client.workflow.getHandle(apCoordinatorWorkflowId(apId)).fetchHistory();
+        traceEvent(history.events ?? [], coordinator.events ?? [], since, moved.get(apId), add);
+        count('event', history.events ?? []);
+        count(
+          'coordinator',
+          (coordinator.events ?? []).filter((e) => at(e) >= since),
+        );
+      }
+      console.log(`trace of a burst of ${APS} DFS_RADAR events (ms from submit unless said; p50 / p95):`);
+      for (const [step, values] of steps) {
+        const sorted = values.sort((a, b) => a - b);
+        console.log(
+          `  ${step.padEnd(58)} ${percentile(sorted, 0.5).padStart(6)} / ${percentile(sorted, 0.95).padStart(6)}`,
+        );
+      }
+      console.log(
+        `history events per radar event, up to the end of the burst's trace (event and its coordinator):`,
+      );
+      for (const [kind, n] of [...kinds].sort()) console.log(`  ${kind.padEnd(58)} ${(n / APS).toFixed(2)}`);
+    } finally {
+      await fresh();
+      loop.worker.shutdown();
+      floorWorker.shutdown();
+      await Promise.all([running, floorRunning]);
+      await loop.close();
+      await connection.close();
+      await nativeConnection.close();
+      await sim.close();
+    }
+  });
+}
+
+const channelOf = (apId: string) => scenario.aps.find((ap) => ap.apId === apId)!.radios['5g']!.channel;
+
+function traceEvent(
+  events: HistoryEvent[],
+  coordinator: HistoryEvent[],
+  since: number,
+  movedAt: number | undefined,
+  add: (step: string, ms: number) => void,
+): void {
+  const of = (type: number, from = 0) => events.slice(from).find((e) => e.eventType === type);
+  const idx = (e: HistoryEvent | undefined) => (e ? events.indexOf(e) : -1);
+  const started = of(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED)!;
+  add('event workflow started', at(started) - since);
+  const wft1Started = of(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED)!;
+  add('  first workflow task waited in the queue', at(wft1Started) - at(started));
+  const wft1Done = of(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)!;
+  add('  first workflow task ran (policy, turn request)', at(wft1Done) - at(wft1Started));
+  const granted = events.find(
+    (e) =>
+      e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED &&
+      e.workflowExecutionSignaledEventAttributes?.signalName === 'turnGranted',
+  );
+  const requested = coordinator.find(
+    (e) =>
+      e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED &&
+      at(e) >= since &&
+      e.workflowExecutionSignaledEventAttributes?.signalName === 'requestTurn',
+  );
+  if (requested) {
+    add('turn request reached the coordinator', at(requested) - since);
+    const ci = coordinator.indexOf(requested);
+    const cStarted = coordinator
+      .slice(ci)
+      .find((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
+    const cDone = coordinator
+      .slice(ci)
+      .find((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+    if (cStarted) add('  coordinator task waited in the queue', at(cStarted) - at(requested));
+    if (cStarted && cDone) add('  coordinator task ran', at(cDone) - at(cStarted));
+  }
+  if (!granted) return;
+  add('grant signal reached the event', at(granted) - since);
+  const gi = idx(granted);
+  const wft2Started = of(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED, gi);
+  const wft2Done = of(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, gi);
+  if (wft2Started) add('  plan task waited in the queue', at(wft2Started) - at(granted));
+  if (wft2Started && wft2Done)
+    add('  plan task ran (reads, plan, schedule apply)', at(wft2Done) - at(wft2Started));
+  const applyScheduled = of(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, gi);
+  const applyStarted = of(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED, gi);
+  if (applyScheduled && applyStarted)
+    add('  apply activity waited in the queue', at(applyStarted) - at(applyScheduled));
+  if (movedAt !== undefined) add('moved in the controller', movedAt - since);
+}
+
+/** Busy CPU time of the whole machine (all processes, /proc/stat) and of this process. */
+function cpuNow() {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const busy = fields.reduce((a, b) => a + b, 0) - fields[3] - fields[4]; // minus idle and iowait
+  return { machine: busy / 100, self: process.cpuUsage() };
+}
+
+function cpuSince(start: ReturnType<typeof cpuNow>) {
+  const now = cpuNow();
+  const self = process.cpuUsage(start.self);
+  return { machine: now.machine - start.machine, self: (self.user + self.system) / 1e6 };
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});
