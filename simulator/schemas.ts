@@ -55,11 +55,11 @@ export const controllerFaultSchema = z.object({
   count: z.number().int().min(1).max(1000).default(1),
 });
 
-/** Test hook: hold configuration changes of an AP until lifted (simulator/change-hold.ts). */
-export const changeHoldSchema = z.object({ apId: id });
-export const changeHoldLiftSchema = z.object({
+/** Test hooks: hold an AP's configuration changes, or its scans, until lifted (simulator/request-hold.ts). */
+export const holdSchema = z.object({ apId: id });
+export const holdLiftSchema = z.object({
   apId: id.optional(),
-  /** What becomes of the held changes: applied, or refused as by a controller that restarted. */
+  /** What becomes of the held requests: carried out, or refused as by a controller that restarted. */
   held: z.enum(['apply', 'refuse']).default('apply'),
 });
 

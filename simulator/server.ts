@@ -3,14 +3,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { RegulatoryDomain } from '../domain/regulatory';
-import { ChangeHold } from './change-hold';
+import { RequestHold } from './request-hold';
 import { SimulatorError } from './errors';
 import { createWorld } from './scenario';
 import {
   adminRequestSchema,
   apFailureSchema,
-  changeHoldSchema,
-  changeHoldLiftSchema,
+  holdSchema,
+  holdLiftSchema,
   clientSurgeSchema,
   configRequestSchema,
   controllerFaultSchema,
@@ -48,8 +48,9 @@ type ApParams = { apId: string };
 type RadioParams = ApParams & { radio: string };
 
 export function buildSimulatorApp(world: World, logger?: Logger): FastifyInstance {
-  // Test hook: configuration changes held until lifted (simulator/change-hold.ts).
-  const changeHold = new ChangeHold();
+  // Test hooks: configuration changes, and channel scans, held until lifted (simulator/request-hold.ts).
+  const changeHold = new RequestHold('controller restarted: the change was not applied');
+  const scanHold = new RequestHold('controller restarted: the scan was not made');
   // The pino logger is widened to fastify's logger interface it implements.
   const app = (
     logger
@@ -110,9 +111,11 @@ export function buildSimulatorApp(world: World, logger?: Logger): FastifyInstanc
   app.get<{ Params: RadioParams }>('/v1/aps/:apId/radios/:radio/metrics', async (req) =>
     world.metrics(req.params.apId, parse(radioParam, req.params.radio, 'radio')),
   );
-  app.get<{ Params: RadioParams }>('/v1/aps/:apId/radios/:radio/scan', async (req) =>
-    world.scan(req.params.apId, parse(radioParam, req.params.radio, 'radio')),
-  );
+  app.get<{ Params: RadioParams }>('/v1/aps/:apId/radios/:radio/scan', async (req) => {
+    const radio = parse(radioParam, req.params.radio, 'radio');
+    await scanHold.pass(req.params.apId);
+    return world.scan(req.params.apId, radio);
+  });
   app.post<{ Params: RadioParams }>('/v1/aps/:apId/radios/:radio/config', async (req) => {
     const radio = parse(radioParam, req.params.radio, 'radio');
     const change = parse(configRequestSchema, req.body);
@@ -141,15 +144,21 @@ export function buildSimulatorApp(world: World, logger?: Logger): FastifyInstanc
     interferers: world.listInterferers(),
     controllerFault: world.controllerFault(),
     changeHold: changeHold.status(),
+    scanHold: scanHold.status(),
   }));
-  app.post('/v1/inject/change-hold', async (req) => {
-    changeHold.hold(parse(changeHoldSchema, req.body).apId);
-    return { changeHold: changeHold.status() };
-  });
-  app.delete('/v1/inject/change-hold', async (req) => {
-    const { apId, held } = parse(changeHoldLiftSchema, req.query);
-    return { lifted: changeHold.lift(apId, held), changeHold: changeHold.status() };
-  });
+  for (const { path, name, hold } of [
+    { path: '/v1/inject/change-hold', name: 'changeHold', hold: changeHold },
+    { path: '/v1/inject/scan-hold', name: 'scanHold', hold: scanHold },
+  ]) {
+    app.post(path, async (req) => {
+      hold.hold(parse(holdSchema, req.body).apId);
+      return { [name]: hold.status() };
+    });
+    app.delete(path, async (req) => {
+      const { apId, held } = parse(holdLiftSchema, req.query);
+      return { lifted: hold.lift(apId, held), [name]: hold.status() };
+    });
+  }
   app.post('/v1/inject/radar', async (req) => ({
     radarChannels: world.injectRadar(parse(radarSchema, req.body).channel),
   }));

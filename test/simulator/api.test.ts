@@ -176,3 +176,39 @@ describe('determinism from the seed', () => {
     }
   });
 });
+
+describe('request-hold test hooks', () => {
+  const sim = useBuiltInSimulator();
+  const holds = () =>
+    simGet<{ changeHold: { waiting: number }; scanHold: { aps: string[]; waiting: number } }>(
+      sim.url,
+      '/v1/inject',
+    );
+
+  it('holds an AP’s scans until lifted, then answers them; other APs scan at once', async () => {
+    await simPost(sim.url, '/v1/inject/scan-hold', { apId: 'ap-05' });
+    let answered = false;
+    const held = simRequest(sim.url, 'GET', '/v1/aps/ap-05/radios/5g/scan').then((r) => {
+      answered = true;
+      return r;
+    });
+    expect((await simRequest(sim.url, 'GET', '/v1/aps/ap-03/radios/5g/scan')).status).toBe(200);
+    while ((await holds()).scanHold.waiting < 1) await new Promise((r) => setTimeout(r, 20));
+    expect(answered).toBe(false);
+    expect((await holds()).scanHold).toEqual({ aps: ['ap-05'], waiting: 1 });
+    expect((await holds()).changeHold.waiting).toBe(0);
+    expect(await simRequest(sim.url, 'DELETE', '/v1/inject/scan-hold?apId=ap-05')).toMatchObject({
+      status: 200,
+      body: { lifted: 1, scanHold: { aps: [], waiting: 0 } },
+    });
+    expect((await held).status).toBe(200);
+  });
+
+  it('refuses held scans with 503 when lifted with held=refuse', async () => {
+    await simPost(sim.url, '/v1/inject/scan-hold', { apId: 'ap-01' });
+    const held = simRequest<{ error: string }>(sim.url, 'GET', '/v1/aps/ap-01/radios/5g/scan');
+    while ((await holds()).scanHold.waiting < 1) await new Promise((r) => setTimeout(r, 20));
+    await simRequest(sim.url, 'DELETE', '/v1/inject/scan-hold?held=refuse');
+    expect(await held).toMatchObject({ status: 503, body: { error: 'unavailable' } });
+  });
+});

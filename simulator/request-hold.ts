@@ -1,7 +1,7 @@
-// A test hook of the built-in controller: configuration changes to chosen APs are held (the HTTP
-// request stays open) until the hold is lifted, so a test can catch an action in the middle of its
-// apply, e.g. to kill or terminate it there. Lifting either lets the held changes through or
-// refuses them as a controller that restarted would (503).
+// A test hook of the built-in controller: requests for chosen APs (their configuration changes, or
+// their channel scans) are held (the HTTP request stays open) until the hold is lifted, so a test can
+// catch an action in the middle of its apply or its plan, e.g. to kill or terminate it there. Lifting
+// either lets the held requests through or refuses them as a controller that restarted would (503).
 import { SimulatorError } from './errors';
 
 interface Held {
@@ -10,9 +10,12 @@ interface Held {
   reject(err: Error): void;
 }
 
-export class ChangeHold {
+export class RequestHold {
   private readonly aps = new Set<string>();
   private held: Held[] = [];
+
+  /** `refusal`: what a held request refused on lifting is told. */
+  constructor(private readonly refusal: string) {}
 
   hold(apId: string): void {
     this.aps.add(apId);
@@ -24,7 +27,7 @@ export class ChangeHold {
     await new Promise<void>((resolve, reject) => this.held.push({ apId, resolve, reject }));
   }
 
-  /** Lifts the hold of `apId` (every AP when absent); held changes go through or are refused. */
+  /** Lifts the hold of `apId` (every AP when absent); held requests go through or are refused. */
   lift(apId: string | undefined, held: 'apply' | 'refuse'): number {
     const lifted = this.held.filter((h) => apId === undefined || h.apId === apId);
     this.held = this.held.filter((h) => !lifted.includes(h));
@@ -32,8 +35,7 @@ export class ChangeHold {
     else this.aps.delete(apId);
     for (const h of lifted) {
       if (held === 'apply') h.resolve();
-      else
-        h.reject(new SimulatorError(503, 'unavailable', 'controller restarted: the change was not applied'));
+      else h.reject(new SimulatorError(503, 'unavailable', this.refusal));
     }
     return lifted.length;
   }
