@@ -1,0 +1,170 @@
+// What a fault did, counted from outside the workflows: from the controller's change log, the events'
+// results, the audit table and the coordinators' state. Nothing here asks a workflow what it did;
+// the chaos suite asserts every count is zero, and bench/chaos.bench.ts prints them.
+import type { Pool } from 'pg';
+import type { RrmClient } from '../../client/library';
+import { configOf } from '../../domain/radio';
+import { loadAuditKeys, verifyAuditChain } from '../../audit';
+import type { RunningSimulator } from '../../simulator/server';
+import type { ChangeRecord } from '../../simulator/types';
+import { RADIOS } from '../../domain/regulatory';
+import { TEST_AUDIT_ENV } from '../support/stack';
+
+export interface FaultLedger {
+  events: number;
+  /** Events that never reached an outcome. */
+  lost: string[];
+  /** Changes of an event the controller took more than once (per radio: its apply, its undo). */
+  appliedTwice: string[];
+  /** Radios whose configuration is not what their event's outcome says (applied, or undone). */
+  wrongState: string[];
+  /** Audit idempotency keys written more than once, and events with a decision signed twice. */
+  auditDuplicates: string[];
+  /** The audit chain failed verification (its first bad record). */
+  auditBroken?: string;
+  /** Radios whose turn is still held, or watched, once every event has ended. */
+  turnsHeld: string[];
+}
+
+export interface LedgerInput {
+  rrm: RrmClient;
+  sim: RunningSimulator;
+  pool: Pool;
+  eventIds: string[];
+  /** Every AP the events may have touched (their own and their neighbours). */
+  apIds: string[];
+  /** How long the events may still take to reach their outcome. */
+  timeoutMs?: number;
+}
+
+/** Waits for every event's result (up to `timeoutMs`), then counts what was lost or doubled. */
+export async function countFaults(input: LedgerInput): Promise<FaultLedger> {
+  const { rrm, sim, pool, eventIds, apIds } = input;
+  const results = await Promise.all(eventIds.map((id) => resultWithin(rrm, id, input.timeoutMs ?? 90_000)));
+  const lost = eventIds.filter((_, i) => results[i]?.outcome === undefined);
+
+  const log = apIds.flatMap((apId) => sim.world.changes(apId).map((c) => ({ apId, ...c })));
+  const appliedTwice = changedTwice(log, eventIds);
+  const finals = await finalDecisions(pool, eventIds);
+  const wrongState = eventIds.flatMap((eventId) => radiosOutOfPlace(sim, log, eventId, finals.get(eventId)));
+
+  const { rows: keys } = await pool.query<{ idempotency_key: string; n: number }>(
+    `select idempotency_key, count(*)::int as n from audit_records group by 1 having count(*) > 1`,
+  );
+  const { rows: decisions } = await pool.query<{ event_id: string; execution_status: string; n: number }>(
+    `select event_id, execution_status, count(*)::int as n from audit_records
+      where event_id = any($1) group by 1, 2 having count(*) > 1`,
+    [eventIds],
+  );
+  const auditDuplicates = [
+    ...keys.map((k) => `key ${k.idempotency_key} ×${k.n}`),
+    ...decisions.map((d) => `${d.event_id} ${d.execution_status} ×${d.n}`),
+  ];
+  const verified = await verifyAuditChain(pool, loadAuditKeys(TEST_AUDIT_ENV));
+  const auditBroken = verified.ok ? undefined : JSON.stringify(verified.firstBad);
+
+  const turnsHeld = (
+    await Promise.all(
+      apIds.map(async (apId) => {
+        const state = await rrm.apState(apId);
+        return RADIOS.filter((r) => state.radios[r].holder || state.radios[r].watch).map(
+          (r) => `${apId}/${r}: ${JSON.stringify(state.radios[r].holder ?? state.radios[r].watch)}`,
+        );
+      }),
+    )
+  ).flat();
+
+  return { events: eventIds.length, lost, appliedTwice, wrongState, auditDuplicates, auditBroken, turnsHeld };
+}
+
+/** The counts a test asserts are all zero (so a failure names what went wrong, and where). */
+export function faultsOf(ledger: FaultLedger): Omit<FaultLedger, 'events'> {
+  const { lost, appliedTwice, wrongState, auditDuplicates, auditBroken, turnsHeld } = ledger;
+  return { lost, appliedTwice, wrongState, auditDuplicates, auditBroken, turnsHeld };
+}
+
+export const NO_FAULTS: Omit<FaultLedger, 'events'> = {
+  lost: [],
+  appliedTwice: [],
+  wrongState: [],
+  auditDuplicates: [],
+  auditBroken: undefined,
+  turnsHeld: [],
+};
+
+async function resultWithin(rrm: RrmClient, eventId: string, timeoutMs: number) {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>(
+    (resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)),
+  );
+  try {
+    return await Promise.race([rrm.result(eventId).catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const KINDS = ['apply', 'rollback', 'lift', 'compensate'];
+const kindOf = (changeId: string, eventId: string) =>
+  changeId
+    .slice(eventId.length + 1)
+    .split(':')
+    .find((part) => KINDS.includes(part)) ?? 'other';
+
+/**
+ * A change of an event taken twice by the controller: more than one record of one kind (apply, or
+ * its undo) for one radio. Change ids are deterministic, and the controller replays a known id, so a
+ * retried call never shows here; a change sent again under a new id (a replay that chose
+ * differently, a second apply after a crash) does.
+ */
+function changedTwice(log: (ChangeRecord & { apId: string })[], eventIds: string[]): string[] {
+  const counts = new Map<string, string[]>();
+  for (const c of log) {
+    const eventId = eventIds.find((id) => c.changeId.startsWith(`${id}:`));
+    if (!eventId) continue;
+    const key = `${eventId} ${kindOf(c.changeId, eventId)} ${c.apId}/${c.radio}`;
+    counts.set(key, [...(counts.get(key) ?? []), c.changeId]);
+  }
+  return [...counts].filter(([, ids]) => ids.length > 1).map(([key, ids]) => `${key}: ${ids.join(', ')}`);
+}
+
+/** Each event's last signed decision (ROLLED_BACK, LIFTED, APPLIED, ...). */
+async function finalDecisions(pool: Pool, eventIds: string[]): Promise<Map<string, string>> {
+  const { rows } = await pool.query<{ event_id: string; execution_status: string }>(
+    `select distinct on (event_id) event_id, execution_status from audit_records
+      where event_id = any($1) order by event_id, chain_position desc`,
+    [eventIds],
+  );
+  return new Map(rows.map((r) => [r.event_id, r.execution_status]));
+}
+
+/**
+ * An event's radios against its signed decision: undone (ROLLED_BACK, LIFTED) → back where its first
+ * change found them, with an undo in the log; otherwise → where its last change put them, with none.
+ */
+function radiosOutOfPlace(
+  sim: RunningSimulator,
+  log: (ChangeRecord & { apId: string })[],
+  eventId: string,
+  decision: string | undefined,
+): string[] {
+  const mine = log.filter((c) => c.changeId.startsWith(`${eventId}:`));
+  const undoLogged = mine.some((c) => kindOf(c.changeId, eventId) !== 'apply');
+  // A failed apply's compensation puts back what part of it went through.
+  const undone = decision === 'ROLLED_BACK' || decision === 'LIFTED' || (decision === 'FAILED' && undoLogged);
+  if (undone !== undoLogged) {
+    return [
+      `${eventId}: signed ${decision ?? 'nothing'}, but the controller log ${undoLogged ? 'has' : 'has no'} undo`,
+    ];
+  }
+  const radios = [...new Set(mine.map((c) => `${c.apId}/${c.radio}`))];
+  return radios.flatMap((key) => {
+    const [apId, radio] = key.split('/') as [string, ChangeRecord['radio']];
+    const changes = mine.filter((c) => c.apId === apId && c.radio === radio);
+    const expected = configOf(undone ? changes[0].previous : changes[changes.length - 1].current);
+    const actual = configOf(sim.world.apState(apId).radios[radio]!);
+    return JSON.stringify(expected) === JSON.stringify(actual)
+      ? []
+      : [`${eventId} ${key}: expected ${JSON.stringify(expected)}, found ${JSON.stringify(actual)}`];
+  });
+}
