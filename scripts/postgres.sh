@@ -4,9 +4,11 @@
 #                                  `export DATABASE_URL=...` (URL of the first database)
 #   postgres.sh stop
 # DATABASE_URL, when set, means "use that server": this script then does nothing.
+# RRM_PG_DIR puts the cluster elsewhere (default .local/postgres): the chaos suite stops and starts
+# a cluster of its own. A restarted cluster takes its previous port again when that is free.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-pg_dir="$STATE_DIR/postgres"
+pg_dir="${RRM_PG_DIR:-$STATE_DIR/postgres}"
 data_dir="$pg_dir/data"
 port_file="$pg_dir/port"
 
@@ -44,7 +46,7 @@ start() {
   if as_owner "$bin/pg_ctl" -D "$data_dir" status >/dev/null 2>&1; then
     port="$(cat "$port_file")"
   else
-    port="$(port_or_free 55432)"
+    port="$(port_or_free "$(cat "$port_file" 2>/dev/null || echo 55432)")"
     echo "$port" >"$port_file"
     log "starting PostgreSQL on 127.0.0.1:$port"
     as_owner "$bin/pg_ctl" -D "$data_dir" -l "$pg_dir/server.log" -w -t 60 \

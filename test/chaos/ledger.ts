@@ -20,6 +20,8 @@ export interface FaultLedger {
   wrongState: string[];
   /** Audit idempotency keys written more than once, and events with a decision signed twice. */
   auditDuplicates: string[];
+  /** Events whose records are missing one (a gap in their sequence) or stand out of order in the chain. */
+  auditOutOfOrder: string[];
   /** The audit chain failed verification (its first bad record). */
   auditBroken?: string;
   /** Radios whose turn is still held, or watched, once every event has ended. */
@@ -60,6 +62,7 @@ export async function countFaults(input: LedgerInput): Promise<FaultLedger> {
     ...keys.map((k) => `key ${k.idempotency_key} ×${k.n}`),
     ...decisions.map((d) => `${d.event_id} ${d.execution_status} ×${d.n}`),
   ];
+  const auditOutOfOrder = await recordsOutOfOrder(pool, eventIds);
   const verified = await verifyAuditChain(pool, loadAuditKeys(TEST_AUDIT_ENV));
   const auditBroken = verified.ok ? undefined : JSON.stringify(verified.firstBad);
 
@@ -74,13 +77,22 @@ export async function countFaults(input: LedgerInput): Promise<FaultLedger> {
     )
   ).flat();
 
-  return { events: eventIds.length, lost, appliedTwice, wrongState, auditDuplicates, auditBroken, turnsHeld };
+  return {
+    events: eventIds.length,
+    lost,
+    appliedTwice,
+    wrongState,
+    auditDuplicates,
+    auditOutOfOrder,
+    auditBroken,
+    turnsHeld,
+  };
 }
 
 /** The counts a test asserts are all zero (so a failure names what went wrong, and where). */
 export function faultsOf(ledger: FaultLedger): Omit<FaultLedger, 'events'> {
-  const { lost, appliedTwice, wrongState, auditDuplicates, auditBroken, turnsHeld } = ledger;
-  return { lost, appliedTwice, wrongState, auditDuplicates, auditBroken, turnsHeld };
+  const { lost, appliedTwice, wrongState, auditDuplicates, auditOutOfOrder, auditBroken, turnsHeld } = ledger;
+  return { lost, appliedTwice, wrongState, auditDuplicates, auditOutOfOrder, auditBroken, turnsHeld };
 }
 
 export const NO_FAULTS: Omit<FaultLedger, 'events'> = {
@@ -88,6 +100,7 @@ export const NO_FAULTS: Omit<FaultLedger, 'events'> = {
   appliedTwice: [],
   wrongState: [],
   auditDuplicates: [],
+  auditOutOfOrder: [],
   auditBroken: undefined,
   turnsHeld: [],
 };
@@ -126,6 +139,23 @@ function changedTwice(log: (ChangeRecord & { apId: string })[], eventIds: string
     counts.set(key, [...(counts.get(key) ?? []), c.changeId]);
   }
   return [...counts].filter(([, ids]) => ids.length > 1).map(([key, ids]) => `${key}: ${ids.join(', ')}`);
+}
+
+/**
+ * An event numbers its records 1, 2, 3, ... in its idempotency keys (`<eventId>:<n>:<status>`), in
+ * the order it decided them: in the chain they must all be there, in that order.
+ */
+async function recordsOutOfOrder(pool: Pool, eventIds: string[]): Promise<string[]> {
+  const { rows } = await pool.query<{ event_id: string; idempotency_key: string }>(
+    `select event_id, idempotency_key from audit_records where event_id = any($1) order by chain_position`,
+    [eventIds],
+  );
+  return eventIds.flatMap((eventId) => {
+    const seq = rows
+      .filter((r) => r.event_id === eventId && r.idempotency_key.startsWith(`${eventId}:`))
+      .map((r) => Number(r.idempotency_key.slice(eventId.length + 1).split(':')[0]));
+    return seq.every((n, i) => n === i + 1) ? [] : [`${eventId}: records ${seq.join(', ')} in chain order`];
+  });
 }
 
 /** Each event's last signed decision (ROLLED_BACK, LIFTED, APPLIED, ...). */

@@ -4,127 +4,57 @@
 // controller change, a locked audit table, a stage seen in `status`), then the worker is killed with
 // SIGKILL, the hook released and a new worker process started. What happened is counted from outside:
 // the controller's change log, the events' results, the audit table and the coordinators' state.
-//
-// The monitor windows here are 8 s and the sampling 2 s (policy file settings, the only thing
-// shortened): the worker must outlive a window's timers across a kill in real time. Rollback tokens
-// are off so every run ends. The real windows are covered in skipped time (test/time-skipping).
-import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { RrmClient } from '../../client/library';
-import { resolvePolicy } from '../../domain/policy-schema';
-import { startSimulator, type RunningSimulator } from '../../simulator/server';
+// Windows are 8 s here (test/chaos/case.ts says why).
+import { Connection } from '@temporalio/client';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { simGet, simPost, simRequest } from '../support/sim-client';
 import { eventually } from '../support/stack';
-import { floorAp, floors } from './floors';
+import { FLOORS, injectEveryFault, startChaosCase, submitEveryType, type ChaosCase } from './case';
 import { countFaults, faultsOf, NO_FAULTS } from './ledger';
-import { WorkerProcess } from './worker-process';
-
-const WINDOW_MS = 8_000;
-const POLICY = {
-  sampleIntervalMs: 2_000,
-  events: Object.fromEntries(
-    ['DFS_RADAR', 'NON_WIFI_BURST', 'HW_FAILURE', 'DENSITY_SPIKE'].map((type) => [
-      type,
-      { monitorWindowMs: type === 'HW_FAILURE' ? 0 : WINDOW_MS, rollbackTokenTtlMs: 0 },
-    ]),
-  ),
-};
-const FLOORS = ['radar', 'burst', 'obss', 'failover', 'spike'] as const;
-type Floor = (typeof FLOORS)[number];
-
-interface Case {
-  prefix: string;
-  sim: RunningSimulator;
-  worker: WorkerProcess;
-  rrm: RrmClient;
-  ap(floor: Floor, apId: string): string;
-  allAps: string[];
-}
 
 describe('kill -9 of the worker at each stage of an event', () => {
   let db: TestDatabase;
   let connection: Connection;
-  const running: Case[] = [];
+  const running: ChaosCase[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase();
     connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
   });
   afterAll(async () => {
-    for (const c of running) {
-      await c.worker.stop();
-      await c.sim.close();
-    }
+    for (const c of running) await c.close();
     await connection?.close();
     await db?.drop();
   });
 
-  /** A simulator with the five floors and a worker process of its own, on a task queue of its own. */
-  async function startCase(): Promise<Case> {
-    const prefix = randomUUID().slice(0, 6);
-    const scenario = floors(prefix, FLOORS);
-    const sim = await startSimulator({ port: 0, seed: 1, scenario });
-    const taskQueue = `chaos-${prefix}`;
-    const worker = new WorkerProcess({
-      taskQueue,
-      databaseUrl: db.url,
-      controllerUrl: sim.url,
-      policy: POLICY,
-    });
-    const c: Case = {
-      prefix,
-      sim,
-      worker,
-      rrm: new RrmClient(new Client({ connection }), taskQueue, resolveOrThrow()),
-      ap: (floor, apId) => floorAp(prefix, floor, apId),
-      allAps: scenario.aps.map((a) => a.apId),
-    };
+  async function startCase(): Promise<ChaosCase> {
+    const c = await startChaosCase({ connection, databaseUrl: db.url });
     running.push(c);
-    await worker.start();
     return c;
   }
 
-  /** One event of each kind, each on its floor, with what makes it real injected first. */
-  async function submitAll(c: Case): Promise<string[]> {
-    const { sim, ap } = c;
-    await simPost(sim.url, '/v1/inject/radar', { channel: 52 });
-    await simPost(sim.url, '/v1/inject/interferer', { interfererId: `${c.prefix}-burst-video-bridge-1` });
-    await simPost(sim.url, '/v1/inject/ap-failure', { apId: ap('failover', 'ap-09') });
-    await simPost(sim.url, '/v1/inject/client-surge', { apId: ap('spike', 'ap-02'), radio: '5g', count: 30 });
-    const obssChannel = sim.world.apState(ap('obss', 'ap-01')).radios['5g']!.channel;
-    const submitted = await c.rrm.submit([
-      { type: 'DFS_RADAR', apId: ap('radar', 'ap-05'), data: { channel: 52 } },
-      {
-        type: 'NON_WIFI_BURST',
-        apId: ap('burst', 'ap-03'),
-        confidence: 0.9,
-        data: { channel: 44, dutyCyclePct: 90 },
-      },
-      { type: 'NON_WIFI_BURST', apId: ap('obss', 'ap-01'), confidence: 0.6, data: { channel: obssChannel } },
-      { type: 'HW_FAILURE', apId: ap('failover', 'ap-09'), data: { component: 'ap' } },
-      { type: 'DENSITY_SPIKE', apId: ap('spike', 'ap-02'), data: { associatedClients: 60 } },
-    ]);
-    return submitted.map((s) => s.eventId);
+  async function submitAll(c: ChaosCase): Promise<string[]> {
+    await injectEveryFault(c);
+    return submitEveryType(c);
   }
 
-  async function expectNothingLostOrDoubled(c: Case, eventIds: string[]): Promise<void> {
+  async function expectNothingLostOrDoubled(c: ChaosCase, eventIds: string[]): Promise<void> {
     const ledger = await countFaults({ rrm: c.rrm, sim: c.sim, pool: db.pool, eventIds, apIds: c.allAps });
     expect(faultsOf(ledger)).toEqual(NO_FAULTS);
   }
 
   /** Holds every configuration change of the case's APs at the controller, before it is applied. */
-  async function holdChanges(c: Case): Promise<void> {
+  async function holdChanges(c: ChaosCase): Promise<void> {
     for (const apId of c.allAps) await simPost(c.sim.url, '/v1/inject/change-hold', { apId });
   }
 
-  const holds = (c: Case) =>
+  const holds = (c: ChaosCase) =>
     simGet<{ changeHold: { waiting: number }; scanHold: { waiting: number } }>(c.sim.url, '/v1/inject');
-  const heldChanges = async (c: Case) => (await holds(c)).changeHold.waiting;
-  const heldScans = async (c: Case) => (await holds(c)).scanHold.waiting;
+  const heldChanges = async (c: ChaosCase) => (await holds(c)).changeHold.waiting;
+  const heldScans = async (c: ChaosCase) => (await holds(c)).scanHold.waiting;
 
   /** Lifts every hold: the held changes go through although the worker that sent them is gone. */
-  const liftHolds = (c: Case) => simRequest(c.sim.url, 'DELETE', '/v1/inject/change-hold?held=apply');
+  const liftHolds = (c: ChaosCase) => simRequest(c.sim.url, 'DELETE', '/v1/inject/change-hold?held=apply');
 
   it('in apply, between the controller taking the change and the workflow learning of it', async () => {
     const c = await startCase();
@@ -240,16 +170,10 @@ describe('kill -9 of the worker at each stage of an event', () => {
     }
   });
 
-  async function statusStage(c: Case, eventId: string, stage: string) {
+  async function statusStage(c: ChaosCase, eventId: string, stage: string) {
     return eventually(async () => {
       const s = await c.rrm.status(eventId);
       return s.stage === stage ? s : undefined;
     }, 30_000);
   }
 });
-
-function resolveOrThrow() {
-  const result = resolvePolicy(POLICY);
-  if (!result.ok) throw new Error(result.errors.join('; '));
-  return result.policy;
-}

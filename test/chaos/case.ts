@@ -1,0 +1,105 @@
+// One chaos case: a simulator with a floor per event type (test/chaos/floors.ts), a worker process
+// of its own on a task queue of its own, and a client; plus the five events every case submits.
+//
+// The monitor windows are 8 s and sampling every 2 s (policy file settings, the only thing
+// shortened): the worker must outlive a window's timers across a fault in real time. Rollback
+// tokens are off so every run ends. The real windows are covered in skipped time (test/time-skipping).
+import { randomUUID } from 'node:crypto';
+import { Client, type Connection } from '@temporalio/client';
+import { RrmClient } from '../../client/library';
+import { resolvePolicy } from '../../domain/policy-schema';
+import { startSimulator, type RunningSimulator } from '../../simulator/server';
+import { simPost } from '../support/sim-client';
+import { floorAp, floors } from './floors';
+import { WorkerProcess } from './worker-process';
+
+const WINDOW_MS = 8_000;
+export const CHAOS_POLICY = {
+  sampleIntervalMs: 2_000,
+  events: Object.fromEntries(
+    ['DFS_RADAR', 'NON_WIFI_BURST', 'HW_FAILURE', 'DENSITY_SPIKE'].map((type) => [
+      type,
+      { monitorWindowMs: type === 'HW_FAILURE' ? 0 : WINDOW_MS, rollbackTokenTtlMs: 0 },
+    ]),
+  ),
+};
+export const FLOORS = ['radar', 'burst', 'obss', 'failover', 'spike'] as const;
+export type Floor = (typeof FLOORS)[number];
+
+export interface ChaosCase {
+  prefix: string;
+  sim: RunningSimulator;
+  worker: WorkerProcess;
+  rrm: RrmClient;
+  ap(floor: Floor, apId: string): string;
+  allAps: string[];
+  close(): Promise<void>;
+}
+
+/** A simulator with the five floors and a worker process (started) on a task queue of their own. */
+export async function startChaosCase(opts: {
+  connection: Connection;
+  databaseUrl: string;
+  temporalAddress?: string;
+}): Promise<ChaosCase> {
+  const prefix = randomUUID().slice(0, 6);
+  const scenario = floors(prefix, FLOORS);
+  const sim = await startSimulator({ port: 0, seed: 1, scenario });
+  const taskQueue = `chaos-${prefix}`;
+  const worker = new WorkerProcess({
+    taskQueue,
+    databaseUrl: opts.databaseUrl,
+    controllerUrl: sim.url,
+    policy: CHAOS_POLICY,
+    temporalAddress: opts.temporalAddress,
+  });
+  const policy = resolvePolicy(CHAOS_POLICY);
+  if (!policy.ok) throw new Error(policy.errors.join('; '));
+  const c: ChaosCase = {
+    prefix,
+    sim,
+    worker,
+    rrm: new RrmClient(new Client({ connection: opts.connection }), taskQueue, policy.policy),
+    ap: (floor, apId) => floorAp(prefix, floor, apId),
+    allAps: scenario.aps.map((a) => a.apId),
+    async close() {
+      await worker.stop();
+      await sim.close();
+    },
+  };
+  try {
+    await worker.start();
+  } catch (err) {
+    await c.close();
+    throw err;
+  }
+  return c;
+}
+
+/** What makes each floor's event real: radar on 52, the video bridge, a dead AP, a client surge. */
+export async function injectEveryFault(c: ChaosCase): Promise<void> {
+  const { sim, ap } = c;
+  await simPost(sim.url, '/v1/inject/radar', { channel: 52 });
+  await simPost(sim.url, '/v1/inject/interferer', { interfererId: `${c.prefix}-burst-video-bridge-1` });
+  await simPost(sim.url, '/v1/inject/ap-failure', { apId: ap('failover', 'ap-09') });
+  await simPost(sim.url, '/v1/inject/client-surge', { apId: ap('spike', 'ap-02'), radio: '5g', count: 30 });
+}
+
+/** One event of each kind, each on its floor (in FLOORS order), after `injectEveryFault`. */
+export async function submitEveryType(c: ChaosCase): Promise<string[]> {
+  const { sim, ap } = c;
+  const obssChannel = sim.world.apState(ap('obss', 'ap-01')).radios['5g']!.channel;
+  const submitted = await c.rrm.submit([
+    { type: 'DFS_RADAR', apId: ap('radar', 'ap-05'), data: { channel: 52 } },
+    {
+      type: 'NON_WIFI_BURST',
+      apId: ap('burst', 'ap-03'),
+      confidence: 0.9,
+      data: { channel: 44, dutyCyclePct: 90 },
+    },
+    { type: 'NON_WIFI_BURST', apId: ap('obss', 'ap-01'), confidence: 0.6, data: { channel: obssChannel } },
+    { type: 'HW_FAILURE', apId: ap('failover', 'ap-09'), data: { component: 'ap' } },
+    { type: 'DENSITY_SPIKE', apId: ap('spike', 'ap-02'), data: { associatedClients: 60 } },
+  ]);
+  return submitted.map((s) => s.eventId);
+}

@@ -1,0 +1,43 @@
+// A PostgreSQL cluster of the test's own (scripts/postgres.sh with RRM_PG_DIR), which the test may
+// stop and start: stopping the suite's shared server would fail the test files running beside it.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { migrate } from '../../db/migrate';
+
+const run = promisify(execFile);
+const SCRIPT = join(__dirname, '..', '..', 'scripts', 'postgres.sh');
+
+export interface PrivatePostgres {
+  url: string;
+  /** `pg_ctl stop -m fast`: sessions are ended and new connections refused until `start`. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Stops the cluster and deletes its files. */
+  remove(): Promise<void>;
+}
+
+export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+  const dir = mkdtempSync(join(tmpdir(), 'rrm-chaos-pg-'));
+  // DATABASE_URL set means "use that server" to the script: clear it.
+  const env = { ...process.env, DATABASE_URL: '', RRM_PG_DIR: dir };
+  const script = async (...args: string[]) => (await run('bash', [SCRIPT, ...args], { env })).stdout;
+  const started = await script('start', 'chaos');
+  const url = /DATABASE_URL='([^']+)'/.exec(started)?.[1];
+  if (!url) throw new Error(`scripts/postgres.sh printed no DATABASE_URL: ${started}`);
+  await migrate(url, () => undefined);
+  return {
+    url,
+    stop: async () => void (await script('stop')),
+    start: async () => {
+      const again = /DATABASE_URL='([^']+)'/.exec(await script('start', 'chaos'))?.[1];
+      if (again !== url) throw new Error(`PostgreSQL came back at ${again}, not ${url}`);
+    },
+    remove: async () => {
+      await script('stop');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
