@@ -137,6 +137,23 @@ describe('apply and undo failures (rrmEvent, stubbed activities)', () => {
     });
   });
 
+  it('a radar move retried by an operator plans around its closure without closing again', async () => {
+    const apId = h.newAp({ '5g': { channel: 52, width: 80 } });
+    h.controller.failNextApply(apId, { kind: 'ControllerRefused' });
+    const e = await h.start({ type: 'DFS_RADAR', apId, data: { channel: 52 } });
+    await h.statusWhen(e.eventId, (s) => s.outcome === 'FAILED');
+    const closed = (await h.apState(apId)).closedChannels;
+    expect(closed.map((c) => c.channel)).toEqual([52, 56, 60, 64]);
+
+    await e.handle.executeUpdate(retryUpdate, { args: [{ ...operator, reason: 'controller fixed' }] });
+    const moved = await h.statusWhen(e.eventId, (s) => s.stage === 'monitor');
+    expect(moved.closedChannels).toEqual([52, 56, 60, 64]);
+    expect(h.controller.radio(apId).channel).not.toBe(52);
+    expect(h.audit.statusesOf(e.eventId)).toEqual(['CHANNELS_CLOSED', 'FAILED', 'RETRY', 'APPLIED']);
+    // The Non-Occupancy Period still runs from the detection, not from the retry.
+    expect((await h.apState(apId)).closedChannels).toEqual(closed);
+  });
+
   it('abandons a FAILED apply (three version conflicts in a row) for an operator', async () => {
     const apId = h.newAp();
     for (let i = 0; i < 3; i++) h.controller.failNextApply(apId, { kind: 'VersionConflict' });

@@ -78,11 +78,16 @@ async function planAndApply(run: EventRun, attempt: number): Promise<Decided | u
   run.regulatoryDomain = ap.regulatoryDomain;
   let radio = radioOf(ap, event.radio);
   if (!radio) return { outcome: 'REJECTED', reason: `${event.apId} has no ${event.radio} radio` };
-  const blocked = new Set(run.turns.closedChannels(event.apId, event.radio));
+  const blocked = new Set([
+    ...run.turns.closedChannels(event.apId, event.radio),
+    ...run.status.closedChannels,
+  ]);
   // Regulatory obligation first: the radar's bonded channel closes whatever the plan turns out to be.
   // Nothing of the closure is waited for: its signal leaves with the plan's workflow task and the
-  // audit signs it with the next record (the Channel Move Time runs; docs/event-lifecycle.md).
-  const closing = event.type === 'DFS_RADAR' ? radarClosure(run, radio) : [];
+  // audit signs it with the next record (the Channel Move Time runs; docs/event-lifecycle.md). One
+  // detection closes once: an operator's retry plans around the closure, it does not close again.
+  const closing =
+    event.type === 'DFS_RADAR' && !run.status.closedChannels.length ? radarClosure(run, radio) : [];
   closing.forEach((c) => blocked.add(c));
   run.blocked = [...blocked];
   if (closing.length) closeForNonOccupancy(run, closing);
