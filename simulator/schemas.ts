@@ -55,6 +55,9 @@ export const controllerFaultSchema = z.object({
   count: z.number().int().min(1).max(1000).default(1),
 });
 
+/** Test hook: a flapping link that answers every `every`-th controller request 503 (simulator/flapping-link.ts). */
+export const flappingSchema = z.object({ every: z.number().int().min(2).max(100).default(2) });
+
 /** Test hooks: hold an AP's configuration changes, or its scans, until lifted (simulator/request-hold.ts). */
 export const holdSchema = z.object({ apId: id });
 export const holdLiftSchema = z.object({

@@ -3,12 +3,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { RegulatoryDomain } from '../domain/regulatory';
+import { FlappingLink } from './flapping-link';
 import { RequestHold } from './request-hold';
 import { SimulatorError } from './errors';
 import { createWorld } from './scenario';
 import {
   adminRequestSchema,
   apFailureSchema,
+  flappingSchema,
   holdSchema,
   holdLiftSchema,
   clientSurgeSchema,
@@ -51,6 +53,8 @@ export function buildSimulatorApp(world: World, logger?: Logger): FastifyInstanc
   // Test hooks: configuration changes, and channel scans, held until lifted (simulator/request-hold.ts).
   const changeHold = new RequestHold('controller restarted: the change was not applied');
   const scanHold = new RequestHold('controller restarted: the scan was not made');
+  // Test hook: a flapping link that drops every n-th controller request (simulator/flapping-link.ts).
+  const flapping = new FlappingLink();
   // The pino logger is widened to fastify's logger interface it implements.
   const app = (
     logger
@@ -64,6 +68,8 @@ export function buildSimulatorApp(world: World, logger?: Logger): FastifyInstanc
     if (request.method === 'GET') request.log.debug(entry, 'request');
     else request.log.info(entry, 'request');
   });
+
+  app.addHook('onRequest', async (request) => flapping.pass(request.url));
 
   // An empty JSON body (e.g. a DELETE sent with a JSON content type) is simply no body.
   app.removeContentTypeParser('application/json');
@@ -145,7 +151,17 @@ export function buildSimulatorApp(world: World, logger?: Logger): FastifyInstanc
     controllerFault: world.controllerFault(),
     changeHold: changeHold.status(),
     scanHold: scanHold.status(),
+    flapping: flapping.status(),
   }));
+  app.post('/v1/inject/flapping', async (req) => {
+    flapping.start(parse(flappingSchema, req.body ?? {}).every);
+    return { flapping: flapping.status() };
+  });
+  app.delete('/v1/inject/flapping', async () => {
+    const was = flapping.status();
+    flapping.stop();
+    return { flapping: null, refused: was?.refused ?? 0 };
+  });
   for (const { path, name, hold } of [
     { path: '/v1/inject/change-hold', name: 'changeHold', hold: changeHold },
     { path: '/v1/inject/scan-hold', name: 'scanHold', hold: scanHold },

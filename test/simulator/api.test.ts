@@ -212,3 +212,25 @@ describe('request-hold test hooks', () => {
     expect(await held).toMatchObject({ status: 503, body: { error: 'unavailable' } });
   });
 });
+
+describe('flapping-link test hook', () => {
+  const sim = useBuiltInSimulator();
+
+  it('answers every second controller request 503 until lifted; injections are not dropped', async () => {
+    expect(await simPost(sim.url, '/v1/inject/flapping', {})).toEqual({ flapping: { every: 2, refused: 0 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await simRequest(sim.url, 'GET', '/v1/aps/ap-05')).status);
+    expect(statuses).toEqual([200, 503, 200, 503, 200, 503]);
+    expect(await simRequest(sim.url, 'DELETE', '/v1/inject/flapping')).toMatchObject({
+      status: 200,
+      body: { flapping: null, refused: 3 },
+    });
+    expect((await simRequest(sim.url, 'GET', '/v1/aps/ap-05')).status).toBe(200);
+  });
+
+  it('names the field of a bad setting', async () => {
+    const res = await simRequest<{ message: string }>(sim.url, 'POST', '/v1/inject/flapping', { every: 1 });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toContain('every');
+  });
+});
