@@ -1,0 +1,98 @@
+// The controller unreachable for 30 s in the middle of an apply, and a flapping link (every other
+// request dropped) while changes are monitored (docs/durability.md). An apply's retries are bounded
+// (the Channel Move Time runs), so an outage longer than them ends the apply FAILED, waiting for an
+// operator, with nothing half-applied; the operator's retry once the controller is back finishes the
+// job, once. A flapping link costs retries, never an event. Windows are 8 s here (test/chaos/case.ts
+// says why).
+import { Connection } from '@temporalio/client';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { simGet, simPost, simRequest } from '../support/sim-client';
+import { eventually } from '../support/stack';
+import { FLOORS, injectEveryFault, startChaosCase, submitEveryType, type ChaosCase } from './case';
+import { countFaults, faultsOf, NO_FAULTS } from './ledger';
+
+const OUTAGE_MS = 30_000;
+
+describe('controller outages', () => {
+  let db: TestDatabase;
+  let connection: Connection;
+  const running: ChaosCase[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
+  });
+  afterAll(async () => {
+    for (const c of running) await c.close();
+    await connection?.close();
+    await db?.drop();
+  });
+
+  async function startCase(): Promise<ChaosCase> {
+    const c = await startChaosCase({ connection, databaseUrl: db.url });
+    running.push(c);
+    return c;
+  }
+
+  const changesOf = (c: ChaosCase, eventIds: string[]) =>
+    c.allAps.flatMap((apId) =>
+      c.sim.world.changes(apId).filter((ch) => eventIds.some((id) => ch.changeId.startsWith(`${id}:`))),
+    );
+
+  it('unreachable for 30 s mid-apply: FAILED with nothing applied, then retried once by an operator', async () => {
+    const c = await startCase();
+    await injectEveryFault(c);
+    for (const apId of c.allAps) await simPost(c.sim.url, '/v1/inject/change-hold', { apId });
+    const eventIds = await submitEveryType(c);
+    await eventually(async () => {
+      const { changeHold } = await simGet<{ changeHold: { waiting: number } }>(c.sim.url, '/v1/inject');
+      return changeHold.waiting >= eventIds.length ? true : undefined;
+    }, 30_000);
+
+    // The controller goes away with every change in flight: the held ones are refused, the rest fail.
+    const outageAt = Date.now();
+    await simPost(c.sim.url, '/v1/inject/controller-fault', { mode: 'unreachable', count: 1000 });
+    await simRequest(c.sim.url, 'DELETE', '/v1/inject/change-hold?held=refuse');
+    const failed = await Promise.all(
+      eventIds.map((id) =>
+        eventually(async () => {
+          const s = await c.rrm.status(id);
+          return s.outcome === 'FAILED' ? s : undefined;
+        }, OUTAGE_MS),
+      ),
+    );
+    expect(failed.map((s) => s.stage)).toEqual(eventIds.map(() => 'apply'));
+    expect(changesOf(c, eventIds)).toEqual([]);
+
+    await new Promise((r) => setTimeout(r, Math.max(0, OUTAGE_MS - (Date.now() - outageAt))));
+    await simRequest(c.sim.url, 'DELETE', '/v1/inject/controller-fault');
+    for (const id of eventIds) await c.rrm.retry(id, { operator: 'chaos', reason: 'controller is back' });
+
+    const ledger = await countFaults({ rrm: c.rrm, sim: c.sim, pool: db.pool, eventIds, apIds: c.allAps });
+    expect(faultsOf(ledger)).toEqual(NO_FAULTS);
+    const results = await Promise.all(eventIds.map((id) => c.rrm.result(id)));
+    expect(results.map((r) => r.outcome)).not.toContain('FAILED');
+  });
+
+  it('a flapping link while monitoring: every event reaches its outcome, nothing taken twice', async () => {
+    const c = await startCase();
+    await injectEveryFault(c);
+    const eventIds = await submitEveryType(c);
+    const watched = eventIds.filter((_, i) => FLOORS[i] !== 'failover');
+    await Promise.all(
+      watched.map((id) =>
+        eventually(async () => ((await c.rrm.status(id)).stage === 'monitor' ? true : undefined), 30_000),
+      ),
+    );
+    await simPost(c.sim.url, '/v1/inject/flapping', { every: 2 });
+    try {
+      const ledger = await countFaults({ rrm: c.rrm, sim: c.sim, pool: db.pool, eventIds, apIds: c.allAps });
+      expect(faultsOf(ledger)).toEqual(NO_FAULTS);
+    } finally {
+      const { refused } = (await simRequest<{ refused: number }>(c.sim.url, 'DELETE', '/v1/inject/flapping'))
+        .body;
+      // The link did drop requests while the events watched their changes.
+      expect(refused).toBeGreaterThan(0);
+    }
+  });
+});
