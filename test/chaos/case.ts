@@ -29,46 +29,64 @@ export type Floor = (typeof FLOORS)[number];
 export interface ChaosCase {
   prefix: string;
   sim: RunningSimulator;
+  /** The case's first worker process. */
   worker: WorkerProcess;
   rrm: RrmClient;
-  ap(floor: Floor, apId: string): string;
+  /** An AP of a floor, in the `copy`-th set of floors. */
+  ap(floor: Floor, apId: string, copy?: number): string;
   allAps: string[];
+  /** Another worker process (not started) on the case's task queue, stopped with the case. */
+  newWorker(): WorkerProcess;
   close(): Promise<void>;
 }
 
-/** A simulator with the five floors and a worker process (started) on a task queue of their own. */
-export async function startChaosCase(opts: {
+export interface ChaosCaseOptions {
   connection: Connection;
   databaseUrl: string;
   temporalAddress?: string;
-}): Promise<ChaosCase> {
+  /** Sets of the five floors, for that many events of each type at once (default 1). */
+  copies?: number;
+}
+
+/** A simulator with the floors and a worker process (started) on a task queue of their own. */
+export async function startChaosCase(opts: ChaosCaseOptions): Promise<ChaosCase> {
   const prefix = randomUUID().slice(0, 6);
-  const scenario = floors(prefix, FLOORS);
+  const copies = Array.from({ length: opts.copies ?? 1 }, (_, i) => i);
+  const scenario = floors(
+    prefix,
+    copies.flatMap((copy) => FLOORS.map((floor) => floorName(floor, copy))),
+  );
   const sim = await startSimulator({ port: 0, seed: 1, scenario });
   const taskQueue = `chaos-${prefix}`;
-  const worker = new WorkerProcess({
-    taskQueue,
-    databaseUrl: opts.databaseUrl,
-    controllerUrl: sim.url,
-    policy: CHAOS_POLICY,
-    temporalAddress: opts.temporalAddress,
-  });
+  const workers: WorkerProcess[] = [];
+  const newWorker = () => {
+    const worker = new WorkerProcess({
+      taskQueue,
+      databaseUrl: opts.databaseUrl,
+      controllerUrl: sim.url,
+      policy: CHAOS_POLICY,
+      temporalAddress: opts.temporalAddress,
+    });
+    workers.push(worker);
+    return worker;
+  };
   const policy = resolvePolicy(CHAOS_POLICY);
   if (!policy.ok) throw new Error(policy.errors.join('; '));
   const c: ChaosCase = {
     prefix,
     sim,
-    worker,
+    worker: newWorker(),
     rrm: new RrmClient(new Client({ connection: opts.connection }), taskQueue, policy.policy),
-    ap: (floor, apId) => floorAp(prefix, floor, apId),
+    ap: (floor, apId, copy = 0) => floorAp(prefix, floorName(floor, copy), apId),
     allAps: scenario.aps.map((a) => a.apId),
+    newWorker,
     async close() {
-      await worker.stop();
+      await Promise.all(workers.map((w) => w.stop()));
       await sim.close();
     },
   };
   try {
-    await worker.start();
+    await c.worker.start();
   } catch (err) {
     await c.close();
     throw err;
@@ -76,18 +94,24 @@ export async function startChaosCase(opts: {
   return c;
 }
 
+const floorName = (floor: Floor, copy: number) => (copy === 0 ? floor : `${floor}${copy}`);
+
 /** What makes each floor's event real: radar on 52, the video bridge, a dead AP, a client surge. */
-export async function injectEveryFault(c: ChaosCase): Promise<void> {
-  const { sim, ap } = c;
+export async function injectEveryFault(c: ChaosCase, copy = 0): Promise<void> {
+  const { sim } = c;
+  const ap = (floor: Floor, apId: string) => c.ap(floor, apId, copy);
   await simPost(sim.url, '/v1/inject/radar', { channel: 52 });
-  await simPost(sim.url, '/v1/inject/interferer', { interfererId: `${c.prefix}-burst-video-bridge-1` });
+  await simPost(sim.url, '/v1/inject/interferer', {
+    interfererId: `${c.prefix}-${floorName('burst', copy)}-video-bridge-1`,
+  });
   await simPost(sim.url, '/v1/inject/ap-failure', { apId: ap('failover', 'ap-09') });
   await simPost(sim.url, '/v1/inject/client-surge', { apId: ap('spike', 'ap-02'), radio: '5g', count: 30 });
 }
 
 /** One event of each kind, each on its floor (in FLOORS order), after `injectEveryFault`. */
-export async function submitEveryType(c: ChaosCase): Promise<string[]> {
-  const { sim, ap } = c;
+export async function submitEveryType(c: ChaosCase, copy = 0): Promise<string[]> {
+  const { sim } = c;
+  const ap = (floor: Floor, apId: string) => c.ap(floor, apId, copy);
   const obssChannel = sim.world.apState(ap('obss', 'ap-01')).radios['5g']!.channel;
   const submitted = await c.rrm.submit([
     { type: 'DFS_RADAR', apId: ap('radar', 'ap-05'), data: { channel: 52 } },

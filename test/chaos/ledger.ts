@@ -69,7 +69,7 @@ export async function countFaults(input: LedgerInput): Promise<FaultLedger> {
   const turnsHeld = (
     await Promise.all(
       apIds.map(async (apId) => {
-        const state = await rrm.apState(apId);
+        const state = await apStateAnswered(rrm, apId);
         return RADIOS.filter((r) => state.radios[r].holder || state.radios[r].watch).map(
           (r) => `${apId}/${r}: ${JSON.stringify(state.radios[r].holder ?? state.radios[r].watch)}`,
         );
@@ -114,6 +114,20 @@ async function resultWithin(rrm: RrmClient, eventId: string, timeoutMs: number) 
     return await Promise.race([rrm.result(eventId).catch(() => undefined), timeout]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * The coordinator's state; a query to a coordinator that a killed worker had cached times out until
+ * the server stops routing to that worker's sticky queue (about 10 s), so it is asked again.
+ */
+async function apStateAnswered(rrm: RrmClient, apId: string) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await rrm.apState(apId);
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
   }
 }
 

@@ -1,0 +1,59 @@
+// Three worker processes on the task queue, one of them killed -9 every few seconds (and started
+// again) while a burst of every event type runs: six of each, thirty events at once, their audit
+// records written in shared batches (docs/durability.md). Nothing may be lost or doubled, counted
+// from outside. Windows are 8 s here (test/chaos/case.ts says why).
+import { Connection } from '@temporalio/client';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { injectEveryFault, startChaosCase, submitEveryType, type ChaosCase } from './case';
+import { countFaults, faultsOf, NO_FAULTS } from './ledger';
+import type { WorkerProcess } from './worker-process';
+
+const COPIES = 6;
+const KILL_EVERY_MS = 4_000;
+
+describe('three workers, one killed every few seconds through a burst', () => {
+  let db: TestDatabase;
+  let connection: Connection;
+  let c: ChaosCase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
+    c = await startChaosCase({ connection, databaseUrl: db.url, copies: COPIES });
+  });
+  afterAll(async () => {
+    await c?.close();
+    await connection?.close();
+    await db?.drop();
+  });
+
+  it('loses nothing and takes nothing twice', async () => {
+    const workers: WorkerProcess[] = [c.worker, c.newWorker(), c.newWorker()];
+    await Promise.all(workers.slice(1).map((w) => w.start()));
+    const copies = Array.from({ length: COPIES }, (_, i) => i);
+    for (const copy of copies) await injectEveryFault(c, copy);
+    const eventIds = (await Promise.all(copies.map((copy) => submitEveryType(c, copy)))).flat();
+
+    // Kill one worker at a time, round robin, and start it again, until every event has ended.
+    let settled = false;
+    const churn = (async () => {
+      for (let i = 0; !settled; i++) {
+        await new Promise((r) => setTimeout(r, KILL_EVERY_MS));
+        if (settled) break;
+        const victim = workers[i % workers.length];
+        await victim.kill();
+        await victim.start();
+      }
+    })();
+    try {
+      await Promise.all(eventIds.map((id) => c.rrm.result(id)));
+    } finally {
+      settled = true;
+      await churn;
+    }
+    // Counted with the churn over: the coordinators' state is asked of live workers.
+    const ledger = await countFaults({ rrm: c.rrm, sim: c.sim, pool: db.pool, eventIds, apIds: c.allAps });
+    expect(faultsOf(ledger)).toEqual(NO_FAULTS);
+    expect(workers.reduce((n, w) => n + w.kills, 0)).toBeGreaterThanOrEqual(3);
+  }, 240_000);
+});
