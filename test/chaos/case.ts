@@ -32,6 +32,8 @@ export interface ChaosCase {
   /** The case's first worker process. */
   worker: WorkerProcess;
   rrm: RrmClient;
+  /** Sets of the five floors. */
+  copies: number;
   /** An AP of a floor, in the `copy`-th set of floors. */
   ap(floor: Floor, apId: string, copy?: number): string;
   allAps: string[];
@@ -76,6 +78,7 @@ export async function startChaosCase(opts: ChaosCaseOptions): Promise<ChaosCase>
     prefix,
     sim,
     worker: newWorker(),
+    copies: copies.length,
     rrm: new RrmClient(new Client({ connection: opts.connection }), taskQueue, policy.policy),
     ap: (floor, apId, copy = 0) => floorAp(prefix, floorName(floor, copy), apId),
     allAps: scenario.aps.map((a) => a.apId),

@@ -16,6 +16,8 @@ export interface FaultLedger {
   lost: string[];
   /** Changes of an event the controller took more than once (per radio: its apply, its undo). */
   appliedTwice: string[];
+  /** Events whose change was made worse on purpose that did not end ROLLED_BACK. */
+  missedRollbacks: string[];
   /** Radios whose configuration is not what their event's outcome says (applied, or undone). */
   wrongState: string[];
   /** Audit idempotency keys written more than once, and events with a decision signed twice. */
@@ -35,6 +37,8 @@ export interface LedgerInput {
   eventIds: string[];
   /** Every AP the events may have touched (their own and their neighbours). */
   apIds: string[];
+  /** Events whose change the test made worse: they must end ROLLED_BACK. */
+  mustRollBack?: string[];
   /** How long the events may still take to reach their outcome. */
   timeoutMs?: number;
 }
@@ -44,6 +48,9 @@ export async function countFaults(input: LedgerInput): Promise<FaultLedger> {
   const { rrm, sim, pool, eventIds, apIds } = input;
   const results = await Promise.all(eventIds.map((id) => resultWithin(rrm, id, input.timeoutMs ?? 90_000)));
   const lost = eventIds.filter((_, i) => results[i]?.outcome === undefined);
+  const missedRollbacks = (input.mustRollBack ?? []).filter(
+    (id) => results[eventIds.indexOf(id)]?.outcome !== 'ROLLED_BACK',
+  );
 
   const log = apIds.flatMap((apId) => sim.world.changes(apId).map((c) => ({ apId, ...c })));
   const appliedTwice = changedTwice(log, eventIds);
@@ -80,6 +87,7 @@ export async function countFaults(input: LedgerInput): Promise<FaultLedger> {
   return {
     events: eventIds.length,
     lost,
+    missedRollbacks,
     appliedTwice,
     wrongState,
     auditDuplicates,
@@ -91,12 +99,13 @@ export async function countFaults(input: LedgerInput): Promise<FaultLedger> {
 
 /** The counts a test asserts are all zero (so a failure names what went wrong, and where). */
 export function faultsOf(ledger: FaultLedger): Omit<FaultLedger, 'events'> {
-  const { lost, appliedTwice, wrongState, auditDuplicates, auditOutOfOrder, auditBroken, turnsHeld } = ledger;
-  return { lost, appliedTwice, wrongState, auditDuplicates, auditOutOfOrder, auditBroken, turnsHeld };
+  const { events, ...faults } = ledger;
+  return faults;
 }
 
 export const NO_FAULTS: Omit<FaultLedger, 'events'> = {
   lost: [],
+  missedRollbacks: [],
   appliedTwice: [],
   wrongState: [],
   auditDuplicates: [],
@@ -132,11 +141,13 @@ async function apStateAnswered(rrm: RrmClient, apId: string) {
 }
 
 const KINDS = ['apply', 'rollback', 'lift', 'compensate'];
+/** apply, rollback, lift, or compensate (`<eventId>:apply:1.0:compensate:2` undoes part of an apply). */
 const kindOf = (changeId: string, eventId: string) =>
   changeId
     .slice(eventId.length + 1)
     .split(':')
-    .find((part) => KINDS.includes(part)) ?? 'other';
+    .filter((part) => KINDS.includes(part))
+    .pop() ?? 'other';
 
 /**
  * A change of an event taken twice by the controller: more than one record of one kind (apply, or

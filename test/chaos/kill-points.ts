@@ -1,0 +1,194 @@
+// The kill points of an event (docs/durability.md), each reached deterministically and then hit with
+// SIGKILL of the case's worker, for every set of floors of the case at once: the chaos suite runs
+// each with one set, bench/chaos.bench.ts with ten. Each returns the events it submitted and when
+// the worker died; the caller counts what happened (test/chaos/ledger.ts). A kill point also checks
+// that its fault was real (e.g. the controller took the held changes with no worker alive).
+import type { Pool } from 'pg';
+import { simGet, simPost, simRequest } from '../support/sim-client';
+import { eventually } from '../support/stack';
+import { FLOORS, injectEveryFault, submitEveryType, type ChaosCase } from './case';
+
+export const KILL_POINTS = ['plan', 'waiting', 'apply', 'monitor', 'rollback', 'audit'] as const;
+export type KillPoint = (typeof KILL_POINTS)[number];
+
+export interface KilledRun {
+  eventIds: string[];
+  /** When the worker was killed, and when its successor polled the task queue (epoch ms). */
+  killedAt: number;
+  restartedAt: number;
+  /** Events that must end ROLLED_BACK (their change was made worse on purpose). */
+  mustRollBack: string[];
+}
+
+export const KILL_POINT_TITLES: Record<KillPoint, string> = {
+  plan: 'in plan, with the turn held and the channel scan not yet answered',
+  waiting: 'while waiting for the turn, and while the turn holder applies',
+  apply: 'in apply, between the controller taking the change and the workflow learning of it',
+  monitor: 'in the monitor window',
+  rollback: 'in a rollback, with the undo taken by the controller but not yet known to the workflow',
+  audit: 'while audit records are being written',
+};
+
+/** Reaches `point` for every set of floors, kills the worker, lets the fault go and starts a new one. */
+export async function killWorkerAt(point: KillPoint, c: ChaosCase, pool: Pool): Promise<KilledRun> {
+  return KILLS[point](c, pool);
+}
+
+const WAIT_MS = 60_000;
+type Kill = (c: ChaosCase, pool: Pool) => Promise<KilledRun>;
+
+const KILLS: Record<KillPoint, Kill> = {
+  async plan(c) {
+    for (const apId of c.allAps) await simPost(c.sim.url, '/v1/inject/scan-hold', { apId });
+    const eventIds = await submitAll(c);
+    // The radar move and the confident burst of each set plan with a scan of their radio.
+    await until(async () => (await holds(c)).scanHold.waiting >= 2 * copiesOf(c));
+    const killedAt = await kill(c);
+    await simRequest(c.sim.url, 'DELETE', '/v1/inject/scan-hold');
+    return { eventIds, killedAt, restartedAt: await restart(c), mustRollBack: [] };
+  },
+
+  async waiting(c) {
+    // On each radar AP, a DENSITY_SPIKE waits behind the radar move, whose change is held.
+    const eventIds: string[] = [];
+    for (const copy of copyNumbers(c)) {
+      const apId = c.ap('radar', 'ap-05', copy);
+      await simPost(c.sim.url, '/v1/inject/change-hold', { apId });
+      await simPost(c.sim.url, '/v1/inject/radar', { channel: 52 });
+      await simPost(c.sim.url, '/v1/inject/client-surge', { apId, radio: '5g', count: 30 });
+      const submitted = await c.rrm.submit([
+        { type: 'DFS_RADAR', apId, data: { channel: 52 } },
+        { type: 'DENSITY_SPIKE', apId, data: { associatedClients: 60 } },
+      ]);
+      eventIds.push(...submitted.map((s) => s.eventId));
+    }
+    await until(async () => {
+      const states = await Promise.all(
+        copyNumbers(c).map((copy) => c.rrm.apState(c.ap('radar', 'ap-05', copy))),
+      );
+      return states.every((s, i) => s.radios['5g'].holder?.eventId === eventIds[2 * i] && s.queue.length > 0);
+    });
+    const killedAt = await kill(c);
+    await liftChangeHolds(c);
+    return { eventIds, killedAt, restartedAt: await restart(c), mustRollBack: [] };
+  },
+
+  async apply(c) {
+    await holdChanges(c);
+    const eventIds = await submitAll(c);
+    // Every event has a change in flight at the controller.
+    await until(async () => (await holds(c)).changeHold.waiting >= eventIds.length);
+    const killedAt = await kill(c);
+    await liftChangeHolds(c);
+    // With no worker alive, the controller took the four radio changes of each set (a failover's
+    // first step marks its AP down, which the change log does not list).
+    const taken = c.allAps.flatMap((apId) => c.sim.world.changes(apId));
+    const mine = taken.filter((t) => eventIds.some((id) => t.changeId.startsWith(`${id}:`)));
+    if (mine.length !== 4 * copiesOf(c)) {
+      throw new Error(`the controller took ${mine.length} held changes, not ${4 * copiesOf(c)}`);
+    }
+    return { eventIds, killedAt, restartedAt: await restart(c), mustRollBack: [] };
+  },
+
+  async monitor(c) {
+    const eventIds = await submitAll(c);
+    const watched = eventIds.filter((_, i) => FLOORS[i % FLOORS.length] !== 'failover');
+    await Promise.all(watched.map((id) => inStage(c, id, 'monitor')));
+    const killedAt = await kill(c);
+    return { eventIds, killedAt, restartedAt: await restart(c), mustRollBack: [] };
+  },
+
+  async rollback(c) {
+    const eventIds = await submitAll(c);
+    const bursts = eventIds.filter((_, i) => FLOORS[i % FLOORS.length] === 'burst');
+    await Promise.all(bursts.map((id) => inStage(c, id, 'monitor')));
+    await holdChanges(c);
+    // A jammer beside each burst's AP on its new channel: the change made things worse.
+    for (const copy of copyNumbers(c)) await jamOwnChannel(c, c.ap('burst', 'ap-03', copy));
+    await Promise.all(bursts.map((id) => inStage(c, id, 'rollback')));
+    await until(async () => (await holds(c)).changeHold.waiting >= bursts.length);
+    const killedAt = await kill(c);
+    await liftChangeHolds(c);
+    return { eventIds, killedAt, restartedAt: await restart(c), mustRollBack: bursts };
+  },
+
+  async audit(c, pool) {
+    // The audit table locked by another session: every append of the worker waits on the lock.
+    const lock = await pool.connect();
+    try {
+      await lock.query('begin');
+      await lock.query('lock table audit_records in exclusive mode');
+      const eventIds = await submitAll(c);
+      await until(async () => {
+        const { rows } = await pool.query<{ n: number }>(
+          `select count(*)::int as n from pg_stat_activity
+            where wait_event_type = 'Lock' and datname = current_database()`,
+        );
+        return rows[0].n > 0;
+      });
+      const killedAt = await kill(c);
+      await lock.query('commit');
+      return { eventIds, killedAt, restartedAt: await restart(c), mustRollBack: [] };
+    } catch (err) {
+      await lock.query('rollback').catch(() => undefined);
+      throw err;
+    } finally {
+      lock.release();
+    }
+  },
+};
+
+const copiesOf = (c: ChaosCase) => c.copies;
+const copyNumbers = (c: ChaosCase) => Array.from({ length: c.copies }, (_, i) => i);
+
+async function submitAll(c: ChaosCase): Promise<string[]> {
+  const eventIds: string[] = [];
+  for (const copy of copyNumbers(c)) {
+    await injectEveryFault(c, copy);
+    eventIds.push(...(await submitEveryType(c, copy)));
+  }
+  return eventIds;
+}
+
+async function restart(c: ChaosCase): Promise<number> {
+  await c.worker.start();
+  return Date.now();
+}
+
+async function kill(c: ChaosCase): Promise<number> {
+  const killedAt = Date.now();
+  await c.worker.kill();
+  return killedAt;
+}
+
+const until = (ready: () => Promise<boolean>) =>
+  eventually(async () => ((await ready()) ? true : undefined), WAIT_MS);
+
+const inStage = (c: ChaosCase, eventId: string, stage: string) =>
+  until(async () => (await c.rrm.status(eventId)).stage === stage);
+
+const holds = (c: ChaosCase) =>
+  simGet<{ changeHold: { waiting: number }; scanHold: { waiting: number } }>(c.sim.url, '/v1/inject');
+
+/** Holds every configuration change of the case's APs at the controller, before it is applied. */
+async function holdChanges(c: ChaosCase): Promise<void> {
+  for (const apId of c.allAps) await simPost(c.sim.url, '/v1/inject/change-hold', { apId });
+}
+
+/** Lifts every hold: the held changes go through although the worker that sent them is gone. */
+const liftChangeHolds = (c: ChaosCase) =>
+  simRequest(c.sim.url, 'DELETE', '/v1/inject/change-hold?held=apply');
+
+async function jamOwnChannel(c: ChaosCase, apId: string): Promise<void> {
+  const { x, y, radios } = c.sim.world.apState(apId);
+  await simPost(c.sim.url, '/v1/inject/interferer', {
+    interfererId: `${apId}-jammer`,
+    type: 'jammer',
+    radio: '5g',
+    channels: [radios['5g']!.channel],
+    dutyCyclePct: 95,
+    powerDbm: 20,
+    x: x + 2,
+    y: y + 2,
+  });
+}
