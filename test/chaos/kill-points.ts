@@ -51,23 +51,17 @@ const KILLS: Record<KillPoint, Kill> = {
   async waiting(c) {
     // On each radar AP, a DENSITY_SPIKE waits behind the radar move, whose change is held.
     const eventIds: string[] = [];
+    await simPost(c.sim.url, '/v1/inject/radar', { channel: 52 });
     for (const copy of copyNumbers(c)) {
       const apId = c.ap('radar', 'ap-05', copy);
       await simPost(c.sim.url, '/v1/inject/change-hold', { apId });
-      await simPost(c.sim.url, '/v1/inject/radar', { channel: 52 });
       await simPost(c.sim.url, '/v1/inject/client-surge', { apId, radio: '5g', count: 30 });
-      const submitted = await c.rrm.submit([
-        { type: 'DFS_RADAR', apId, data: { channel: 52 } },
-        { type: 'DENSITY_SPIKE', apId, data: { associatedClients: 60 } },
-      ]);
-      eventIds.push(...submitted.map((s) => s.eventId));
+      const [radar] = await c.rrm.submit([{ type: 'DFS_RADAR', apId, data: { channel: 52 } }]);
+      await until(async () => (await c.rrm.apState(apId)).radios['5g'].holder?.eventId === radar.eventId);
+      const [spike] = await c.rrm.submit([{ type: 'DENSITY_SPIKE', apId, data: { associatedClients: 60 } }]);
+      await until(async () => (await c.rrm.apState(apId)).queue.some((q) => q.eventId === spike.eventId));
+      eventIds.push(radar.eventId, spike.eventId);
     }
-    await until(async () => {
-      const states = await Promise.all(
-        copyNumbers(c).map((copy) => c.rrm.apState(c.ap('radar', 'ap-05', copy))),
-      );
-      return states.every((s, i) => s.radios['5g'].holder?.eventId === eventIds[2 * i] && s.queue.length > 0);
-    });
     const killedAt = await kill(c);
     await liftChangeHolds(c);
     return { eventIds, killedAt, restartedAt: await restart(c), mustRollBack: [] };
