@@ -6,28 +6,17 @@
 // queue, local activities inside a task, the turn's signal round trip) and the history events each
 // radar event costs. On a 2-core machine a burst is CPU-bound: its last move comes about when the
 // machine has spent the burst's CPU time, so the CPU per event is the figure to bring down.
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
-import { RrmClient, terminateRunningWorkflows } from '../client/library';
-import { DEFAULT_POLICY } from '../domain/policy';
-import { startSimulator } from '../simulator/server';
-import { createRrmWorker } from '../workers/rrm-worker';
 import { apCoordinatorWorkflowId, eventWorkflowId } from '../workflows/definitions';
-import { createFloorActivities } from './floor/activities';
-import { campus, radarApId, RADAR_CHANNELS } from './campus';
-import { installQuietRuntime, requireTemporalAddress } from './bench-runtime';
+import { campus, radarApId } from './campus';
 import { percentile } from './percentile';
-import { withScratchDatabase } from './scratch-database';
+import { withRadarStand } from './radar-stand';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 const EventType = temporal.api.enums.v1.EventType;
 
 const APS = Number(process.env.BENCH_TRACE_APS ?? 200);
-const QUEUE = 'bench-trace';
-const FLOOR_QUEUE = 'bench-trace-floor';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const scenario = campus(APS);
 
@@ -35,50 +24,9 @@ const at = (e: HistoryEvent) =>
   Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);
 
 async function main(): Promise<void> {
-  const address = requireTemporalAddress();
-  installQuietRuntime();
-  await withScratchDatabase(async (databaseUrl) => {
-    const sim = await startSimulator({ port: 0, seed: 1, scenario });
-    const nativeConnection = await NativeConnection.connect({ address });
-    const connection = await Connection.connect({ address });
-    const client = new Client({ connection });
-    const loop = await createRrmWorker({
-      temporal: { address, namespace: 'default', taskQueue: QUEUE },
-      databaseUrl,
-      controllerUrl: sim.url,
-      policy: DEFAULT_POLICY,
-      env: { RRM_AUDIT_HMAC_KEYS: `bench:${Buffer.alloc(32, 1).toString('base64')}` },
-      nativeConnection,
-      client,
-    });
-    const running = loop.worker.run();
-    const rrm = new RrmClient(client, QUEUE, DEFAULT_POLICY);
+  await withRadarStand(scenario, 'bench-trace', async ({ sim, client, floor, radar, fresh }) => {
     const apIds = Array.from({ length: APS }, (_, i) => radarApId(i));
-    const radar = (ids: string[]) =>
-      rrm.submit(ids.map((apId) => ({ type: 'DFS_RADAR', apId, data: { channel: channelOf(apId) } })));
-    const fresh = async () => {
-      await Promise.all([QUEUE, FLOOR_QUEUE].map((q) => terminateRunningWorkflows(client, q, 'bench phase')));
-      sim.world.reset();
-      for (const channel of RADAR_CHANNELS) sim.world.injectRadar(channel);
-    };
-    const floorWorker = await Worker.create({
-      connection: nativeConnection,
-      taskQueue: FLOOR_QUEUE,
-      workflowsPath: require.resolve('./floor/workflows'),
-      activities: createFloorActivities(sim.url),
-    });
-    const floorRunning = floorWorker.run();
-    const floor = (ids: string[]) =>
-      Promise.all(
-        ids.map((apId) =>
-          client.workflow.start('floorRadarMove', {
-            taskQueue: FLOOR_QUEUE,
-            workflowId: `floor-${randomUUID()}`,
-            args: [apId],
-          }),
-        ),
-      );
-    const burst = async (move: (ids: string[]) => Promise<unknown>) => {
+    const burst = async <T>(move: (ids: string[]) => Promise<T>) => {
       await fresh();
       await move(apIds.slice(0, 3)); // warm-up
       await sleep(3000);
@@ -106,57 +54,43 @@ async function main(): Promise<void> {
       );
       return { result, moved, since };
     };
-    try {
-      console.log(`floor, burst of ${APS}:`);
-      await burst(floor);
-      console.log(`loop DFS_RADAR, burst of ${APS}:`);
-      const { result, moved, since } = await burst(radar);
-      const submitted = result as Awaited<ReturnType<typeof radar>>;
-      const steps = new Map<string, number[]>();
-      const kinds = new Map<string, number>();
-      const count = (prefix: string, events: HistoryEvent[]) => {
-        for (const e of events) {
-          const name = `${prefix} ${EventType[e.eventType!].replace('EVENT_TYPE_', '')}`;
-          kinds.set(name, (kinds.get(name) ?? 0) + 1);
-        }
-      };
-      const add = (step: string, ms: number) => steps.set(step, [...(steps.get(step) ?? []), ms]);
-      for (const [i, { eventId }] of submitted.entries()) {
-        const apId = apIds[i];
-        const history = await client.workflow.getHandle(eventWorkflowId(eventId)).fetchHistory();
-        const coordinator = await client.workflow.getHandle(apCoordinatorWorkflowId(apId)).fetchHistory();
-        traceEvent(history.events ?? [], coordinator.events ?? [], since, moved.get(apId), add);
-        count('event', history.events ?? []);
-        count(
-          'coordinator',
-          (coordinator.events ?? []).filter((e) => at(e) >= since),
-        );
+    console.log(`floor, burst of ${APS}:`);
+    await burst(floor);
+    console.log(`loop DFS_RADAR, burst of ${APS}:`);
+    const { result: submitted, moved, since } = await burst(radar);
+    const steps = new Map<string, number[]>();
+    const kinds = new Map<string, number>();
+    const count = (prefix: string, events: HistoryEvent[]) => {
+      for (const e of events) {
+        const name = `${prefix} ${EventType[e.eventType!].replace('EVENT_TYPE_', '')}`;
+        kinds.set(name, (kinds.get(name) ?? 0) + 1);
       }
-      console.log(`trace of a burst of ${APS} DFS_RADAR events (ms from submit unless said; p50 / p95):`);
-      for (const [step, values] of steps) {
-        const sorted = values.sort((a, b) => a - b);
-        console.log(
-          `  ${step.padEnd(58)} ${percentile(sorted, 0.5).padStart(6)} / ${percentile(sorted, 0.95).padStart(6)}`,
-        );
-      }
-      console.log(
-        `history events per radar event, up to the end of the burst's trace (event and its coordinator):`,
+    };
+    const add = (step: string, ms: number) => steps.set(step, [...(steps.get(step) ?? []), ms]);
+    for (const [i, { eventId }] of submitted.entries()) {
+      const apId = apIds[i];
+      const history = await client.workflow.getHandle(eventWorkflowId(eventId)).fetchHistory();
+      const coordinator = await client.workflow.getHandle(apCoordinatorWorkflowId(apId)).fetchHistory();
+      traceEvent(history.events ?? [], coordinator.events ?? [], since, moved.get(apId), add);
+      count('event', history.events ?? []);
+      count(
+        'coordinator',
+        (coordinator.events ?? []).filter((e) => at(e) >= since),
       );
-      for (const [kind, n] of [...kinds].sort()) console.log(`  ${kind.padEnd(58)} ${(n / APS).toFixed(2)}`);
-    } finally {
-      await fresh();
-      loop.worker.shutdown();
-      floorWorker.shutdown();
-      await Promise.all([running, floorRunning]);
-      await loop.close();
-      await connection.close();
-      await nativeConnection.close();
-      await sim.close();
     }
+    console.log(`trace of a burst of ${APS} DFS_RADAR events (ms from submit unless said; p50 / p95):`);
+    for (const [step, values] of steps) {
+      const sorted = values.sort((a, b) => a - b);
+      console.log(
+        `  ${step.padEnd(58)} ${percentile(sorted, 0.5).padStart(6)} / ${percentile(sorted, 0.95).padStart(6)}`,
+      );
+    }
+    console.log(
+      `history events per radar event, up to the end of the burst's trace (event and its coordinator):`,
+    );
+    for (const [kind, n] of [...kinds].sort()) console.log(`  ${kind.padEnd(58)} ${(n / APS).toFixed(2)}`);
   });
 }
-
-const channelOf = (apId: string) => scenario.aps.find((ap) => ap.apId === apId)!.radios['5g']!.channel;
 
 function traceEvent(
   events: HistoryEvent[],

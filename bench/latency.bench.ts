@@ -7,20 +7,13 @@
 // floor measured in the same run: one event at a time, bursts of 48 and 200 radios, and one radar
 // event a second while 20 events a second of the other types run on 100 other APs.
 // `npm run bench`; BENCH_LOAD_SECONDS shortens the loaded run (default 60).
-import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { RrmClient, terminateRunningWorkflows } from '../client/library';
-import { DEFAULT_POLICY } from '../domain/policy';
+import type { RrmClient } from '../client/library';
 import { CHANNEL_MOVE_TIME_MS } from '../domain/regulatory';
 import type { EventType } from '../domain/event-types';
-import { startSimulator, type RunningSimulator } from '../simulator/server';
-import { createRrmWorker } from '../workers/rrm-worker';
-import { createFloorActivities } from './floor/activities';
-import { backgroundApId, campus, radarApId, RADAR_CHANNELS } from './campus';
-import { installQuietRuntime, requireTemporalAddress } from './bench-runtime';
+import type { RunningSimulator } from '../simulator/server';
+import { backgroundApId, campus, radarApId } from './campus';
 import { percentile } from './percentile';
-import { withScratchDatabase } from './scratch-database';
+import { withRadarStand, type Mover } from './radar-stand';
 
 const RADAR_APS = 200;
 const BACKGROUND_APS = 100;
@@ -34,12 +27,9 @@ const BACKGROUND_TYPES: EventType[] = [
   'LOAD_IMBALANCE',
   'POWER_BUDGET_EXCEEDED',
 ];
-const LOOP_QUEUE = 'bench-latency-loop';
-const FLOOR_QUEUE = 'bench-latency-floor';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const scenario = campus(RADAR_APS, BACKGROUND_APS);
-const radarChannelOf = (apId: string) => scenario.aps.find((ap) => ap.apId === apId)!.radios['5g']!.channel;
 
 /** Submit → move times (ms, ascending) of a set of radar moves, and how many never landed. */
 interface Moves {
@@ -47,100 +37,45 @@ interface Moves {
   missing: number;
 }
 
-type Mover = (apIds: string[]) => Promise<unknown>;
-
 async function main(): Promise<void> {
-  const address = requireTemporalAddress();
-  installQuietRuntime();
-  await withScratchDatabase(async (databaseUrl) => {
-    const sim = await startSimulator({ port: 0, seed: 1, scenario });
-    const nativeConnection = await NativeConnection.connect({ address });
-    const connection = await Connection.connect({ address });
-    const client = new Client({ connection });
-    const loop = await createRrmWorker({
-      temporal: { address, namespace: 'default', taskQueue: LOOP_QUEUE },
-      databaseUrl,
-      controllerUrl: sim.url,
-      policy: DEFAULT_POLICY,
-      env: { RRM_AUDIT_HMAC_KEYS: `bench:${Buffer.alloc(32, 1).toString('base64')}` },
-      nativeConnection,
-      client,
-    });
-    const floorWorker = await Worker.create({
-      connection: nativeConnection,
-      taskQueue: FLOOR_QUEUE,
-      workflowsPath: require.resolve('./floor/workflows'),
-      activities: createFloorActivities(sim.url),
-    });
-    const workers = [loop.worker, floorWorker];
-    const running = workers.map((w) => w.run());
-    const rrm = new RrmClient(client, LOOP_QUEUE, DEFAULT_POLICY);
-    const floor: Mover = (apIds) =>
-      Promise.all(
-        apIds.map((apId) =>
-          client.workflow.start('floorRadarMove', {
-            taskQueue: FLOOR_QUEUE,
-            workflowId: `floor-${randomUUID()}`,
-            args: [apId],
-          }),
-        ),
-      );
-    const radar: Mover = (apIds) =>
-      rrm.submit(apIds.map((apId) => ({ type: 'DFS_RADAR', apId, data: { channel: radarChannelOf(apId) } })));
+  await withRadarStand(scenario, 'bench-latency', async ({ sim, rrm, floor, radar, fresh }) => {
     const movers: [string, Mover][] = [
       ['floor', floor],
       ['loop DFS_RADAR', radar],
     ];
-    const fresh = async () => {
-      await Promise.all(
-        [LOOP_QUEUE, FLOOR_QUEUE].map((q) => terminateRunningWorkflows(client, q, 'bench phase')),
-      );
-      sim.world.reset();
-      for (const channel of RADAR_CHANNELS) sim.world.injectRadar(channel);
-    };
     const radarAps = (n: number, from = 0) => Array.from({ length: n }, (_, i) => radarApId(from + i));
 
-    try {
-      // Warm-up (bundles loaded, JIT, connections): not counted.
-      for (const [, move] of movers) {
-        await fresh();
-        await timeMoves(sim, radarAps(3), move, 'sequential');
-      }
+    // Warm-up (bundles loaded, JIT, connections): not counted.
+    for (const [, move] of movers) {
+      await fresh();
+      await timeMoves(sim, radarAps(3), move, 'sequential');
+    }
 
-      const single = new Map<string, Moves>();
+    const single = new Map<string, Moves>();
+    for (const [name, move] of movers) {
+      await fresh();
+      single.set(name, await timeMoves(sim, radarAps(SEQUENTIAL), move, 'sequential'));
+    }
+    report(`one radar event at a time (${SEQUENTIAL} in turn)`, single);
+
+    for (const size of [48, RADAR_APS]) {
+      const bursts = new Map<string, Moves>();
       for (const [name, move] of movers) {
         await fresh();
-        single.set(name, await timeMoves(sim, radarAps(SEQUENTIAL), move, 'sequential'));
+        bursts.set(name, await timeMoves(sim, radarAps(size), move, 'burst'));
       }
-      report(`one radar event at a time (${SEQUENTIAL} in turn)`, single);
-
-      for (const size of [48, RADAR_APS]) {
-        const bursts = new Map<string, Moves>();
-        for (const [name, move] of movers) {
-          await fresh();
-          bursts.set(name, await timeMoves(sim, radarAps(size), move, 'burst'));
-        }
-        report(`burst: ${size} radios hit by radar at once`, bursts);
-      }
-
-      await fresh();
-      const loaded = await underLoad(sim, rrm, radar);
-      const unloaded = single.get('loop DFS_RADAR')!;
-      const ratio = (p: number) => ratioOf(percentile(loaded.times, p), percentile(unloaded.times, p));
-      console.log(
-        `latency under load (one DFS_RADAR a second for ${LOAD_SECONDS} s, ${loaded.background} events of other types ` +
-          `at ${BACKGROUND_PER_SECOND}/s on ${BACKGROUND_APS} other APs): DFS move ${figures(loaded)}; ` +
-          `p50 ${ratio(0.5)}, p99 ${ratio(0.99)} of unloaded`,
-      );
-    } finally {
-      await fresh();
-      workers.forEach((w) => w.shutdown());
-      await Promise.all(running);
-      await loop.close();
-      await connection.close();
-      await nativeConnection.close();
-      await sim.close();
+      report(`burst: ${size} radios hit by radar at once`, bursts);
     }
+
+    await fresh();
+    const loaded = await underLoad(sim, rrm, radar);
+    const unloaded = single.get('loop DFS_RADAR')!;
+    const ratio = (p: number) => ratioOf(percentile(loaded.times, p), percentile(unloaded.times, p));
+    console.log(
+      `latency under load (one DFS_RADAR a second for ${LOAD_SECONDS} s, ${loaded.background} events of other types ` +
+        `at ${BACKGROUND_PER_SECOND}/s on ${BACKGROUND_APS} other APs): DFS move ${figures(loaded)}; ` +
+        `p50 ${ratio(0.5)}, p99 ${ratio(0.99)} of unloaded`,
+    );
   });
 }
 

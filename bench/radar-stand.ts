@@ -1,0 +1,101 @@
+// The stand the radar benches run on: one simulator with the campus, and on one dev server
+// (TEMPORAL_ADDRESS) and a scratch database (DATABASE_URL) the loop's worker and the floor's
+// (bench/floor), each on a task queue of its own. Movers submit radar moves to either; `fresh()` ends
+// every workflow of a phase and puts the radar back on the campus's channels.
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { RrmClient, terminateRunningWorkflows } from '../client/library';
+import { DEFAULT_POLICY } from '../domain/policy';
+import { startSimulator, type RunningSimulator } from '../simulator/server';
+import type { ScenarioDefinition } from '../simulator/types';
+import { createRrmWorker } from '../workers/rrm-worker';
+import { createFloorActivities } from './floor/activities';
+import { installQuietRuntime, requireTemporalAddress } from './bench-runtime';
+import { RADAR_CHANNELS } from './campus';
+import { withScratchDatabase } from './scratch-database';
+
+/** Moves the radios off their radar channel (resolves once the moves are submitted). */
+export type Mover = (apIds: string[]) => Promise<unknown>;
+
+export interface RadarStand {
+  sim: RunningSimulator;
+  client: Client;
+  rrm: RrmClient;
+  /** The floor: one workflow, one activity per radio. */
+  floor: Mover;
+  /** The loop: one DFS_RADAR event per radio. */
+  radar(apIds: string[]): ReturnType<RrmClient['submit']>;
+  fresh(): Promise<void>;
+}
+
+export async function withRadarStand(
+  scenario: ScenarioDefinition,
+  name: string,
+  run: (stand: RadarStand) => Promise<void>,
+): Promise<void> {
+  const address = requireTemporalAddress();
+  installQuietRuntime();
+  const loopQueue = `${name}-loop`;
+  const floorQueue = `${name}-floor`;
+  await withScratchDatabase(async (databaseUrl) => {
+    const sim = await startSimulator({ port: 0, seed: 1, scenario });
+    const nativeConnection = await NativeConnection.connect({ address });
+    const connection = await Connection.connect({ address });
+    const client = new Client({ connection });
+    const loop = await createRrmWorker({
+      temporal: { address, namespace: 'default', taskQueue: loopQueue },
+      databaseUrl,
+      controllerUrl: sim.url,
+      policy: DEFAULT_POLICY,
+      env: { RRM_AUDIT_HMAC_KEYS: `bench:${Buffer.alloc(32, 1).toString('base64')}` },
+      nativeConnection,
+      client,
+    });
+    const floorWorker = await Worker.create({
+      connection: nativeConnection,
+      taskQueue: floorQueue,
+      workflowsPath: require.resolve('./floor/workflows'),
+      activities: createFloorActivities(sim.url),
+    });
+    const workers = [loop.worker, floorWorker];
+    const running = workers.map((w) => w.run());
+    const rrm = new RrmClient(client, loopQueue, DEFAULT_POLICY);
+    const channelOf = (apId: string) => scenario.aps.find((ap) => ap.apId === apId)!.radios['5g']!.channel;
+    const stand: RadarStand = {
+      sim,
+      client,
+      rrm,
+      floor: (apIds) =>
+        Promise.all(
+          apIds.map((apId) =>
+            client.workflow.start('floorRadarMove', {
+              taskQueue: floorQueue,
+              workflowId: `floor-${randomUUID()}`,
+              args: [apId],
+            }),
+          ),
+        ),
+      radar: (apIds) =>
+        rrm.submit(apIds.map((apId) => ({ type: 'DFS_RADAR', apId, data: { channel: channelOf(apId) } }))),
+      async fresh() {
+        await Promise.all(
+          [loopQueue, floorQueue].map((q) => terminateRunningWorkflows(client, q, 'bench phase')),
+        );
+        sim.world.reset();
+        for (const channel of RADAR_CHANNELS) sim.world.injectRadar(channel);
+      },
+    };
+    try {
+      await run(stand);
+    } finally {
+      await stand.fresh();
+      workers.forEach((w) => w.shutdown());
+      await Promise.all(running);
+      await loop.close();
+      await connection.close();
+      await nativeConnection.close();
+      await sim.close();
+    }
+  });
+}
