@@ -5,35 +5,15 @@
 // job, once. A flapping link while changes are monitored costs retries; what a bounded retry cannot
 // absorb ends FAILED for an operator, never lost or doubled. Windows are 8 s here (test/chaos/case.ts
 // says why).
-import { Connection } from '@temporalio/client';
-import { createTestDatabase, type TestDatabase } from '../support/database';
 import { simGet, simPost, simRequest } from '../support/sim-client';
 import { eventually } from '../support/stack';
-import { FLOORS, injectEveryFault, startChaosCase, submitEveryType, type ChaosCase } from './case';
-import { countFaults, faultsOf, NO_FAULTS } from './ledger';
+import { FLOORS, injectEveryFault, submitEveryType, type ChaosCase } from './case';
+import { useChaosCases } from './use-chaos-cases';
 
 const OUTAGE_MS = 30_000;
 
 describe('controller outages', () => {
-  let db: TestDatabase;
-  let connection: Connection;
-  const running: ChaosCase[] = [];
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
-  });
-  afterAll(async () => {
-    for (const c of running) await c.close();
-    await connection?.close();
-    await db?.drop();
-  });
-
-  async function startCase(): Promise<ChaosCase> {
-    const c = await startChaosCase({ connection, databaseUrl: db.url });
-    running.push(c);
-    return c;
-  }
+  const { startCase, expectNothingLostOrDoubled } = useChaosCases();
 
   const changesOf = (c: ChaosCase, eventIds: string[]) =>
     c.allAps.flatMap((apId) =>
@@ -69,8 +49,7 @@ describe('controller outages', () => {
     await simRequest(c.sim.url, 'DELETE', '/v1/inject/controller-fault');
     for (const id of eventIds) await c.rrm.retry(id, { operator: 'chaos', reason: 'controller is back' });
 
-    const ledger = await countFaults({ rrm: c.rrm, sim: c.sim, pool: db.pool, eventIds, apIds: c.allAps });
-    expect(faultsOf(ledger)).toEqual(NO_FAULTS);
+    await expectNothingLostOrDoubled(c, eventIds);
     const results = await Promise.all(eventIds.map((id) => c.rrm.result(id)));
     expect(results.map((r) => r.outcome)).not.toContain('FAILED');
   });
@@ -91,8 +70,7 @@ describe('controller outages', () => {
     );
     await simPost(c.sim.url, '/v1/inject/flapping', { every: 2 });
     try {
-      const ledger = await countFaults({ rrm: c.rrm, sim: c.sim, pool: db.pool, eventIds, apIds: c.allAps });
-      expect(faultsOf(ledger)).toEqual(NO_FAULTS);
+      await expectNothingLostOrDoubled(c, eventIds);
     } finally {
       const { refused } = (await simRequest<{ refused: number }>(c.sim.url, 'DELETE', '/v1/inject/flapping'))
         .body;

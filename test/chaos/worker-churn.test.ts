@@ -2,32 +2,18 @@
 // again) while a burst of every event type runs: six of each, thirty events at once, their audit
 // records written in shared batches (docs/durability.md). Nothing may be lost or doubled, counted
 // from outside. Windows are 8 s here (test/chaos/case.ts says why).
-import { Connection } from '@temporalio/client';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { injectEveryFault, startChaosCase, submitEveryType, type ChaosCase } from './case';
-import { countFaults, faultsOf, NO_FAULTS } from './ledger';
+import { injectEveryFault, submitEveryType } from './case';
+import { useChaosCases } from './use-chaos-cases';
 import type { WorkerProcess } from './worker-process';
 
 const COPIES = 6;
 const KILL_EVERY_MS = 4_000;
 
 describe('three workers, one killed every few seconds through a burst', () => {
-  let db: TestDatabase;
-  let connection: Connection;
-  let c: ChaosCase;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
-    c = await startChaosCase({ connection, databaseUrl: db.url, copies: COPIES });
-  });
-  afterAll(async () => {
-    await c?.close();
-    await connection?.close();
-    await db?.drop();
-  });
+  const { startCase, expectNothingLostOrDoubled } = useChaosCases();
 
   it('loses nothing and takes nothing twice', async () => {
+    const c = await startCase({ copies: COPIES });
     const workers: WorkerProcess[] = [c.worker, c.newWorker(), c.newWorker()];
     await Promise.all(workers.slice(1).map((w) => w.start()));
     const copies = Array.from({ length: COPIES }, (_, i) => i);
@@ -52,8 +38,7 @@ describe('three workers, one killed every few seconds through a burst', () => {
       await churn;
     }
     // Counted with the churn over: the coordinators' state is asked of live workers.
-    const ledger = await countFaults({ rrm: c.rrm, sim: c.sim, pool: db.pool, eventIds, apIds: c.allAps });
-    expect(faultsOf(ledger)).toEqual(NO_FAULTS);
+    await expectNothingLostOrDoubled(c, eventIds);
     expect(workers.reduce((n, w) => n + w.kills, 0)).toBeGreaterThanOrEqual(3);
   }, 240_000);
 });

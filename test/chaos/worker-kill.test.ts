@@ -5,46 +5,22 @@
 // `status`), then the worker is killed with SIGKILL, the hook released and a new worker process
 // started. What happened is counted from outside: the controller's change log, the events' results,
 // the audit table and the coordinators' state. Windows are 8 s here (test/chaos/case.ts says why).
-import { Connection } from '@temporalio/client';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startChaosCase, type ChaosCase } from './case';
 import { KILL_POINT_TITLES, KILL_POINTS, killWorkerAt } from './kill-points';
-import { countFaults, faultsOf, NO_FAULTS } from './ledger';
+import { useChaosCases } from './use-chaos-cases';
 
 /** A case runs about 30 s alone; beside other suites on 2 cores, several times that. */
 const CASE_TIMEOUT_MS = 240_000;
 
 describe('kill -9 of the worker at each stage of an event', () => {
-  let db: TestDatabase;
-  let connection: Connection;
-  const running: ChaosCase[] = [];
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
-  });
-  afterAll(async () => {
-    for (const c of running) await c.close();
-    await connection?.close();
-    await db?.drop();
-  });
+  const { db, startCase, expectNothingLostOrDoubled } = useChaosCases();
 
   for (const point of KILL_POINTS) {
     it(
       KILL_POINT_TITLES[point],
       async () => {
-        const c = await startChaosCase({ connection, databaseUrl: db.url });
-        running.push(c);
-        const { eventIds, mustRollBack } = await killWorkerAt(point, c, db.pool);
-        const ledger = await countFaults({
-          rrm: c.rrm,
-          sim: c.sim,
-          pool: db.pool,
-          eventIds,
-          apIds: c.allAps,
-          mustRollBack,
-        });
-        expect(faultsOf(ledger)).toEqual(NO_FAULTS);
+        const c = await startCase();
+        const { eventIds, mustRollBack } = await killWorkerAt(point, c, db().pool);
+        await expectNothingLostOrDoubled(c, eventIds, { mustRollBack });
         expect(c.worker.kills).toBe(1);
       },
       CASE_TIMEOUT_MS,
