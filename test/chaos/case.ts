@@ -10,6 +10,7 @@ import { RrmClient } from '../../client/library';
 import { resolvePolicy } from '../../domain/policy-schema';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import { simPost } from '../support/sim-client';
+import { eventually } from '../support/stack';
 import { floorAp, floors } from './floors';
 import { WorkerProcess } from './worker-process';
 
@@ -130,3 +131,20 @@ export async function submitEveryType(c: ChaosCase, copy = 0): Promise<string[]>
   ]);
   return submitted.map((s) => s.eventId);
 }
+
+/** The numbers of the case's sets of floors. */
+export const copyNumbers = (c: ChaosCase): number[] => Array.from({ length: c.copies }, (_, i) => i);
+
+/** `injectEveryFault` on every set of floors. */
+export async function injectAll(c: ChaosCase): Promise<void> {
+  for (const copy of copyNumbers(c)) await injectEveryFault(c, copy);
+}
+
+/** `submitEveryType` on every set of floors: five events per set, in FLOORS order. */
+export async function submitAll(c: ChaosCase): Promise<string[]> {
+  return (await Promise.all(copyNumbers(c).map((copy) => submitEveryType(c, copy)))).flat();
+}
+
+/** Waits (up to a minute) until `ready` holds. */
+export const until = (ready: () => Promise<boolean>): Promise<true> =>
+  eventually(async () => ((await ready()) ? true : undefined), 60_000);

@@ -5,50 +5,18 @@
 // job, once. A flapping link while changes are monitored costs retries; what a bounded retry cannot
 // absorb ends FAILED for an operator, never lost or doubled. Windows are 8 s here (test/chaos/case.ts
 // says why).
-import { simGet, simPost, simRequest } from '../support/sim-client';
+import { simPost, simRequest } from '../support/sim-client';
 import { eventually } from '../support/stack';
-import { FLOORS, injectEveryFault, submitEveryType, type ChaosCase } from './case';
+import { FLOORS, injectEveryFault, submitEveryType } from './case';
+import { controllerUnreachable } from './outages';
 import { useChaosCases } from './use-chaos-cases';
-
-const OUTAGE_MS = 30_000;
 
 describe('controller outages', () => {
   const { startCase, expectNothingLostOrDoubled } = useChaosCases();
 
-  const changesOf = (c: ChaosCase, eventIds: string[]) =>
-    c.allAps.flatMap((apId) =>
-      c.sim.world.changes(apId).filter((ch) => eventIds.some((id) => ch.changeId.startsWith(`${id}:`))),
-    );
-
   it('unreachable for 30 s mid-apply: FAILED with nothing applied, then retried once by an operator', async () => {
     const c = await startCase();
-    await injectEveryFault(c);
-    for (const apId of c.allAps) await simPost(c.sim.url, '/v1/inject/change-hold', { apId });
-    const eventIds = await submitEveryType(c);
-    await eventually(async () => {
-      const { changeHold } = await simGet<{ changeHold: { waiting: number } }>(c.sim.url, '/v1/inject');
-      return changeHold.waiting >= eventIds.length ? true : undefined;
-    }, 30_000);
-
-    // The controller goes away with every change in flight: the held ones are refused, the rest fail.
-    const outageAt = Date.now();
-    await simPost(c.sim.url, '/v1/inject/controller-fault', { mode: 'unreachable', count: 1000 });
-    await simRequest(c.sim.url, 'DELETE', '/v1/inject/change-hold?held=refuse');
-    const failed = await Promise.all(
-      eventIds.map((id) =>
-        eventually(async () => {
-          const s = await c.rrm.status(id);
-          return s.outcome === 'FAILED' ? s : undefined;
-        }, OUTAGE_MS),
-      ),
-    );
-    expect(failed.map((s) => s.stage)).toEqual(eventIds.map(() => 'apply'));
-    expect(changesOf(c, eventIds)).toEqual([]);
-
-    await new Promise((r) => setTimeout(r, Math.max(0, OUTAGE_MS - (Date.now() - outageAt))));
-    await simRequest(c.sim.url, 'DELETE', '/v1/inject/controller-fault');
-    for (const id of eventIds) await c.rrm.retry(id, { operator: 'chaos', reason: 'controller is back' });
-
+    const { eventIds } = await controllerUnreachable(c, 30_000);
     await expectNothingLostOrDoubled(c, eventIds);
     const results = await Promise.all(eventIds.map((id) => c.rrm.result(id)));
     expect(results.map((r) => r.outcome)).not.toContain('FAILED');

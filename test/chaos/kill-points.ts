@@ -5,17 +5,15 @@
 // that its fault was real (e.g. the controller took the held changes with no worker alive).
 import type { Pool } from 'pg';
 import { simGet, simPost, simRequest } from '../support/sim-client';
-import { eventually } from '../support/stack';
-import { FLOORS, injectEveryFault, submitEveryType, type ChaosCase } from './case';
+import { copyNumbers, FLOORS, injectAll, submitAll, until, type ChaosCase } from './case';
 
 export const KILL_POINTS = ['plan', 'waiting', 'apply', 'monitor', 'rollback', 'audit'] as const;
 export type KillPoint = (typeof KILL_POINTS)[number];
 
 export interface KilledRun {
   eventIds: string[];
-  /** When the worker was killed, and when its successor polled the task queue (epoch ms). */
+  /** When the worker was killed (epoch ms). */
   killedAt: number;
-  restartedAt: number;
   /** Events that must end ROLLED_BACK (their change was made worse on purpose). */
   mustRollBack: string[];
 }
@@ -34,18 +32,18 @@ export async function killWorkerAt(point: KillPoint, c: ChaosCase, pool: Pool): 
   return KILLS[point](c, pool);
 }
 
-const WAIT_MS = 60_000;
 type Kill = (c: ChaosCase, pool: Pool) => Promise<KilledRun>;
 
 const KILLS: Record<KillPoint, Kill> = {
   async plan(c) {
     for (const apId of c.allAps) await simPost(c.sim.url, '/v1/inject/scan-hold', { apId });
-    const eventIds = await submitAll(c);
+    const eventIds = await injectAndSubmit(c);
     // The radar move and the confident burst of each set plan with a scan of their radio.
-    await until(async () => (await holds(c)).scanHold.waiting >= 2 * copiesOf(c));
+    await until(async () => (await holds(c)).scanHold.waiting >= 2 * c.copies);
     const killedAt = await kill(c);
     await simRequest(c.sim.url, 'DELETE', '/v1/inject/scan-hold');
-    return { eventIds, killedAt, restartedAt: await restart(c), mustRollBack: [] };
+    await c.worker.start();
+    return { eventIds, killedAt, mustRollBack: [] };
   },
 
   async waiting(c) {
@@ -64,12 +62,13 @@ const KILLS: Record<KillPoint, Kill> = {
     }
     const killedAt = await kill(c);
     await liftChangeHolds(c);
-    return { eventIds, killedAt, restartedAt: await restart(c), mustRollBack: [] };
+    await c.worker.start();
+    return { eventIds, killedAt, mustRollBack: [] };
   },
 
   async apply(c) {
     await holdChanges(c);
-    const eventIds = await submitAll(c);
+    const eventIds = await injectAndSubmit(c);
     // Every event has a change in flight at the controller.
     await until(async () => (await holds(c)).changeHold.waiting >= eventIds.length);
     const killedAt = await kill(c);
@@ -78,22 +77,24 @@ const KILLS: Record<KillPoint, Kill> = {
     // first step marks its AP down, which the change log does not list).
     const taken = c.allAps.flatMap((apId) => c.sim.world.changes(apId));
     const mine = taken.filter((t) => eventIds.some((id) => t.changeId.startsWith(`${id}:`)));
-    if (mine.length !== 4 * copiesOf(c)) {
-      throw new Error(`the controller took ${mine.length} held changes, not ${4 * copiesOf(c)}`);
+    if (mine.length !== 4 * c.copies) {
+      throw new Error(`the controller took ${mine.length} held changes, not ${4 * c.copies}`);
     }
-    return { eventIds, killedAt, restartedAt: await restart(c), mustRollBack: [] };
+    await c.worker.start();
+    return { eventIds, killedAt, mustRollBack: [] };
   },
 
   async monitor(c) {
-    const eventIds = await submitAll(c);
+    const eventIds = await injectAndSubmit(c);
     const watched = eventIds.filter((_, i) => FLOORS[i % FLOORS.length] !== 'failover');
     await Promise.all(watched.map((id) => inStage(c, id, 'monitor')));
     const killedAt = await kill(c);
-    return { eventIds, killedAt, restartedAt: await restart(c), mustRollBack: [] };
+    await c.worker.start();
+    return { eventIds, killedAt, mustRollBack: [] };
   },
 
   async rollback(c) {
-    const eventIds = await submitAll(c);
+    const eventIds = await injectAndSubmit(c);
     const bursts = eventIds.filter((_, i) => FLOORS[i % FLOORS.length] === 'burst');
     await Promise.all(bursts.map((id) => inStage(c, id, 'monitor')));
     await holdChanges(c);
@@ -103,7 +104,8 @@ const KILLS: Record<KillPoint, Kill> = {
     await until(async () => (await holds(c)).changeHold.waiting >= bursts.length);
     const killedAt = await kill(c);
     await liftChangeHolds(c);
-    return { eventIds, killedAt, restartedAt: await restart(c), mustRollBack: bursts };
+    await c.worker.start();
+    return { eventIds, killedAt, mustRollBack: bursts };
   },
 
   async audit(c, pool) {
@@ -112,7 +114,7 @@ const KILLS: Record<KillPoint, Kill> = {
     try {
       await lock.query('begin');
       await lock.query('lock table audit_records in exclusive mode');
-      const eventIds = await submitAll(c);
+      const eventIds = await injectAndSubmit(c);
       await until(async () => {
         const { rows } = await pool.query<{ n: number }>(
           `select count(*)::int as n from pg_stat_activity
@@ -122,7 +124,8 @@ const KILLS: Record<KillPoint, Kill> = {
       });
       const killedAt = await kill(c);
       await lock.query('commit');
-      return { eventIds, killedAt, restartedAt: await restart(c), mustRollBack: [] };
+      await c.worker.start();
+      return { eventIds, killedAt, mustRollBack: [] };
     } catch (err) {
       await lock.query('rollback').catch(() => undefined);
       throw err;
@@ -132,21 +135,9 @@ const KILLS: Record<KillPoint, Kill> = {
   },
 };
 
-const copiesOf = (c: ChaosCase) => c.copies;
-const copyNumbers = (c: ChaosCase) => Array.from({ length: c.copies }, (_, i) => i);
-
-async function submitAll(c: ChaosCase): Promise<string[]> {
-  const eventIds: string[] = [];
-  for (const copy of copyNumbers(c)) {
-    await injectEveryFault(c, copy);
-    eventIds.push(...(await submitEveryType(c, copy)));
-  }
-  return eventIds;
-}
-
-async function restart(c: ChaosCase): Promise<number> {
-  await c.worker.start();
-  return Date.now();
+async function injectAndSubmit(c: ChaosCase): Promise<string[]> {
+  await injectAll(c);
+  return submitAll(c);
 }
 
 async function kill(c: ChaosCase): Promise<number> {
@@ -154,9 +145,6 @@ async function kill(c: ChaosCase): Promise<number> {
   await c.worker.kill();
   return killedAt;
 }
-
-const until = (ready: () => Promise<boolean>) =>
-  eventually(async () => ((await ready()) ? true : undefined), WAIT_MS);
 
 const inStage = (c: ChaosCase, eventId: string, stage: string) =>
   until(async () => (await c.rrm.status(eventId)).stage === stage);
