@@ -9,7 +9,7 @@ import { Client, type Connection } from '@temporalio/client';
 import { RrmClient } from '../../client/library';
 import { resolvePolicy } from '../../domain/policy-schema';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
-import { simPost } from '../support/sim-client';
+import { simGet, simPost } from '../support/sim-client';
 import { eventually } from '../support/stack';
 import { floorAp, floors } from './floors';
 import { WorkerProcess } from './worker-process';
@@ -148,3 +148,18 @@ export async function submitAll(c: ChaosCase): Promise<string[]> {
 /** Waits (up to a minute) until `ready` holds. */
 export const until = (ready: () => Promise<boolean>): Promise<true> =>
   eventually(async () => ((await ready()) ? true : undefined), 60_000);
+
+/** Holds every configuration change of the case's APs at the controller, before it is applied. */
+export async function holdChanges(c: ChaosCase): Promise<void> {
+  for (const apId of c.allAps) await simPost(c.sim.url, '/v1/inject/change-hold', { apId });
+}
+
+/** How many changes and scans the simulator's hooks hold right now. */
+export const heldRequests = (c: ChaosCase) =>
+  simGet<{ changeHold: { waiting: number }; scanHold: { waiting: number } }>(c.sim.url, '/v1/inject');
+
+/** The controller's change records of these events, on every AP of the case. */
+export const changesOf = (c: ChaosCase, eventIds: string[]) =>
+  c.allAps.flatMap((apId) =>
+    c.sim.world.changes(apId).filter((ch) => eventIds.some((id) => ch.changeId.startsWith(`${id}:`))),
+  );

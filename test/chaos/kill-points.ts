@@ -4,8 +4,18 @@
 // the worker died; the caller counts what happened (test/chaos/ledger.ts). A kill point also checks
 // that its fault was real (e.g. the controller took the held changes with no worker alive).
 import type { Pool } from 'pg';
-import { simGet, simPost, simRequest } from '../support/sim-client';
-import { copyNumbers, FLOORS, injectAll, submitAll, until, type ChaosCase } from './case';
+import { simPost, simRequest } from '../support/sim-client';
+import {
+  changesOf,
+  copyNumbers,
+  FLOORS,
+  heldRequests,
+  holdChanges,
+  injectAll,
+  submitAll,
+  until,
+  type ChaosCase,
+} from './case';
 
 export const KILL_POINTS = ['plan', 'waiting', 'apply', 'monitor', 'rollback', 'audit'] as const;
 export type KillPoint = (typeof KILL_POINTS)[number];
@@ -39,7 +49,7 @@ const KILLS: Record<KillPoint, Kill> = {
     for (const apId of c.allAps) await simPost(c.sim.url, '/v1/inject/scan-hold', { apId });
     const eventIds = await injectAndSubmit(c);
     // The radar move and the confident burst of each set plan with a scan of their radio.
-    await until(async () => (await holds(c)).scanHold.waiting >= 2 * c.copies);
+    await until(async () => (await heldRequests(c)).scanHold.waiting >= 2 * c.copies);
     const killedAt = await kill(c);
     await simRequest(c.sim.url, 'DELETE', '/v1/inject/scan-hold');
     await c.worker.start();
@@ -70,13 +80,12 @@ const KILLS: Record<KillPoint, Kill> = {
     await holdChanges(c);
     const eventIds = await injectAndSubmit(c);
     // Every event has a change in flight at the controller.
-    await until(async () => (await holds(c)).changeHold.waiting >= eventIds.length);
+    await until(async () => (await heldRequests(c)).changeHold.waiting >= eventIds.length);
     const killedAt = await kill(c);
     await liftChangeHolds(c);
     // With no worker alive, the controller took the four radio changes of each set (a failover's
     // first step marks its AP down, which the change log does not list).
-    const taken = c.allAps.flatMap((apId) => c.sim.world.changes(apId));
-    const mine = taken.filter((t) => eventIds.some((id) => t.changeId.startsWith(`${id}:`)));
+    const mine = changesOf(c, eventIds);
     if (mine.length !== 4 * c.copies) {
       throw new Error(`the controller took ${mine.length} held changes, not ${4 * c.copies}`);
     }
@@ -101,7 +110,7 @@ const KILLS: Record<KillPoint, Kill> = {
     // A jammer beside each burst's AP on its new channel: the change made things worse.
     for (const copy of copyNumbers(c)) await jamOwnChannel(c, c.ap('burst', 'ap-03', copy));
     await Promise.all(bursts.map((id) => inStage(c, id, 'rollback')));
-    await until(async () => (await holds(c)).changeHold.waiting >= bursts.length);
+    await until(async () => (await heldRequests(c)).changeHold.waiting >= bursts.length);
     const killedAt = await kill(c);
     await liftChangeHolds(c);
     await c.worker.start();
@@ -148,14 +157,6 @@ async function kill(c: ChaosCase): Promise<number> {
 
 const inStage = (c: ChaosCase, eventId: string, stage: string) =>
   until(async () => (await c.rrm.status(eventId)).stage === stage);
-
-const holds = (c: ChaosCase) =>
-  simGet<{ changeHold: { waiting: number }; scanHold: { waiting: number } }>(c.sim.url, '/v1/inject');
-
-/** Holds every configuration change of the case's APs at the controller, before it is applied. */
-async function holdChanges(c: ChaosCase): Promise<void> {
-  for (const apId of c.allAps) await simPost(c.sim.url, '/v1/inject/change-hold', { apId });
-}
 
 /** Lifts every hold: the held changes go through although the worker that sent them is gone. */
 const liftChangeHolds = (c: ChaosCase) =>

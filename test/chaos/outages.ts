@@ -4,9 +4,19 @@
 // and when it ended; the caller counts what happened (test/chaos/ledger.ts).
 import type { ClosedChannel } from '../../domain/radio-turns';
 import { CHANNEL_MOVE_TIME_MS } from '../../domain/regulatory';
-import { simGet, simPost, simRequest } from '../support/sim-client';
+import { simPost, simRequest } from '../support/sim-client';
 import { eventually } from '../support/stack';
-import { copyNumbers, FLOORS, injectAll, submitAll, until, type ChaosCase } from './case';
+import {
+  changesOf,
+  copyNumbers,
+  FLOORS,
+  heldRequests,
+  holdChanges,
+  injectAll,
+  submitAll,
+  until,
+  type ChaosCase,
+} from './case';
 import type { PrivatePostgres } from './private-postgres';
 import type { PrivateTemporal } from './private-temporal';
 
@@ -105,12 +115,9 @@ export async function serverKilled(
  */
 export async function controllerUnreachable(c: ChaosCase, outageMs: number): Promise<OutageRun> {
   await injectAll(c);
-  for (const apId of c.allAps) await simPost(c.sim.url, '/v1/inject/change-hold', { apId });
+  await holdChanges(c);
   const eventIds = await submitAll(c);
-  await until(async () => {
-    const { changeHold } = await simGet<{ changeHold: { waiting: number } }>(c.sim.url, '/v1/inject');
-    return changeHold.waiting >= eventIds.length;
-  });
+  await until(async () => (await heldRequests(c)).changeHold.waiting >= eventIds.length);
 
   const outageAt = Date.now();
   await simPost(c.sim.url, '/v1/inject/controller-fault', { mode: 'unreachable', count: 1000 });
@@ -123,9 +130,7 @@ export async function controllerUnreachable(c: ChaosCase, outageMs: number): Pro
       }),
     ),
   );
-  const applied = c.allAps.flatMap((apId) =>
-    c.sim.world.changes(apId).filter((ch) => eventIds.some((id) => ch.changeId.startsWith(`${id}:`))),
-  );
+  const applied = changesOf(c, eventIds);
   if (applied.length)
     throw new Error(`changes applied by an unreachable controller: ${JSON.stringify(applied)}`);
 

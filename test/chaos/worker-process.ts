@@ -2,7 +2,7 @@
 // suite can kill it with SIGKILL as the kernel would on an out-of-memory kill or a power cut: no
 // shutdown hook, no graceful drain, in-flight tasks and connections simply gone.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -23,12 +23,12 @@ export class WorkerProcess {
   private child?: ChildProcess;
   private output = '';
   private readonly env: NodeJS.ProcessEnv;
+  private readonly policyFile = join(tmpdir(), `rrm-chaos-policy-${randomUUID()}.json`);
   /** How many times a worker of this test was killed with SIGKILL. */
   kills = 0;
 
   constructor(opts: WorkerProcessOptions) {
-    const policyFile = join(tmpdir(), `rrm-chaos-policy-${randomUUID()}.json`);
-    writeFileSync(policyFile, JSON.stringify(opts.policy ?? {}));
+    writeFileSync(this.policyFile, JSON.stringify(opts.policy ?? {}));
     const address = opts.temporalAddress ?? process.env.TEMPORAL_ADDRESS;
     if (!address) throw new Error('TEMPORAL_ADDRESS is not set: run the tests with `npm test`');
     this.env = {
@@ -39,7 +39,7 @@ export class WorkerProcess {
       TEMPORAL_TASK_QUEUE: opts.taskQueue,
       DATABASE_URL: opts.databaseUrl,
       RRM_CONTROLLER_URL: opts.controllerUrl,
-      RRM_POLICY_FILE: policyFile,
+      RRM_POLICY_FILE: this.policyFile,
       LOG_LEVEL: 'info',
     };
   }
@@ -75,18 +75,23 @@ export class WorkerProcess {
 
   /** SIGKILL, and waits until the process is gone. */
   async kill(): Promise<void> {
-    const child = this.child;
-    if (!child) throw new Error('no worker process to kill');
-    this.child = undefined;
+    if (!this.child) throw new Error('no worker process to kill');
     this.kills++;
+    await this.end();
+  }
+
+  /** Ends the process at the end of a test (SIGKILL too: nothing to drain); not counted as a kill. */
+  async stop(): Promise<void> {
+    if (this.child) await this.end();
+    rmSync(this.policyFile, { force: true });
+  }
+
+  private async end(): Promise<void> {
+    const child = this.child!;
+    this.child = undefined;
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
-  }
-
-  /** Ends the process at the end of a test (SIGKILL too: nothing to drain). */
-  async stop(): Promise<void> {
-    if (this.child) await this.kill();
   }
 }

@@ -1,7 +1,7 @@
 // The event's search attributes (docs/temporal-contract.md), upserted once per activation and only
 // where they changed. An event passes through plan, baseline and apply inside one workflow task, and
 // every upsert is a history event and a visibility write on the server: in a radar burst they were a
-// seventh of the server's work (bench/trace-burst.ts). Visibility shows where each task left the event.
+// seventh of the server's work (bench/burst-trace.bench.ts). Visibility shows where each task left the event.
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { searchAttributes } from '../definitions';
 
