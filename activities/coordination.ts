@@ -1,16 +1,19 @@
-// The AP coordinators' side effects on Temporal itself. Workflows cannot signal-with-start, so
-// `requestApTurn` does it: it starts `ap:<apId>` when it is not running and delivers the request
-// either way. `eventRunStatus` lets a coordinator find out whether a holder or watcher still runs.
+// The AP coordinators' side effects on Temporal itself. Workflows cannot update-with-start, so
+// `requestApTurn` does it: it starts `ap:<apId>` when it is not running, delivers the request either
+// way and returns the coordinator's answer (a free turn is granted in it, in one round trip).
+// `eventRunStatus` lets a coordinator find out whether a holder or watcher still runs.
 import { Context } from '@temporalio/activity';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { COORDINATOR_PRIORITY_KEY } from '../domain/priority';
 import type { TurnRequest } from '../domain/radio-turns';
 import {
   AP_COORDINATOR_WORKFLOW_TYPE,
   apCoordinatorWorkflowId,
+  coordinatorTaskQueue,
   eventWorkflowId,
-  requestTurnSignal,
+  requestTurnUpdate,
   searchAttributes,
+  type TurnAnswer,
 } from '../workflows/definitions';
 import type { ApCoordinatorInput } from '../workflows/ap-coordinator';
 
@@ -22,7 +25,7 @@ export interface TurnRequestCall extends Omit<ApCoordinatorInput, 'carried'> {
 export type EventRunStatus = string;
 
 export interface CoordinationActivities {
-  requestApTurn(call: TurnRequestCall): Promise<void>;
+  requestApTurn(call: TurnRequestCall): Promise<TurnAnswer>;
   eventRunStatus(eventId: string): Promise<EventRunStatus>;
 }
 
@@ -30,16 +33,19 @@ export function createCoordinationActivities(client: Client): CoordinationActivi
   return {
     async requestApTurn({ request, ...input }) {
       const { apId } = input;
-      // The coordinator runs on the same task queue as the event workflow asking for the turn.
-      await client.workflow.signalWithStart(AP_COORDINATOR_WORKFLOW_TYPE, {
+      const coordinator = new WithStartWorkflowOperation(AP_COORDINATOR_WORKFLOW_TYPE, {
         workflowId: apCoordinatorWorkflowId(apId),
-        taskQueue: Context.current().info.taskQueue,
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        // Beside the queue of the event asking (a local activity: it runs where its workflow runs).
+        taskQueue: coordinatorTaskQueue(Context.current().info.taskQueue),
         args: [input satisfies ApCoordinatorInput],
-        signal: requestTurnSignal,
-        signalArgs: [request],
         priority: { priorityKey: COORDINATOR_PRIORITY_KEY },
         typedSearchAttributes: [{ key: searchAttributes.apId, value: apId }],
         staticSummary: `AP ${apId}: radio turns, watches, cooldowns and closed channels`,
+      });
+      return client.workflow.executeUpdateWithStart(requestTurnUpdate, {
+        args: [request],
+        startWorkflowOperation: coordinator,
       });
     },
     async eventRunStatus(eventId) {

@@ -58,8 +58,7 @@ export async function withRadarStand(
       workflowsPath: require.resolve('./floor/workflows'),
       activities: createFloorActivities(sim.url),
     });
-    const workers = [loop.worker, floorWorker];
-    const running = workers.map((w) => w.run());
+    const running = [loop.run(), floorWorker.run()];
     const rrm = new RrmClient(client, loopQueue, DEFAULT_POLICY);
     const channelOf = (apId: string) => scenario.aps.find((ap) => ap.apId === apId)!.radios['5g']!.channel;
     const stand: RadarStand = {
@@ -90,7 +89,8 @@ export async function withRadarStand(
       await run(stand);
     } finally {
       await stand.fresh();
-      workers.forEach((w) => w.shutdown());
+      loop.shutdown();
+      floorWorker.shutdown();
       await Promise.all(running);
       await loop.close();
       await connection.close();

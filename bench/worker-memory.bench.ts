@@ -27,13 +27,14 @@ async function main(): Promise<void> {
   await withScratchDatabase(async (databaseUrl) => {
     const sim = await startSimulator({ port: 0, seed: 1, scenario });
     const taskQueue = 'bench-worker-memory';
-    const { worker, client, close } = await createRrmWorker({
+    const worker = await createRrmWorker({
       temporal: { address, namespace: 'default', taskQueue },
       databaseUrl,
       controllerUrl: sim.url,
       policy: DEFAULT_POLICY,
       env: { RRM_AUDIT_HMAC_KEYS: `bench:${Buffer.alloc(32, 1).toString('base64')}` },
     });
+    const { client } = worker;
     await terminateRunningWorkflows(client, taskQueue, 'left by an earlier benchmark run');
     const running = worker.run();
     try {
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
       await terminateRunningWorkflows(client, taskQueue, 'benchmark finished');
       worker.shutdown();
       await running;
-      await close();
+      await worker.close();
       await sim.close();
     }
   });

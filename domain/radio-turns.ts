@@ -459,6 +459,22 @@ export function closeChannels(
   };
 }
 
+/**
+ * Takes `eventId`'s grant or drop out of the outbox: the answer its request gets directly, so no
+ * signal follows. Undefined when the request waits (its notice comes later, through the outbox).
+ */
+export function takeAnswer(
+  state: ApTurnState,
+  eventId: string,
+): { state: ApTurnState; answer?: Extract<TurnNotice, { kind: 'granted' | 'dropped' }> } {
+  const answer = state.outbox.find(
+    (n): n is Extract<TurnNotice, { kind: 'granted' | 'dropped' }> =>
+      n.eventId === eventId && (n.kind === 'granted' || n.kind === 'dropped'),
+  );
+  if (!answer) return { state };
+  return { state: { ...state, outbox: state.outbox.filter((n) => n !== answer) }, answer };
+}
+
 /** Empties the outbox. */
 export function takeOutbox(state: ApTurnState): { state: ApTurnState; notices: TurnNotice[] } {
   return { state: state.outbox.length ? { ...state, outbox: [] } : state, notices: state.outbox };

@@ -41,12 +41,13 @@ async function main(): Promise<void> {
   const policy = loadPolicy(config.policyFile);
   const databaseUrl = requireDatabaseUrl(config);
   const sim = await startSimulator({ port: Number(process.env.SIM_PORT ?? 8787), seed: opts.seed });
-  const { worker, client, close } = await createRrmWorker({
+  const worker = await createRrmWorker({
     temporal: config.temporal,
     databaseUrl,
     controllerUrl: sim.url,
     policy,
   });
+  const { client } = worker;
   const rrm = new RrmClient(client, config.temporal.taskQueue, policy);
   // Workflows left running by an earlier main job acted on a simulator that is gone (and may have
   // been written by older code): they are ended, so the AP coordinators start afresh.
@@ -185,7 +186,7 @@ async function main(): Promise<void> {
     await pool.end();
     worker.shutdown();
     await running;
-    await close();
+    await worker.close();
     await sim.close();
     process.exit(code);
   };

@@ -1,6 +1,13 @@
-// Wires one Temporal worker: connections, activities and the workflow bundle. Used by the worker
-// entry point, the main job and the integration tests alike.
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+// Wires the loop's Temporal workers: connections, activities and the workflow bundle. Used by the
+// worker entry point, the main job and the integration tests alike. Two workers share them: one on
+// the events' task queue, one on the coordinators' (docs/coordination.md, "Task queues").
+import {
+  bundleWorkflowCode,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { Policy } from '../domain/policy';
@@ -12,6 +19,16 @@ import { createAuditActivities } from '../activities/audit';
 import { logger } from '../config/logger';
 import type { TemporalConfig } from '../config/env';
 import { createPool } from '../db/pool';
+import { coordinatorTaskQueue } from '../workflows/definitions';
+
+/** Event workflow tasks one worker runs at once (bench/latency.bench.ts measures the burst it serves). */
+const EVENT_TASK_SLOTS = 200;
+/**
+ * Runs each worker keeps in memory (the SDK sizes its cache from the machine's memory). A run
+ * evicted while it sleeps through its monitor window is replayed from its history at its next task:
+ * a few milliseconds, against about 0.3 MB per cached run (bench/worker-memory.bench.ts).
+ */
+const CACHED_RUNS = 500;
 
 export interface RrmWorkerOptions {
   temporal: TemporalConfig;
@@ -27,7 +44,12 @@ export interface RrmWorkerOptions {
 }
 
 export interface RrmWorker {
-  worker: Worker;
+  /** The events' worker and the coordinators' worker. */
+  workers: { events: Worker; coordinators: Worker };
+  /** Runs both workers until shutdown (or until either fails: then both stop). */
+  run(): Promise<void>;
+  /** Starts a graceful shutdown of both workers; `run()` resolves once they have stopped. */
+  shutdown(): void;
   client: Client;
   /** Closes what this wiring opened (not connections passed in). */
   close(): Promise<void>;
@@ -43,24 +65,52 @@ export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker
   const pool = createPool(opts.databaseUrl, 10, 'rrm-worker');
   const stopCheckpoints = startPeriodicCheckpoints(pool, env);
 
-  const worker = await Worker.create({
+  const options: WorkerOptions = {
     connection: nativeConnection,
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
-    ...(opts.workflowBundle
-      ? { workflowBundle: opts.workflowBundle }
-      : { workflowsPath: require.resolve('../workflows') }),
+    // Bundled once for both workers.
+    workflowBundle:
+      opts.workflowBundle ??
+      (await bundleWorkflowCode({
+        workflowsPath: require.resolve('../workflows'),
+        logger: Runtime.instance().logger,
+      })),
     activities: {
       ...createControllerActivities(opts.controllerUrl),
       ...createCoordinationActivities(client),
       ...createPolicyActivities(opts.policy),
       ...createAuditActivities(pool, loadAuditKeys(env)),
     },
+    maxCachedWorkflows: CACHED_RUNS,
     ...versioning(temporal),
-  });
+  };
+  const workers = {
+    // An event's first workflow task holds its slot while its coordinator answers the turn request
+    // and the plan's reads run (local activities): a burst needs more slots than the default 40.
+    events: await Worker.create({
+      ...options,
+      maxConcurrentWorkflowTaskExecutions: EVENT_TASK_SLOTS,
+      maxConcurrentLocalActivityExecutions: 2 * EVENT_TASK_SLOTS,
+    }),
+    coordinators: await Worker.create({ ...options, taskQueue: coordinatorTaskQueue(temporal.taskQueue) }),
+  };
+  const all = Object.values(workers);
+  const shutdown = () => all.forEach((w) => w.getState() === 'RUNNING' && w.shutdown());
 
   return {
-    worker,
+    workers,
+    async run() {
+      const running = all.map((w) => w.run());
+      try {
+        await Promise.all(running);
+      } catch (err) {
+        shutdown();
+        await Promise.allSettled(running);
+        throw err;
+      }
+    },
+    shutdown,
     client,
     async close() {
       stopCheckpoints();

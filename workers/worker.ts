@@ -7,7 +7,7 @@ import { logger } from '../config/logger';
 async function main(): Promise<void> {
   const config = loadConfig();
   const policy = loadPolicy(config.policyFile);
-  const { worker, close } = await createRrmWorker({
+  const worker = await createRrmWorker({
     temporal: config.temporal,
     databaseUrl: requireDatabaseUrl(config),
     controllerUrl: config.controllerUrl,
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   try {
     await worker.run();
   } finally {
-    await close();
+    await worker.close();
   }
 }
 

@@ -1,7 +1,7 @@
 // apCoordinator (`ap:<apId>`): owns the turns of the AP's radios, their watches and cooldowns, and
 // the AP's closed (radar) channels (docs/coordination.md). Shaped like the samples' mutex workflow:
-// requests arrive by signal(-with-start), turns are handed out by signalling the event workflow,
-// and the holder signals them back. It never sleeps while a free turn has an eligible waiter, and
+// requests arrive by update(-with-start) and a free turn is granted in the answer; a turn that has
+// to wait is handed out later by signalling the event workflow, and the holder signals it back. It never sleeps while a free turn has an eligible waiter, and
 // it checks on holders whose lease ran out, so a vanished workflow never keeps a radio.
 import {
   allHandlersFinished,
@@ -26,7 +26,9 @@ import {
   eventWorkflowId,
   releaseTurnSignal,
   requestTurnSignal,
+  requestTurnUpdate,
   supersededSignal,
+  type TurnAnswer,
   turnDroppedSignal,
   turnGrantedSignal,
 } from './definitions';
@@ -62,6 +64,16 @@ export async function apCoordinator(input: ApCoordinatorInput): Promise<void> {
   const alarms = new Alarms();
   let idleSince: number | undefined;
 
+  setHandler(requestTurnUpdate, (req): TurnAnswer => {
+    const now = Date.now();
+    onSignal(turns.grantReady(turns.expire(turns.request(state, req, now), now), now));
+    const { state: next, answer } = turns.takeAnswer(state, req.eventId);
+    state = next;
+    const { apId } = state;
+    if (!answer) return { kind: 'queued', apId };
+    const { eventId: _, ...told } = answer;
+    return { ...told, apId };
+  });
   setHandler(requestTurnSignal, (req) => onSignal(turns.request(state, req, Date.now())));
   setHandler(releaseTurnSignal, ({ lastChangeAt, watch, ...party }) =>
     onSignal(turns.release(state, party, lastChangeAt, Date.now(), watch)),
@@ -108,16 +120,11 @@ export async function apCoordinator(input: ApCoordinatorInput): Promise<void> {
   async function deliver(notice: turns.TurnNotice): Promise<void> {
     const handle = getExternalWorkflowHandle(eventWorkflowId(notice.eventId));
     try {
+      const { eventId: _, ...told } = notice;
       const { apId } = state;
-      if (notice.kind === 'granted') {
-        const { radios, closedChannels, heldBackBy, undoneMoveOnto } = notice;
-        await handle.signal(turnGrantedSignal, { apId, radios, closedChannels, heldBackBy, undoneMoveOnto });
-      } else if (notice.kind === 'dropped') {
-        await handle.signal(turnDroppedSignal, { apId, waiting: notice.waiting });
-      } else {
-        const { radio, by, rollbackFirst } = notice;
-        await handle.signal(supersededSignal, { apId, radio, by, rollbackFirst });
-      }
+      if (told.kind === 'granted') await handle.signal(turnGrantedSignal, { ...told, apId });
+      else if (told.kind === 'dropped') await handle.signal(turnDroppedSignal, { ...told, apId });
+      else await handle.signal(supersededSignal, { ...told, apId });
     } catch (err) {
       // The event workflow has closed (terminated, timed out, reset away): what it held passes on.
       if (notice.kind !== 'dropped') takeBack(notice.eventId, `did not answer a ${notice.kind} signal`);

@@ -9,6 +9,12 @@ export const EVENT_WORKFLOW_TYPE = 'rrmEvent';
 export const AP_COORDINATOR_WORKFLOW_TYPE = 'apCoordinator';
 export const eventWorkflowId = (eventId: string): string => `event:${eventId}`;
 export const apCoordinatorWorkflowId = (apId: string): string => `ap:${apId}`;
+/**
+ * Coordinators run on a task queue of their own, beside their events' queue, with workers (slots)
+ * of their own: an event's workflow task waits in its turn request for its coordinator's task to
+ * answer, so the two must never compete for the same slots (docs/coordination.md).
+ */
+export const coordinatorTaskQueue = (eventTaskQueue: string): string => `${eventTaskQueue}-coordinators`;
 
 export const searchAttributes = {
   apId: defineSearchAttributeKey('RrmApId', SearchAttributeType.KEYWORD),
@@ -19,6 +25,13 @@ export const searchAttributes = {
 };
 
 // --- apCoordinator (`ap:<apId>`) ---
+/**
+ * A request for radios' turns, answered at once: granted when they are free, dropped when the queue
+ * overflows with it, otherwise queued (the grant or the drop follows as a signal).
+ */
+export const requestTurnUpdate = defineUpdate<TurnAnswer, [TurnRequest]>('requestTurn');
+export type TurnAnswer = TurnGranted | TurnDropped | { kind: 'queued'; apId: string };
+/** A request sent by a build before requestTurnUpdate: kept so such histories replay (docs/upgrades.md). */
 export const requestTurnSignal = defineSignal<[TurnRequest]>('requestTurn');
 export interface ReleaseTurn {
   eventId: string;
@@ -45,12 +58,11 @@ export const closeChannelsSignal = defineSignal<[CloseChannels]>('closeChannels'
 export const apStateQuery = defineQuery<ApTurnView>('state');
 
 // --- rrmEvent (`event:<eventId>`) ---
-export type TurnGranted = Omit<Extract<TurnNotice, { kind: 'granted' }>, 'kind' | 'eventId'> & {
-  apId: string;
-};
+export type TurnGranted = Omit<Extract<TurnNotice, { kind: 'granted' }>, 'eventId'> & { apId: string };
 export const turnGrantedSignal = defineSignal<[TurnGranted]>('turnGranted');
 /** The radio's queue was full and this event was the lowest in priority order. */
-export const turnDroppedSignal = defineSignal<[{ apId: string; waiting: number }]>('turnDropped');
+export type TurnDropped = Omit<Extract<TurnNotice, { kind: 'dropped' }>, 'eventId'> & { apId: string };
+export const turnDroppedSignal = defineSignal<[TurnDropped]>('turnDropped');
 /**
  * An event of equal or higher severity took the watched radio: end at the next safe point, the
  * change kept; with `rollbackFirst`, the watcher holds the radio's turn to undo its move first.

@@ -52,7 +52,7 @@ describe('Worker Versioning on the real dev server', () => {
   });
   afterAll(async () => {
     if (next) {
-      next.worker.worker.shutdown();
+      next.worker.shutdown();
       await next.running;
       await next.worker.close();
     }
@@ -129,7 +129,7 @@ describe('Worker Versioning on the real dev server', () => {
       env: TEST_AUDIT_ENV,
       workflowBundle: await workflowBundle(),
     });
-    next = { worker, running: worker.worker.run() };
+    next = { worker, running: worker.run() };
     await setCurrent(build2);
     const tasksBeforeSwitch = (await taskBuilds(event)).length;
     // docs/upgrades.md's drain check: build 1 still has open runs (the event run at least).

@@ -101,7 +101,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     nativeConnection: opts.temporal?.nativeConnection,
     client: opts.temporal?.client,
   });
-  const running = rrmWorker.worker.run();
+  const running = rrmWorker.run();
   return {
     rrm: new RrmClient(rrmWorker.client, taskQueue, policy),
     taskQueue,
@@ -110,7 +110,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     query: async (sql, params) => (await db.pool.query(sql, params)).rows,
     ap: (id) => `${prefix}-${id}`,
     async stop() {
-      rrmWorker.worker.shutdown();
+      rrmWorker.shutdown();
       await running;
       await rrmWorker.close();
       await sim.close();

@@ -17,6 +17,7 @@ import {
   release,
   renewLease,
   request,
+  takeAnswer,
   takeOutbox,
   viewOf,
   waitingFor,
@@ -833,6 +834,39 @@ describe('takeOutbox', () => {
     const again = takeOutbox(state);
     expect(again.notices).toEqual([]);
     expect(again.state).toBe(state);
+  });
+});
+
+describe('takeAnswer', () => {
+  it("takes the asker's own grant out of the outbox and leaves the other notices to be signalled", () => {
+    let s = watching(fresh(), req('w', 'MEDIUM'), { radio: '5g', until: 60_000, channels: [36] });
+    s = grantReady(request(s, req('c', 'HIGH'), 0), 0);
+    const { state, answer } = takeAnswer(s, 'c');
+    expect(answer).toEqual(granted(s, 'c', ['5g']));
+    expect(state.outbox).toEqual([
+      {
+        kind: 'superseded',
+        eventId: 'w',
+        radio: '5g',
+        by: expect.objectContaining({ eventId: 'c' }),
+        rollbackFirst: false,
+      },
+    ]);
+  });
+
+  it('answers a request dropped on arrival with its drop', () => {
+    let s = take(fresh({ maxQueue: 1 }), req('h', 'HIGH'), 0);
+    s = request(request(s, req('a', 'MEDIUM'), 0), req('b', 'LOW'), 0);
+    const { state, answer } = takeAnswer(grantReady(s, 0), 'b');
+    expect(answer).toEqual({ kind: 'dropped', eventId: 'b', waiting: 1 });
+    expect(state.outbox).toEqual([]);
+  });
+
+  it('gives no answer to a request that waits: its notice comes later, through the outbox', () => {
+    const s = grantReady(request(take(fresh(), req('h', 'HIGH'), 0), req('a', 'MEDIUM'), 0), 0);
+    const { state, answer } = takeAnswer(s, 'a');
+    expect(answer).toBeUndefined();
+    expect(state).toBe(s);
   });
 });
 

@@ -20,6 +20,7 @@ import type { Radio } from '../../domain/regulatory';
 import {
   apCoordinatorWorkflowId,
   apStateQuery,
+  coordinatorTaskQueue,
   EVENT_WORKFLOW_TYPE,
   eventStatusQuery,
   eventWorkflowId,
@@ -58,8 +59,8 @@ export interface Harness extends Fakes {
 
 export function useHarness(): Harness {
   const h = {} as Harness;
-  let worker: Worker | undefined;
-  let running: Promise<void> | undefined;
+  let workers: Worker[] = [];
+  let running: Promise<void[]> | undefined;
   let aps = 0;
   let events = 0;
 
@@ -67,14 +68,19 @@ export function useHarness(): Harness {
     h.env = await startTimeSkipping();
     Object.assign(h, createFakes(h.env.client));
     h.taskQueue = `workflows-${randomUUID().slice(0, 8)}`;
-    worker = await Worker.create({
-      connection: h.env.nativeConnection,
-      namespace: h.env.namespace ?? 'default',
-      taskQueue: h.taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities: h.activities,
-    });
-    running = worker.run();
+    // As the loop runs them: events on their queue, coordinators on theirs, each with its own worker.
+    workers = await Promise.all(
+      [h.taskQueue, coordinatorTaskQueue(h.taskQueue)].map(async (taskQueue) =>
+        Worker.create({
+          connection: h.env.nativeConnection,
+          namespace: h.env.namespace ?? 'default',
+          taskQueue,
+          workflowBundle: await workflowBundle(),
+          activities: h.activities,
+        }),
+      ),
+    );
+    running = Promise.all(workers.map((w) => w.run()));
   });
 
   // Each test starts from the default policy.
@@ -83,7 +89,7 @@ export function useHarness(): Harness {
   });
 
   afterAll(async () => {
-    if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
     await running;
     await h.env?.teardown();
   });

@@ -28,6 +28,10 @@ export async function takeTurnAndApply(run: EventRun, attempt: number): Promise<
   // Failover changes the neighbours too: their turns are taken with the AP's, in AP-id order.
   const neighbours = event.type === 'HW_FAILURE' ? (await controllerReads.readAp(event.apId)).neighbors : [];
   run.scope = turnScope(event.type, event.apId, event.radio, neighbours);
+  // Read while the turn is asked for: a free radio's turn comes in the answer, and its plan needs no
+  // second round of reads. After a wait the radio may have changed, so it is read again; a change
+  // landing between the read and the grant fails the apply's version check and is planned again.
+  const early = startReadings(run);
   if ((await run.turns.acquire(run.scope)) !== 'granted') {
     const { apId, waiting } = run.turns.dropped!;
     await run.finish(
@@ -40,7 +44,7 @@ export async function takeTurnAndApply(run: EventRun, attempt: number): Promise<
   let decided: Decided | undefined;
   const release = () => run.turns.release(run.lastChangeAt, decided ? undefined : watchOf(run));
   try {
-    decided = await planAndApply(run, attempt);
+    decided = await planAndApply(run, attempt, run.turns.grantedAtOnce ? early : startReadings(run));
   } catch (err) {
     if (!isActivityFailure(err)) {
       await release();
@@ -68,13 +72,18 @@ export function watchOf(run: EventRun) {
   return { apId, radio, until: run.watchUntil, channels };
 }
 
-async function planAndApply(run: EventRun, attempt: number): Promise<Decided | undefined> {
+async function planAndApply(
+  run: EventRun,
+  attempt: number,
+  readings: Readings,
+): Promise<Decided | undefined> {
   const { event, eventPolicy } = run;
   const stale = staleness(event.detectedAt, Date.now(), eventPolicy);
   if (stale) return { outcome: 'STALE', reason: stale };
 
   run.enter('plan');
-  let ap = await controllerReads.readAp(event.apId);
+  let { views, baseline: baselineRead } = readings;
+  let ap = await readings.ap;
   run.regulatoryDomain = ap.regulatoryDomain;
   let radio = radioOf(ap, event.radio);
   if (!radio) return { outcome: 'REJECTED', reason: `${event.apId} has no ${event.radio} radio` };
@@ -93,10 +102,8 @@ async function planAndApply(run: EventRun, attempt: number): Promise<Decided | u
   if (closing.length) closeForNonOccupancy(run, closing);
 
   const avoid: number[] = [];
-  // The radio before the change, read alongside the plan's own readings.
-  let baselineRead = readBaseline(run);
   for (let conflicts = 0; ; conflicts++) {
-    const ctx = await planningContext(run, ap, radio, avoid);
+    const ctx = await planningContext(run, ap, radio, avoid, views);
     const plan = run.planner.plan(ctx);
     if (plan.kind === 'no_action') return { outcome: 'NO_ACTION', reason: plan.explanation };
     if (plan.kind === 'impossible') return { outcome: 'FAILED', reason: plan.explanation };
@@ -111,10 +118,12 @@ async function planAndApply(run: EventRun, attempt: number): Promise<Decided | u
       // The controller saw radar there: choose again without those channels.
       avoid.push(...result.channels);
       run.enter('plan');
+      views = readRadioViews(run);
       continue;
     }
     if (result.kind === 'conflict' && retries) {
       run.enter('plan');
+      views = readRadioViews(run);
       baselineRead = readBaseline(run);
       ap = await controllerReads.readAp(event.apId);
       radio = radioOf(ap, event.radio)!;
@@ -161,18 +170,51 @@ async function recordApplied(run: EventRun): Promise<void> {
   });
 }
 
+/** What a plan reads of the AP and its radio, all started at once (none depends on another). */
+interface Readings {
+  ap: Promise<ApSnapshot>;
+  views: RadioViews;
+  /** The radio before the change, when the change will be monitored. */
+  baseline: Promise<MonitorSample | undefined>;
+}
+
+function startReadings(run: EventRun): Readings {
+  const ap = controllerReads.readAp(run.event.apId);
+  ap.catch(() => undefined); // not awaited when the turn is not granted at once
+  return { ap, views: readRadioViews(run), baseline: readBaseline(run) };
+}
+
+/** The radio's scan and clients as its planner needs them, started now. */
+interface RadioViews {
+  observations: Promise<PlanningContext['observations']>;
+  clients: Promise<PlanningContext['clients']>;
+}
+
+export function readRadioViews(run: EventRun): RadioViews {
+  const { needs } = run.planner;
+  const { apId, radio } = run.own;
+  const views = {
+    observations: needs.scan ? controllerReads.scanChannels(apId, radio) : Promise.resolve(undefined),
+    clients: needs.clients ? controllerReads.readClients(apId, radio) : Promise.resolve(undefined),
+  };
+  // Not awaited when the plan ends before it reads them; a failure surfaces where they are awaited.
+  for (const read of Object.values(views)) read.catch(() => undefined);
+  return views;
+}
+
 export async function planningContext(
   run: EventRun,
   ap: ApSnapshot,
   radio: RadioSnapshot,
   avoidChannels: number[],
+  views: RadioViews = readRadioViews(run),
 ): Promise<PlanningContext> {
   const { event, planner } = run;
   const { needs } = planner;
   const neighbourIds = run.scope.map((s) => s.apId).filter((id) => id !== event.apId);
   const [observations, clients, neighbours] = await Promise.all([
-    needs.scan ? controllerReads.scanChannels(event.apId, event.radio) : undefined,
-    needs.clients ? controllerReads.readClients(event.apId, event.radio) : undefined,
+    views.observations,
+    views.clients,
     needs.neighbours
       ? Promise.all(
           (event.type === 'HW_FAILURE' ? neighbourIds : ap.neighbors).map((id) => controllerReads.readAp(id)),

@@ -17,6 +17,7 @@ import {
   turnDroppedSignal,
   turnGrantedSignal,
   type Supersession,
+  type TurnDropped,
   type TurnGranted,
 } from '../definitions';
 
@@ -33,9 +34,11 @@ export class EventTurns {
   private readonly granted = new Map<string, TurnGranted>();
   private held: string[] = [];
   /** Set when a coordinator dropped this event from a full queue. */
-  dropped?: { apId: string; waiting: number };
+  dropped?: TurnDropped;
   /** Set when an event of equal or higher severity took a radio this event watches. */
   superseded?: Supersession;
+  /** Whether the last `acquire` had every turn granted in the coordinators' answers, without a wait. */
+  grantedAtOnce = false;
   /** The watcher whose watch kept this event waiting for a turn, if one did. */
   heldBackBy?: string;
   /** Radar closures sent to coordinators: the turns go back only once these have arrived. */
@@ -45,10 +48,7 @@ export class EventTurns {
     private readonly request: Omit<TurnRequest, 'radios'>,
     private readonly coordinator: CoordinatorSettings,
   ) {
-    setHandler(turnGrantedSignal, (granted) => {
-      this.granted.set(granted.apId, granted);
-      this.heldBackBy ??= granted.heldBackBy;
-    });
+    setHandler(turnGrantedSignal, (granted) => this.onGranted(granted));
     setHandler(turnDroppedSignal, (drop) => void (this.dropped ??= drop));
     setHandler(supersededSignal, (s) => {
       this.superseded ??= s;
@@ -59,12 +59,23 @@ export class EventTurns {
 
   /** Takes the turns of `scope` in order; on a drop or a supersession, what was taken is given back. */
   async acquire(scope: TurnScope): Promise<TurnResult> {
+    this.grantedAtOnce = true;
     for (const { apId, radios } of [...scope].sort((a, b) => a.apId.localeCompare(b.apId))) {
       if (this.held.includes(apId)) continue;
       this.granted.delete(apId);
-      await coordination.requestApTurn({ apId, ...this.coordinator, request: { ...this.request, radios } });
+      const answer = await coordination.requestApTurn({
+        apId,
+        ...this.coordinator,
+        request: { ...this.request, radios },
+      });
+      if (answer.kind === 'granted') this.onGranted(answer);
+      else this.grantedAtOnce = false; // queued: answered later, by signal (or dropped)
+      if (answer.kind === 'dropped') this.dropped ??= answer;
       await condition(() => this.granted.has(apId) || this.held.includes(apId) || this.stopped());
-      if (this.held.includes(apId)) continue; // handed over to undo first while it asked
+      if (this.held.includes(apId)) {
+        this.grantedAtOnce = false; // handed over to undo first while it asked
+        continue;
+      }
       if (!this.granted.has(apId)) {
         await this.release(null);
         return this.dropped ? 'dropped' : 'superseded';
@@ -72,6 +83,11 @@ export class EventTurns {
       this.held.push(apId);
     }
     return 'granted';
+  }
+
+  private onGranted(granted: TurnGranted): void {
+    this.granted.set(granted.apId, granted);
+    this.heldBackBy ??= granted.heldBackBy;
   }
 
   private stopped(): boolean {

@@ -8,7 +8,7 @@ import { initialMonitorVerdict, observeSample } from '../../domain/rollback-rule
 import type { MonitorSample } from '../../activities/controller';
 import { controllerReads } from '../activity-proxies';
 import { applySteps, isActivityFailure } from '../controller-saga';
-import { planningContext, versionsOf, watchOf } from './act';
+import { planningContext, readRadioViews, versionsOf, watchOf } from './act';
 import { manualRollback, undoUnderTurn } from './rollback';
 import type { EventRun } from './run';
 
@@ -118,10 +118,11 @@ async function reselectAfterRadar(run: EventRun, n: number): Promise<boolean> {
   let moved = false;
   try {
     run.enter('plan');
+    const views = readRadioViews(run);
     const ap = await controllerReads.readAp(event.apId);
     const radio = radioOf(ap, event.radio)!;
     run.blocked = [...new Set([...run.blocked, ...run.turns.closedChannels(event.apId, event.radio)])];
-    const ctx = await planningContext(run, ap, radio, []);
+    const ctx = await planningContext(run, ap, radio, [], views);
     const plan = PLANNERS.DFS_RADAR.plan({
       ...ctx,
       event: { ...event, data: { channel: radio.config.channel } },
