@@ -99,49 +99,35 @@ function traceEvent(
   movedAt: number | undefined,
   add: (step: string, ms: number) => void,
 ): void {
-  const of = (type: number, from = 0) => events.slice(from).find((e) => e.eventType === type);
-  const idx = (e: HistoryEvent | undefined) => (e ? events.indexOf(e) : -1);
-  const started = of(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED)!;
+  const of = (list: HistoryEvent[], type: number, from = 0) =>
+    list.slice(from).find((e) => e.eventType === type && at(e) >= since);
+  const started = of(events, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED)!;
   add('event workflow started', at(started) - since);
-  const wft1Started = of(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED)!;
-  add('  first workflow task waited in the queue', at(wft1Started) - at(started));
-  const wft1Done = of(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)!;
-  add('  first workflow task ran (policy, turn request)', at(wft1Done) - at(wft1Started));
-  const granted = events.find(
-    (e) =>
-      e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED &&
-      e.workflowExecutionSignaledEventAttributes?.signalName === 'turnGranted',
-  );
-  const requested = coordinator.find(
-    (e) =>
-      e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED &&
-      at(e) >= since &&
-      e.workflowExecutionSignaledEventAttributes?.signalName === 'requestTurn',
-  );
-  if (requested) {
-    add('turn request reached the coordinator', at(requested) - since);
-    const ci = coordinator.indexOf(requested);
-    const cStarted = coordinator
-      .slice(ci)
-      .find((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
-    const cDone = coordinator
-      .slice(ci)
-      .find((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
-    if (cStarted) add('  coordinator task waited in the queue', at(cStarted) - at(requested));
-    if (cStarted && cDone) add('  coordinator task ran', at(cDone) - at(cStarted));
+  const wftStarted = of(events, EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED)!;
+  add('  first workflow task waited in the queue', at(wftStarted) - at(started));
+  // The coordinator's side of the turn request (an update): its task, from scheduled to the answer.
+  const answered = of(coordinator, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED);
+  if (answered) {
+    const ci = coordinator.indexOf(answered);
+    const before = (type: number) =>
+      coordinator
+        .slice(0, ci)
+        .reverse()
+        .find((e) => e.eventType === type);
+    const cScheduled = before(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
+    const cStarted = before(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
+    if (cScheduled) add('  turn request reached the coordinator', at(cScheduled) - since);
+    if (cScheduled && cStarted)
+      add('    coordinator task waited in the queue', at(cStarted) - at(cScheduled));
+    if (cStarted) add('    coordinator task ran (the answer: granted)', at(answered) - at(cStarted));
+    add('  turn granted', at(answered) - since);
   }
-  if (!granted) return;
-  add('grant signal reached the event', at(granted) - since);
-  const gi = idx(granted);
-  const wft2Started = of(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED, gi);
-  const wft2Done = of(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, gi);
-  if (wft2Started) add('  plan task waited in the queue', at(wft2Started) - at(granted));
-  if (wft2Started && wft2Done)
-    add('  plan task ran (reads, plan, schedule apply)', at(wft2Done) - at(wft2Started));
-  const applyScheduled = of(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, gi);
-  const applyStarted = of(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED, gi);
+  const applyScheduled = of(events, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+  const applyStarted = of(events, EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED);
+  if (applyScheduled)
+    add('  first task done (policy, turn, reads, plan; apply scheduled)', at(applyScheduled) - since);
   if (applyScheduled && applyStarted)
-    add('  apply activity waited in the queue', at(applyStarted) - at(applyScheduled));
+    add('    apply activity waited in the queue', at(applyStarted) - at(applyScheduled));
   if (movedAt !== undefined) add('moved in the controller', movedAt - since);
 }
 
