@@ -20,6 +20,8 @@ export interface AuditRow {
   configuration_changes: { param: string; old_value: unknown; new_value: unknown }[];
   rollback_token: string | null;
   rollback_eligible: boolean;
+  /** Null on rows written before the column existed (and then left out of the signed form). */
+  manual_rollback_eligible: boolean | null;
   reason: string;
   confidence: number;
   execution_status: string;
@@ -47,7 +49,7 @@ export const isoMicrosSql = (expression: string): string =>
 export const AUDIT_COLUMNS = `audit_id::text AS audit_id, chain_position::text AS chain_position,
   ${isoMicrosSql('recorded_at')} AS recorded_at,
   event_id, event_type, severity, ap_id, action_type, configuration_changes, rollback_token,
-  rollback_eligible, reason, confidence, execution_status, degradation_detected,
+  rollback_eligible, manual_rollback_eligible, reason, confidence, execution_status, degradation_detected,
   auto_rollback_triggered, operator, details, idempotency_key, key_id, prev_hash, signature, row_hash`;
 
 /** A row selected with AUDIT_COLUMNS. */
@@ -60,6 +62,8 @@ export function canonicalForm(row: AuditRow): string {
   const signed: Partial<AuditRow> = { ...row };
   delete signed.signature;
   delete signed.row_hash;
+  // Rows from before the column (docs/audit-contract.md) were signed without it.
+  if (signed.manual_rollback_eligible === null) delete signed.manual_rollback_eligible;
   const text = canonicalize(signed);
   if (text === undefined) throw new Error('audit row has no canonical form');
   return text;

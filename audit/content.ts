@@ -29,6 +29,7 @@ export function toContent(entry: AuditEntry, pseudonymKey: Buffer): AuditContent
     ),
     rollback_token: entry.rollbackToken,
     rollback_eligible: entry.rollbackEligible,
+    manual_rollback_eligible: entry.manualRollbackEligible,
     reason: scrubText(entry.reason, pseudonymKey),
     confidence: entry.confidence,
     execution_status: entry.executionStatus,

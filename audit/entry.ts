@@ -16,7 +16,10 @@ export interface AuditEntry {
   actionType: string;
   configurationChanges: ConfigurationChange[];
   rollbackToken: string | null;
+  /** The policy row allows an automatic rollback of this event type's action. */
   rollbackEligible: boolean;
+  /** An operator may still undo the change by hand: it has a rollback token. */
+  manualRollbackEligible: boolean;
   /** Why; channel scores and similar explanations go here or into `details`. */
   reason: string;
   confidence: number;
@@ -51,6 +54,7 @@ const auditEntrySchema: z.ZodType<AuditEntry> = z.strictObject({
   ),
   rollbackToken: z.string().min(1).max(256).nullable(),
   rollbackEligible: z.boolean(),
+  manualRollbackEligible: z.boolean(),
   reason: z.string().max(10_000),
   confidence: z.number().min(0).max(1),
   executionStatus: label,

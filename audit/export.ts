@@ -36,6 +36,7 @@ export const EXPORT_COLUMNS: readonly (keyof AuditRow)[] = [
   'configuration_changes',
   'rollback_token',
   'rollback_eligible',
+  'manual_rollback_eligible',
   'reason',
   'confidence',
   'execution_status',

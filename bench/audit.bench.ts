@@ -32,6 +32,7 @@ const entry = (i: number): AuditEntry => ({
   configurationChanges: [{ param: 'channel', oldValue: 44, newValue: 36 }],
   rollbackToken: randomUUID(),
   rollbackEligible: true,
+  manualRollbackEligible: true,
   reason: 'bench',
   confidence: 0.9,
   executionStatus: 'APPLIED',

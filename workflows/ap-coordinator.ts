@@ -159,6 +159,7 @@ export async function apCoordinator(input: ApCoordinatorInput): Promise<void> {
         configurationChanges: [],
         rollbackToken: null,
         rollbackEligible: false,
+        manualRollbackEligible: false,
         confidence: 1,
         executionStatus: 'TURN_RECLAIMED',
         reason: `${what} reclaimed from ${eventWorkflowId(party.eventId)}: ${why}`,

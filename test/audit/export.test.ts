@@ -121,6 +121,7 @@ describe('exportAudit', () => {
       chain_position: '2',
       ap_id: 'ap-2',
       rollback_eligible: 'false',
+      manual_rollback_eligible: 'true',
       operator: '',
     });
     expect(JSON.parse(record.configuration_changes)).toEqual([

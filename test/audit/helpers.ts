@@ -49,6 +49,7 @@ export function entry(overrides: Partial<AuditEntry> = {}): AuditEntry {
     configurationChanges: [{ param: 'radio.5g.channel', oldValue: 52, newValue: 36 }],
     rollbackToken: `rb-${counter}`,
     rollbackEligible: false,
+    manualRollbackEligible: true,
     reason: 'radar on 52; best permitted non-DFS channel 36',
     confidence: 1,
     executionStatus: 'APPLIED',
@@ -98,7 +99,12 @@ export async function insertRow(pool: Pool, row: AuditRow): Promise<void> {
  * Appends genuinely signed records at chosen times (`YYYY-MM-DDTHH:MM:SS.ffffffZ`), as the writer
  * would have at those times, and moves the head: how the tests get months in the past.
  */
-export async function seedChain(pool: Pool, keys: AuditKeys, times: string[]): Promise<void> {
+export async function seedChain(
+  pool: Pool,
+  keys: AuditKeys,
+  times: string[],
+  fields: Partial<AuditRow> = {},
+): Promise<void> {
   const { rows } = await pool.query('SELECT chain_position::int AS position, row_hash FROM audit_chain_head');
   let { position, row_hash: prevHash } = rows[0] as { position: number; row_hash: string };
   for (const recordedAt of times) {
@@ -115,6 +121,7 @@ export async function seedChain(pool: Pool, keys: AuditKeys, times: string[]): P
       configuration_changes: [],
       rollback_token: null,
       rollback_eligible: true,
+      manual_rollback_eligible: false,
       reason: 'seeded',
       confidence: 0.5,
       execution_status: 'APPLIED',
@@ -127,6 +134,7 @@ export async function seedChain(pool: Pool, keys: AuditKeys, times: string[]): P
       prev_hash: prevHash,
       signature: '',
       row_hash: '',
+      ...fields,
     };
     const canonical = canonicalForm(row);
     row.signature = sign(canonical, keys.keys.get(keys.activeKeyId)!);

@@ -35,7 +35,10 @@ describe('migrate', () => {
     await Promise.all([migrate(url), migrate(url), migrate(url)]);
     await migrate(url);
     const applied = await query('SELECT name FROM pgmigrations');
-    expect(applied.rows.map((r) => r.name)).toEqual(['1763780000000_audit-records']);
+    expect(applied.rows.map((r) => r.name)).toEqual([
+      '1763780000000_audit-records',
+      '1764460000000_manual-rollback-eligible',
+    ]);
     const head = await query('SELECT chain_position::int AS position, row_hash FROM audit_chain_head');
     expect(head.rows).toEqual([{ position: 0, row_hash: '0'.repeat(64) }]);
   });

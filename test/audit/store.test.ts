@@ -35,6 +35,7 @@ describe('audit store', () => {
       configuration_changes: [{ param: 'radio.5g.channel', old_value: 52, new_value: 36 }],
       rollback_token: written.rollbackToken,
       rollback_eligible: false,
+      manual_rollback_eligible: true,
       reason: written.reason,
       confidence: 1,
       execution_status: 'APPLIED',

@@ -3,7 +3,7 @@ import { loadAuditKeys, verifyAuditChain, type AuditRow } from '../../audit';
 import { createAuditActivities } from '../../activities/audit';
 import { AUDIT_COLUMNS, canonicalForm, fromDb, rowHash } from '../../audit/canonical';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { entry, insertRow, KEY_A, KEY_B, resetChain, tamper, testKeys } from './helpers';
+import { entry, insertRow, KEY_A, KEY_B, resetChain, seedChain, tamper, testKeys } from './helpers';
 
 describe('verifyAuditChain names the first tampered record', () => {
   let db: TestDatabase;
@@ -53,6 +53,21 @@ describe('verifyAuditChain names the first tampered record', () => {
     await expect(verifyAuditChain(db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 5 });
   });
 
+  it('a record from before manual_rollback_eligible existed (NULL, signed without it) verifies', async () => {
+    const later = `${new Date(Date.now() + 60_000).toISOString().slice(0, -1)}000Z`;
+    await seedChain(db.pool, keys, [later], { manual_rollback_eligible: null });
+    await expect(verifyAuditChain(db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 6 });
+    expect((await rowAt(6)).manual_rollback_eligible).toBeNull();
+    await tamper(
+      db.pool,
+      'UPDATE audit_records SET manual_rollback_eligible = true WHERE chain_position = 6',
+    );
+    await expect(verifyAuditChain(db.pool, keys)).resolves.toMatchObject({
+      ok: false,
+      firstBad: { chainPosition: 6, problem: 'edited' },
+    });
+  });
+
   it('an empty chain verifies', async () => {
     await resetChain(db.pool);
     await expect(verifyAuditChain(db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 0 });
@@ -67,6 +82,8 @@ describe('verifyAuditChain names the first tampered record', () => {
     ],
     ['recorded_at, by a microsecond', "recorded_at = recorded_at + interval '1 microsecond'"],
     ['operator', "operator = 'mallory'"],
+    ['manual_rollback_eligible', 'manual_rollback_eligible = NOT manual_rollback_eligible'],
+    ['manual_rollback_eligible, to NULL', 'manual_rollback_eligible = NULL'],
     ['row_hash', "row_hash = repeat('a', 64)"],
     ['signature', "signature = repeat('b', 64)"],
   ])('edited: %s', async (_field, assignment) => {

@@ -64,12 +64,22 @@ describe('DFS radar on the real stack', () => {
     const result = await stack.rrm.result(submitted.eventId);
     expect(result.outcome).toBe('APPLIED');
 
-    const audit = await stack.query<{ execution_status: string; action_type: string; signature: string }>(
-      'select execution_status, action_type, signature from audit_records where event_id = $1 order by chain_position',
+    const audit = await stack.query<{
+      execution_status: string;
+      action_type: string;
+      rollback_eligible: boolean;
+      manual_rollback_eligible: boolean;
+      signature: string;
+    }>(
+      `select execution_status, action_type, rollback_eligible, manual_rollback_eligible, signature
+         from audit_records where event_id = $1 order by chain_position`,
       [submitted.eventId],
     );
     expect(audit.map((r) => r.execution_status)).toEqual(['CHANNELS_CLOSED', 'APPLIED', 'COMMITTED']);
     expect(audit[1].action_type).toBe('CHANNEL_CHANGE');
+    // The policy row forbids rolling a radar move back automatically; an operator still may, by token.
+    expect(audit.map((r) => r.rollback_eligible)).toEqual([false, false, false]);
+    expect(audit.slice(1).map((r) => r.manual_rollback_eligible)).toEqual([true, true]);
     for (const row of audit) expect(row.signature).toMatch(/^[0-9a-f]{64}$/);
   });
 

@@ -57,13 +57,19 @@ describe('non-Wi-Fi interference on the real stack', () => {
       execution_status: string;
       degradation_detected: boolean;
       auto_rollback_triggered: boolean;
+      rollback_eligible: boolean;
+      manual_rollback_eligible: boolean;
       configuration_changes: { param: string; old_value: number; new_value: number }[];
     }>(
-      `select execution_status, degradation_detected, auto_rollback_triggered, configuration_changes
+      `select execution_status, degradation_detected, auto_rollback_triggered, rollback_eligible,
+              manual_rollback_eligible, configuration_changes
          from audit_records where event_id = $1 order by chain_position`,
       [submitted.eventId],
     );
     expect(audit.map((r) => r.execution_status)).toEqual(['APPLIED', 'ROLLED_BACK']);
+    // The policy row allows the automatic rollback; once it happened, nothing is left to undo by hand.
+    expect(audit.map((r) => r.rollback_eligible)).toEqual([true, true]);
+    expect(audit.map((r) => r.manual_rollback_eligible)).toEqual([true, false]);
     expect(audit[1]).toMatchObject({ degradation_detected: true, auto_rollback_triggered: true });
     expect(audit[1].configuration_changes).toEqual(
       expect.arrayContaining([{ param: 'channel', old_value: moved.channel, new_value: before.channel }]),

@@ -184,7 +184,12 @@ export class EventRun {
       actionType: status.actionType ?? 'NONE',
       configurationChanges: status.changes,
       rollbackToken: status.rollbackToken ?? null,
-      rollbackEligible: status.rollbackToken !== undefined,
+      // The policy row's automatic rollback; an operator's undo needs a live rollback token.
+      rollbackEligible: this.eventPolicy.autoRollback,
+      manualRollbackEligible:
+        status.rollbackToken !== undefined &&
+        status.outcome !== 'ROLLED_BACK' &&
+        entry.executionStatus !== 'ROLLED_BACK',
       confidence: event.confidence,
       degradationDetected: false,
       autoRollbackTriggered: false,
