@@ -23,12 +23,6 @@ import { coordinatorTaskQueue } from '../workflows/definitions';
 
 /** Event workflow tasks one worker runs at once (bench/latency.bench.ts measures the burst it serves). */
 const EVENT_TASK_SLOTS = 200;
-/**
- * Runs each worker keeps in memory (the SDK sizes its cache from the machine's memory). A run
- * evicted while it sleeps through its monitor window is replayed from its history at its next task:
- * a few milliseconds, against about 0.3 MB per cached run (bench/worker-memory.bench.ts).
- */
-const CACHED_RUNS = 500;
 
 export interface RrmWorkerOptions {
   temporal: TemporalConfig;
@@ -82,7 +76,6 @@ export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker
       ...createPolicyActivities(opts.policy),
       ...createAuditActivities(pool, loadAuditKeys(env)),
     },
-    maxCachedWorkflows: CACHED_RUNS,
     ...versioning(temporal),
   };
   const workers = {
