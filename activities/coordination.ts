@@ -1,6 +1,7 @@
 // The AP coordinators' side effects on Temporal itself. Workflows cannot update-with-start, so
 // `requestApTurn` does it: it starts `ap:<apId>` when it is not running, delivers the request either
 // way and returns the coordinator's answer (a free turn is granted in it, in one round trip).
+// `closeChannelsNear` tells a radar AP's neighbours' coordinators (starting them) of its closure.
 // `eventRunStatus` lets a coordinator find out whether a holder or watcher still runs.
 import { Context } from '@temporalio/activity';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
@@ -9,6 +10,8 @@ import type { TurnRequest } from '../domain/radio-turns';
 import {
   AP_COORDINATOR_WORKFLOW_TYPE,
   apCoordinatorWorkflowId,
+  closeChannelsSignal,
+  type CloseChannels,
   coordinatorTaskQueue,
   eventWorkflowId,
   requestTurnUpdate,
@@ -21,32 +24,58 @@ export interface TurnRequestCall extends Omit<ApCoordinatorInput, 'carried'> {
   request: TurnRequest;
 }
 
+export interface NeighbourClosureCall extends Omit<ApCoordinatorInput, 'apId' | 'carried'> {
+  /** The neighbours of the AP that heard the radar. */
+  apIds: string[];
+  closure: CloseChannels;
+}
+
 /** `RUNNING`, a closed status (`TERMINATED`, `TIMED_OUT`, `FAILED`, …), or `NOT_FOUND`. */
 export type EventRunStatus = string;
 
 export interface CoordinationActivities {
   requestApTurn(call: TurnRequestCall): Promise<TurnAnswer>;
+  closeChannelsNear(call: NeighbourClosureCall): Promise<void>;
   eventRunStatus(eventId: string): Promise<EventRunStatus>;
+}
+
+/** How `ap:<apId>` is started when a request or a closure finds it not running. */
+function coordinatorStart(input: ApCoordinatorInput) {
+  const { apId } = input;
+  return {
+    workflowId: apCoordinatorWorkflowId(apId),
+    // Beside the queue of the event asking: where its activities, local or not, run.
+    taskQueue: coordinatorTaskQueue(Context.current().info.taskQueue),
+    args: [input] as [ApCoordinatorInput],
+    priority: { priorityKey: COORDINATOR_PRIORITY_KEY },
+    typedSearchAttributes: [{ key: searchAttributes.apId, value: apId }],
+    staticSummary: `AP ${apId}: radio turns, watches, cooldowns and closed channels`,
+  };
 }
 
 export function createCoordinationActivities(client: Client): CoordinationActivities {
   return {
     async requestApTurn({ request, ...input }) {
-      const { apId } = input;
       const coordinator = new WithStartWorkflowOperation(AP_COORDINATOR_WORKFLOW_TYPE, {
-        workflowId: apCoordinatorWorkflowId(apId),
+        ...coordinatorStart(input),
         workflowIdConflictPolicy: 'USE_EXISTING',
-        // Beside the queue of the event asking (a local activity: it runs where its workflow runs).
-        taskQueue: coordinatorTaskQueue(Context.current().info.taskQueue),
-        args: [input satisfies ApCoordinatorInput],
-        priority: { priorityKey: COORDINATOR_PRIORITY_KEY },
-        typedSearchAttributes: [{ key: searchAttributes.apId, value: apId }],
-        staticSummary: `AP ${apId}: radio turns, watches, cooldowns and closed channels`,
       });
       return client.workflow.executeUpdateWithStart(requestTurnUpdate, {
         args: [request],
         startWorkflowOperation: coordinator,
       });
+    },
+    async closeChannelsNear({ apIds, closure, ...settings }) {
+      // Repeats (a retried activity) extend nothing: a closure is never shortened or doubled.
+      await Promise.all(
+        apIds.map((apId) =>
+          client.workflow.signalWithStart(AP_COORDINATOR_WORKFLOW_TYPE, {
+            ...coordinatorStart({ apId, ...settings }),
+            signal: closeChannelsSignal,
+            signalArgs: [closure],
+          }),
+        ),
+      );
     },
     async eventRunStatus(eventId) {
       try {

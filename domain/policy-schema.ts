@@ -30,6 +30,13 @@ export const PolicySchema = z.strictObject({
   cooldownMs: z.number().int().min(0),
   /** Non-Occupancy Period after radar. Regulation fixes it at 30 min; kept here to be visible, not to be shortened. */
   nonOccupancyPeriodMs: z.number().int().min(NON_OCCUPANCY_PERIOD_MS),
+  radar: z.strictObject({
+    /**
+     * A radar detection closes the bonded channel for the AP's RF neighbours too (the APs the
+     * controller lists as its neighbours), for the same Non-Occupancy Period.
+     */
+    closeForNeighbours: z.boolean(),
+  }),
   /** How often the monitor samples the radio's metrics. */
   sampleIntervalMs: z.number().int().min(1_000),
   rollbackThresholds: RollbackThresholdsSchema,

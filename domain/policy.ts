@@ -91,6 +91,7 @@ export const DEFAULT_POLICY: Policy = {
   regulatoryDomain: 'US',
   cooldownMs: 10_000,
   nonOccupancyPeriodMs: NON_OCCUPANCY_PERIOD_MS,
+  radar: { closeForNeighbours: true },
   sampleIntervalMs: DEFAULT_MONITOR_SAMPLE_INTERVAL_MS,
   rollbackThresholds: DEFAULT_ROLLBACK_THRESHOLDS,
   interference: { channelChangeMinConfidence: 0.8, obssPdStepDb: 3, obssPdCapDbm: OBSS_PD_MAX_DBM },

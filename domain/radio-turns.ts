@@ -66,7 +66,10 @@ export interface ClosedChannel {
   channel: number;
   /** Epoch ms when the Non-Occupancy Period ends. */
   until: number;
+  /** The radar event whose detection closed it. */
   closedBy: string;
+  /** The AP that heard the radar, when it is a neighbour of this one. */
+  heardBy?: string;
 }
 
 export interface TurnSettings {
@@ -84,6 +87,8 @@ export type TurnNotice =
       eventId: string;
       radios: Radio[];
       closedChannels: Partial<Record<Radio, number[]>>;
+      /** The closures behind `closedChannels`: which radar detection closed each channel, and where. */
+      closures?: ClosedChannel[];
       heldBackBy?: string;
       undoneMoveOnto?: number[];
     }
@@ -150,11 +155,13 @@ function grantNotice(
   radios: Radio[],
   told: Pick<QueuedRequest, 'heldBackBy' | 'undoneMoveOnto'> = {},
 ): TurnNotice {
+  const closures = state.closedChannels.filter((c) => radios.includes(c.radio));
   return {
     kind: 'granted',
     eventId,
     radios,
     closedChannels: Object.fromEntries(radios.map((r) => [r, closedChannelsOf(state, r)])),
+    ...(closures.length ? { closures } : {}),
     ...(told.heldBackBy ? { heldBackBy: told.heldBackBy } : {}),
     ...(told.undoneMoveOnto ? { undoneMoveOnto: told.undoneMoveOnto } : {}),
   };
@@ -447,11 +454,13 @@ export function closeChannels(
   channels: number[],
   until: number,
   closedBy: string,
+  heardBy?: string,
 ): ApTurnState {
   const others = state.closedChannels.filter((c) => !(c.radio === radio && channels.includes(c.channel)));
   const updated = channels.map((channel) => {
     const existing = state.closedChannels.find((c) => c.radio === radio && c.channel === channel);
-    return existing && existing.until >= until ? existing : { radio, channel, until, closedBy };
+    if (existing && existing.until >= until) return existing;
+    return heardBy ? { radio, channel, until, closedBy, heardBy } : { radio, channel, until, closedBy };
   });
   return {
     ...state,

@@ -42,6 +42,16 @@ export const coordination = proxyLocalActivities<CoordinationActivities>({
   retry: { initialInterval: '200ms', maximumInterval: '5s' },
 });
 
+/**
+ * A radar closure for the neighbours' coordinators: a normal activity, scheduled with the move and
+ * never waited for by it (a local activity would hold the move's workflow task until it finished).
+ * Retried until it lands; a repeat extends nothing.
+ */
+export const neighbourClosures = proxyActivities<Pick<CoordinationActivities, 'closeChannelsNear'>>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '200ms', maximumInterval: '5s' },
+});
+
 /** Audit writes must land: retried until they do (idempotent by key). */
 export const audit = proxyActivities<AuditActivities>({
   startToCloseTimeout: '10s',

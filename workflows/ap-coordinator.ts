@@ -79,8 +79,8 @@ export async function apCoordinator(input: ApCoordinatorInput): Promise<void> {
     onSignal(turns.release(state, party, lastChangeAt, Date.now(), watch)),
   );
   setHandler(endWatchSignal, ({ eventId }) => onSignal(turns.endWatch(state, eventId)));
-  setHandler(closeChannelsSignal, ({ eventId, radio, channels, until }) =>
-    onSignal(turns.closeChannels(state, radio, channels, until, eventId)),
+  setHandler(closeChannelsSignal, ({ eventId, radio, channels, until, heardBy }) =>
+    onSignal(turns.closeChannels(state, radio, channels, until, eventId, heardBy)),
   );
   setHandler(apStateQuery, () => turns.viewOf(state));
 

@@ -53,6 +53,8 @@ export interface CloseChannels {
   radio: ClosedChannel['radio'];
   channels: number[];
   until: number;
+  /** Set when the radar was heard by this AP's neighbour `heardBy` (docs/coordination.md). */
+  heardBy?: string;
 }
 export const closeChannelsSignal = defineSignal<[CloseChannels]>('closeChannels');
 export const apStateQuery = defineQuery<ApTurnView>('state');

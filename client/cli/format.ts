@@ -37,7 +37,8 @@ export function printApState(s: ApState): void {
     }
   }
   for (const c of s.closedChannels) {
-    line(`  closed: ${c.radio} channel ${c.channel} until ${at(c.until)} (radar, ${c.closedBy})`);
+    const heard = c.heardBy ? ` heard by neighbour ${c.heardBy}` : '';
+    line(`  closed: ${c.radio} channel ${c.channel} until ${at(c.until)} (radar${heard}, ${c.closedBy})`);
   }
 }
 

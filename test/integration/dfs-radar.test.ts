@@ -8,7 +8,7 @@ import {
   NON_OCCUPANCY_PERIOD_MS,
 } from '../../domain/regulatory';
 import { eventually, startStack, type Stack } from '../support/stack';
-import { simGet, simPost, getRadio } from '../support/sim-client';
+import { simGet, simPost, simRequest, getRadio } from '../support/sim-client';
 
 describe('DFS radar on the real stack', () => {
   let stack: Stack;
@@ -118,5 +118,54 @@ describe('DFS radar on the real stack', () => {
     }
     await stack.rrm.commit(submitted.eventId, { operator: 'test' });
     expect((await stack.rrm.result(submitted.eventId)).outcome).toBe('APPLIED');
+  });
+
+  it("closes the radar's channels for the AP's RF neighbours too, and a neighbour's move names the detection", async () => {
+    const apId = stack.ap('ap-05');
+    const { neighbors } = await simGet<{ neighbors: string[] }>(stack.sim.url, `/v1/aps/${apId}`);
+    expect(neighbors.length).toBeGreaterThan(0);
+    for (const neighbour of neighbors) {
+      const { closedChannels } = await eventually(async () => {
+        const s = await stack.rrm.apState(neighbour);
+        return s.closedChannels.length ? s : undefined;
+      });
+      expect(closedChannels.map((c) => c.channel)).toEqual([52, 56, 60, 64]);
+      for (const c of closedChannels) expect(c).toMatchObject({ closedBy: `radar-${apId}`, heardBy: apId });
+    }
+
+    // The radar is gone from the air (the controller would take 52 again): the closure still holds.
+    await simRequest(stack.sim.url, 'DELETE', '/v1/inject/radar/52');
+    const neighbour = neighbors[0];
+    const before = await getRadio(stack.sim.url, neighbour);
+    const [submitted] = await stack.rrm.submit([
+      {
+        eventId: `burst-near-radar-${neighbour}`,
+        type: 'NON_WIFI_BURST',
+        apId: neighbour,
+        confidence: 0.95,
+        data: { channel: before.channel },
+      },
+    ]);
+    const status = await eventually(async () => {
+      const s = await stack.rrm.status(submitted.eventId);
+      return s.stage === 'monitor' || s.outcome ? s : undefined;
+    });
+    expect(status.actionType).toBe('CHANNEL_CHANGE');
+    const moved = status.changes.find((c) => c.param === 'channel')!;
+    expect([52, 56, 60, 64]).not.toContain(moved.newValue);
+    const [applied] = await stack.query<{ details: { closures: unknown[] } }>(
+      `select details from audit_records where event_id = $1 and execution_status = 'APPLIED'`,
+      [submitted.eventId],
+    );
+    expect(applied.details.closures).toEqual(
+      [52, 56, 60, 64].map((channel) =>
+        expect.objectContaining({ radio: '5g', channel, closedBy: `radar-${apId}`, heardBy: apId }),
+      ),
+    );
+    const [closing] = await stack.query<{ details: { neighbours: string[] } }>(
+      `select details from audit_records where event_id = $1 and execution_status = 'CHANNELS_CLOSED'`,
+      [`radar-${apId}`],
+    );
+    expect(closing.details.neighbours).toEqual(neighbors);
   });
 });

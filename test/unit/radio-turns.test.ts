@@ -85,6 +85,7 @@ const take = (s: ApTurnState, r: TurnRequest, now: number): ApTurnState =>
 const watching = (s: ApTurnState, r: TurnRequest, watch: WatchRequest, now = 0): ApTurnState =>
   drain(release(take(s, r, now), partyOf(r), null, now, watch));
 
+/** A grant; `granted` with closures is spelled out in the closures' own test. */
 const granted = (s: ApTurnState, eventId: string, radios: Radio[], heldBackBy?: string): TurnNotice => ({
   kind: 'granted',
   eventId,
@@ -142,15 +143,22 @@ describe('request', () => {
     let s = take(fresh(), req('a', 'HIGH', ['2g', '5g']), 0);
     s = closeChannels(s, '5g', [52], 1_800_000, 'radar-1');
     const again = request(s, req('a', 'HIGH', ['2g', '5g']), 1_000);
+    const closures = [{ radio: '5g', channel: 52, until: 1_800_000, closedBy: 'radar-1' }];
     expect(again.outbox).toEqual([
-      { kind: 'granted', eventId: 'a', radios: ['2g', '5g'], closedChannels: { '2g': [], '5g': [52] } },
+      {
+        kind: 'granted',
+        eventId: 'a',
+        radios: ['2g', '5g'],
+        closedChannels: { '2g': [], '5g': [52] },
+        closures,
+      },
     ]);
     expect(again.queue).toEqual([]);
     expect(again.arrivals).toBe(s.arrivals);
     expect(again.radios).toEqual(s.radios);
     // Part of what it holds is answered the same way.
     expect(request(s, req('a', 'HIGH', ['5g']), 1_000).outbox).toEqual([
-      { kind: 'granted', eventId: 'a', radios: ['5g'], closedChannels: { '5g': [52] } },
+      { kind: 'granted', eventId: 'a', radios: ['5g'], closedChannels: { '5g': [52] }, closures },
     ]);
   });
 
@@ -292,11 +300,23 @@ describe('grantReady', () => {
     expect(queued(s)).toEqual(['med-late', 'low']);
   });
 
-  it('names the closed channels of each granted radio', () => {
+  it('names the closed channels of each granted radio, and the detection behind each', () => {
     let s = closeChannels(fresh(), '5g', [52, 56], 1_800_000, 'radar-1');
+    s = closeChannels(s, '5g', [60], 1_900_000, 'radar-2', 'ap-2');
+    s = closeChannels(s, '2g', [1], 1_900_000, 'not-radar');
     s = grantReady(request(s, req('a', 'HIGH', ['5g', '6g']), 0), 0);
     expect(s.outbox).toEqual([
-      { kind: 'granted', eventId: 'a', radios: ['5g', '6g'], closedChannels: { '5g': [52, 56], '6g': [] } },
+      {
+        kind: 'granted',
+        eventId: 'a',
+        radios: ['5g', '6g'],
+        closedChannels: { '5g': [52, 56, 60], '6g': [] },
+        closures: [
+          { radio: '5g', channel: 52, until: 1_800_000, closedBy: 'radar-1' },
+          { radio: '5g', channel: 56, until: 1_800_000, closedBy: 'radar-1' },
+          { radio: '5g', channel: 60, until: 1_900_000, closedBy: 'radar-2', heardBy: 'ap-2' },
+        ],
+      },
     ]);
   });
 

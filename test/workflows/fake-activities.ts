@@ -94,6 +94,11 @@ export class FakeController {
     return structuredClone(snapshot);
   }
 
+  /** The APs the controller lists as `apId`'s RF neighbours. */
+  setNeighbours(apId: string, neighbours: string[]): void {
+    this.aps.get(apId)!.neighbors = neighbours;
+  }
+
   ap(apId: string): ApSnapshot {
     const snapshot = this.aps.get(apId);
     if (!snapshot) throw new Error(`fake controller: no AP ${apId}`);

@@ -99,7 +99,7 @@ async function planAndApply(
     event.type === 'DFS_RADAR' && !run.status.closedChannels.length ? radarClosure(run, radio) : [];
   closing.forEach((c) => blocked.add(c));
   run.blocked = [...blocked];
-  if (closing.length) closeForNonOccupancy(run, closing);
+  if (closing.length) closeForNonOccupancy(run, closing, ap.neighbors);
 
   const avoid: number[] = [];
   for (let conflicts = 0; ; conflicts++) {
@@ -163,10 +163,16 @@ async function recordApplied(run: EventRun): Promise<void> {
     status.rollbackToken = uuid4();
     run.tokenExpiresAt = Date.now() + eventPolicy.rollbackTokenTtlMs;
   }
+  // Channels closed by radar (the AP's own detection or a neighbour's) are named with their detection.
+  const closures = run.turns.closuresOf(run.event.apId, run.event.radio);
+  const details = {
+    ...(active!.plan.scores ? { scores: active!.plan.scores } : {}),
+    ...(closures.length ? { closures } : {}),
+  };
   await run.record({
     executionStatus: 'APPLIED',
     reason: active!.plan.explanation,
-    details: active!.plan.scores ? { scores: active!.plan.scores } : undefined,
+    details: Object.keys(details).length ? details : undefined,
   });
 }
 
@@ -247,16 +253,22 @@ function readBaseline(run: EventRun): Promise<MonitorSample | undefined> {
   return read;
 }
 
-function closeForNonOccupancy(run: EventRun, channels: number[]): void {
+/**
+ * Closes the radar's channels on this AP and, when the policy says so, on its RF neighbours: the
+ * APs the controller lists as its neighbours, within the same radar's range (docs/coordination.md).
+ */
+function closeForNonOccupancy(run: EventRun, channels: number[], apNeighbours: string[]): void {
   const { event } = run;
   const until = Date.now() + run.rules.nonOccupancyPeriodMs;
+  const neighbours = run.rules.radar.closeForNeighbours ? apNeighbours : [];
   run.status.closedChannels = channels;
-  run.turns.closeChannels(event.apId, { radio: event.radio, channels, until });
+  run.turns.closeChannels(event.apId, { radio: event.radio, channels, until }, neighbours);
+  const alsoFor = neighbours.length ? ` (also for its neighbours ${neighbours.join(', ')})` : '';
   run.signLater({
     actionType: 'NON_OCCUPANCY',
     executionStatus: 'CHANNELS_CLOSED',
-    reason: `radar on channel ${String(event.data.channel)}: channels ${channels.join(', ')} closed until ${new Date(until).toISOString()}`,
+    reason: `radar on channel ${String(event.data.channel)}: channels ${channels.join(', ')} closed until ${new Date(until).toISOString()}${alsoFor}`,
     configurationChanges: [],
-    details: { closedChannels: channels, until: new Date(until).toISOString() },
+    details: { closedChannels: channels, until: new Date(until).toISOString(), neighbours },
   });
 }

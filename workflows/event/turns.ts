@@ -3,10 +3,10 @@
 // events that need overlapping radios can never wait on each other in a cycle. They are held only
 // through plan and apply; what follows an apply is a watch, placed as the turn is given back.
 import { CancellationScope, condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
-import type { TurnRequest, TurnSettings, WatchRequest } from '../../domain/radio-turns';
+import type { ClosedChannel, TurnRequest, TurnSettings, WatchRequest } from '../../domain/radio-turns';
 import type { TurnScope } from '../../domain/change-decisions';
 import type { Radio } from '../../domain/regulatory';
-import { coordination } from '../activity-proxies';
+import { coordination, neighbourClosures } from '../activity-proxies';
 import {
   apCoordinatorWorkflowId,
   endWatchSignal,
@@ -95,19 +95,35 @@ export class EventTurns {
   }
 
   /**
-   * Tells `apId`'s coordinator that radar closed `channels`, without waiting: the signal leaves with
-   * the workflow task that schedules the move, and the turn is given back only after it arrived.
+   * Tells `apId`'s coordinator, and those of its RF `neighbours`, that radar closed `channels`,
+   * without waiting: the signal and the neighbours' activity leave with the workflow task that
+   * schedules the move, and the turn is given back only after they arrived.
    */
-  closeChannels(apId: string, closure: Omit<CloseChannels, 'eventId'>): void {
+  closeChannels(apId: string, closure: Omit<CloseChannels, 'eventId'>, neighbours: string[] = []): void {
+    const { eventId } = this.request;
     const coordinator = getExternalWorkflowHandle(apCoordinatorWorkflowId(apId));
-    const sent = coordinator.signal(closeChannelsSignal, { eventId: this.request.eventId, ...closure });
-    sent.catch(() => undefined); // its failure surfaces in release, where it is awaited
-    this.closures.push(sent);
+    const sent = [coordinator.signal(closeChannelsSignal, { eventId, ...closure })];
+    if (neighbours.length) {
+      sent.push(
+        neighbourClosures.closeChannelsNear({
+          apIds: neighbours,
+          ...this.coordinator,
+          closure: { eventId, ...closure, heardBy: apId },
+        }),
+      );
+    }
+    for (const s of sent) s.catch(() => undefined); // a failure surfaces in release, where they are awaited
+    this.closures.push(...sent);
   }
 
   /** The channels a watcher's move (undone before this event's turn) had put the radio on, if any. */
   undoneMoveOnto(apId: string): number[] {
     return this.granted.get(apId)?.undoneMoveOnto ?? [];
+  }
+
+  /** The radar closures of `radio` on `apId` when the turn was granted, with the detection behind each. */
+  closuresOf(apId: string, radio: Radio): ClosedChannel[] {
+    return (this.granted.get(apId)?.closures ?? []).filter((c) => c.radio === radio);
   }
 
   /** Channels of `radio` on `apId` in their Non-Occupancy Period when the turn was granted. */

@@ -1,0 +1,69 @@
+// Radar known to the neighbours (docs/coordination.md, "Radar closures shared with RF neighbours"):
+// a detection closes the bonded channel for the AP's RF neighbours too, in their own coordinators,
+// so no action moves a neighbour onto it during the Non-Occupancy Period.
+import { policyWith } from '../support/policy';
+import { useHarness } from './harness';
+
+const RADAR_BLOCK = [52, 56, 60, 64];
+
+describe('radar closures shared with RF neighbours (stubbed activities)', () => {
+  const h = useHarness();
+
+  /** A radar AP on 52/80 and its neighbour on 36/80, each listing the other. */
+  function radarApAndNeighbour() {
+    const radarAp = h.newAp({ '5g': { channel: 52, width: 80 } });
+    const neighbour = h.newAp();
+    h.controller.setNeighbours(radarAp, [neighbour]);
+    h.controller.setNeighbours(neighbour, [radarAp]);
+    return { radarAp, neighbour };
+  }
+
+  it("closes the radar's channels in the neighbour's coordinator, naming the detection and the AP that heard it", async () => {
+    const { radarAp, neighbour } = radarApAndNeighbour();
+    const radar = await h.start({ type: 'DFS_RADAR', apId: radarAp, data: { channel: 52 } });
+    const state = await h.apStateWhen(neighbour, (s) => s.closedChannels.length === 4);
+    expect(state.closedChannels).toEqual(
+      RADAR_BLOCK.map((channel) =>
+        expect.objectContaining({ radio: '5g', channel, closedBy: radar.eventId, heardBy: radarAp }),
+      ),
+    );
+    // The same Non-Occupancy Period as on the AP that heard it.
+    const own = await h.apStateWhen(radarAp, (s) => s.closedChannels.length === 4);
+    expect(state.closedChannels.map((c) => c.until)).toEqual(own.closedChannels.map((c) => c.until));
+    const closing = h.audit.of(radar.eventId).find((e) => e.executionStatus === 'CHANNELS_CLOSED')!;
+    expect(closing.details).toMatchObject({ closedChannels: RADAR_BLOCK, neighbours: [neighbour] });
+  });
+
+  it('never moves the neighbour onto them, even when they would score best; its audit names the closure', async () => {
+    const { radarAp, neighbour } = radarApAndNeighbour();
+    const radar = await h.start({ type: 'DFS_RADAR', apId: radarAp, data: { channel: 52 } });
+    await h.apStateWhen(neighbour, (s) => s.closedChannels.length === 4);
+    // Every non-DFS channel of the neighbour is jammed: 52-64 would be the best choice without the closure.
+    h.controller.jam(neighbour, [36, 40, 44, 48, 149, 153, 157, 161, 165]);
+    const burst = await h.start({
+      type: 'NON_WIFI_BURST',
+      apId: neighbour,
+      confidence: 0.9,
+      data: { channel: 36 },
+    });
+    const moved = await h.statusWhen(burst.eventId, (s) => s.stage === 'monitor' || s.outcome !== undefined);
+    expect(moved.actionType).toBe('CHANNEL_CHANGE');
+    expect(RADAR_BLOCK).not.toContain(h.controller.radio(neighbour).channel);
+    const applied = h.audit.of(burst.eventId).find((e) => e.executionStatus === 'APPLIED')!;
+    expect(applied.details!.closures).toEqual(
+      RADAR_BLOCK.map((channel) =>
+        expect.objectContaining({ channel, closedBy: radar.eventId, heardBy: radarAp }),
+      ),
+    );
+  });
+
+  it('leaves the neighbours alone when the policy turns sharing off', async () => {
+    h.policy.current = policyWith({ radar: { closeForNeighbours: false } });
+    const { radarAp, neighbour } = radarApAndNeighbour();
+    const radar = await h.start({ type: 'DFS_RADAR', apId: radarAp, data: { channel: 52 } });
+    await h.statusWhen(radar.eventId, (s) => s.stage === 'monitor');
+    const closing = h.audit.of(radar.eventId).find((e) => e.executionStatus === 'CHANNELS_CLOSED')!;
+    expect(closing.details).toMatchObject({ neighbours: [] });
+    await expect(h.apState(neighbour)).rejects.toThrow();
+  });
+});
