@@ -122,6 +122,11 @@ export function buildSimulatorApp(world: World, logger?: Logger): FastifyInstanc
     await scanHold.pass(req.params.apId);
     return world.scan(req.params.apId, radio);
   });
+  app.get<{ Params: RadioParams }>('/v1/aps/:apId/radios/:radio/dfs', async (req) => ({
+    apId: req.params.apId,
+    radio: req.params.radio,
+    ...world.dfsStates(req.params.apId, parse(radioParam, req.params.radio, 'radio')),
+  }));
   app.post<{ Params: RadioParams }>('/v1/aps/:apId/radios/:radio/config', async (req) => {
     const radio = parse(radioParam, req.params.radio, 'radio');
     const change = parse(configRequestSchema, req.body);

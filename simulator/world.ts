@@ -11,6 +11,7 @@ import {
   type RegulatoryDomain,
 } from '../domain/regulatory';
 import { AssociationLog } from './association-rates';
+import { DfsStates, type RadioDfsView } from './dfs-states';
 import { planRadioChange } from './config-change';
 import { SimulatorError, notFound, unprocessable } from './errors';
 import { ChangeLedger } from './idempotency';
@@ -25,7 +26,7 @@ import {
 } from './population';
 import { DEFAULT_POWER_BUDGET_WATTS, powerState } from './power';
 import { rngFor } from './random';
-import { associatedClients, inService, radioFigures, type RfEnvironment } from './rf-model';
+import { associatedClients, inService, radioFigures, subchannelsOf, type RfEnvironment } from './rf-model';
 import { admit, clientsView, returnHome, roamAway, steerClients } from './roaming';
 import { detections } from './sensing';
 import type {
@@ -77,6 +78,8 @@ export class World {
   private clients: Client[] = [];
   private interferers = new Map<string, Interferer>();
   private radarChannels = new Set<number>();
+  /** Each 5 GHz radio's DFS channel states and CAC (simulator/dfs-states.ts), keyed `apId/5g`. */
+  private dfs!: DfsStates;
   private changeLog = new Map<string, ChangeRecord[]>();
   /** Applied writes by change id: a replay returns the original response. */
   private readonly ledger = new ChangeLedger();
@@ -144,6 +147,12 @@ export class World {
       ]),
     );
     this.radarChannels = new Set();
+    // Radios serving at the start have checked their channels already.
+    this.dfs = new DfsStates(domain, () => this.clock().getTime());
+    for (const ap of this.aps) {
+      const config = ap.radios['5g'];
+      if (config) this.dfs.serving(`${ap.apId}/5g`, subchannelsOf(config, domain));
+    }
     this.changeLog = new Map();
     this.ledger.clear();
     this.fault = null;
@@ -234,10 +243,17 @@ export class World {
     checkVersion(ap, request.expectedVersion);
     const plan = planRadioChange(config, request.changes, this.regulatoryDomain, this.radarChannels);
     if (!plan.ok) throw plan.error;
+    const moved = plan.next.channel !== config.channel || plan.next.width !== config.width;
+    const dfsKey = `${apId}/${radio}`;
+    if (radio === '5g' && moved) {
+      const closed = this.dfs.unavailableOf(dfsKey, subchannelsOf(plan.next, this.regulatoryDomain));
+      if (closed.length > 0) throw inNonOccupancy(closed, plan.next);
+    }
 
     const previous = this.radioState(ap, radio);
     ap.radios[radio] = plan.next;
     ap.version += 1;
+    if (radio === '5g' && moved) this.dfs.moveOnto(dfsKey, subchannelsOf(plan.next, this.regulatoryDomain));
     const result: ConfigResult = {
       apId,
       radio,
@@ -317,7 +333,22 @@ export class World {
       );
     }
     this.radarChannels.add(channel);
+    // Each radio operating (or checking) on it hears it: the channels close for it.
+    for (const ap of this.aps.filter(inService)) {
+      const config = ap.radios['5g'];
+      if (config) this.dfs.radar(`${ap.apId}/5g`, channel, subchannelsOf(config, this.regulatoryDomain));
+    }
     return this.radarList();
+  }
+
+  /** A 5 GHz radio's DFS channel states: usable, in CAC, available, unavailable (Non-Occupancy Period). */
+  dfsStates(apId: string, radio: Radio): RadioDfsView {
+    const ap = this.ap(apId);
+    this.radioOf(ap, radio);
+    if (radio !== '5g') {
+      throw unprocessable('invalid_radio', 'radio', 'only 5g has DFS channels');
+    }
+    return this.dfs.view(`${apId}/5g`);
   }
 
   clearRadar(channel: number): number[] {
@@ -530,6 +561,14 @@ export class World {
     };
   }
 }
+
+const inNonOccupancy = (channels: number[], next: RadioConfig): SimulatorError =>
+  unprocessable(
+    'channel_unavailable',
+    'changes.channel',
+    `channel ${channels.join(', ')} of ${next.channel}/${next.width} is in its Non-Occupancy Period after radar`,
+    { radarChannels: channels },
+  );
 
 const apDown = (apId: string): SimulatorError =>
   new SimulatorError(503, 'ap_down', `apId: ${apId} is DOWN`, { apId });

@@ -103,6 +103,25 @@ describe('simulator read API', () => {
     expect(scan2g.channels.map((c) => c.channel)).toEqual(channelsOfBand('2g', 'US'));
   });
 
+  it("lists a 5 GHz radio's DFS channel states, and a CAC started by a move", async () => {
+    const before = await simGet<{ transmitting: boolean; channels: { channel: number; state: string }[] }>(
+      sim.url,
+      '/v1/aps/ap-05/radios/5g/dfs',
+    );
+    expect(before.transmitting).toBe(true);
+    expect(before.channels.find((c) => c.channel === 52)!.state).toBe('available');
+    expect(before.channels.find((c) => c.channel === 100)!.state).toBe('usable');
+    await changeRadio(sim.url, 'ap-05', { channel: 100, width: 40 });
+    const during = await simGet<{ transmitting: boolean; cacUntil: string }>(
+      sim.url,
+      '/v1/aps/ap-05/radios/5g/dfs',
+    );
+    expect(during.transmitting).toBe(false);
+    expect(Date.parse(during.cacUntil) - Date.now()).toBeGreaterThan(55_000);
+    const twoG = await simRequest<{ error: string }>(sim.url, 'GET', '/v1/aps/ap-05/radios/2g/dfs');
+    expect([twoG.status, twoG.body.error]).toEqual([422, 'invalid_radio']);
+  });
+
   it('answers unknown routes with a JSON 404', async () => {
     const res = await simRequest<{ error: string }>(sim.url, 'GET', '/v1/nope');
     expect(res).toMatchObject({ status: 404, body: { error: 'not_found' } });
