@@ -23,6 +23,11 @@ export interface ChannelObservation {
   nonWifiDutyCyclePct: number;
   /** 0-100, share of the radio's clients able to use the channel. */
   clientSupportPct: number;
+  /**
+   * A DFS channel's state for this radio, when the controller reports it (hostapd's): `available`
+   * needs no CAC, `usable` (or unknown) costs one, `unavailable` (radar) is never a candidate.
+   */
+  dfsState?: 'usable' | 'cac' | 'available' | 'unavailable';
 }
 
 export interface ChannelSelectionRequest {
@@ -48,6 +53,8 @@ export interface CandidateScore {
   overlap: number;
   compatibility: number;
   dfs: number;
+  /** The CAC outage a move here costs (ms): 0 off DFS and on DFS channels the radio checked already. */
+  cacMs: number;
   /** Weighted sum of the components with CHANNEL_SCORE_WEIGHTS. */
   total: number;
   /** Sub-channels without a scan observation, scored neutral. Present only when some are missing. */
@@ -72,8 +79,12 @@ export const CHANNEL_SCORE_WEIGHTS = {
  */
 export const UNOBSERVED_COMPONENT_SCORE = 0.5;
 
-/** DFS component: DFS channels risk another radar hit and cost a CAC before the move completes. */
+/**
+ * DFS component: DFS channels risk another radar hit, and an unchecked one costs a CAC (the radio
+ * is silent, its clients leave) before the move completes. One the radio keeps available does not.
+ */
 const DFS_SCORE_NON_DFS = 1;
+const DFS_SCORE_AVAILABLE = 0.8;
 const DFS_SCORE_DFS = 0.5;
 /** EU weather-radar channels need a 10 min CAC: worse still. */
 const DFS_SCORE_LONG_CAC = 0.25;
@@ -173,20 +184,47 @@ function scoreCandidate(
       compatibility.push(isNumber(o.clientSupportPct) ? compatibilityScore(o.clientSupportPct) : undefined);
     }
   }
+  const cacMs = cacCost(req.radio, req.regulatoryDomain, subchannels, observationsByChannel);
   const dfs = !touchesDfs(req.radio, channel, width, req.regulatoryDomain)
     ? DFS_SCORE_NON_DFS
-    : subchannels.some((c) => cacTimeMs(req.radio, c, req.regulatoryDomain) >= LONG_CAC_MS)
-      ? DFS_SCORE_LONG_CAC
-      : DFS_SCORE_DFS;
+    : cacMs === 0
+      ? DFS_SCORE_AVAILABLE
+      : cacMs >= LONG_CAC_MS
+        ? DFS_SCORE_LONG_CAC
+        : DFS_SCORE_DFS;
   const components = {
     interference: round(worst(interference)),
     overlap: round(worst(overlap)),
     compatibility: round(worst(compatibility)),
     dfs,
   };
-  const score: CandidateScore = { channel, width, ...components, total: round(totalOf(components)) };
+  const score: CandidateScore = {
+    channel,
+    width,
+    ...components,
+    cacMs,
+    total: round(totalOf(components)),
+  };
   if (unobserved.length > 0) score.unobserved = unobserved;
   return score;
+}
+
+/** The longest CAC among the DFS sub-channels the radio has not checked (unknown counts as not checked). */
+function cacCost(
+  radio: Radio,
+  domain: RegulatoryDomain,
+  subchannels: number[],
+  observationsByChannel: Map<number, ChannelObservation[]>,
+): number {
+  const unchecked = subchannels.filter(
+    (c) => !(observationsByChannel.get(c) ?? []).some((o) => o.dfsState === 'available'),
+  );
+  return Math.max(0, ...unchecked.map((c) => cacTimeMs(radio, c, domain)));
+}
+
+/** Channels the controller reports unavailable to the radio (radar heard, Non-Occupancy Period). */
+function unavailableChannels(observations: ChannelObservation[]): number[] {
+  return observations.filter((o) => o.dfsState === 'unavailable').map((o) => o.channel);
 }
 
 const byScore = (a: CandidateScore, b: CandidateScore): number =>
@@ -203,7 +241,11 @@ const fmt = (x: number): string => x.toFixed(2);
  */
 export function selectChannel(req: ChannelSelectionRequest): ChannelSelection {
   const { radio, regulatoryDomain: domain } = req;
-  const excluded = new Set([...req.blockedChannels, ...req.avoidChannels]);
+  const excluded = new Set([
+    ...req.blockedChannels,
+    ...req.avoidChannels,
+    ...unavailableChannels(req.observations),
+  ]);
   const observationsByChannel = new Map<number, ChannelObservation[]>();
   for (const o of req.observations) {
     const looks = observationsByChannel.get(o.channel) ?? [];
@@ -249,6 +291,8 @@ function exclusionNotes(req: ChannelSelectionRequest): string[] {
   const notes: string[] = [];
   if (req.blockedChannels.length > 0) notes.push(`blocked ${listChannels(req.blockedChannels, req.radio)}`);
   if (req.avoidChannels.length > 0) notes.push(`avoiding ${listChannels(req.avoidChannels, req.radio)}`);
+  const unavailable = unavailableChannels(req.observations);
+  if (unavailable.length > 0) notes.push(`unavailable after radar ${listChannels(unavailable, req.radio)}`);
   if (req.nonDfsOnly) notes.push('DFS excluded after radar');
   return notes;
 }
@@ -261,7 +305,8 @@ function explainSelection(
   const [best, runnerUp] = scores;
   const parts = [
     `${label(best.channel, best.width)} scored ${fmt(best.total)} (interference ${fmt(best.interference)}, ` +
-      `overlap ${fmt(best.overlap)}, compatibility ${fmt(best.compatibility)}, DFS ${fmt(best.dfs)})`,
+      `overlap ${fmt(best.overlap)}, compatibility ${fmt(best.compatibility)}, DFS ${fmt(best.dfs)}` +
+      `${best.cacMs > 0 ? `, CAC ${best.cacMs / 1000} s off the air` : ''})`,
     runnerUp
       ? `runner-up ${label(runnerUp.channel, runnerUp.width)} ${fmt(runnerUp.total)}` +
         (Math.abs(best.total - runnerUp.total) <= TIE_EPSILON ? ' (tie, lower channel wins)' : '')

@@ -1,3 +1,4 @@
+import type { DfsState } from './dfs-states';
 // The simulated world's data model, in the words of docs/architecture.md: APs with radios, clients,
 // non-Wi-Fi interferers, radar, and the shapes the REST API returns.
 import type { ChannelWidth, Radio, RegulatoryDomain } from '../domain/regulatory';
@@ -134,6 +135,8 @@ export interface RadioMetrics extends RadioFigures {
 export interface ScanChannel {
   channel: number;
   dfs: boolean;
+  /** A DFS channel's state for this radio (simulator/dfs-states.ts); absent on non-DFS channels. */
+  dfsState?: DfsState;
   neighborCount: number;
   strongestNeighborDbm: number | null;
   nonWifiDutyCyclePct: number;

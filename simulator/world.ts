@@ -213,12 +213,12 @@ export class World {
   scan(apId: string, radio: Radio): ScanResult {
     const ap = this.upAp(apId);
     this.radioOf(ap, radio);
-    return {
-      apId,
-      radio,
-      regulatoryDomain: this.regulatoryDomain,
-      channels: scanChannels(this.environment, ap, radio),
-    };
+    const channels = scanChannels(this.environment, ap, radio);
+    if (radio === '5g') {
+      const states = new Map(this.dfs.view(`${apId}/5g`).channels.map((c) => [c.channel, c.state]));
+      for (const c of channels) if (states.has(c.channel)) c.dfsState = states.get(c.channel);
+    }
+    return { apId, radio, regulatoryDomain: this.regulatoryDomain, channels };
   }
 
   sensing(): Detection[] {

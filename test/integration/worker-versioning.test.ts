@@ -62,7 +62,8 @@ describe('Worker Versioning on the real dev server', () => {
   /** Open runs on a build, by the visibility query of docs/upgrades.md (eventually consistent). */
   async function openRunsOn(version: WorkerDeploymentVersion): Promise<number> {
     const { deploymentName: name, buildId } = version;
-    const query = `TemporalWorkerDeploymentVersion="${name}:${buildId}" AND ExecutionStatus="Running"`;
+    // Pinned runs only: a coordinator (AUTO_UPGRADE) moves on at its next task, wherever it sleeps.
+    const query = `TemporalWorkerDeploymentVersion="${name}:${buildId}" AND ExecutionStatus="Running" AND WorkflowType="rrmEvent"`;
     return (await stack.rrm.client.workflow.count(query)).count;
   }
 

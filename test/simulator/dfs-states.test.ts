@@ -94,6 +94,17 @@ describe('DFS channel states and CAC in the simulated controller', () => {
     expect(world.dfsStates('ap-05', '5g').transmitting).toBe(false); // checked again, from usable
   });
 
+  it("reports each DFS channel's state in the radio's scan, for the loop's channel score", () => {
+    const { world } = worldAt();
+    const stateIn = (channel: number) =>
+      world.scan('ap-05', '5g').channels.find((c) => c.channel === channel);
+    expect(stateIn(52)!.dfsState).toBe('available');
+    expect(stateIn(100)!.dfsState).toBe('usable');
+    expect(stateIn(36)!.dfsState).toBeUndefined();
+    world.injectRadar(52);
+    expect(stateIn(56)!.dfsState).toBe('unavailable');
+  });
+
   it('fails a CAC that hears radar: the channels become unavailable', () => {
     const { world, move, stateOf } = worldAt();
     move('ap-03', 100, 40);

@@ -264,6 +264,40 @@ describe('selectChannel: scoring', () => {
     expect(scoreOf(eu, 116).dfs).toBeLessThan(scoreOf(eu, 100).dfs); // 116/80 includes 120-128
   });
 
+  it('counts the CAC outage of a DFS channel the radio has not checked, none for one it keeps available', () => {
+    const dfs = (state: ChannelObservation['dfsState']) =>
+      Object.fromEntries([52, 56, 60, 64, 100, 104, 108, 112].map((c) => [c, { dfsState: state }]));
+    const unchecked = selectChannel(request({ observations: scan(US_5G, dfs('usable')) }));
+    const checked = selectChannel(request({ observations: scan(US_5G, dfs('available')) }));
+    expect(scoreOf(unchecked, 52)).toMatchObject({ cacMs: 60_000, dfs: 0.5 });
+    expect(scoreOf(checked, 52)).toMatchObject({ cacMs: 0, dfs: 0.8 });
+    expect(scoreOf(checked, 52).total).toBeGreaterThan(scoreOf(unchecked, 52).total);
+    // Still below a clean non-DFS channel (the radar risk stays), and no state reported counts as unchecked.
+    expect(scoreOf(checked, 149).total).toBeGreaterThan(scoreOf(checked, 52).total);
+    expect(scoreOf(selectChannel(request({})), 52).cacMs).toBe(60_000);
+    // One unchecked sub-channel is enough to cost the CAC.
+    const mixed = selectChannel(
+      request({ observations: scan(US_5G, { ...dfs('available'), 64: { dfsState: 'usable' } }) }),
+    );
+    expect(scoreOf(mixed, 52).cacMs).toBe(60_000);
+    expect(scoreOf(mixed, 100).cacMs).toBe(0);
+    const eu = selectChannel(request({ regulatoryDomain: 'EU', observations: scan(EU_5G) }));
+    expect(scoreOf(eu, 116).cacMs).toBe(600_000);
+  });
+
+  it('says the CAC the chosen channel costs, and never offers channels unavailable after radar', () => {
+    const onlyDfs = Object.fromEntries(
+      [36, 40, 44, 48, 149, 153, 157, 161, 165].map((c) => [c, { nonWifiDutyCyclePct: 90 }]),
+    );
+    const unavailable = { 100: { dfsState: 'unavailable' as const } };
+    const result = selected(
+      selectChannel(request({ currentWidth: 20, observations: scan(US_5G, { ...onlyDfs, ...unavailable }) })),
+    );
+    expect(result.scores.map((c) => c.channel)).not.toContain(100);
+    expect(result.explanation).toContain('CAC 60 s off the air');
+    expect(result.explanation).toContain('unavailable after radar 100');
+  });
+
   it('computes the total with the documented weights and lists candidates best first', () => {
     const result = selected(
       selectChannel(
