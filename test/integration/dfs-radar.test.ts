@@ -17,6 +17,22 @@ describe('DFS radar on the real stack', () => {
   });
   afterAll(() => stack?.stop());
 
+  /** An interferer on the AP's channel, confident enough to move it: it moves, never onto 52-64. */
+  async function interferenceMoveOff(eventId: string, apId: string) {
+    const before = await getRadio(stack.sim.url, apId);
+    const [submitted] = await stack.rrm.submit([
+      { eventId, type: 'NON_WIFI_BURST', apId, confidence: 0.95, data: { channel: before.channel } },
+    ]);
+    const status = await eventually(async () => {
+      const s = await stack.rrm.status(submitted.eventId);
+      return s.stage === 'monitor' || s.outcome ? s : undefined;
+    });
+    expect(status.actionType).toBe('CHANNEL_CHANGE');
+    const newChannel = status.changes.find((c) => c.param === 'channel')!.newValue;
+    expect([52, 56, 60, 64]).not.toContain(newChannel);
+    return submitted;
+  }
+
   it('moves the AP off the radar channel to a non-DFS channel within the Channel Move Time', async () => {
     const apId = stack.ap('ap-05');
     await simPost(stack.sim.url, '/v1/inject/radar', { channel: 52 });
@@ -85,23 +101,7 @@ describe('DFS radar on the real stack', () => {
 
   it('never selects a closed channel for a later move of the same AP', async () => {
     const apId = stack.ap('ap-05');
-    const before = await getRadio(stack.sim.url, apId);
-    const [submitted] = await stack.rrm.submit([
-      {
-        eventId: `burst-after-radar-${apId}`,
-        type: 'NON_WIFI_BURST',
-        apId,
-        confidence: 0.95,
-        data: { channel: before.channel },
-      },
-    ]);
-    const status = await eventually(async () => {
-      const s = await stack.rrm.status(submitted.eventId);
-      return s.stage === 'monitor' || s.outcome ? s : undefined;
-    });
-    expect(status.actionType).toBe('CHANNEL_CHANGE');
-    const newChannel = status.changes.find((c) => c.param === 'channel')!.newValue;
-    expect([52, 56, 60, 64]).not.toContain(newChannel);
+    const submitted = await interferenceMoveOff(`burst-after-radar-${apId}`, apId);
 
     // The channel scores in the audit show the closed channels were never even candidates.
     const [applied] = await stack.query<{ details: { scores: { channel: number; width: number }[] } }>(
@@ -135,24 +135,7 @@ describe('DFS radar on the real stack', () => {
 
     // The radar is gone from the air (the controller would take 52 again): the closure still holds.
     await simRequest(stack.sim.url, 'DELETE', '/v1/inject/radar/52');
-    const neighbour = neighbors[0];
-    const before = await getRadio(stack.sim.url, neighbour);
-    const [submitted] = await stack.rrm.submit([
-      {
-        eventId: `burst-near-radar-${neighbour}`,
-        type: 'NON_WIFI_BURST',
-        apId: neighbour,
-        confidence: 0.95,
-        data: { channel: before.channel },
-      },
-    ]);
-    const status = await eventually(async () => {
-      const s = await stack.rrm.status(submitted.eventId);
-      return s.stage === 'monitor' || s.outcome ? s : undefined;
-    });
-    expect(status.actionType).toBe('CHANNEL_CHANGE');
-    const moved = status.changes.find((c) => c.param === 'channel')!;
-    expect([52, 56, 60, 64]).not.toContain(moved.newValue);
+    const submitted = await interferenceMoveOff(`burst-near-radar-${neighbors[0]}`, neighbors[0]);
     const [applied] = await stack.query<{ details: { closures: unknown[] } }>(
       `select details from audit_records where event_id = $1 and execution_status = 'APPLIED'`,
       [submitted.eventId],
