@@ -6,6 +6,7 @@ import type { EventPolicy } from './policy-schema';
 import type { ControllerStep } from './controller-steps';
 import { changedParams, type ApSnapshot } from './radio';
 import { bondedSubchannels, RADIOS, type Radio, type RegulatoryDomain } from './regulatory';
+import { cacCost, type ChannelObservation } from './channel-selection';
 
 /** The radios an action changes, per AP, in the global order (AP id, then radio). */
 export type TurnScope = { apId: string; radios: Radio[] }[];
@@ -47,6 +48,25 @@ export function movedOnto(
   const move = channelMove(steps, apId, radio);
   if (!move) return [];
   return bondedSubchannels(radio, move.target.channel!, move.target.width ?? move.from.width, domain);
+}
+
+/**
+ * The Channel Availability Check undoing the steps costs the event's radio: moving back onto DFS
+ * channels the controller's scan does not report available takes it off the air for their check.
+ * Undefined when the undo moves the radio nowhere, or only onto checked or non-DFS channels.
+ */
+export function rollbackCac(
+  steps: ControllerStep[],
+  apId: string,
+  radio: Radio,
+  domain: RegulatoryDomain,
+  observations: ChannelObservation[],
+): { channel: number; width: number; cacMs: number } | undefined {
+  const move = channelMove(steps, apId, radio);
+  if (!move) return undefined;
+  const { channel, width } = move.from;
+  const cacMs = cacCost(radio, domain, bondedSubchannels(radio, channel, width, domain), observations);
+  return cacMs > 0 ? { channel, width, cacMs } : undefined;
 }
 
 /** Why undoing the steps would break regulation (an old channel is radar-closed), or undefined. */

@@ -184,7 +184,7 @@ function scoreCandidate(
       compatibility.push(isNumber(o.clientSupportPct) ? compatibilityScore(o.clientSupportPct) : undefined);
     }
   }
-  const cacMs = cacCost(req.radio, req.regulatoryDomain, subchannels, observationsByChannel);
+  const cacMs = cacCost(req.radio, req.regulatoryDomain, subchannels, req.observations);
   const dfs = !touchesDfs(req.radio, channel, width, req.regulatoryDomain)
     ? DFS_SCORE_NON_DFS
     : cacMs === 0
@@ -210,15 +210,14 @@ function scoreCandidate(
 }
 
 /** The longest CAC among the DFS sub-channels the radio has not checked (unknown counts as not checked). */
-function cacCost(
+export function cacCost(
   radio: Radio,
   domain: RegulatoryDomain,
   subchannels: number[],
-  observationsByChannel: Map<number, ChannelObservation[]>,
+  observations: ChannelObservation[],
 ): number {
-  const unchecked = subchannels.filter(
-    (c) => !(observationsByChannel.get(c) ?? []).some((o) => o.dfsState === 'available'),
-  );
+  const available = new Set(observations.filter((o) => o.dfsState === 'available').map((o) => o.channel));
+  const unchecked = subchannels.filter((c) => !available.has(c));
   return Math.max(0, ...unchecked.map((c) => cacTimeMs(radio, c, domain)));
 }
 

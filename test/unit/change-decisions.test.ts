@@ -3,6 +3,7 @@ import {
   conclude,
   movedOnto,
   reconfiguredSince,
+  rollbackCac,
   rollbackForbidden,
   staleness,
   turnScope,
@@ -14,7 +15,7 @@ import { EVENT_TYPES, type EventType } from '../../domain/event-types';
 import { DEFAULT_EVENT_POLICIES, type EventPolicy } from '../../domain/policy';
 import type { RadioConfig } from '../../domain/radio';
 import type { Radio } from '../../domain/regulatory';
-import { ap, T } from './plan-fixtures';
+import { ap, obs, T } from './plan-fixtures';
 
 const ALL_RADIOS: Radio[] = ['2g', '5g', '6g'];
 
@@ -125,6 +126,30 @@ describe('movedOnto', () => {
     expect(movedOnto([radioStep('ap-01', '5g', { channel: 149, width: 80 })], 'ap-01', '5g', 'EU')).toEqual(
       [],
     );
+  });
+});
+
+describe('rollbackCac', () => {
+  const awayFrom52 = radioStep('ap-01', '5g', { channel: 36 }, { ...cfg5, channel: 52 });
+  const scan = (states: Record<number, 'usable' | 'available'>) =>
+    Object.entries(states).map(([channel, dfsState]) => obs(Number(channel), { dfsState }));
+
+  it('costs the CAC of DFS channels the radio has not kept available (no state reported: not checked)', () => {
+    expect(rollbackCac([awayFrom52], 'ap-01', '5g', 'US', [])).toEqual({
+      channel: 52,
+      width: 80,
+      cacMs: 60_000,
+    });
+    const oneUnchecked = scan({ 52: 'available', 56: 'available', 60: 'available', 64: 'usable' });
+    expect(rollbackCac([awayFrom52], 'ap-01', '5g', 'US', oneUnchecked)).toMatchObject({ cacMs: 60_000 });
+  });
+
+  it('costs nothing back onto checked DFS channels, non-DFS channels, or for no move of the radio', () => {
+    const checked = scan({ 52: 'available', 56: 'available', 60: 'available', 64: 'available' });
+    expect(rollbackCac([awayFrom52], 'ap-01', '5g', 'US', checked)).toBeUndefined();
+    const awayFrom36 = radioStep('ap-01', '5g', { channel: 52 });
+    expect(rollbackCac([awayFrom36], 'ap-01', '5g', 'US', [])).toBeUndefined();
+    expect(rollbackCac([awayFrom52], 'ap-02', '5g', 'US', [])).toBeUndefined();
   });
 });
 

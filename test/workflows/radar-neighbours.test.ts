@@ -1,6 +1,7 @@
 // Radar known to the neighbours (docs/coordination.md, "Radar closures shared with RF neighbours"):
 // a detection closes the bonded channel for the AP's RF neighbours too, in their own coordinators,
 // so no action moves a neighbour onto it during the Non-Occupancy Period.
+import { rollbackUpdate } from '../../workflows/definitions';
 import { policyWith } from '../support/policy';
 import { useHarness } from './harness';
 
@@ -65,5 +66,25 @@ describe('radar closures shared with RF neighbours (stubbed activities)', () => 
     const closing = h.audit.of(radar.eventId).find((e) => e.executionStatus === 'CHANNELS_CLOSED')!;
     expect(closing.details).toMatchObject({ neighbours: [] });
     await expect(h.apState(neighbour)).rejects.toThrow();
+  });
+});
+
+describe('a rollback back onto DFS channels says the CAC it costs (stubbed activities)', () => {
+  const h = useHarness();
+
+  it('answers the operator, and signs, with the CAC of moving back onto a channel not kept available', async () => {
+    // The fake controller's scan reports no DFS state: 52-64 count as not checked.
+    const apId = h.newAp({ '5g': { channel: 52, width: 80 } });
+    const burst = await h.start({ type: 'NON_WIFI_BURST', apId, confidence: 0.9, data: { channel: 52 } });
+    await h.statusWhen(burst.eventId, (s) => s.stage === 'monitor');
+    const answer = await burst.handle.executeUpdate(rollbackUpdate, {
+      args: [{ operator: 'alice', reason: 'users complain' }],
+    });
+    expect(answer.outcome).toBe('ROLLED_BACK');
+    expect(answer.reason).toBe(
+      'manual rollback by alice: users complain; back onto 52/80 MHz: a 60 s CAC off the air',
+    );
+    const rolledBack = h.audit.of(burst.eventId).find((e) => e.executionStatus === 'ROLLED_BACK')!;
+    expect(rolledBack.details).toMatchObject({ cac: { channel: 52, width: 80, cacMs: 60_000 } });
   });
 });

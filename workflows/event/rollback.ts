@@ -1,7 +1,7 @@
 // Undoing a change: automatic (degradation, a CRITICAL event on the new channel), manual (an
 // operator, while the rollback token lives) or natural (an admission cap lifted when the spike
 // ends). Every undo changes radios, so it takes their turns first, like any change.
-import { reconfiguredSince } from '../../domain/change-decisions';
+import { movedOnto, reconfiguredSince, rollbackCac } from '../../domain/change-decisions';
 import { changesOf } from '../../domain/controller-steps';
 import type { ApSnapshot, ConfigurationChange } from '../../domain/radio';
 import { controllerReads } from '../activity-proxies';
@@ -43,10 +43,17 @@ export async function undoUnderTurn(
   let undone: ConfigurationChange[] | undefined;
   let refusal: string | undefined;
   let failure: string | undefined;
+  let cac: Cac;
   try {
     // Regulation first; then the radios as they read now, against a later change and as the undo's guard.
     refusal = run.rollbackForbidden();
-    const aps = refusal ? [] : await Promise.all(run.scope.map((s) => controllerReads.readAp(s.apId)));
+    const [aps, cost] = refusal
+      ? [[], undefined]
+      : await Promise.all([
+          Promise.all(run.scope.map((s) => controllerReads.readAp(s.apId))),
+          how.lift ? undefined : cacOfRollback(run),
+        ]);
+    cac = cost;
     refusal ??= reconfiguredSince(run.active!.applied.steps, aps);
     if (!refusal) undone = await undo(run, aps, how.lift ? 'lift' : 'rollback');
   } catch (err) {
@@ -68,14 +75,29 @@ export async function undoUnderTurn(
     run.status.rollbackToken = undefined;
     await run.finish('APPLIED', reason, { executionStatus: 'LIFTED', changes: undone });
   } else {
-    await run.finish('ROLLED_BACK', reason, {
+    const offAir = cac
+      ? `; back onto ${cac.channel}/${cac.width} MHz: a ${cac.cacMs / 1000} s CAC off the air`
+      : '';
+    await run.finish('ROLLED_BACK', `${reason}${offAir}`, {
       degraded,
       autoRollback: auto,
       operator,
       changes: undone,
+      details: cac ? { cac } : undefined,
     });
   }
   return undefined;
+}
+
+type Cac = ReturnType<typeof rollbackCac>;
+
+/** The CAC undoing the change costs its radio (back onto DFS channels it has not kept checked), read from its scan. */
+async function cacOfRollback(run: EventRun): Promise<Cac> {
+  const { apId, radio } = run.own;
+  const { steps } = run.active!.applied;
+  if (movedOnto(steps, apId, radio, run.regulatoryDomain).length === 0) return undefined;
+  const observations = await controllerReads.scanChannels(apId, radio);
+  return rollbackCac(steps, apId, radio, run.regulatoryDomain, observations);
 }
 
 /** Undoes the active change against the versions the controller gave in `aps`; throws when it will not take it. */

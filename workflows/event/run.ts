@@ -38,6 +38,8 @@ export interface FinishOptions {
   executionStatus?: string;
   changes?: ConfigurationChange[];
   operator?: string;
+  /** Extra context for the audit record's details, beside the findings. */
+  details?: Record<string, unknown>;
 }
 
 export type AuditNote = Partial<AuditEntry> & Pick<AuditEntry, 'executionStatus' | 'reason'>;
@@ -209,7 +211,10 @@ export class EventRun {
       configurationChanges:
         opts.changes ?? (outcome === 'APPLIED' || outcome === 'SUPERSEDED' ? status.changes : []),
       operator: opts.operator,
-      details: status.findings.length ? { findings: status.findings } : undefined,
+      details:
+        status.findings.length || opts.details
+          ? { ...(status.findings.length ? { findings: status.findings } : {}), ...opts.details }
+          : undefined,
     });
     status.outcome = outcome;
     status.reason = reason;
