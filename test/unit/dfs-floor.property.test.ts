@@ -1,0 +1,156 @@
+// Property: over random sequences of radar, interference and rollbacks on a floor of five APs in a
+// row (each the RF neighbour of the next), with time passing, no plan ever puts a radio on a channel
+// (or a bonded sub-channel) inside a Non-Occupancy Period of its own detection or of a neighbour's.
+// The decisions are the loop's own pure functions: the planners, the coordinators' closures
+// (domain/radio-turns.ts) and the rollback rule; the radios' DFS states are the simulator's.
+import fc from 'fast-check';
+import { rollbackForbidden } from '../../domain/change-decisions';
+import type { ControllerStep } from '../../domain/controller-steps';
+import { PLANNERS, radarClosedChannels } from '../../domain/plans';
+import { radioOf, type RadioState } from '../../domain/radio';
+import * as turns from '../../domain/radio-turns';
+import { bondedSubchannels, channelsOfBand, isDfsChannel } from '../../domain/regulatory';
+import { DfsStates } from '../../simulator/dfs-states';
+import { ap, context, event, obs } from './plan-fixtures';
+
+const APS = ['ap-1', 'ap-2', 'ap-3', 'ap-4', 'ap-5'];
+const neighboursOf = (i: number) => APS.filter((_, j) => Math.abs(i - j) === 1);
+const START: Pick<RadioState, 'channel' | 'width'>[] = [
+  { channel: 52, width: 80 },
+  { channel: 100, width: 40 },
+  { channel: 36, width: 40 },
+  { channel: 116, width: 20 },
+  { channel: 149, width: 80 },
+];
+
+type Step =
+  | { kind: 'radar'; ap: number; sub: number }
+  /** `jammed`: every non-DFS channel busy too, so the move must choose among DFS channels. */
+  | { kind: 'interference'; ap: number; jammed: boolean }
+  | { kind: 'rollback'; ap: number }
+  | { kind: 'time'; minutes: number };
+
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ kind: fc.constant('radar' as const), ap: fc.nat(4), sub: fc.nat(3) }),
+  fc.record({ kind: fc.constant('interference' as const), ap: fc.nat(4), jammed: fc.boolean() }),
+  fc.record({ kind: fc.constant('rollback' as const), ap: fc.nat(4) }),
+  fc.record({ kind: fc.constant('time' as const), minutes: fc.integer({ min: 1, max: 40 }) }),
+);
+
+function floor() {
+  let now = Date.parse('2026-03-01T12:00:00Z');
+  const dfs = new DfsStates('US', () => now);
+  const radios = START.map((r) => ({ ...r }));
+  const coordinators = APS.map((apId) =>
+    turns.initialTurnState(apId, { cooldownMs: 0, maxQueue: 16, leaseMs: 30_000 }),
+  );
+  const lastChange: (ControllerStep[] | undefined)[] = APS.map(() => undefined);
+  let moves = 0;
+  const subs = (i: number) => bondedSubchannels('5g', radios[i].channel, radios[i].width, 'US');
+  APS.forEach((apId, i) => dfs.serving(`${apId}/5g`, subs(i)));
+  const closed = (i: number) => turns.closedChannelsOf(coordinators[i], '5g');
+  const snapshot = (i: number) => ap(APS[i], { '5g': radios[i] }, { neighbors: neighboursOf(i) });
+  /** The radio's scan: its own channel noisy, each DFS channel with the radio's state. */
+  const scan = (i: number, jammed = false) => {
+    const states = new Map(dfs.view(`${APS[i]}/5g`).channels.map((c) => [c.channel, c.state]));
+    const busy = (c: number) => subs(i).includes(c) || (jammed && !isDfsChannel('5g', c, 'US'));
+    return channelsOfBand('5g', 'US').map((c) =>
+      obs(c, { nonWifiDutyCyclePct: busy(c) ? 80 : 0, dfsState: states.get(c) }),
+    );
+  };
+  /** Applies a move, the moment the property is about: never onto a channel closed for this radio. */
+  const apply = (i: number, steps: ControllerStep[]) => {
+    for (const s of steps) {
+      if (s.kind !== 'radio' || s.apId !== APS[i] || s.radio !== '5g') continue;
+      radios[i] = {
+        channel: s.target.channel ?? radios[i].channel,
+        width: s.target.width ?? radios[i].width,
+      };
+      const onClosed = subs(i).filter((c) => closed(i).includes(c));
+      expect({ ap: APS[i], movedOnto: radios[i], onClosed }).toEqual({
+        ap: APS[i],
+        movedOnto: radios[i],
+        onClosed: [],
+      });
+      dfs.moveOnto(`${APS[i]}/5g`, subs(i));
+      moves++;
+    }
+  };
+
+  return {
+    moves: () => moves,
+    /** Radar heard by ap `i` on the `sub`-th sub-channel of its channel (if DFS): closure, shared, then the move. */
+    radar(i: number, sub: number) {
+      const channel = subs(i)[sub % subs(i).length];
+      if (!isDfsChannel('5g', channel, 'US')) return;
+      const closing = radarClosedChannels(channel, radioOf(snapshot(i), '5g')!);
+      const until = now + 30 * 60_000;
+      coordinators[i] = turns.closeChannels(coordinators[i], '5g', closing, until, `radar-${i}`);
+      for (const n of neighboursOf(i)) {
+        const j = APS.indexOf(n);
+        coordinators[j] = turns.closeChannels(coordinators[j], '5g', closing, until, `radar-${i}`, APS[i]);
+      }
+      dfs.radar(`${APS[i]}/5g`, channel, subs(i));
+      const plan = PLANNERS.DFS_RADAR.plan(
+        context({
+          event: event('DFS_RADAR', { channel }, { apId: APS[i] }),
+          ap: snapshot(i),
+          blocked: closed(i),
+          observations: scan(i),
+        }),
+      );
+      if (plan.kind === 'change') {
+        apply(i, plan.steps);
+        lastChange[i] = plan.steps;
+      }
+    },
+    interference(i: number, jammed: boolean) {
+      const plan = PLANNERS.NON_WIFI_BURST.plan(
+        context({
+          event: event('NON_WIFI_BURST', { channel: radios[i].channel }, { apId: APS[i], confidence: 0.9 }),
+          ap: snapshot(i),
+          blocked: closed(i),
+          observations: scan(i, jammed),
+        }),
+      );
+      if (plan.kind === 'change') {
+        apply(i, plan.steps);
+        lastChange[i] = plan.steps;
+      }
+    },
+    rollback(i: number) {
+      const steps = lastChange[i];
+      if (!steps || rollbackForbidden(steps, closed(i), 'US')) return;
+      const undo = steps.map((s) =>
+        s.kind === 'radio' ? { ...s, target: s.from, from: { ...s.from, ...s.target } } : s,
+      );
+      apply(i, undo as ControllerStep[]);
+      lastChange[i] = undefined;
+    },
+    pass(minutes: number) {
+      now += minutes * 60_000;
+      coordinators.forEach((c, i) => (coordinators[i] = turns.expire(c, now)));
+    },
+  };
+}
+
+describe('DFS on a floor: radar, interference, rollbacks and time (property)', () => {
+  it('never moves a radio onto a channel closed by its own or a neighbour’s radar detection', () => {
+    let moves = 0;
+    fc.assert(
+      fc.property(fc.array(stepArb, { minLength: 1, maxLength: 40 }), (steps) => {
+        const f = floor();
+        for (const step of steps) {
+          if (step.kind === 'time') f.pass(step.minutes);
+          else if (step.kind === 'radar') f.radar(step.ap, step.sub);
+          else if (step.kind === 'interference') f.interference(step.ap, step.jammed);
+          else f.rollback(step.ap);
+        }
+        moves += f.moves();
+      }),
+      { numRuns: 300, seed: 20261130 },
+    );
+    // The sequences do move radios: radar moves, interference moves and rollbacks.
+    expect(moves).toBeGreaterThan(500);
+  });
+});
