@@ -10,6 +10,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
+import { onceTaskRecovers } from './task-recovery';
 import { validateEvent, type FieldError, type RrmEvent } from '../../domain/events';
 import { DEFAULT_POLICY, effectiveSeverity, type Policy } from '../../domain/policy';
 import { taskPriorityKey } from '../../domain/priority';
@@ -151,7 +152,7 @@ export class RrmClient {
     }
     if (running) {
       try {
-        return await handle.executeUpdate(outcomeUpdate);
+        return await onceTaskRecovers(() => handle.executeUpdate(outcomeUpdate));
       } catch (err) {
         // The workflow ended between describe and update: its result is the final status.
         if (!(err instanceof WorkflowNotFoundError || err instanceof WorkflowUpdateFailedError)) throw err;
@@ -189,7 +190,7 @@ export class RrmClient {
           `event ${eventId} is finished (${status.name.toLowerCase()}): nothing to ${update.name}`,
         );
       }
-      return await handle.executeUpdate(update, { args: [action] });
+      return await onceTaskRecovers(() => handle.executeUpdate(update, { args: [action] }));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`no event ${eventId}`);
       if (err instanceof WorkflowUpdateFailedError) {
