@@ -6,6 +6,9 @@ import { jammerBeside, STORY, STORY_INTERFERER, STORY_MICROWAVE } from '../simul
 
 /** The AP whose change the story rolls back: a burst that was gone when acted upon, then a jammer. */
 export const FALSE_ALARM_AP = 'ap-08';
+/** ap-05's RF neighbour that must move after the radar: onto DFS, never onto ap-05's closed channels. */
+export const RADAR_NEIGHBOUR_AP = 'ap-06';
+const NON_DFS_5G_US = [36, 40, 44, 48, 149, 153, 157, 161, 165];
 
 export interface StoryStage {
   /** Seconds after the start. */
@@ -130,5 +133,26 @@ export const STORY_STAGES: StoryStage[] = [
     say: `the lecture has started: no more arrivals on ${STORY.densitySpike.apId}; the cap is lifted about a minute later`,
     act: async ({ controller }) =>
       void (await controller('DELETE', `/v1/inject/client-surge/${STORY.densitySpike.apId}`)),
+  },
+  {
+    at: 75,
+    say:
+      `every non-DFS channel around ${RADAR_NEIGHBOUR_AP} is jammed and a burst hits its own: it refuses ` +
+      `${STORY.radar.channel}-64 (closed for it by ${STORY.radar.apId}'s radar) and moves onto a DFS channel it has ` +
+      `not checked, off the air for the 60 s CAC (NON_WIFI_BURST)`,
+    act: async ({ controller, radioOf, submit }) => {
+      const radio = await radioOf(RADAR_NEIGHBOUR_AP);
+      const jammer = jammerBeside(radio, 'story-non-dfs-jammer');
+      const channels = [...new Set([...NON_DFS_5G_US, ...jammer.channels])];
+      await controller('POST', '/v1/inject/interferer', { ...jammer, channels });
+      await submit('neighbour-burst', [
+        {
+          type: 'NON_WIFI_BURST',
+          apId: RADAR_NEIGHBOUR_AP,
+          confidence: 0.9,
+          data: { channel: radio.channel, dutyCyclePct: 95 },
+        },
+      ]);
+    },
   },
 ];
