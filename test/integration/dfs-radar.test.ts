@@ -58,6 +58,13 @@ describe('DFS radar on the real stack', () => {
     expect(newChannels.length).toBeGreaterThan(0);
     expect(newChannels.some((c) => isDfsChannel('5g', c, 'US'))).toBe(false);
     expect(move.current.width).toBe(80); // a clean non-DFS 80 MHz channel exists on this floor
+    // Non-DFS: no Channel Availability Check, so the radio transmits on it from the move on.
+    expect(
+      await simGet<{ transmitting: boolean; cacUntil: string | null }>(
+        stack.sim.url,
+        `/v1/aps/${apId}/radios/5g/dfs`,
+      ),
+    ).toMatchObject({ transmitting: true, cacUntil: null });
 
     const status = await eventually(async () => {
       const s = await stack.rrm.status(submitted.eventId);
