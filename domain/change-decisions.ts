@@ -6,7 +6,7 @@ import type { EventPolicy } from './policy-schema';
 import type { ControllerStep } from './controller-steps';
 import { changedParams, type ApSnapshot } from './radio';
 import { bondedSubchannels, RADIOS, type Radio, type RegulatoryDomain } from './regulatory';
-import { cacCost, type ChannelObservation } from './channel-selection';
+import { cacCost, channelsInDfsState, type ChannelObservation } from './channel-selection';
 
 /** The radios an action changes, per AP, in the global order (AP id, then radio). */
 export type TurnScope = { apId: string; radios: Radio[] }[];
@@ -65,7 +65,8 @@ export function rollbackCac(
   const move = channelMove(steps, apId, radio);
   if (!move) return undefined;
   const { channel, width } = move.from;
-  const cacMs = cacCost(radio, domain, bondedSubchannels(radio, channel, width, domain), observations);
+  const checked = new Set(channelsInDfsState(observations, 'available'));
+  const cacMs = cacCost(radio, domain, bondedSubchannels(radio, channel, width, domain), checked);
   return cacMs > 0 ? { channel, width, cacMs } : undefined;
 }
 

@@ -160,6 +160,7 @@ function scoreCandidate(
   width: ChannelWidth,
   subchannels: number[],
   observationsByChannel: Map<number, ChannelObservation[]>,
+  checked: ReadonlySet<number>,
 ): CandidateScore {
   const interference: (number | undefined)[] = [];
   const overlap: (number | undefined)[] = [];
@@ -184,7 +185,7 @@ function scoreCandidate(
       compatibility.push(isNumber(o.clientSupportPct) ? compatibilityScore(o.clientSupportPct) : undefined);
     }
   }
-  const cacMs = cacCost(req.radio, req.regulatoryDomain, subchannels, req.observations);
+  const cacMs = cacCost(req.radio, req.regulatoryDomain, subchannels, checked);
   const dfs = !touchesDfs(req.radio, channel, width, req.regulatoryDomain)
     ? DFS_SCORE_NON_DFS
     : cacMs === 0
@@ -209,21 +210,26 @@ function scoreCandidate(
   return score;
 }
 
-/** The longest CAC among the DFS sub-channels the radio has not checked (unknown counts as not checked). */
+/**
+ * The longest CAC among the DFS sub-channels not in `checked` (the channels the controller reports
+ * `available` to the radio; a channel it reports nothing about counts as not checked).
+ */
 export function cacCost(
   radio: Radio,
   domain: RegulatoryDomain,
   subchannels: number[],
-  observations: ChannelObservation[],
+  checked: ReadonlySet<number>,
 ): number {
-  const available = new Set(observations.filter((o) => o.dfsState === 'available').map((o) => o.channel));
-  const unchecked = subchannels.filter((c) => !available.has(c));
+  const unchecked = subchannels.filter((c) => !checked.has(c));
   return Math.max(0, ...unchecked.map((c) => cacTimeMs(radio, c, domain)));
 }
 
-/** Channels the controller reports unavailable to the radio (radar heard, Non-Occupancy Period). */
-function unavailableChannels(observations: ChannelObservation[]): number[] {
-  return observations.filter((o) => o.dfsState === 'unavailable').map((o) => o.channel);
+/** The channels the controller's scan reports in DFS state `state` for the radio. */
+export function channelsInDfsState(
+  observations: ChannelObservation[],
+  state: NonNullable<ChannelObservation['dfsState']>,
+): number[] {
+  return observations.filter((o) => o.dfsState === state).map((o) => o.channel);
 }
 
 const byScore = (a: CandidateScore, b: CandidateScore): number =>
@@ -243,8 +249,9 @@ export function selectChannel(req: ChannelSelectionRequest): ChannelSelection {
   const excluded = new Set([
     ...req.blockedChannels,
     ...req.avoidChannels,
-    ...unavailableChannels(req.observations),
+    ...channelsInDfsState(req.observations, 'unavailable'),
   ]);
+  const checked = new Set(channelsInDfsState(req.observations, 'available'));
   const observationsByChannel = new Map<number, ChannelObservation[]>();
   for (const o of req.observations) {
     const looks = observationsByChannel.get(o.channel) ?? [];
@@ -270,7 +277,7 @@ export function selectChannel(req: ChannelSelectionRequest): ChannelSelection {
       // narrower channel inside it stays eligible: it sheds the blocked/avoided part, excluded above.
       if (width === req.currentWidth && subchannels.includes(req.currentChannel)) continue;
       if (req.nonDfsOnly && touchesDfs(radio, channel, width, domain)) continue;
-      scores.push(scoreCandidate(req, channel, width, subchannels, observationsByChannel));
+      scores.push(scoreCandidate(req, channel, width, subchannels, observationsByChannel, checked));
     }
     if (scores.length === 0) continue;
     scores.sort(byScore);
@@ -290,7 +297,7 @@ function exclusionNotes(req: ChannelSelectionRequest): string[] {
   const notes: string[] = [];
   if (req.blockedChannels.length > 0) notes.push(`blocked ${listChannels(req.blockedChannels, req.radio)}`);
   if (req.avoidChannels.length > 0) notes.push(`avoiding ${listChannels(req.avoidChannels, req.radio)}`);
-  const unavailable = unavailableChannels(req.observations);
+  const unavailable = channelsInDfsState(req.observations, 'unavailable');
   if (unavailable.length > 0) notes.push(`unavailable after radar ${listChannels(unavailable, req.radio)}`);
   if (req.nonDfsOnly) notes.push('DFS excluded after radar');
   return notes;
