@@ -1,8 +1,9 @@
 // apCoordinator (`ap:<apId>`): owns the turns of the AP's radios, their watches and cooldowns, and
 // the AP's closed (radar) channels (docs/coordination.md). Shaped like the samples' mutex workflow:
 // requests arrive by update(-with-start) and a free turn is granted in the answer; a turn that has
-// to wait is handed out later by signalling the event workflow, and the holder signals it back. It never sleeps while a free turn has an eligible waiter, and
-// it checks on holders whose lease ran out, so a vanished workflow never keeps a radio.
+// to wait is handed out later by signalling the event workflow, and the holder signals it back. It
+// never sleeps while a free turn has an eligible waiter, and it checks on holders whose lease ran
+// out, so a vanished workflow never keeps a radio.
 import {
   allHandlersFinished,
   condition,
@@ -65,8 +66,7 @@ export async function apCoordinator(input: ApCoordinatorInput): Promise<void> {
   let idleSince: number | undefined;
 
   setHandler(requestTurnUpdate, (req): TurnAnswer => {
-    const now = Date.now();
-    onSignal(turns.grantReady(turns.expire(turns.request(state, req, now), now), now));
+    onSignal(grantWhatIsFree(turns.request(state, req, Date.now())));
     const { state: next, answer } = turns.takeAnswer(state, req.eventId);
     state = next;
     const { apId } = state;
@@ -105,10 +105,16 @@ export async function apCoordinator(input: ApCoordinatorInput): Promise<void> {
   }
   await Promise.all(audits);
 
+  /** Ends what has run out (closures, watches), then grants every turn that is free for a waiter. */
+  function grantWhatIsFree(s: turns.ApTurnState): turns.ApTurnState {
+    const now = Date.now();
+    return turns.grantReady(turns.expire(s, now), now);
+  }
+
   /** Expires, grants, delivers and checks leases until nothing more can happen without a signal. */
   async function settle(): Promise<void> {
     for (;;) {
-      state = turns.grantReady(turns.expire(state, Date.now()), Date.now());
+      state = grantWhatIsFree(state);
       const { state: next, notices } = turns.takeOutbox(state);
       state = next;
       const due = turns.leasesDue(state, Date.now());
