@@ -56,22 +56,21 @@ export class DfsStates {
 
   /**
    * The radio moves onto `subchannels`: the DFS ones it has not checked start a CAC (the longest of
-   * theirs); a move to checked or non-DFS channels ends any CAC in progress. Returns the CAC's length.
+   * theirs); a move to checked or non-DFS channels ends any CAC in progress.
    */
-  moveOnto(key: string, subchannels: number[]): number {
+  moveOnto(key: string, subchannels: number[]): void {
     const radio = this.settled(key);
     const unchecked = subchannels.filter((c) => this.isDfs(c) && !radio.available.has(c));
     const cacMs = Math.max(0, ...unchecked.map((c) => cacTimeMs('5g', c, this.domain)));
     radio.cac = cacMs > 0 ? { channels: unchecked, until: this.now() + cacMs } : null;
-    return cacMs;
   }
 
   /**
    * Radar on `channel` heard by a radio operating (or checking) on `subchannels`: those become
-   * unavailable for the Non-Occupancy Period, and a CAC on them fails. True when it heard it.
+   * unavailable for the Non-Occupancy Period, and a CAC on them fails. Other radios do not hear it.
    */
-  radar(key: string, channel: number, subchannels: number[]): boolean {
-    if (!subchannels.includes(channel) || !this.isDfs(channel)) return false;
+  radar(key: string, channel: number, subchannels: number[]): void {
+    if (!subchannels.includes(channel) || !this.isDfs(channel)) return;
     const radio = this.settled(key);
     const until = this.now() + NON_OCCUPANCY_PERIOD_MS;
     for (const c of subchannels.filter((s) => this.isDfs(s))) {
@@ -79,11 +78,6 @@ export class DfsStates {
       radio.unavailable.set(c, until);
     }
     radio.cac = null;
-    return true;
-  }
-
-  transmitting(key: string): boolean {
-    return this.settled(key).cac === null;
   }
 
   view(key: string): RadioDfsView {

@@ -243,17 +243,18 @@ export class World {
     checkVersion(ap, request.expectedVersion);
     const plan = planRadioChange(config, request.changes, this.regulatoryDomain, this.radarChannels);
     if (!plan.ok) throw plan.error;
-    const moved = plan.next.channel !== config.channel || plan.next.width !== config.width;
-    const dfsKey = `${apId}/${radio}`;
-    if (radio === '5g' && moved) {
-      const closed = this.dfs.unavailableOf(dfsKey, subchannelsOf(plan.next, this.regulatoryDomain));
-      if (closed.length > 0) throw inNonOccupancy(closed, plan.next);
-    }
+    // A 5 GHz move onto other channels: refused inside a Non-Occupancy Period, else it may start a CAC.
+    const dfsMove =
+      radio === '5g' && (plan.next.channel !== config.channel || plan.next.width !== config.width)
+        ? { key: `${apId}/5g`, subchannels: subchannelsOf(plan.next, this.regulatoryDomain) }
+        : undefined;
+    const closed = dfsMove ? this.dfs.unavailableOf(dfsMove.key, dfsMove.subchannels) : [];
+    if (closed.length > 0) throw inNonOccupancy(closed, plan.next);
 
     const previous = this.radioState(ap, radio);
     ap.radios[radio] = plan.next;
     ap.version += 1;
-    if (radio === '5g' && moved) this.dfs.moveOnto(dfsKey, subchannelsOf(plan.next, this.regulatoryDomain));
+    if (dfsMove) this.dfs.moveOnto(dfsMove.key, dfsMove.subchannels);
     const result: ConfigResult = {
       apId,
       radio,
