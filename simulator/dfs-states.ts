@@ -80,6 +80,11 @@ export class DfsStates {
     radio.cac = null;
   }
 
+  /** True while a CAC runs on the radio: it does not transmit. */
+  inCac(key: string): boolean {
+    return this.settled(key).cac !== null;
+  }
+
   view(key: string): RadioDfsView {
     const radio = this.settled(key);
     const iso = (ms: number) => new Date(ms).toISOString();

@@ -126,6 +126,8 @@ export interface RadioMetrics extends RadioFigures {
   sampledAt: string;
   channel: number;
   width: ChannelWidth;
+  /** False during a CAC (simulator/dfs-states.ts): the radio serves no one and its figures are zero. */
+  transmitting: boolean;
   /** New associations (surge arrivals, roams and steers in) over the last minute. */
   associationsPerMin: number;
   /** Associations refused by the admission cap over the last minute. */

@@ -45,6 +45,7 @@ import type {
   Interferer,
   PowerState,
   RadioConfig,
+  RadioFigures,
   RadioMetrics,
   RadioState,
   ScanResult,
@@ -191,14 +192,15 @@ export class World {
     const n = (this.samples.get(key) ?? 0) + 1;
     this.samples.set(key, n);
     const noise = rngFor(this.seed, 'sample', `${drawName(this.specOf(ap))}/${radio}`, n);
-    const figures = radioFigures(this.environment, ap, radio, noise);
+    const transmitting = !this.inCac(ap, radio);
     return {
       apId,
       radio,
       sampledAt: this.clock().toISOString(),
       channel: config.channel,
       width: config.width,
-      ...figures,
+      transmitting,
+      ...(transmitting ? radioFigures(this.environment, ap, radio, noise) : OFF_THE_AIR),
       ...this.associations.rates(apId, radio),
     };
   }
@@ -207,7 +209,12 @@ export class World {
   clientViews(apId: string, radio: Radio): ClientView[] {
     const ap = this.upAp(apId);
     this.radioOf(ap, radio);
-    return clientsView(this.environment, ap, radio);
+    return this.inCac(ap, radio) ? [] : clientsView(this.environment, ap, radio);
+  }
+
+  /** A radio in a CAC does not transmit: no client is associated with it until the check passes. */
+  private inCac(ap: Ap, radio: Radio): boolean {
+    return radio === '5g' && this.dfs.inCac(`${ap.apId}/5g`);
   }
 
   scan(apId: string, radio: Radio): ScanResult {
@@ -544,7 +551,8 @@ export class World {
   }
 
   private radioState(ap: Ap, radio: Radio): RadioState {
-    return { ...this.radioOf(ap, radio), clientCount: associatedClients(this.environment, ap, radio).length };
+    const clientCount = this.inCac(ap, radio) ? 0 : associatedClients(this.environment, ap, radio).length;
+    return { ...this.radioOf(ap, radio), clientCount };
   }
 
   private stateOf(ap: Ap): ApState {
@@ -576,6 +584,18 @@ const apDown = (apId: string): SimulatorError =>
 
 /** Failure of an AP a scenario starts DOWN. */
 const SCENARIO_FAILURE: ApFailure = { component: 'ap', detail: 'down since the scenario started' };
+
+/** The figures of a radio in a CAC: it does not transmit, so it carries no traffic and no clients. */
+const OFF_THE_AIR: RadioFigures = Object.freeze({
+  utilizationPct: 0,
+  per: 0,
+  retryRate: 0,
+  throughputMbps: 0,
+  disconnectsPerMin: 0,
+  avgQoe: 0,
+  clientCount: 0,
+  clients: [],
+});
 
 /** Compare-and-set guard of every versioned write. */
 function checkVersion(ap: Ap, expectedVersion: number): void {

@@ -54,6 +54,28 @@ describe('DFS channel states and CAC in the simulated controller', () => {
     expect(world.dfsStates('ap-03', '5g').transmitting).toBe(true);
   });
 
+  it('shows the CAC as an outage: no clients, no traffic, until the check passes', () => {
+    const { world, pass, move } = worldAt();
+    const before = world.metrics('ap-03', '5g');
+    expect(before.transmitting).toBe(true);
+    expect(before.clientCount).toBeGreaterThan(0);
+    expect(before.throughputMbps).toBeGreaterThan(0);
+
+    move('ap-03', 100, 40);
+    const during = world.metrics('ap-03', '5g');
+    expect(during).toMatchObject({ transmitting: false, clientCount: 0, throughputMbps: 0, clients: [] });
+    expect(world.clientViews('ap-03', '5g')).toEqual([]);
+    expect(world.apState('ap-03').radios['5g']!.clientCount).toBe(0);
+    // The 2.4 GHz radio has no DFS channels: it serves on through the 5 GHz radio's CAC.
+    expect(world.metrics('ap-03', '2g').transmitting).toBe(true);
+
+    pass(MINUTE);
+    const after = world.metrics('ap-03', '5g');
+    expect(after.transmitting).toBe(true);
+    expect(after.clientCount).toBeGreaterThan(0);
+    expect(world.clientViews('ap-03', '5g').length).toBe(after.clientCount);
+  });
+
   it('needs no CAC for non-DFS channels, and a move off a CAC ends it', () => {
     const { world, move } = worldAt();
     move('ap-03', 100, 40);
