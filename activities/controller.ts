@@ -127,6 +127,7 @@ export function createControllerActivities(controllerUrl: string): ControllerAct
         disconnectsPerMin: m.disconnectsPerMin,
         avgQoe: m.avgQoe,
         associationsPerMin: m.associationsPerMin ?? 0,
+        transmitting: m.transmitting ?? true,
       };
     },
 

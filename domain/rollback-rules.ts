@@ -16,6 +16,8 @@ export interface RadioSample {
   disconnectsPerMin: number;
   /** Average client QoE, 0..1. */
   avgQoe: number;
+  /** False while the radio does not transmit (a CAC): it serves no one. Absent means transmitting. */
+  transmitting?: boolean;
 }
 
 /** docs/policy.md defaults. */
@@ -171,6 +173,18 @@ export const initialMonitorVerdict: MonitorVerdictState = Object.freeze({
   samples: 0,
   lastFindings: [],
 });
+
+/**
+ * When a change's monitor window ends: a move onto a DFS channel the radio has not checked puts it
+ * off the air for the CAC, so its window starts when the radio transmits again; a change without a
+ * window (monitorWindowMs 0) is not watched at all.
+ */
+export function monitorWindowEnd(appliedAt: number, monitorWindowMs: number, cacMs = 0): number {
+  return monitorWindowMs === 0 ? appliedAt : appliedAt + cacMs + monitorWindowMs;
+}
+
+/** A sample of a radio off the air (in a CAC) says nothing of the change: neither healthy nor degraded. */
+export const judgesTheChange = (sample: RadioSample): boolean => sample.transmitting !== false;
 
 /**
  * Folds one monitor sample into the verdict. Any breached rule makes the sample degraded (the rules

@@ -49,7 +49,11 @@ const numberParam = (value: string, name: string): number => {
 type ApParams = { apId: string };
 type RadioParams = ApParams & { radio: string };
 
-export function buildSimulatorApp(world: World, logger?: Logger): FastifyInstance {
+export function buildSimulatorApp(
+  world: World,
+  logger?: Logger,
+  syncClock?: () => Promise<void>,
+): FastifyInstance {
   // Test hooks: configuration changes, and channel scans, held until lifted (simulator/request-hold.ts).
   const changeHold = new RequestHold('controller restarted: the change was not applied');
   const scanHold = new RequestHold('controller restarted: the scan was not made');
@@ -69,6 +73,7 @@ export function buildSimulatorApp(world: World, logger?: Logger): FastifyInstanc
     else request.log.info(entry, 'request');
   });
 
+  if (syncClock) app.addHook('onRequest', syncClock);
   app.addHook('onRequest', async (request) => flapping.pass(request.url));
 
   // An empty JSON body (e.g. a DELETE sent with a JSON content type) is simply no body.
@@ -260,6 +265,12 @@ export interface StartSimulatorOptions {
   scenario?: ScenarioDefinition;
   logger?: Logger;
   clock?: () => Date;
+  /**
+   * Brings `clock` up to date before each request: a test's clock that follows Temporal's
+   * time-skipping server (test/support/time-skipping.ts), so a CAC or a Non-Occupancy Period
+   * passes in skipped time for the controller as it does for the workflows.
+   */
+  syncClock?: () => Promise<void>;
 }
 
 export interface RunningSimulator {
@@ -276,7 +287,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     scenario: opts.scenario,
     clock: opts.clock,
   });
-  const app = buildSimulatorApp(world, opts.logger);
+  const app = buildSimulatorApp(world, opts.logger, opts.syncClock);
   const host = opts.host ?? '127.0.0.1';
   await app.listen({ port: opts.port ?? 0, host });
   const address = app.server.address();

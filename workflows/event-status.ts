@@ -40,6 +40,8 @@ export interface EventStatus {
   rollbackToken?: string;
   /** When the change went onto the network (ISO), if it did. */
   appliedAt?: string;
+  /** When the radio transmits again (ISO), for a move onto a DFS channel it had not checked (the CAC). */
+  cacUntil?: string;
   /** When the outcome was decided (ISO). */
   decidedAt?: string;
   /** Samples taken in the monitor window so far. */

@@ -14,6 +14,7 @@ export function printStatus(s: EventStatus): void {
   if (s.reason) line(`  reason: ${s.reason}`);
   if (s.waitedForWatchOf) line(`  waited for the watch of ${s.waitedForWatchOf}`);
   for (const c of s.changes) line(`  change: ${c.param} ${c.oldValue} → ${c.newValue}`);
+  if (s.cacUntil) line(`  off the air for the CAC until ${s.cacUntil}`);
   if (s.closedChannels.length) line(`  closed for the Non-Occupancy Period: ${s.closedChannels.join(', ')}`);
   if (s.samples) line(`  monitor samples: ${s.samples}`);
   for (const f of s.findings) line(`  degraded: ${f.change}`);

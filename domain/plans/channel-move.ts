@@ -28,5 +28,6 @@ export function channelMove(
     steps: [ownRadioStep(ctx, { channel: selection.channel, width: selection.width })],
     explanation: `${why}; ${selection.explanation}`,
     scores: selection.scores,
+    ...(selection.scores[0].cacMs > 0 ? { cacMs: selection.scores[0].cacMs } : {}),
   };
 }

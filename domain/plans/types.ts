@@ -49,6 +49,8 @@ export type ActionPlan =
       explanation: string;
       /** Channel scores behind a channel choice, for the audit record. */
       scores?: CandidateScore[];
+      /** The CAC the move costs (ms): the radio is off the air for it, and watched from its end. */
+      cacMs?: number;
     }
   | { kind: 'no_action'; explanation: string }
   /** Action needed but impossible (e.g. no permitted channel left). */

@@ -8,7 +8,7 @@ import {
   NON_OCCUPANCY_PERIOD_MS,
 } from '../../domain/regulatory';
 import { eventually, startStack, type Stack } from '../support/stack';
-import { simGet, simPost, simRequest, getRadio } from '../support/sim-client';
+import { getDfs, getRadio, simGet, simPost, simRequest } from '../support/sim-client';
 
 describe('DFS radar on the real stack', () => {
   let stack: Stack;
@@ -59,12 +59,7 @@ describe('DFS radar on the real stack', () => {
     expect(newChannels.some((c) => isDfsChannel('5g', c, 'US'))).toBe(false);
     expect(move.current.width).toBe(80); // a clean non-DFS 80 MHz channel exists on this floor
     // Non-DFS: no Channel Availability Check, so the radio transmits on it from the move on.
-    expect(
-      await simGet<{ transmitting: boolean; cacUntil: string | null }>(
-        stack.sim.url,
-        `/v1/aps/${apId}/radios/5g/dfs`,
-      ),
-    ).toMatchObject({ transmitting: true, cacUntil: null });
+    expect(await getDfs(stack.sim.url, apId)).toMatchObject({ transmitting: true, cacUntil: null });
 
     const status = await eventually(async () => {
       const s = await stack.rrm.status(submitted.eventId);

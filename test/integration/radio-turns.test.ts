@@ -5,7 +5,7 @@
 // window", not a speed.
 import { eventWorkflowId } from '../../workflows/definitions';
 import { fastSampling } from '../support/policy';
-import { getAp, getRadio, simPost, simRequest } from '../support/sim-client';
+import { getAp, getDfs, getRadio, simPost, simRequest } from '../support/sim-client';
 import {
   harmlessEvent,
   holdApWithChannelChange,
@@ -107,7 +107,11 @@ describe('per-radio turns, watches and leases on the real stack', () => {
     expect(await stack.rrm.status(low.eventId)).toMatchObject({ stage: 'waiting' });
     const state = await stack.rrm.apState(apId);
     expect(state.radios['5g']).toMatchObject({ watch: { eventId: watched.eventId }, queue: [low.eventId] });
-    expect(state.radios['5g'].watch!.until).toBe(Date.parse(watched.appliedAt!) + 5 * 60_000);
+    // ap-07 moves onto a DFS channel it has not checked: watched for 5 minutes from the end of its CAC.
+    expect(watched.cacUntil).toBeDefined();
+    expect(await getDfs(stack.sim.url, apId)).toMatchObject({ transmitting: false });
+    expect(Date.parse(watched.cacUntil!) - Date.parse(watched.appliedAt!)).toBe(60_000);
+    expect(state.radios['5g'].watch!.until).toBe(Date.parse(watched.cacUntil!) + 5 * 60_000);
 
     const [high] = await stack.rrm.submit([await harmlessEvent(stack, apId, { severity: 'HIGH' })]);
     const highDone = await outcomeOf(high.eventId, 10_000);

@@ -1,4 +1,5 @@
 // Small HTTP helpers for tests that talk to the simulator over real HTTP (global fetch).
+import type { RadioDfsView } from '../../simulator/dfs-states';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import type {
   AdminResult,
@@ -117,6 +118,10 @@ export async function getRadio(url: string, apId: string, radio: '2g' | '5g' | '
   if (!state) throw new Error(`${apId} has no ${radio} radio`);
   return state;
 }
+
+/** A 5 GHz radio's DFS channel states and whether it transmits (a CAC puts it off the air). */
+export const getDfs = (url: string, apId: string): Promise<RadioDfsView> =>
+  simGet<RadioDfsView>(url, `/v1/aps/${apId}/radios/5g/dfs`);
 
 export const getClients = async (url: string, apId: string, radio = '5g'): Promise<ClientView[]> =>
   (await simGet<{ clients: ClientView[] }>(url, `/v1/aps/${apId}/radios/${radio}/clients`)).clients;

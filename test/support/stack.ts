@@ -10,7 +10,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { BUILT_IN_SCENARIO } from '../../simulator/scenario';
-import { startSimulator, type RunningSimulator } from '../../simulator/server';
+import { startSimulator, type RunningSimulator, type StartSimulatorOptions } from '../../simulator/server';
 import type { ScenarioDefinition } from '../../simulator/types';
 import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
 import { createRrmWorker, type RrmWorkerOptions } from '../../workers/rrm-worker';
@@ -73,6 +73,8 @@ export interface StackOptions {
   scenario?: ScenarioDefinition;
   /** Connections of a time-skipping test environment, instead of the dev server. */
   temporal?: Pick<RrmWorkerOptions, 'nativeConnection' | 'client'> & { namespace: string };
+  /** The simulator's clock and its sync before each request (a time-skipping server's time). */
+  simClock?: Pick<StartSimulatorOptions, 'clock' | 'syncClock'>;
   /** Run the worker as this Worker Deployment Version (Worker Versioning); unversioned otherwise. */
   workerDeployment?: TemporalConfig['workerDeployment'];
 }
@@ -84,7 +86,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const prefix = randomUUID().slice(0, 6);
   const policy = opts.policy ?? DEFAULT_POLICY;
   const db = await createTestDatabase();
-  const sim = await startSimulator({ port: 0, seed: 1, scenario: prefixedScenario(prefix, opts.scenario) });
+  const sim = await startSimulator({
+    port: 0,
+    seed: 1,
+    scenario: prefixedScenario(prefix, opts.scenario),
+    ...opts.simClock,
+  });
   const taskQueue = `test-${prefix}`;
   const rrmWorker = await createRrmWorker({
     temporal: {

@@ -27,13 +27,30 @@ export interface TimeSkippingStack {
   submitNow(events: unknown[]): Promise<Submitted[]>;
 }
 
+export interface TimeSkippingStackOptions extends Omit<StackOptions, 'temporal' | 'simClock'> {
+  /**
+   * The controller keeps the wall clock instead of the test server's (default false): skipped time
+   * then passes for the workflows only, e.g. a client surge stays in the controller's trailing
+   * minute of associations however long the test skips.
+   */
+  controllerOnWallClock?: boolean;
+}
+
 /** The real stack on the time-skipping server, started before the file's tests and stopped after. */
-export function useTimeSkippingStack(options: Omit<StackOptions, 'temporal'> = {}): TimeSkippingStack {
+export function useTimeSkippingStack(options: TimeSkippingStackOptions = {}): TimeSkippingStack {
   const ctx = {} as TimeSkippingStack;
   beforeAll(async () => {
     ctx.env = await startTimeSkipping();
+    // The controller lives on the test server's clock: a CAC passes in skipped time as the windows do.
+    let serverNow = await ctx.env.currentTimeMs();
+    const simClock = {
+      clock: () => new Date(serverNow),
+      syncClock: async () => void (serverNow = await ctx.env.currentTimeMs()),
+    };
+    const { controllerOnWallClock, ...stackOptions } = options;
     ctx.stack = await startStack({
-      ...options,
+      ...stackOptions,
+      simClock: controllerOnWallClock ? undefined : simClock,
       temporal: {
         nativeConnection: ctx.env.nativeConnection,
         client: ctx.env.client,

@@ -3,7 +3,7 @@
 // worker, simulator and PostgreSQL are real; only time is skipped. Time skips only while the test
 // sleeps on the server (`env.sleep`): everything else is waited for in real time.
 import { STORY_INTERFERER } from '../../simulator/scenario';
-import { getRadio, simPost } from '../support/sim-client';
+import { getDfs, getRadio, simPost } from '../support/sim-client';
 import { inStage, jamCurrentChannel } from '../support/scenarios';
 import { useTimeSkippingStack } from '../support/time-skipping';
 
@@ -38,21 +38,24 @@ describe('monitor window and Non-Occupancy Period in skipped time', () => {
     expect(statuses.map((r) => r.execution_status)).toEqual(['APPLIED', 'COMMITTED']);
   });
 
-  it('rolls back after two consecutive degraded samples, one minute into the window', async () => {
+  it('rolls back after two consecutive degraded samples, one minute into the window that starts after the CAC', async () => {
     const apId = ts.stack.ap('ap-07');
     const before = await getRadio(ts.stack.sim.url, apId);
     const [submitted] = await ts.submitNow([
       { type: 'NON_WIFI_BURST', apId, confidence: 0.9, data: { channel: before.channel } },
     ]);
-    await inStage(ts.stack, submitted.eventId, 'monitor');
+    const moved = await inStage(ts.stack, submitted.eventId, 'monitor');
+    // ap-07's best way out is a DFS channel it has not checked: 60 s off the air first.
+    expect(msBetween(moved.appliedAt, moved.cacUntil)).toBe(MINUTE);
+    expect(await getDfs(ts.stack.sim.url, apId)).toMatchObject({ transmitting: false });
     await jamCurrentChannel(ts.stack, apId);
-    await ts.env.sleep(3 * MINUTE);
+    await ts.env.sleep(4 * MINUTE);
 
     const status = await ts.stack.rrm.status(submitted.eventId);
     expect(status.outcome).toBe('ROLLED_BACK');
     expect(status.samples).toBe(2);
-    expect(msBetween(status.appliedAt, status.decidedAt)).toBeGreaterThanOrEqual(MINUTE);
-    expect(msBetween(status.appliedAt, status.decidedAt)).toBeLessThan(MINUTE + 30_000);
+    expect(msBetween(status.appliedAt, status.decidedAt)).toBeGreaterThanOrEqual(2 * MINUTE);
+    expect(msBetween(status.appliedAt, status.decidedAt)).toBeLessThan(2 * MINUTE + 30_000);
     expect(await getRadio(ts.stack.sim.url, apId)).toMatchObject({
       channel: before.channel,
       width: before.width,

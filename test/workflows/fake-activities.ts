@@ -62,6 +62,17 @@ export const DEGRADED_SAMPLE: MonitorSample = {
   associationsPerMin: 0,
 };
 
+/** A radio in a CAC: it does not transmit, so every figure is zero (judged, it would look degraded). */
+export const OFF_THE_AIR_SAMPLE: MonitorSample = {
+  per: 0,
+  retryRate: 0,
+  throughputMbps: 0,
+  disconnectsPerMin: 0,
+  avgQoe: 0,
+  associationsPerMin: 0,
+  transmitting: false,
+};
+
 /** Non-Wi-Fi duty cycle the scan reports on the radio's own channel and on jammed channels. */
 export const JAMMED_DUTY_CYCLE_PCT = 90;
 
@@ -77,6 +88,8 @@ export class FakeController {
     { reached: (r: StepRequest) => void; gate: Promise<'apply' | 'refuse'> }[]
   >();
   private readonly degraded = new Set<string>();
+  /** Samples still to come off the air (a CAC), per `apId:radio`. */
+  private readonly offAir = new Map<string, number>();
   private readonly applied = new Map<string, StepResult>();
   /** Every applyStep received, in order. */
   readonly calls: StepCall[] = [];
@@ -137,6 +150,11 @@ export class FakeController {
     else this.degraded.delete(`${apId}:${radio}`);
   }
 
+  /** The radio's next `samples` samples find it off the air, as during a CAC: no traffic, no clients. */
+  offTheAir(apId: string, samples: number, radio: Radio = '5g'): void {
+    this.offAir.set(`${apId}:${radio}`, samples);
+  }
+
   /** The applyStep calls whose change id starts with `prefix` (e.g. an event id). */
   callsOf(prefix: string): StepCall[] {
     return this.calls.filter((c) => c.changeId.startsWith(`${prefix}:`));
@@ -149,7 +167,13 @@ export class FakeController {
       readClients: async (): Promise<ClientView[]> => [],
       sampleRadio: async (apId, radio) => {
         this.ap(apId); // an unknown AP fails like the real adapter
-        return { ...(this.degraded.has(`${apId}:${radio}`) ? DEGRADED_SAMPLE : HEALTHY_SAMPLE) };
+        const key = `${apId}:${radio}`;
+        const offAir = this.offAir.get(key) ?? 0;
+        if (offAir > 0) {
+          this.offAir.set(key, offAir - 1);
+          return { ...OFF_THE_AIR_SAMPLE };
+        }
+        return { ...(this.degraded.has(key) ? DEGRADED_SAMPLE : HEALTHY_SAMPLE) };
       },
       applyStep: (request) => this.applyStep(request),
     };

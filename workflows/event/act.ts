@@ -136,9 +136,7 @@ async function planAndApply(
         reason: `${plan.explanation}; the controller moved none of the clients`,
       };
     }
-    run.lastChangeAt = Date.now();
-    run.watchUntil = run.lastChangeAt + eventPolicy.monitorWindowMs;
-    run.active = { plan, applied: result.applied, baseline };
+    run.changeApplied({ plan, applied: result.applied, baseline });
     return undefined;
   }
 }

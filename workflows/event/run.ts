@@ -1,7 +1,7 @@
 // One event's run: its status, its policy, its turns and the change it put on the network, with
 // the few verbs every stage uses (enter a stage, sign an audit record, finish). The stages
 // (act.ts, watch.ts, rollback.ts) work on it; rrmEvent strings them together.
-import { condition, setCurrentDetails, setHandler } from '@temporalio/workflow';
+import { condition, patched, setCurrentDetails, setHandler } from '@temporalio/workflow';
 import type { RrmEvent } from '../../domain/events';
 import {
   DEFAULT_EVENT_POLICIES,
@@ -11,6 +11,7 @@ import {
 } from '../../domain/policy';
 import { PLANNERS, type ActionPlan, type Planner } from '../../domain/plans';
 import { rollbackForbidden, type TurnScope } from '../../domain/change-decisions';
+import { monitorWindowEnd } from '../../domain/rollback-rules';
 import type { ConfigurationChange } from '../../domain/radio';
 import type { Severity } from '../../domain/event-types';
 import type { RegulatoryDomain } from '../../domain/regulatory';
@@ -61,6 +62,8 @@ export class EventRun {
   lastChangeAt: number | null = null;
   /** Channels of the event's radio that must stay closed to it (radar). */
   blocked: number[] = [];
+  /** Epoch ms from which the changed radio transmits: after the CAC of a move onto an unchecked DFS channel. */
+  servingFrom = 0;
   /** Epoch ms at which the monitor window (and the watch) ends. */
   watchUntil = 0;
   tokenExpiresAt = 0;
@@ -150,6 +153,17 @@ export class EventRun {
   rollbackForbidden(): string | undefined {
     const closed = [...this.blocked, ...this.turns.closedChannels(this.event.apId, this.event.radio)];
     return rollbackForbidden(this.active!.applied.steps, closed, this.regulatoryDomain);
+  }
+
+  /** A change is on the network: the cooldown runs from now, the monitor window from when the radio transmits. */
+  changeApplied(active: ActiveChange): void {
+    // Runs that applied a CAC move before the window waited for the CAC replay without it (docs/upgrades.md).
+    const cacMs = active.plan.cacMs && patched('monitor-window-after-cac') ? active.plan.cacMs : 0;
+    this.active = active;
+    this.lastChangeAt = Date.now();
+    this.servingFrom = this.lastChangeAt + cacMs;
+    this.status.cacUntil = cacMs > 0 ? new Date(this.servingFrom).toISOString() : undefined;
+    this.watchUntil = monitorWindowEnd(this.lastChangeAt, this.eventPolicy.monitorWindowMs, cacMs);
   }
 
   enter(stage: Stage): void {

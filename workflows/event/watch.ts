@@ -4,7 +4,7 @@ import { conclude, type MonitorVerdict } from '../../domain/change-decisions';
 import { changesOf, type ControllerStep } from '../../domain/controller-steps';
 import { PLANNERS } from '../../domain/plans';
 import { radioOf } from '../../domain/radio';
-import { initialMonitorVerdict, observeSample } from '../../domain/rollback-rules';
+import { initialMonitorVerdict, judgesTheChange, observeSample } from '../../domain/rollback-rules';
 import type { MonitorSample } from '../../activities/controller';
 import { controllerReads } from '../activity-proxies';
 import { applySteps, isActivityFailure } from '../controller-saga';
@@ -55,8 +55,9 @@ async function monitor(run: EventRun): Promise<MonitorVerdict | 'decided'> {
   run.enter('monitor');
   const baseline = run.active!.baseline;
   let verdict = initialMonitorVerdict;
-  // Samples keep their cadence from the window's start, whatever wakes the loop in between.
-  let nextSampleAt = Date.now() + rules.sampleIntervalMs;
+  // Samples keep their cadence from the window's start (once the radio transmits after a CAC),
+  // whatever wakes the loop in between.
+  let nextSampleAt = Math.max(Date.now(), run.servingFrom) + rules.sampleIntervalMs;
   for (;;) {
     if (turns.superseded) {
       const { by, rollbackFirst } = turns.superseded;
@@ -81,7 +82,8 @@ async function monitor(run: EventRun): Promise<MonitorVerdict | 'decided'> {
     if (woken || Date.now() < sampleAt) continue;
     nextSampleAt = sampleAt + rules.sampleIntervalMs;
     const sample = await readSample(run);
-    if (!sample) continue; // a sample the controller could not give is neither healthy nor degraded
+    // A sample the controller could not give, or of a radio off the air, is neither healthy nor degraded.
+    if (!sample || !judgesTheChange(sample)) continue;
     run.status.samples++;
     if (
       event.type === 'DENSITY_SPIKE' &&
@@ -132,27 +134,26 @@ async function reselectAfterRadar(run: EventRun, n: number): Promise<boolean> {
     run.enter('apply');
     const result = await applySteps(plan.steps, versionsOf(ap), `${event.eventId}:reselect:${n}`);
     if (result.kind !== 'applied') return false;
-    run.lastChangeAt = Date.now();
-    run.watchUntil = run.lastChangeAt + run.eventPolicy.monitorWindowMs;
     // The token still undoes the whole move: back to where the radio was before the radar.
     const original = run.active!.applied.steps[0] as ControllerStep & { kind: 'radio' };
     const step = result.applied.steps[0] as ControllerStep & { kind: 'radio' };
-    run.active = {
+    run.changeApplied({
       plan,
       baseline,
       applied: { ...result.applied, steps: [{ ...step, from: original.from }] },
-    };
+    });
     moved = true;
   } finally {
     await run.turns.release(moved ? run.lastChangeAt : null, moved ? watchOf(run) : undefined);
   }
-  run.status.changes = changesOf(run.active.applied.steps, run.own);
+  const { applied, plan } = run.active!;
+  run.status.changes = changesOf(applied.steps, run.own);
   run.status.findings = [];
   await run.record({
     executionStatus: 'APPLIED',
     degradationDetected: true,
-    reason: `new channel degraded after the radar move; fresh selection: ${run.active.plan.explanation}`,
-    details: run.active.plan.scores ? { scores: run.active.plan.scores } : undefined,
+    reason: `new channel degraded after the radar move; fresh selection: ${plan.explanation}`,
+    details: plan.scores ? { scores: plan.scores } : undefined,
   });
   return true;
 }
