@@ -151,6 +151,14 @@ export function validateEvent(raw: unknown, ctx: IngestContext): EventValidation
     };
   }
   const input = parsed.data;
+  if (input.type === 'DFS_RADAR' && input.radio !== '5g') {
+    return {
+      ok: false,
+      errors: [
+        { field: 'radio', message: 'must be 5g for DFS_RADAR: radar detection (DFS) is a 5 GHz rule' },
+      ],
+    };
+  }
   const detectedAt = input.detectedAt ? new Date(input.detectedAt) : ctx.now;
   if (detectedAt.getTime() - ctx.now.getTime() > MAX_FUTURE_SKEW_MS) {
     return {

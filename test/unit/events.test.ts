@@ -236,6 +236,17 @@ describe('validateEvent: per-type data', () => {
     }
   });
 
+  it('DFS_RADAR is a 5 GHz event: on the 2g or 6g radio it is refused, naming the radio', () => {
+    for (const radio of ['2g', '6g']) {
+      const [err] = errors(validateEvent(minimal('DFS_RADAR', { radio }), ctx));
+      expect(err).toEqual({
+        field: 'radio',
+        message: 'must be 5g for DFS_RADAR: radar detection (DFS) is a 5 GHz rule',
+      });
+    }
+    expect(ok(validateEvent(minimal('DFS_RADAR', { radio: '5g' }), ctx)).radio).toBe('5g');
+  });
+
   it('says that a missing required field is required', () => {
     const [err] = errors(validateEvent({ type: 'DFS_RADAR', apId: 'ap-1', data: {} }, ctx));
     expect(err).toEqual({ field: 'data.channel', message: 'is required' });
