@@ -5,8 +5,8 @@ cd "$RRM_ROOT"
 stamp="node_modules/.package-lock.json"
 if [[ ! -f "$stamp" || package-lock.json -nt "$stamp" ]]; then
   log "installing npm dependencies from package-lock.json"
-  # npm ci refuses a lock that lacks optional platform builds the registry does not carry (e.g.
-  # @swc/core for darwin); npm install takes the same lock and skips them.
-  npm ci --no-audit --no-fund --loglevel=error >&2 2>/dev/null ||
-    npm install --no-audit --no-fund --loglevel=error >&2
+  # Exactly the committed lock, or a clear failure: npm ci never rewrites it. The lock lists every
+  # platform's optional builds (e.g. @swc/core-darwin-*) so that it is in sync on any platform; after
+  # changing package.json, `npm install` updates it the same way (docs/operations.md, "Dependencies").
+  npm ci --no-audit --no-fund --loglevel=error >&2
 fi

@@ -9,10 +9,10 @@ start_services --ephemeral
 trap 'bash scripts/temporal.sh stop "$TEMPORAL_SERVER_PID_FILE"' EXIT
 
 # Lint counts as one test: its failure fails the run but does not hide the test results.
-lint_failed=0
+extra_failures=0
 if [[ $# -eq 0 ]]; then
   log "lint: tsc, eslint, prettier"
-  npm run --silent lint || lint_failed=1
+  npm run --silent lint || extra_failures=1
 fi
 
 results="$STATE_DIR/jest-results.json"
@@ -22,13 +22,20 @@ set +e
 npx jest --json --outputFile="$results" "$@"
 status=$?
 set -e
+# CI (RRM_REQUIRE_CLEAN_TREE=1): the install and the tests must leave the clone as committed.
+# Counted as one failed test, like lint.
+if [[ "${RRM_REQUIRE_CLEAN_TREE:-0}" == 1 && -n "$(git status --porcelain)" ]]; then
+  log "the tree is not clean after the tests (install or tests wrote into the clone):"
+  git status --porcelain >&2
+  extra_failures=$((extra_failures + 1))
+fi
 if [[ -s "$results" ]]; then
-  node -e 'const r=require(process.argv[1]); const lint=Number(process.argv[2]);
-    if (lint) console.error("[rrm] lint failed (counted as one failed test)");
-    console.log(`${r.numPassedTests} passed, ${r.numFailedTests + lint} failed`)' "$results" "$lint_failed"
+  node -e 'const r=require(process.argv[1]); const extra=Number(process.argv[2]);
+    if (extra) console.error("[rrm] lint or a dirty tree failed (each counted as one failed test)");
+    console.log(`${r.numPassedTests} passed, ${r.numFailedTests + extra} failed`)' "$results" "$extra_failures"
 else
-  echo "0 passed, $((1 + lint_failed)) failed"
+  echo "0 passed, $((1 + extra_failures)) failed"
   status=1
 fi
-(( lint_failed == 0 )) || status=1
+(( extra_failures == 0 )) || status=1
 exit $status
