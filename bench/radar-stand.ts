@@ -44,7 +44,7 @@ export async function withRadarStand(
     const connection = await Connection.connect({ address });
     const client = new Client({ connection });
     const loop = await createRrmWorker({
-      temporal: { address, namespace: 'default', taskQueue: loopQueue },
+      temporal: { connection: { address }, namespace: 'default', taskQueue: loopQueue },
       databaseUrl,
       controllerUrl: sim.url,
       policy: DEFAULT_POLICY,

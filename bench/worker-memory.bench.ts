@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     const sim = await startSimulator({ port: 0, seed: 1, scenario });
     const taskQueue = 'bench-worker-memory';
     const worker = await createRrmWorker({
-      temporal: { address, namespace: 'default', taskQueue },
+      temporal: { connection: { address }, namespace: 'default', taskQueue },
       databaseUrl,
       controllerUrl: sim.url,
       policy: DEFAULT_POLICY,

@@ -1,12 +1,14 @@
 // Process configuration from the environment (docs/temporal-contract.md,
 // docs/operator-surfaces.md), validated so a typo stops the process at start with the variable's
-// name instead of failing later.
+// name instead of failing later. The Temporal connection is Temporal's own environment
+// configuration (@temporalio/envconfig): the same TEMPORAL_* variables, TEMPORAL_PROFILE and TOML
+// file as the `temporal` CLI, so a Temporal Cloud or mTLS cluster needs no settings of ours.
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import type { NativeConnectionOptions } from '@temporalio/worker';
 import { z } from 'zod';
 
 const EnvSchema = z
   .object({
-    TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
-    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('rrm-event-loop'),
     DATABASE_URL: z
       .string()
@@ -28,8 +30,13 @@ const EnvSchema = z
       one('TEMPORAL_WORKER_DEPLOYMENT', 'TEMPORAL_WORKER_BUILD_ID');
   });
 
-export interface TemporalConfig {
+/** Where Temporal is and how to reach it: address, TLS (or mTLS), API key, gRPC metadata. */
+export type TemporalConnection = Pick<NativeConnectionOptions, 'address' | 'tls' | 'apiKey' | 'metadata'> & {
   address: string;
+};
+
+export interface TemporalConfig {
+  connection: TemporalConnection;
   namespace: string;
   taskQueue: string;
   /** Set: the worker joins this Worker Deployment Version (Worker Versioning). Unset: unversioned. */
@@ -56,10 +63,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RrmConfig {
     throw new Error(`invalid environment: ${problems}`);
   }
   const e = parsed.data;
+  const { connection, namespace } = temporalConnection(env);
   return {
     temporal: {
-      address: e.TEMPORAL_ADDRESS,
-      namespace: e.TEMPORAL_NAMESPACE,
+      connection,
+      namespace,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       ...(e.TEMPORAL_WORKER_DEPLOYMENT && e.TEMPORAL_WORKER_BUILD_ID
         ? {
@@ -79,4 +87,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RrmConfig {
 export function requireDatabaseUrl(config: RrmConfig): string {
   if (!config.databaseUrl) throw new Error('DATABASE_URL is not set: the audit store needs PostgreSQL');
   return config.databaseUrl;
+}
+
+/**
+ * The Temporal connection as Temporal's environment configuration gives it: the profile
+ * (TEMPORAL_PROFILE, default `default`) of the TOML file (TEMPORAL_CONFIG_FILE, default
+ * `~/.config/temporalio/temporal.toml`, if present), overridden by TEMPORAL_ADDRESS,
+ * TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_GRPC_META_*. Unset: the local dev
+ * server's `localhost:7233`, namespace `default`, no TLS.
+ */
+export function temporalConnection(env: NodeJS.ProcessEnv): Pick<TemporalConfig, 'connection' | 'namespace'> {
+  const defined = Object.fromEntries(
+    Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined),
+  );
+  let loaded;
+  try {
+    loaded = loadClientConnectConfig({ overrideEnvVars: defined });
+  } catch (err) {
+    throw new Error(
+      `invalid Temporal connection settings: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+  const { address, tls, apiKey, metadata } = loaded.connectionOptions;
+  return {
+    connection: {
+      address: address ?? 'localhost:7233',
+      ...(tls !== undefined ? { tls } : {}),
+      ...(apiKey !== undefined ? { apiKey } : {}),
+      ...(metadata !== undefined ? { metadata } : {}),
+    },
+    namespace: loaded.namespace ?? 'default',
+  };
 }

@@ -51,9 +51,8 @@ export interface RrmWorker {
 
 export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker> {
   const { temporal } = opts;
-  const nativeConnection =
-    opts.nativeConnection ?? (await NativeConnection.connect({ address: temporal.address }));
-  const clientConnection = opts.client ? undefined : await Connection.connect({ address: temporal.address });
+  const nativeConnection = opts.nativeConnection ?? (await NativeConnection.connect(temporal.connection));
+  const clientConnection = opts.client ? undefined : await Connection.connect(temporal.connection);
   const client = opts.client ?? new Client({ connection: clientConnection!, namespace: temporal.namespace });
   const env = opts.env ?? process.env;
   const pool = createPool(opts.databaseUrl, 10, 'rrm-worker');

@@ -13,8 +13,9 @@ async function main(): Promise<void> {
     controllerUrl: config.controllerUrl,
     policy,
   });
-  const { taskQueue, address, workerDeployment } = config.temporal;
-  logger.info({ taskQueue, address, workerDeployment }, 'worker started');
+  const { taskQueue, namespace, connection, workerDeployment } = config.temporal;
+  const { address, tls } = connection;
+  logger.info({ taskQueue, namespace, address, tls: Boolean(tls), workerDeployment }, 'worker started');
   try {
     await worker.run();
   } finally {

@@ -9,7 +9,7 @@ import {
   WorkflowUpdateFailedError,
   type WorkflowHandle,
 } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
+import type { Duration, UpdateDefinition } from '@temporalio/common';
 import { onceTaskRecovers } from './task-recovery';
 import { validateEvent, type FieldError, type RrmEvent } from '../../domain/events';
 import { DEFAULT_POLICY, effectiveSeverity, type Policy } from '../../domain/policy';
@@ -73,11 +73,13 @@ export class RrmClient {
     private readonly policy: Policy = DEFAULT_POLICY,
   ) {}
 
+  /** `connectTimeout` bounds the first connection (the SDK's default: 10 s). */
   static async connect(
     temporal: TemporalConfig,
     policy?: Policy,
+    connectTimeout?: Duration,
   ): Promise<RrmClient & { close(): Promise<void> }> {
-    const connection = await Connection.connect({ address: temporal.address });
+    const connection = await Connection.connect({ ...temporal.connection, connectTimeout });
     const rrm = new RrmClient(
       new Client({ connection, namespace: temporal.namespace }),
       temporal.taskQueue,

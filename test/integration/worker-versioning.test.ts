@@ -119,7 +119,7 @@ describe('Worker Versioning on the real dev server', () => {
     // Roll out build 2 (same code, its own worker on the same task queue) and make it current.
     const worker = await createRrmWorker({
       temporal: {
-        address: process.env.TEMPORAL_ADDRESS!,
+        connection: { address: process.env.TEMPORAL_ADDRESS! },
         namespace: 'default',
         taskQueue: stack.taskQueue,
         workerDeployment: build2,

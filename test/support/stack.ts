@@ -95,7 +95,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const taskQueue = `test-${prefix}`;
   const rrmWorker = await createRrmWorker({
     temporal: {
-      address: address ?? '',
+      connection: { address: address ?? '' },
       namespace: opts.temporal?.namespace ?? 'default',
       taskQueue,
       workerDeployment: opts.workerDeployment,
