@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig, requireDatabaseUrl } from '../config/env';
 import { loadPolicy } from '../config/policy-file';
+import { writeRunningStack } from '../config/running-stack';
 import { createRrmWorker } from '../workers/rrm-worker';
 import { logger } from '../config/logger';
 import { RrmClient, terminateRunningWorkflows } from '../client/library';
@@ -87,6 +88,14 @@ async function main(): Promise<void> {
     logger: logger.child({}, { level: 'warn' }),
   });
   await bridge.start();
+  // `npx rrm …` in a second terminal finds this stack without any settings (config/running-stack.ts).
+  writeRunningStack({
+    ...process.env,
+    TEMPORAL_ADDRESS: config.temporal.connection.address,
+    TEMPORAL_NAMESPACE: config.temporal.namespace,
+    TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+    RRM_CONTROLLER_URL: sim.url,
+  });
 
   const ui = `http://localhost:8233/namespaces/${config.temporal.namespace}/workflows`;
   process.stdout.write(

@@ -7,7 +7,8 @@ import { InvalidEventsError, parseEventText, validateEvents } from '../library';
 import { printApState, printStatus, printSubmitted } from './format';
 import { registerAuditCommands } from './audit-commands';
 import { registerOperatorCommands } from './operator-commands';
-import { printJson, withClient } from './runtime';
+import { explainDatabaseFailure } from './failures';
+import { printJson, useRunningStack, withClient } from './runtime';
 import { registerStatsCommand } from './stats-command';
 
 const program = new Command('rrm')
@@ -27,14 +28,18 @@ program
     const text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
     // Field errors before any connection: a bad file gets the same answer with Temporal down.
     const events = validateEvents(parseEventText(text));
-    await withClient(async (rrm) => {
-      const submitted = await rrm.startAll(events);
-      if (!opts.wait) return json() ? printJson(submitted) : printSubmitted(submitted);
-      const results = await Promise.all(submitted.map((s) => rrm.result(s.eventId)));
-      if (json()) return printJson(results);
-      results.forEach(printStatus);
-      if (results.some((r) => r.outcome === 'FAILED')) process.exitCode = 1;
-    });
+    // Submitted events wait durably for a worker; only waiting for their outcomes needs one now.
+    await withClient(
+      async (rrm) => {
+        const submitted = await rrm.startAll(events);
+        if (!opts.wait) return json() ? printJson(submitted) : printSubmitted(submitted);
+        const results = await Promise.all(submitted.map((s) => rrm.result(s.eventId)));
+        if (json()) return printJson(results);
+        results.forEach(printStatus);
+        if (results.some((r) => r.outcome === 'FAILED')) process.exitCode = 1;
+      },
+      { needsWorker: Boolean(opts.wait) },
+    );
   });
 
 program
@@ -71,11 +76,16 @@ program
     process.stdout.write(`${JSON.stringify(eventJsonSchema(), null, 2)}\n`);
   });
 
-program.parseAsync(process.argv).catch((err: unknown) => {
-  if (err instanceof CommanderError) process.exit(err.exitCode);
-  process.stderr.write(`rrm: ${errorLine(err)}\n`);
-  process.exit(1);
-});
+Promise.resolve()
+  .then(() => {
+    useRunningStack();
+    return program.parseAsync(process.argv);
+  })
+  .catch((err: unknown) => {
+    if (err instanceof CommanderError) process.exit(err.exitCode);
+    process.stderr.write(`rrm: ${errorLine(explainDatabaseFailure(err, process.env.DATABASE_URL))}\n`);
+    process.exit(1);
+  });
 
 /** The failure as `rrm: …` shows it: one line, except the per-event list of an invalid batch. */
 function errorLine(err: unknown): string {

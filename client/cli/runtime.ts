@@ -1,16 +1,43 @@
-// What every `rrm` command needs: a connected client for the time of the command, and output in the
-// `--json` or human form.
+// What every `rrm` command needs: the running stack's settings where the environment says nothing,
+// a connected client for the time of the command, failures that name their cause, and output in
+// the `--json` or human form.
 import type { Command } from 'commander';
 import { Pool } from 'pg';
 import { loadConfig, type RrmConfig } from '../../config/env';
 import { loadPolicy } from '../../config/policy-file';
+import { applyRunningStack, type RunningStack } from '../../config/running-stack';
 import { RrmClient } from '../library';
+import { explainTemporalFailure, noWorker, temporalUnreachable } from './failures';
 
-export async function withClient<T>(fn: (rrm: RrmClient, config: RrmConfig) => Promise<T>): Promise<T> {
+let runningStack: RunningStack | undefined;
+
+/** Applies the main job's settings file, before any command: every variable the environment lacks comes from it. */
+export function useRunningStack(): void {
+  runningStack = applyRunningStack();
+}
+
+/** How long a command waits to reach Temporal before it says it cannot. */
+const CONNECT_TIMEOUT = '3s';
+
+/**
+ * Runs `fn` with a client. A command that needs the loop's worker (a query, an update, an outcome
+ * to wait for) first checks that one polls the task queue, so it fails at once instead of waiting.
+ */
+export async function withClient<T>(
+  fn: (rrm: RrmClient, config: RrmConfig) => Promise<T>,
+  { needsWorker = true } = {},
+): Promise<T> {
   const config = loadConfig();
-  const rrm = await RrmClient.connect(config.temporal, loadPolicy(config.policyFile));
+  const policy = loadPolicy(config.policyFile);
+  const rrm = await RrmClient.connect(config.temporal, policy, CONNECT_TIMEOUT).catch((err: unknown) => {
+    throw temporalUnreachable(err, config, runningStack);
+  });
   try {
+    const missing = needsWorker ? await noWorker(rrm.client, config, runningStack) : undefined;
+    if (missing) throw missing;
     return await fn(rrm, config);
+  } catch (err) {
+    throw await explainTemporalFailure(err, rrm.client, config, runningStack);
   } finally {
     await rrm.close();
   }

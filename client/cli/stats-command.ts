@@ -14,12 +14,15 @@ export function registerStatsCommand(program: Command): void {
       "count every task queue's events in the namespace, not only TEMPORAL_TASK_QUEUE's",
     )
     .action(async (opts: { allQueues?: boolean }, command: Command) =>
-      withClient((rrm, config) =>
-        withOptionalPool(config, async (pool) => {
-          const taskQueue = opts.allQueues ? undefined : config.temporal.taskQueue;
-          const stats = await collectStats(rrm.client, pool, { taskQueue });
-          return wantsJson(command) ? printJson(stats) : printStats(stats);
-        }),
+      // Counted from visibility and the audit store: no worker needed.
+      withClient(
+        (rrm, config) =>
+          withOptionalPool(config, async (pool) => {
+            const taskQueue = opts.allQueues ? undefined : config.temporal.taskQueue;
+            const stats = await collectStats(rrm.client, pool, { taskQueue });
+            return wantsJson(command) ? printJson(stats) : printStats(stats);
+          }),
+        { needsWorker: false },
       ),
     );
 }
