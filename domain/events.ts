@@ -26,6 +26,10 @@ const identifier = (max: number) =>
       `must be 1–${max} characters of letters, digits and . _ : -`,
     );
 
+/** An event's id and an AP's id as the contract allows them (also the HTTP API's path parameters). */
+export const EVENT_ID = identifier(128);
+export const AP_ID = identifier(64);
+
 const channelNumber = z.number().int().min(1).max(233);
 
 /** Per-type `data`, strict so a misspelt field is reported instead of ignored. */
@@ -66,8 +70,8 @@ export const EVENT_DATA_SCHEMAS = {
 } as const satisfies Record<EventType, z.ZodType>;
 
 const commonFields = {
-  eventId: identifier(128).optional().describe('idempotency key; generated when absent'),
-  apId: identifier(64),
+  eventId: EVENT_ID.optional().describe('idempotency key; generated when absent'),
+  apId: AP_ID,
   radio: z.enum(RADIOS).default('5g'),
   severity: z.enum(SEVERITIES).optional().describe("override of the type's default severity"),
   confidence: z.number().min(0).max(1).default(1),

@@ -1,6 +1,6 @@
 // How failures become HTTP answers: one JSON shape `{ error, message, ... }` for every route.
 import { ServiceError } from '@temporalio/client';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EventInputError, InvalidEventsError, NotFoundError, OperatorRefusedError } from '../library';
 import type { IngestMetrics } from './metrics';
 
@@ -14,6 +14,23 @@ export class BadRequestError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The longest path parameter the router takes (an eventId of 128 characters, percent-encoded, fits). */
+export const MAX_PATH_PARAMETER_LENGTH = 400;
+
+/** The router's own refusals (a path parameter too long, a malformed URL), in the one error shape. */
+export function routerErrorAnswer(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    void reply.code(414).send({
+      error: 'uri_too_long',
+      message: `a path parameter is longer than ${MAX_PATH_PARAMETER_LENGTH} characters`,
+    });
+    return;
+  }
+  void reply
+    .code(400)
+    .send({ error: 'bad_request', message: `${request.method} ${request.url}: ${err.message}` });
 }
 
 export function registerErrorHandling(app: FastifyInstance, metrics: IngestMetrics): void {

@@ -1,6 +1,8 @@
 // The event routes: submit, status, operator controls, AP state (docs/operator-surfaces.md). Bodies arrive as
 // text (see server.ts) and are read here with the same helpers as the CLI's.
 import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import { AP_ID, EVENT_ID } from '../../domain/events';
 import {
   OPERATOR_CONTROLS,
   OperatorInputSchema,
@@ -28,20 +30,38 @@ export function registerEventRoutes(app: FastifyInstance, rrm: RrmClient, metric
   });
 
   app.get<{ Params: EventParams }>('/v1/events/:eventId', async (request) =>
-    rrm.status(request.params.eventId),
+    rrm.status(pathId(EVENT_ID, 'eventId', request.params.eventId)),
   );
 
   for (const control of OPERATOR_CONTROLS) {
     app.post<{ Params: EventParams }>(`/v1/events/:eventId/${control}`, async (request) => {
       const input = operatorInput(bodyText(request.body));
-      return runOperatorControl(rrm, control, request.params.eventId, {
+      const eventId = pathId(EVENT_ID, 'eventId', request.params.eventId);
+      return runOperatorControl(rrm, control, eventId, {
         operator: operatorOf(request.operator, input.operator),
         reason: input.reason,
       });
     });
   }
 
-  app.get<{ Params: { apId: string } }>('/v1/aps/:apId', async (request) => rrm.apState(request.params.apId));
+  app.get<{ Params: { apId: string } }>('/v1/aps/:apId', async (request) =>
+    rrm.apState(pathId(AP_ID, 'apId', request.params.apId)),
+  );
+}
+
+/**
+ * A path parameter checked as the event contract checks the field (400 `invalid_path` naming it).
+ * `.` and `..` are refused too: a client or proxy on the way would have resolved them.
+ */
+function pathId(schema: z.ZodString, field: string, value: string): string {
+  const parsed = schema.safeParse(value);
+  const message = !parsed.success
+    ? parsed.error.issues[0].message
+    : value === '.' || value === '..'
+      ? 'must not be a relative path segment (. or ..)'
+      : undefined;
+  if (message === undefined) return value;
+  throw new BadRequestError('invalid_path', `${field} ${message}`, [{ field, message }]);
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
 import { eventJsonSchema } from '../../domain/events';
 import { collectStats, type RrmClient } from '../library';
 import { hasCredentials, registerBearerAuth, type IngestCredentials } from './auth';
-import { registerErrorHandling } from './errors';
+import { MAX_PATH_PARAMETER_LENGTH, registerErrorHandling, routerErrorAnswer } from './errors';
 import { registerEventRoutes } from './event-routes';
 import { createIngestMetrics, type IngestMetrics } from './metrics';
 
@@ -34,6 +34,10 @@ export interface IngestServer extends FastifyInstance {
 export function buildIngestServer(opts: IngestServerOptions): IngestServer {
   const app = Fastify({
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // Room for the longest eventId (128 characters, percent-encoded) so the route's own check names
+    // the field; beyond it the router refuses, in the same `{ error, message }` shape (errors.ts).
+    routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
+    frameworkErrors: routerErrorAnswer,
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
   }) as unknown as FastifyInstance;
   const metrics = createIngestMetrics({ processMetrics: opts.processMetrics });

@@ -1,6 +1,7 @@
 // The HTTP ingest's door, without a Temporal server: everything here is answered before any call to
 // Temporal (auth, media types, body limits, schema validation). The real stack is in
 // test/integration/http-ingest.test.ts.
+import { request } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { RrmClient } from '../../client/library';
 import { buildIngestServer, type IngestServer } from '../../client/http-ingest/server';
@@ -160,5 +161,45 @@ describe('HTTP ingest without Temporal', () => {
     const res = await inject({ url: '/v2/whatever', headers: auth });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ error: 'not_found' });
+  });
+
+  /** A GET with its path sent as written (fetch would resolve `..` segments first). */
+  const rawGet = (path: string) =>
+    new Promise<{ statusCode: number; body: Record<string, unknown> }>((resolve, reject) => {
+      const { hostname, port } = new URL(base);
+      const req = request({ host: hostname, port, path, headers: auth }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ statusCode: res.statusCode!, body: JSON.parse(body) }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it.each([
+    ['/v1/aps/..%2F..%2Fetc', 'apId', 'must be 1–64 characters of letters, digits and . _ : -'],
+    ['/v1/aps/..', 'apId', 'must not be a relative path segment (. or ..)'],
+    ['/v1/aps/a%20b', 'apId', 'must be 1–64 characters of letters, digits and . _ : -'],
+    [`/v1/aps/${'a'.repeat(65)}`, 'apId', 'must be 1–64 characters of letters, digits and . _ : -'],
+    [`/v1/events/${'e'.repeat(129)}`, 'eventId', 'must be 1–128 characters of letters, digits and . _ : -'],
+    ['/v1/events/a%2Fb/rollback', 'eventId', 'must be 1–128 characters of letters, digits and . _ : -'],
+  ])('refuses the path %s before asking Temporal, naming the parameter', async (path, field, message) => {
+    const method = path.endsWith('/rollback') ? 'POST' : 'GET';
+    const res = method === 'GET' ? await rawGet(path) : await inject({ method, url: path, headers: auth });
+    const body = 'json' in res ? res.json() : res.body;
+    expect(res.statusCode).toBe(400);
+    expect(body).toEqual({
+      error: 'invalid_path',
+      message: `${field} ${message}`,
+      errors: [{ field, message }],
+    });
+  });
+
+  it('answers an over-long path parameter in the same error shape, not the framework’s', async () => {
+    const res = await rawGet(`/v1/events/${'e'.repeat(500)}`);
+    expect(res).toEqual({
+      statusCode: 414,
+      body: { error: 'uri_too_long', message: 'a path parameter is longer than 400 characters' },
+    });
   });
 });
