@@ -29,9 +29,11 @@ export async function withClient<T>(
 ): Promise<T> {
   const config = loadConfig();
   const policy = loadPolicy(config.policyFile);
-  const rrm = await RrmClient.connect(config.temporal, policy, CONNECT_TIMEOUT).catch((err: unknown) => {
-    throw temporalUnreachable(err, config, runningStack);
-  });
+  const rrm = await RrmClient.connect(config.temporal, policy, { connectTimeout: CONNECT_TIMEOUT }).catch(
+    (err: unknown) => {
+      throw temporalUnreachable(err, config, runningStack);
+    },
+  );
   try {
     const missing = needsWorker ? await noWorker(rrm.client, config, runningStack) : undefined;
     if (missing) throw missing;

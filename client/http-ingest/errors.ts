@@ -1,5 +1,5 @@
 // How failures become HTTP answers: one JSON shape `{ error, message, ... }` for every route.
-import { ServiceError } from '@temporalio/client';
+import { isGrpcServiceError, ServiceError } from '@temporalio/client';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EventInputError, InvalidEventsError, NotFoundError, OperatorRefusedError } from '../library';
 import type { IngestMetrics } from './metrics';
@@ -14,6 +14,15 @@ export class BadRequestError extends Error {
   ) {
     super(message);
   }
+}
+
+/** What a 503 asks a sensing source to wait before sending again. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** The SDK's message and its gRPC cause, e.g. `Failed to start Workflow: 4 DEADLINE_EXCEEDED: …`. */
+function temporalFailure(err: Error): string {
+  const cause = err.cause instanceof Error ? err.cause.message : undefined;
+  return cause && !err.message.includes(cause) ? `${err.message}: ${cause}` : err.message;
 }
 
 /** The longest path parameter the router takes (an eventId of 128 characters, percent-encoded, fits). */
@@ -68,9 +77,13 @@ export function registerErrorHandling(app: FastifyInstance, metrics: IngestMetri
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.code(err.statusCode).send({ error: 'bad_request', message: err.message });
     }
-    if (err instanceof ServiceError) {
+    if (err instanceof ServiceError || isGrpcServiceError(err)) {
       request.log.warn({ err }, 'Temporal call failed');
-      return reply.code(503).send({ error: 'temporal_unavailable', message: err.message });
+      // Nothing was started (or the start is idempotent by eventId): the source sends it again.
+      return reply
+        .code(503)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .send({ error: 'temporal_unavailable', message: temporalFailure(err) });
     }
     request.log.error({ err }, 'request failed');
     return reply.code(500).send({ error: 'internal', message: err.message });

@@ -20,9 +20,23 @@ interface EventParams {
   eventId: string;
 }
 
-export function registerEventRoutes(app: FastifyInstance, rrm: RrmClient, metrics: IngestMetrics): void {
+/**
+ * The routes. Submits, statuses and AP states are quick calls to Temporal and get `deadlineMs`: past
+ * it the answer is 503 with Retry-After (errors.ts). The controls may wait for a turn and an undo,
+ * so they keep the SDK's own timeouts.
+ */
+export function registerEventRoutes(
+  app: FastifyInstance,
+  rrm: RrmClient,
+  metrics: IngestMetrics,
+  deadlineMs: number,
+): void {
+  const quick = <T>(call: () => Promise<T>): Promise<T> =>
+    rrm.client.connection.withDeadline(Date.now() + deadlineMs, call);
+
   app.post('/v1/events', async (request, reply) => {
-    const submitted = await rrm.submit(parseEventText(bodyText(request.body)));
+    const events = parseEventText(bodyText(request.body));
+    const submitted = await quick(() => rrm.submit(events));
     const duplicates = submitted.filter((s) => s.duplicate).length;
     metrics.eventsSubmitted.inc(submitted.length - duplicates);
     metrics.eventsDuplicate.inc(duplicates);
@@ -30,7 +44,7 @@ export function registerEventRoutes(app: FastifyInstance, rrm: RrmClient, metric
   });
 
   app.get<{ Params: EventParams }>('/v1/events/:eventId', async (request) =>
-    rrm.status(pathId(EVENT_ID, 'eventId', request.params.eventId)),
+    quick(() => rrm.status(pathId(EVENT_ID, 'eventId', request.params.eventId))),
   );
 
   for (const control of OPERATOR_CONTROLS) {
@@ -45,7 +59,7 @@ export function registerEventRoutes(app: FastifyInstance, rrm: RrmClient, metric
   }
 
   app.get<{ Params: { apId: string } }>('/v1/aps/:apId', async (request) =>
-    rrm.apState(pathId(AP_ID, 'apId', request.params.apId)),
+    quick(() => rrm.apState(pathId(AP_ID, 'apId', request.params.apId))),
   );
 }
 

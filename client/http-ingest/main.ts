@@ -7,7 +7,7 @@ import { logger } from '../../config/logger';
 import { loadPolicy } from '../../config/policy-file';
 import { RrmClient } from '../library';
 import { credentialsFromEnv, hasCredentials } from './auth';
-import { buildIngestServer } from './server';
+import { buildIngestServer, TEMPORAL_DEADLINE_MS } from './server';
 import { createPool } from '../../db/pool';
 
 const HttpEnvSchema = z.object({
@@ -24,7 +24,11 @@ async function main(): Promise<void> {
   const env = parsed.data;
   const credentials = credentialsFromEnv();
   const config = loadConfig();
-  const rrm = await RrmClient.connect(config.temporal, loadPolicy(config.policyFile));
+  // Lazy: the ingest starts, and answers 503 quickly, while Temporal is down (server.ts).
+  const rrm = await RrmClient.connect(config.temporal, loadPolicy(config.policyFile), {
+    connectTimeout: TEMPORAL_DEADLINE_MS,
+    lazy: true,
+  });
   const pool = config.databaseUrl ? createPool(config.databaseUrl, 4, 'rrm-ingest') : undefined;
   const server = buildIngestServer({
     rrm,

@@ -13,6 +13,12 @@ export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 /** Media types of a request body: one JSON event or an array (JSON), or one event per line (NDJSON). */
 export const BODY_MEDIA_TYPES = ['application/json', 'application/x-ndjson', 'application/ndjson'];
 
+/**
+ * How long a submit, a status or an AP state may take at Temporal before the ingest answers 503: a
+ * sensing source needs its refusal within seconds to retry or buffer, not after the SDK's retries.
+ */
+export const TEMPORAL_DEADLINE_MS = 2_000;
+
 export interface IngestServerOptions {
   rrm: RrmClient;
   /** Bearer tokens every route but /healthz requires; open when there are none. */
@@ -25,6 +31,8 @@ export interface IngestServerOptions {
   logger?: FastifyBaseLogger;
   /** Process metrics (CPU, memory, event loop) on /metrics; default true. */
   processMetrics?: boolean;
+  /** Default TEMPORAL_DEADLINE_MS. */
+  temporalDeadlineMs?: number;
 }
 
 export interface IngestServer extends FastifyInstance {
@@ -63,7 +71,7 @@ export function buildIngestServer(opts: IngestServerOptions): IngestServer {
   );
   app.get('/v1/schema', async () => eventJsonSchema());
   app.get('/v1/stats', async () => collectStats(opts.rrm.client, opts.pool, { taskQueue: opts.taskQueue }));
-  registerEventRoutes(app, opts.rrm, metrics);
+  registerEventRoutes(app, opts.rrm, metrics, opts.temporalDeadlineMs ?? TEMPORAL_DEADLINE_MS);
 
   return Object.assign(app, { metrics });
 }

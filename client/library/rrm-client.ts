@@ -73,13 +73,17 @@ export class RrmClient {
     private readonly policy: Policy = DEFAULT_POLICY,
   ) {}
 
-  /** `connectTimeout` bounds the first connection (the SDK's default: 10 s). */
+  /**
+   * `connectTimeout` bounds each attempt to connect (the SDK's default: 10 s). `lazy` connects on
+   * the first call instead of now: a server process starts, and answers, while Temporal is down.
+   */
   static async connect(
     temporal: TemporalConfig,
     policy?: Policy,
-    connectTimeout?: Duration,
+    { connectTimeout, lazy = false }: { connectTimeout?: Duration; lazy?: boolean } = {},
   ): Promise<RrmClient & { close(): Promise<void> }> {
-    const connection = await Connection.connect({ ...temporal.connection, connectTimeout });
+    const options = { ...temporal.connection, connectTimeout };
+    const connection = lazy ? Connection.lazy(options) : await Connection.connect(options);
     const rrm = new RrmClient(
       new Client({ connection, namespace: temporal.namespace }),
       temporal.taskQueue,

@@ -1,7 +1,7 @@
 // Temporal behind mutual TLS, reached the Temporal way: the worker's connections and the `rrm` CLI
 // take their settings from Temporal's environment configuration (TEMPORAL_ADDRESS, TEMPORAL_TLS_*),
 // as the `temporal` CLI does. The frontend is the dev server behind a TLS-terminating proxy that
-// requires a client certificate of a CA made with openssl for this test (test/support/tls.ts).
+// requires a client certificate of a CA made with openssl for this test (test/support/proxy.ts, tls.ts).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,11 +12,12 @@ import type { EventStatus } from '../../workflows/event-status';
 import { runCli } from '../support/cli';
 import { harmlessEvent } from '../support/scenarios';
 import { startStack, type Stack } from '../support/stack';
-import { makeCertificates, startTlsProxy, type TestCertificates, type TlsProxy } from '../support/tls';
+import { startProxy, type Proxy } from '../support/proxy';
+import { makeCertificates, type TestCertificates } from '../support/tls';
 
 describe('Temporal over mTLS, configured as the temporal CLI is', () => {
   let certs: TestCertificates;
-  let proxy: TlsProxy;
+  let proxy: Proxy;
   let stack: Stack;
   let nativeConnection: NativeConnection;
   let connection: Connection;
@@ -31,7 +32,7 @@ describe('Temporal over mTLS, configured as the temporal CLI is', () => {
 
   beforeAll(async () => {
     certs = makeCertificates();
-    proxy = await startTlsProxy(process.env.TEMPORAL_ADDRESS!, certs);
+    proxy = await startProxy(process.env.TEMPORAL_ADDRESS!, certs);
     // The worker's connections, made from the environment exactly as `npm run worker` makes them.
     const { connection: settings, namespace } = loadConfig(tlsEnv()).temporal;
     expect(settings.tls).toBeTruthy();

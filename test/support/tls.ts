@@ -1,13 +1,9 @@
-// TLS for tests: a throw-away CA with a server and a client certificate made by openssl, and a
-// TLS-terminating proxy in front of the dev server (whose `start-dev` has no TLS options). The proxy
-// requires a client certificate signed by the CA (mTLS, as a self-hosted cluster would) and offers
-// HTTP/2 by ALPN, so gRPC clients speak to it as to a TLS-enabled Temporal frontend.
+// TLS for tests: a throw-away CA with a server and a client certificate made by openssl, for the
+// mTLS frontend of test/support/proxy.ts (the dev server's `start-dev` has no TLS options).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, type AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:tls';
 
 export interface TestCertificates {
   dir: string;
@@ -78,54 +74,4 @@ export function makeCertificates(): TestCertificates {
     clientKey: at('client.key'),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
-}
-
-export interface TlsProxy {
-  /** host:port of the TLS side. */
-  address: string;
-  /** Handshakes the proxy refused (e.g. no client certificate). */
-  refused: number;
-  close(): Promise<void>;
-}
-
-/** Terminates mTLS on a free port of 127.0.0.1 and forwards the bytes to `target` (host:port). */
-export async function startTlsProxy(target: string, certs: TestCertificates): Promise<TlsProxy> {
-  const [host, port] = [
-    target.slice(0, target.lastIndexOf(':')),
-    Number(target.slice(target.lastIndexOf(':') + 1)),
-  ];
-  const sockets = new Set<{ destroy(): void }>();
-  const server = createServer(
-    {
-      key: readFileSync(certs.serverKey),
-      cert: readFileSync(certs.serverCert),
-      ca: readFileSync(certs.caCert),
-      requestCert: true,
-      rejectUnauthorized: true,
-      ALPNProtocols: ['h2'],
-    },
-    (client) => {
-      const upstream = connect(port, host);
-      for (const s of [client, upstream]) {
-        sockets.add(s);
-        s.on('close', () => sockets.delete(s));
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('error', () => upstream.destroy());
-      upstream.on('error', () => client.destroy());
-    },
-  );
-  const proxy: TlsProxy = {
-    address: '',
-    refused: 0,
-    close: () =>
-      new Promise<void>((resolve) => {
-        sockets.forEach((s) => s.destroy());
-        server.close(() => resolve());
-      }),
-  };
-  server.on('tlsClientError', () => void proxy.refused++);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  proxy.address = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return proxy;
 }
