@@ -74,6 +74,7 @@ async function main(): Promise<void> {
     rrm,
     pool,
     taskQueue: config.temporal.taskQueue,
+    controllerUrl: sim.url,
     credentials: credentialsFromEnv(),
   });
   const httpPort = Number(process.env.RRM_HTTP_PORT ?? 8080);
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
       `                    filter e.g. RrmApId="${STORY.radar.apId}" or RrmOutcome="ROLLED_BACK"`,
       `  Simulator       : ${sim.url}/v1/aps`,
       `  HTTP ingest     : ${ingestUrl ? `${ingestUrl}/v1/events` : 'not running'}`,
-      `  CLI             : npx rrm stats · npx rrm ap ${STORY.radar.apId} · npx rrm status <eventId>`,
+      `  CLI             : npx rrm floor --watch · npx rrm stats · npx rrm ap ${STORY.radar.apId} · npx rrm status <eventId>`,
       `  Stop            : Ctrl-C${opts.duration ? ` (or after ${opts.duration} s)` : ''}`,
       '',
     ].join('\n'),

@@ -1,7 +1,7 @@
 // Human-readable output of the CLI.
 import { RADIOS } from '../../domain/regulatory';
 import { OUTCOMES, type EventStatus } from '../../workflows/event-status';
-import type { ApState, RrmStats, Submitted } from '../library';
+import type { ApState, FloorRadio, FloorView, RrmStats, Submitted } from '../library';
 
 const line = (s: string): void => void process.stdout.write(`${s}\n`);
 
@@ -61,6 +61,34 @@ export function printStats(s: RrmStats): void {
     line(`actions executed: ${actionsExecuted}`);
     line(`rollbacks: ${rollbacks.automatic} automatic, ${rollbacks.manual} manual`);
   }
+}
+
+/** One line per radio of every AP: its configuration beside its turn, watch, queue and closures. */
+export function printFloor(floor: FloorView, now = Date.now()): void {
+  const turn = (r: FloorRadio) => (r.holder ? `${r.holder.eventId} (${r.holder.severity})` : '-');
+  const watch = (r: FloorRadio) =>
+    r.watch
+      ? `${r.watch.eventId} (${r.watch.severity}) ${Math.max(0, Math.ceil((r.watch.until - now) / 1000))} s`
+      : '-';
+  const rows = [['AP', 'status', 'radio', 'channel', 'power', 'clients', 'turn', 'watch', 'queue', 'closed']];
+  for (const ap of floor.aps) {
+    ap.radios.forEach((r, i) =>
+      rows.push([
+        i === 0 ? ap.apId : '',
+        i === 0 ? ap.status : '',
+        r.radio,
+        `${r.channel}/${r.width}`,
+        `${r.txPowerDbm} dBm`,
+        String(r.clientCount),
+        turn(r),
+        watch(r),
+        r.queue.length ? r.queue.join(', ') : '-',
+        r.closedChannels.length ? r.closedChannels.join(',') : '-',
+      ]),
+    );
+  }
+  line(`floor at ${floor.collectedAt}: ${floor.aps.length} APs (controller ${floor.controllerUrl})`);
+  for (const row of alignColumns(rows, (c) => c === 5)) line(`  ${row}`);
 }
 
 /** Rows as text columns, each as wide as its widest cell; `rightAligned` columns (numbers) pad on the left. */

@@ -1,10 +1,10 @@
 // `rrm`: the operator CLI (docs/operator-surfaces.md). Every command exits non-zero with a one-line reason on
 // failure; `--json` prints machine-readable output.
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { eventJsonSchema } from '../../domain/events';
-import { InvalidEventsError, parseEventText, validateEvents } from '../library';
-import { printApState, printStatus, printSubmitted } from './format';
+import { collectFloor, InvalidEventsError, parseEventText, validateEvents } from '../library';
+import { printApState, printFloor, printStatus, printSubmitted } from './format';
 import { registerAuditCommands } from './audit-commands';
 import { registerOperatorCommands } from './operator-commands';
 import { explainDatabaseFailure } from './failures';
@@ -70,6 +70,27 @@ registerStatsCommand(program);
 registerAuditCommands(program);
 
 program
+  .command('floor')
+  .description('every AP and radio: channel, power, clients, who holds or watches it, its queue and closures')
+  .option('--watch [seconds]', 'redraw every few seconds (default 2) until Ctrl-C', parseSeconds)
+  .action(async (opts: { watch?: number | true }) =>
+    withClient(async (rrm, config) => {
+      const show = async () => {
+        const floor = await collectFloor(rrm, config.controllerUrl);
+        if (json()) return printJson(floor);
+        if (opts.watch) process.stdout.write('\x1b[2J\x1b[H'); // clear the screen, cursor home
+        printFloor(floor);
+      };
+      await show();
+      const every = opts.watch === true ? 2 : opts.watch;
+      while (every) {
+        await new Promise((r) => setTimeout(r, every * 1000));
+        await show();
+      }
+    }),
+  );
+
+program
   .command('schema')
   .description('print the JSON Schema of the event contract')
   .action(() => {
@@ -92,4 +113,10 @@ function errorLine(err: unknown): string {
   if (err instanceof InvalidEventsError) return `invalid input:\n${err.message}`;
   const message = err instanceof Error ? err.message : String(err);
   return message.split('\n')[0];
+}
+
+function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 1) throw new InvalidArgumentError('must be a number of seconds, 1 or more');
+  return n;
 }

@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     credentials,
     pool,
     taskQueue: config.temporal.taskQueue,
+    controllerUrl: config.controllerUrl,
     logger,
   });
   if (!hasCredentials(credentials)) {

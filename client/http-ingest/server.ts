@@ -3,7 +3,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { eventJsonSchema } from '../../domain/events';
-import { collectStats, type RrmClient } from '../library';
+import { collectFloor, collectStats, type RrmClient } from '../library';
 import { hasCredentials, registerBearerAuth, type IngestCredentials } from './auth';
 import { MAX_PATH_PARAMETER_LENGTH, registerErrorHandling, routerErrorAnswer } from './errors';
 import { registerEventRoutes } from './event-routes';
@@ -31,6 +31,8 @@ export interface IngestServerOptions {
   logger?: FastifyBaseLogger;
   /** Process metrics (CPU, memory, event loop) on /metrics; default true. */
   processMetrics?: boolean;
+  /** The wireless controller, for the floor's configurations (`GET /v1/floor`); without it, 404. */
+  controllerUrl?: string;
   /** Default TEMPORAL_DEADLINE_MS. */
   temporalDeadlineMs?: number;
 }
@@ -72,6 +74,8 @@ export function buildIngestServer(opts: IngestServerOptions): IngestServer {
   app.get('/v1/schema', async () => eventJsonSchema());
   app.get('/v1/stats', async () => collectStats(opts.rrm.client, opts.pool, { taskQueue: opts.taskQueue }));
   registerEventRoutes(app, opts.rrm, metrics, opts.temporalDeadlineMs ?? TEMPORAL_DEADLINE_MS);
+  const { controllerUrl } = opts;
+  if (controllerUrl) app.get('/v1/floor', async () => collectFloor(opts.rrm, controllerUrl));
 
   return Object.assign(app, { metrics });
 }

@@ -4,6 +4,7 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { EVENT_TYPES, type EventType } from '../../domain/events';
+import { limiter } from './limiter';
 import { EVENT_WORKFLOW_TYPE } from '../../workflows/definitions';
 import { OUTCOMES, type Outcome } from '../../workflows/event-status';
 
@@ -118,21 +119,4 @@ export async function auditStats(pool: Pool): Promise<AuditStats> {
 
 function zeroOutcomes(): Record<Outcome, number> {
   return Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
-}
-
-/** Runs at most `max` tasks at once; a finishing task hands its slot to the next one waiting. */
-function limiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (active < max) active++;
-    else await new Promise<void>((resolve) => waiting.push(resolve));
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    }
-  };
 }
