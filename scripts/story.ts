@@ -120,7 +120,7 @@ export const STORY_STAGES: StoryStage[] = [
   },
   {
     at: 63,
-    say: `…and a jammer appears on ${FALSE_ALARM_AP}'s new channel: its report waits for the watch; automatic rollback in about a minute`,
+    say: `…and a jammer appears on ${FALSE_ALARM_AP}'s new channel: its report waits for the watch; the window starts after the move's 60 s CAC, and two degraded samples roll it back (about +170 s)`,
     act: async ({ controller, radioOf }) =>
       void (await controller(
         'POST',
