@@ -16,6 +16,8 @@ const EnvSchema = z
       .optional(),
     RRM_CONTROLLER_URL: z.url().default('http://127.0.0.1:8787'),
     RRM_POLICY_FILE: z.string().min(1).optional(),
+    // The worker's Prometheus endpoint (workers/metrics.ts); unset: no metrics served.
+    RRM_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     // Worker Versioning (docs/upgrades.md): a deployment name and this build's id, both or neither.
     TEMPORAL_WORKER_DEPLOYMENT: z.string().min(1).optional(),
     TEMPORAL_WORKER_BUILD_ID: z.string().min(1).optional(),
@@ -54,6 +56,8 @@ export interface RrmConfig {
   databaseUrl?: string;
   controllerUrl: string;
   policyFile?: string;
+  /** Where the worker serves its Prometheus metrics; undefined: not served. */
+  metricsPort?: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RrmConfig {
@@ -81,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RrmConfig {
     databaseUrl: e.DATABASE_URL,
     controllerUrl: e.RRM_CONTROLLER_URL,
     policyFile: e.RRM_POLICY_FILE,
+    metricsPort: e.RRM_METRICS_PORT,
   };
 }
 

@@ -2,11 +2,13 @@
 // simulator with its built-in floor, a worker, the HTTP ingest, the sensing bridge, and the story
 // (scripts/story.ts) that makes the floor's network misbehave in every way the policy table knows.
 import { Command } from 'commander';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger } from '@temporalio/worker';
 import { loadConfig, requireDatabaseUrl } from '../config/env';
 import { loadPolicy } from '../config/policy-file';
 import { writeRunningStack } from '../config/running-stack';
+import { LoopMetrics, serveMetrics } from '../workers/metrics';
 import { createRrmWorker } from '../workers/rrm-worker';
+import { installRuntime } from '../workers/telemetry';
 import { logger } from '../config/logger';
 import { RrmClient, terminateRunningWorkflows } from '../client/library';
 import { alignColumns } from '../client/cli/format';
@@ -37,17 +39,27 @@ const say = (line: string) => process.stdout.write(`[story] ${line}\n`);
 
 async function main(): Promise<void> {
   // The story narrates on stdout; the SDK only speaks up when something is wrong.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
   const config = loadConfig();
+  const { metricsPort } = config;
+  const sdkMetricsUrl = await installRuntime({
+    metrics: metricsPort !== undefined,
+    logger: new DefaultLogger('WARN'),
+  });
   const policy = loadPolicy(config.policyFile);
   const databaseUrl = requireDatabaseUrl(config);
   const sim = await startSimulator({ port: Number(process.env.SIM_PORT ?? 8787), seed: opts.seed });
+  const metrics = new LoopMetrics(undefined, { processMetrics: true });
   const worker = await createRrmWorker({
     temporal: config.temporal,
     databaseUrl,
     controllerUrl: sim.url,
     policy,
+    metrics,
   });
+  const metricsEndpoint =
+    metricsPort === undefined
+      ? undefined
+      : await serveMetrics(metricsPort, metrics.registry, sdkMetricsUrl, '127.0.0.1');
   const { client } = worker;
   const rrm = new RrmClient(client, config.temporal.taskQueue, policy);
   // Workflows left running by an earlier main job acted on a simulator that is gone (and may have
@@ -107,6 +119,7 @@ async function main(): Promise<void> {
       `                    filter e.g. RrmApId="${STORY.radar.apId}" or RrmOutcome="ROLLED_BACK"`,
       `  Simulator       : ${sim.url}/v1/aps`,
       `  HTTP ingest     : ${ingestUrl ? `${ingestUrl}/v1/events` : 'not running'}`,
+      `  Worker metrics  : ${metricsEndpoint?.url ?? 'off (RRM_METRICS_PORT not set)'}`,
       `  CLI             : npx rrm floor --watch · npx rrm stats · npx rrm ap ${STORY.radar.apId} · npx rrm status <eventId>`,
       `  Stop            : Ctrl-C${opts.duration ? ` (or after ${opts.duration} s)` : ''}`,
       '',
@@ -193,6 +206,7 @@ async function main(): Promise<void> {
     await bridge.stop();
     await summary().catch((err) => logger.warn({ err }, 'summary failed'));
     await ingest.close();
+    metricsEndpoint?.close();
     await pool.end();
     worker.shutdown();
     await running;

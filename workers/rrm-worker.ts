@@ -18,6 +18,7 @@ import { loadAuditKeys, loadCheckpointKeys, startCheckpointTimer } from '../audi
 import { createAuditActivities } from '../activities/audit';
 import { logger } from '../config/logger';
 import type { TemporalConfig } from '../config/env';
+import { LoopMetrics } from './metrics';
 import { createPool } from '../db/pool';
 import { coordinatorTaskQueue } from '../workflows/definitions';
 
@@ -35,6 +36,8 @@ export interface RrmWorkerOptions {
   /** Existing connection to share, e.g. the time-skipping test environment's. */
   nativeConnection?: NativeConnection;
   client?: Client;
+  /** Where the domain metrics are counted (workers/metrics.ts); a registry of its own otherwise. */
+  metrics?: LoopMetrics;
 }
 
 export interface RrmWorker {
@@ -45,6 +48,7 @@ export interface RrmWorker {
   /** Starts a graceful shutdown of both workers; `run()` resolves once they have stopped. */
   shutdown(): void;
   client: Client;
+  metrics: LoopMetrics;
   /** Closes what this wiring opened (not connections passed in). */
   close(): Promise<void>;
 }
@@ -56,6 +60,7 @@ export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker
   const client = opts.client ?? new Client({ connection: clientConnection!, namespace: temporal.namespace });
   const env = opts.env ?? process.env;
   const pool = createPool(opts.databaseUrl, 10, 'rrm-worker');
+  const metrics = opts.metrics ?? new LoopMetrics();
   const stopCheckpoints = startPeriodicCheckpoints(pool, env);
 
   const options: WorkerOptions = {
@@ -75,6 +80,8 @@ export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker
       ...createPolicyActivities(opts.policy),
       ...createAuditActivities(pool, loadAuditKeys(env)),
     },
+    sinks: metrics.sinks(),
+    interceptors: { activity: [metrics.activityInterceptor()] },
     ...versioning(temporal),
   };
   const workers = {
@@ -104,6 +111,7 @@ export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker
     },
     shutdown,
     client,
+    metrics,
     async close() {
       stopCheckpoints();
       await pool.end();

@@ -1,24 +1,34 @@
 // Worker entry point: `npm run worker`. Refuses to start on a bad environment or policy file.
 import { loadConfig, requireDatabaseUrl } from '../config/env';
 import { loadPolicy } from '../config/policy-file';
+import { LoopMetrics, serveMetrics } from './metrics';
 import { createRrmWorker } from './rrm-worker';
+import { installRuntime } from './telemetry';
 import { logger } from '../config/logger';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const policy = loadPolicy(config.policyFile);
+  const { metricsPort } = config;
+  const sdkMetricsUrl = await installRuntime({ metrics: metricsPort !== undefined });
+  const metrics = new LoopMetrics(undefined, { processMetrics: true });
   const worker = await createRrmWorker({
     temporal: config.temporal,
     databaseUrl: requireDatabaseUrl(config),
     controllerUrl: config.controllerUrl,
     policy,
+    metrics,
   });
+  const endpoint =
+    metricsPort === undefined ? undefined : await serveMetrics(metricsPort, metrics.registry, sdkMetricsUrl);
+  if (endpoint) logger.info({ url: endpoint.url }, 'worker metrics served');
   const { taskQueue, namespace, connection, workerDeployment } = config.temporal;
   const { address, tls } = connection;
   logger.info({ taskQueue, namespace, address, tls: Boolean(tls), workerDeployment }, 'worker started');
   try {
     await worker.run();
   } finally {
+    endpoint?.close();
     await worker.close();
   }
 }

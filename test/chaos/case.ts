@@ -12,7 +12,7 @@ import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import { simGet, simPost } from '../support/sim-client';
 import { eventually } from '../support/stack';
 import { floorAp, floors } from './floors';
-import { WorkerProcess } from './worker-process';
+import { WorkerProcess } from '../support/worker-process';
 
 const WINDOW_MS = 8_000;
 export const CHAOS_POLICY = {

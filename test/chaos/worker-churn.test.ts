@@ -4,7 +4,7 @@
 // from outside. Windows are 8 s here (test/chaos/case.ts says why).
 import { injectEveryFault, submitEveryType } from './case';
 import { useChaosCases } from './use-chaos-cases';
-import type { WorkerProcess } from './worker-process';
+import type { WorkerProcess } from '../support/worker-process';
 
 const COPIES = 6;
 const KILL_EVERY_MS = 4_000;

@@ -9,6 +9,7 @@
 // ("Completed workflow") and the server's time lock for it is never released. A test that terminates
 // a workflow mid-activity gets a file (a server) of its own; the others terminate only between
 // attempts (during a retry backoff).
+import { LoopMetrics } from '../../workers/metrics';
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -77,6 +78,7 @@ export function useHarness(): Harness {
           taskQueue,
           workflowBundle: await workflowBundle(),
           activities: h.activities,
+          sinks: new LoopMetrics().sinks(),
         }),
       ),
     );

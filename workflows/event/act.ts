@@ -8,6 +8,7 @@ import { radarClosedChannels, type PlanningContext } from '../../domain/plans';
 import { radioOf, type ApSnapshot, type RadioSnapshot } from '../../domain/radio';
 import type { MonitorSample } from '../../activities/controller';
 import { controllerReads } from '../activity-proxies';
+import { loopMetrics } from '../metrics';
 import { applySteps, failureReason, isActivityFailure } from '../controller-saga';
 import type { Outcome } from '../event-status';
 import type { EventRun } from './run';
@@ -32,6 +33,7 @@ export async function takeTurnAndApply(run: EventRun, attempt: number): Promise<
   // second round of reads. After a wait the radio may have changed, so it is read again; a change
   // landing between the read and the grant fails the apply's version check and is planned again.
   const early = startReadings(run);
+  const askedAt = Date.now();
   if ((await run.turns.acquire(run.scope)) !== 'granted') {
     const { apId, waiting } = run.turns.dropped!;
     await run.finish(
@@ -41,6 +43,7 @@ export async function takeTurnAndApply(run: EventRun, attempt: number): Promise<
     return false;
   }
   run.status.waitedForWatchOf = run.turns.heldBackBy;
+  loopMetrics.turnGranted(event.type, run.severity, Date.now() - askedAt);
   let decided: Decided | undefined;
   const release = () => run.turns.release(run.lastChangeAt, decided ? undefined : watchOf(run));
   try {
@@ -137,6 +140,7 @@ async function planAndApply(
       };
     }
     run.changeApplied({ plan, applied: result.applied, baseline });
+    loopMetrics.changeApplied(event.type, run.lastChangeAt! - Date.parse(event.receivedAt));
     return undefined;
   }
 }

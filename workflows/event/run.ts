@@ -23,6 +23,7 @@ import { eventStatusQuery, searchAttributes, type OperatorAction } from '../defi
 import type { EventStatus, Outcome, Stage } from '../event-status';
 import { registerOperatorControls, type OperatorInbox } from '../operator-controls';
 import { Alarms } from '../alarms';
+import { loopMetrics } from '../metrics';
 import { SearchAttributeBatch } from './search-attributes';
 import { EventTurns } from './turns';
 
@@ -233,6 +234,8 @@ export class EventRun {
     status.outcome = outcome;
     status.reason = reason;
     status.decidedAt = new Date().toISOString();
+    const rollback = outcome === 'ROLLED_BACK' ? (opts.operator ? 'manual' : 'automatic') : undefined;
+    loopMetrics.eventDecided(this.event.type, outcome, rollback);
     status.stage = 'done';
     this.visibility.set(searchAttributes.stage, 'done');
     this.visibility.set(searchAttributes.outcome, outcome);

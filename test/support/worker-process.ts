@@ -1,12 +1,13 @@
-// The worker as its own OS process (`workers/worker.ts`, what `npm run worker` runs), so the chaos
-// suite can kill it with SIGKILL as the kernel would on an out-of-memory kill or a power cut: no
-// shutdown hook, no graceful drain, in-flight tasks and connections simply gone.
+// The worker as its own OS process (`workers/worker.ts`, what `npm run worker` runs): the chaos suite
+// kills it with SIGKILL as the kernel would on an out-of-memory kill or a power cut (no shutdown
+// hook, no graceful drain, in-flight tasks and connections simply gone), and the metrics test
+// scrapes it as Prometheus would.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { TEST_AUDIT_ENV } from '../support/stack';
+import { TEST_AUDIT_ENV } from './stack';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -17,6 +18,8 @@ export interface WorkerProcessOptions {
   /** A policy file's content (any subset of the policy); the defaults otherwise. */
   policy?: unknown;
   temporalAddress?: string;
+  /** More environment for the process (e.g. RRM_METRICS_PORT). */
+  env?: Record<string, string>;
 }
 
 export class WorkerProcess {
@@ -41,6 +44,7 @@ export class WorkerProcess {
       RRM_CONTROLLER_URL: opts.controllerUrl,
       RRM_POLICY_FILE: this.policyFile,
       LOG_LEVEL: 'info',
+      ...opts.env,
     };
   }
 
