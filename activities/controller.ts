@@ -1,6 +1,7 @@
 // Adapter to the wireless controller's REST API (the built-in simulator, or a real controller that
 // speaks the same API). Thin: HTTP in, domain types out, controller errors mapped to failure types
 // the workflow decides on.
+import { inSpan, SpanKind, traceHeaders } from '../config/tracing';
 import { ApplicationFailure } from '@temporalio/activity';
 import { ApplicationFailureCategory } from '@temporalio/common';
 import type { ChannelObservation } from '../domain/channel-selection';
@@ -60,12 +61,24 @@ export function createControllerActivities(controllerUrl: string): ControllerAct
   const base = controllerUrl.replace(/\/$/, '');
   const ap = (apId: string) => `/v1/aps/${encodeURIComponent(apId)}`;
 
-  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  /** One controller call, as a span of the activity's trace (a no-op when tracing is off). */
+  const call = <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> =>
+    inSpan(
+      `controller ${method}`,
+      { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method, 'url.full': `${base}${path}` } },
+      async (span) => {
+        const res = await request<T>(method, path, body);
+        span.setAttribute('http.response.status_code', res.status);
+        return res.payload;
+      },
+    );
+
+  async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown) {
     let res: Response;
     try {
       res = await fetch(`${base}${path}`, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: { ...traceHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(2_500),
       });
@@ -73,7 +86,7 @@ export function createControllerActivities(controllerUrl: string): ControllerAct
       throw new Error(`controller unreachable at ${base}: ${(err as Error).message}`);
     }
     const payload = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-    if (res.ok) return payload as T;
+    if (res.ok) return { status: res.status, payload: payload as T };
     const message = `${method} ${path} → ${res.status} ${String(payload.error ?? '')}: ${String(payload.message ?? '')}`;
     // Radar on the requested channel (the AP's own detection or CAC): the workflow re-plans around it.
     const type = payload.error === 'channel_unavailable' ? 'ChannelUnavailable' : NON_RETRYABLE[res.status];

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { DefaultLogger } from '@temporalio/worker';
 import { loadConfig, requireDatabaseUrl } from '../config/env';
 import { loadPolicy } from '../config/policy-file';
+import { startTracing } from '../config/tracing';
 import { writeRunningStack } from '../config/running-stack';
 import { LoopMetrics, serveMetrics } from '../workers/metrics';
 import { createRrmWorker } from '../workers/rrm-worker';
@@ -49,12 +50,14 @@ async function main(): Promise<void> {
   const databaseUrl = requireDatabaseUrl(config);
   const sim = await startSimulator({ port: Number(process.env.SIM_PORT ?? 8787), seed: opts.seed });
   const metrics = new LoopMetrics(undefined, { processMetrics: true });
+  const tracing = startTracing('rrm-main-job');
   const worker = await createRrmWorker({
     temporal: config.temporal,
     databaseUrl,
     controllerUrl: sim.url,
     policy,
     metrics,
+    tracing,
   });
   const metricsEndpoint =
     metricsPort === undefined
@@ -211,6 +214,7 @@ async function main(): Promise<void> {
     worker.shutdown();
     await running;
     await worker.close();
+    await tracing?.shutdown();
     await sim.close();
     process.exit(code);
   };

@@ -18,7 +18,19 @@ import { loadAuditKeys, loadCheckpointKeys, startCheckpointTimer } from '../audi
 import { createAuditActivities } from '../activities/audit';
 import { logger } from '../config/logger';
 import type { TemporalConfig } from '../config/env';
+import {
+  makeWorkflowExporter,
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryActivityOutboundInterceptor,
+  OpenTelemetryWorkflowClientInterceptor,
+} from '@temporalio/interceptors-opentelemetry';
+import type { Context as ActivityContext } from '@temporalio/activity';
+import type { Tracing } from '../config/tracing';
 import { LoopMetrics } from './metrics';
+
+/** Temporal's OpenTelemetry workflow interceptors, bundled with the workflows when tracing is on. */
+const OTEL_WORKFLOW_INTERCEPTORS =
+  require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
 import { createPool } from '../db/pool';
 import { coordinatorTaskQueue } from '../workflows/definitions';
 
@@ -38,6 +50,8 @@ export interface RrmWorkerOptions {
   client?: Client;
   /** Where the domain metrics are counted (workers/metrics.ts); a registry of its own otherwise. */
   metrics?: LoopMetrics;
+  /** OpenTelemetry tracing (config/tracing.ts): workflows, activities and the client's calls traced. */
+  tracing?: Tracing;
 }
 
 export interface RrmWorker {
@@ -57,10 +71,20 @@ export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker
   const { temporal } = opts;
   const nativeConnection = opts.nativeConnection ?? (await NativeConnection.connect(temporal.connection));
   const clientConnection = opts.client ? undefined : await Connection.connect(temporal.connection);
-  const client = opts.client ?? new Client({ connection: clientConnection!, namespace: temporal.namespace });
+  const client =
+    opts.client ??
+    new Client({
+      connection: clientConnection!,
+      namespace: temporal.namespace,
+      // The turn requests and closures the activities send stay in the event's trace.
+      interceptors: opts.tracing ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined,
+    });
   const env = opts.env ?? process.env;
   const pool = createPool(opts.databaseUrl, 10, 'rrm-worker');
   const metrics = opts.metrics ?? new LoopMetrics();
+  const { tracing } = opts;
+  if (tracing && opts.workflowBundle)
+    throw new Error('tracing needs the worker to bundle its own workflow code');
   const stopCheckpoints = startPeriodicCheckpoints(pool, env);
 
   const options: WorkerOptions = {
@@ -72,6 +96,7 @@ export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker
       opts.workflowBundle ??
       (await bundleWorkflowCode({
         workflowsPath: require.resolve('../workflows'),
+        workflowInterceptorModules: tracing ? [OTEL_WORKFLOW_INTERCEPTORS] : [],
         logger: Runtime.instance().logger,
       })),
     activities: {
@@ -80,8 +105,23 @@ export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker
       ...createPolicyActivities(opts.policy),
       ...createAuditActivities(pool, loadAuditKeys(env)),
     },
-    sinks: metrics.sinks(),
-    interceptors: { activity: [metrics.activityInterceptor()] },
+    sinks: {
+      ...metrics.sinks(),
+      ...(tracing ? { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) } : {}),
+    },
+    interceptors: {
+      activity: [
+        metrics.activityInterceptor(),
+        ...(tracing
+          ? [
+              (ctx: ActivityContext) => ({
+                inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
+                outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+              }),
+            ]
+          : []),
+      ],
+    },
     ...versioning(temporal),
   };
   const workers = {

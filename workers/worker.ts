@@ -1,6 +1,7 @@
 // Worker entry point: `npm run worker`. Refuses to start on a bad environment or policy file.
 import { loadConfig, requireDatabaseUrl } from '../config/env';
 import { loadPolicy } from '../config/policy-file';
+import { startTracing } from '../config/tracing';
 import { LoopMetrics, serveMetrics } from './metrics';
 import { createRrmWorker } from './rrm-worker';
 import { installRuntime } from './telemetry';
@@ -12,12 +13,14 @@ async function main(): Promise<void> {
   const { metricsPort } = config;
   const sdkMetricsUrl = await installRuntime({ metrics: metricsPort !== undefined });
   const metrics = new LoopMetrics(undefined, { processMetrics: true });
+  const tracing = startTracing('rrm-worker');
   const worker = await createRrmWorker({
     temporal: config.temporal,
     databaseUrl: requireDatabaseUrl(config),
     controllerUrl: config.controllerUrl,
     policy,
     metrics,
+    tracing,
   });
   const endpoint =
     metricsPort === undefined ? undefined : await serveMetrics(metricsPort, metrics.registry, sdkMetricsUrl);
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
   } finally {
     endpoint?.close();
     await worker.close();
+    await tracing?.shutdown();
   }
 }
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { loadConfig } from '../../config/env';
 import { logger } from '../../config/logger';
 import { loadPolicy } from '../../config/policy-file';
+import { startTracing } from '../../config/tracing';
 import { RrmClient } from '../library';
 import { credentialsFromEnv, hasCredentials } from './auth';
 import { buildIngestServer, TEMPORAL_DEADLINE_MS } from './server';
@@ -25,9 +26,11 @@ async function main(): Promise<void> {
   const credentials = credentialsFromEnv();
   const config = loadConfig();
   // Lazy: the ingest starts, and answers 503 quickly, while Temporal is down (server.ts).
+  const tracing = startTracing('rrm-http-ingest');
   const rrm = await RrmClient.connect(config.temporal, loadPolicy(config.policyFile), {
     connectTimeout: TEMPORAL_DEADLINE_MS,
     lazy: true,
+    traced: tracing !== undefined,
   });
   const pool = config.databaseUrl ? createPool(config.databaseUrl, 4, 'rrm-ingest') : undefined;
   const server = buildIngestServer({
@@ -50,7 +53,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'stopping the HTTP ingest');
     await server.close();
-    await Promise.all([rrm.close(), pool?.end()]);
+    await Promise.all([rrm.close(), pool?.end(), tracing?.shutdown()]);
   };
   // Detached on purpose: a signal handler cannot wait; stop() closes the server, then Node exits.
   process.once('SIGINT', () => void stop('SIGINT'));

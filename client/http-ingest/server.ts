@@ -6,6 +6,7 @@ import { eventJsonSchema } from '../../domain/events';
 import { collectFloor, collectStats, type RrmClient } from '../library';
 import { hasCredentials, registerBearerAuth, type IngestCredentials } from './auth';
 import { MAX_PATH_PARAMETER_LENGTH, registerErrorHandling, routerErrorAnswer } from './errors';
+import { registerRequestSpans } from './request-spans';
 import { registerEventRoutes } from './event-routes';
 import { createIngestMetrics, type IngestMetrics } from './metrics';
 
@@ -60,6 +61,7 @@ export function buildIngestServer(opts: IngestServerOptions): IngestServer {
   );
 
   registerErrorHandling(app, metrics);
+  registerRequestSpans(app);
   if (opts.credentials && hasCredentials(opts.credentials)) registerBearerAuth(app, opts.credentials);
   app.addHook('onResponse', async (request, reply) => {
     const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched' };

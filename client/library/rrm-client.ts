@@ -10,6 +10,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { Duration, UpdateDefinition } from '@temporalio/common';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { onceTaskRecovers } from './task-recovery';
 import { validateEvent, type FieldError, type RrmEvent } from '../../domain/events';
 import { DEFAULT_POLICY, effectiveSeverity, type Policy } from '../../domain/policy';
@@ -76,16 +77,22 @@ export class RrmClient {
   /**
    * `connectTimeout` bounds each attempt to connect (the SDK's default: 10 s). `lazy` connects on
    * the first call instead of now: a server process starts, and answers, while Temporal is down.
+   * `traced`: each call is a span of the caller's trace, and the workflows it starts continue it.
    */
   static async connect(
     temporal: TemporalConfig,
     policy?: Policy,
-    { connectTimeout, lazy = false }: { connectTimeout?: Duration; lazy?: boolean } = {},
+    {
+      connectTimeout,
+      lazy = false,
+      traced = false,
+    }: { connectTimeout?: Duration; lazy?: boolean; traced?: boolean } = {},
   ): Promise<RrmClient & { close(): Promise<void> }> {
     const options = { ...temporal.connection, connectTimeout };
     const connection = lazy ? Connection.lazy(options) : await Connection.connect(options);
+    const interceptors = traced ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined;
     const rrm = new RrmClient(
-      new Client({ connection, namespace: temporal.namespace }),
+      new Client({ connection, namespace: temporal.namespace, interceptors }),
       temporal.taskQueue,
       policy,
     );

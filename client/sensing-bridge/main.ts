@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { loadConfig } from '../../config/env';
 import { logger } from '../../config/logger';
 import { loadPolicy } from '../../config/policy-file';
+import { startTracing } from '../../config/tracing';
 import { RrmClient } from '../library';
 import { DEFAULT_BRIDGE_OPTIONS, SensingBridge } from './bridge';
 
@@ -26,7 +27,10 @@ async function main(): Promise<void> {
   }
   const env = parsed.data;
   // The policy gives each submitted event its severity (and with it its Temporal priority).
-  const rrm = await RrmClient.connect(config.temporal, loadPolicy(config.policyFile));
+  const tracing = startTracing('rrm-sensing-bridge');
+  const rrm = await RrmClient.connect(config.temporal, loadPolicy(config.policyFile), {
+    traced: tracing !== undefined,
+  });
   const bridge = new SensingBridge({
     controllerUrl: config.controllerUrl,
     submit: (events) => rrm.submit(events),
@@ -45,6 +49,7 @@ async function main(): Promise<void> {
     bridge
       .stop()
       .then(() => rrm.close())
+      .then(() => tracing?.shutdown())
       .then(
         () => process.exit(0),
         () => process.exit(1),

@@ -1,0 +1,112 @@
+// One event is one trace: the HTTP ingest's request span, the workflow start, the event workflow in
+// the worker process, its activities and each controller call, all exported over OTLP to an
+// in-process collector (test/support/otlp-collector.ts) because OTEL_EXPORTER_OTLP_ENDPOINT says so.
+import { buildIngestServer, type IngestServer } from '../../client/http-ingest/server';
+import { RrmClient } from '../../client/library';
+import { startTracing, type Tracing } from '../../config/tracing';
+import { startCollector, type CollectedSpan, type Collector } from '../support/otlp-collector';
+import { inStage } from '../support/scenarios';
+import { simPost } from '../support/sim-client';
+import { eventually, startStack, type Stack } from '../support/stack';
+import { WorkerProcess } from '../support/worker-process';
+
+describe('OpenTelemetry traces of one event', () => {
+  let collector: Collector;
+  let stack: Stack;
+  let worker: WorkerProcess;
+  let tracing: Tracing;
+  let rrm: RrmClient & { close(): Promise<void> };
+  let ingest: IngestServer;
+  let base: string;
+
+  beforeAll(async () => {
+    collector = await startCollector();
+    stack = await startStack();
+    const taskQueue = `${stack.taskQueue}-traces`;
+    worker = new WorkerProcess({
+      taskQueue,
+      databaseUrl: stack.databaseUrl,
+      controllerUrl: stack.sim.url,
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '200' },
+      // No rollback token: once committed the workflow ends, and its own span is exported.
+      policy: { events: { DFS_RADAR: { rollbackTokenTtlMs: 0 } } },
+    });
+    await worker.start();
+    // This process plays the HTTP ingest, traced as `npm run ingest` is.
+    tracing = startTracing('rrm-http-ingest', { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url })!;
+    const temporal = {
+      connection: { address: process.env.TEMPORAL_ADDRESS! },
+      namespace: 'default',
+      taskQueue,
+    };
+    rrm = await RrmClient.connect(temporal, undefined, { traced: true });
+    ingest = buildIngestServer({ rrm, processMetrics: false });
+    base = await ingest.listen({ port: 0, host: '127.0.0.1' });
+  });
+
+  afterAll(async () => {
+    await ingest?.close();
+    await rrm?.close();
+    await tracing?.shutdown();
+    await worker?.stop();
+    await stack?.stop();
+    await collector?.close();
+  });
+
+  it('follows a radar event from the HTTP request to the controller call that moved the radio', async () => {
+    await simPost(stack.sim.url, '/v1/inject/radar', { channel: 52 });
+    const eventId = `traced-${stack.taskQueue}`;
+    const res = await fetch(`${base}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ eventId, type: 'DFS_RADAR', apId: stack.ap('ap-05'), data: { channel: 52 } }),
+    });
+    expect(res.status).toBe(202);
+    await inStage({ ...stack, rrm }, eventId, 'monitor');
+    await tracing.spanProcessor.forceFlush();
+
+    const request = collector.spans.find((s) => s.name === 'POST /v1/events')!;
+    expect(request).toMatchObject({ service: 'rrm-http-ingest', parentSpanId: undefined });
+    const traceWith = (name: string) =>
+      eventually(
+        async () => {
+          const spans = collector.spans.filter((s) => s.traceId === request.traceId);
+          return spans.some((s) => s.name === name) ? spans : undefined;
+        },
+        30_000,
+        () => `no ${name} yet; spans: ${collector.spans.map((s) => `${s.service}/${s.name}`).join(', ')}`,
+      );
+    let trace = await traceWith('controller POST');
+    const one = (name: string): CollectedSpan => trace.find((s) => s.name === name)!;
+    const parentOf = (span: CollectedSpan) => trace.find((s) => s.spanId === span.parentSpanId);
+
+    expect(parentOf(one('StartWorkflow:rrmEvent'))).toBe(request);
+    // The move: scheduled by the workflow, run by the worker, the controller call inside it.
+    const apply = one('RunActivity:applyStep');
+    expect(apply.service).toBe('rrm-worker');
+    expect(parentOf(apply)?.name).toBe('StartActivity:applyStep');
+    const move = trace.find((s) => s.name === 'controller POST' && s.parentSpanId === apply.spanId)!;
+    expect(move.attributes).toMatchObject({
+      'http.request.method': 'POST',
+      'http.response.status_code': 200,
+    });
+    expect(String(move.attributes['url.full'])).toContain(`/v1/aps/${stack.ap('ap-05')}/radios/5g/config`);
+    // The plan's reads (local activities), the turn at the AP's coordinator and the audit writes too.
+    expect(trace.map((s) => s.name)).toEqual(
+      expect.arrayContaining([
+        'RunActivity:readAp',
+        'RunActivity:scanChannels',
+        'controller GET',
+        'UpdateWithStartWorkflow:requestTurn',
+        'HandleUpdate:requestTurn',
+        'RunActivity:recordAudits',
+      ]),
+    );
+
+    // The workflow's own span is exported when the workflow ends (here at once: committed, no token).
+    await rrm.commit(eventId, { operator: 'test' });
+    trace = await traceWith('RunWorkflow:rrmEvent');
+    expect(parentOf(one('RunWorkflow:rrmEvent'))?.name).toBe('StartWorkflow:rrmEvent');
+    expect(parentOf(one('StartActivity:applyStep'))?.name).toBe('RunWorkflow:rrmEvent');
+  });
+});
