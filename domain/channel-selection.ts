@@ -246,18 +246,7 @@ const fmt = (x: number): string => x.toFixed(2);
  */
 export function selectChannel(req: ChannelSelectionRequest): ChannelSelection {
   const { radio, regulatoryDomain: domain } = req;
-  const excluded = new Set([
-    ...req.blockedChannels,
-    ...req.avoidChannels,
-    ...channelsInDfsState(req.observations, 'unavailable'),
-  ]);
-  const checked = new Set(channelsInDfsState(req.observations, 'available'));
-  const observationsByChannel = new Map<number, ChannelObservation[]>();
-  for (const o of req.observations) {
-    const looks = observationsByChannel.get(o.channel) ?? [];
-    looks.push(o);
-    observationsByChannel.set(o.channel, looks);
-  }
+  const { excluded, checked, observationsByChannel } = scanContext(req);
 
   const tried: ChannelWidth[] = [];
   for (const width of widthsUpTo(req.currentWidth)) {
@@ -291,6 +280,40 @@ export function selectChannel(req: ChannelSelectionRequest): ChannelSelection {
   }
 
   return { kind: 'none', explanation: explainNone(req, tried) };
+}
+
+/**
+ * Every bonded channel of the radio's current width it may operate on, scored, its current one
+ * included (the joint re-plan of a burst weighs staying against moving; domain/joint-plan.ts).
+ */
+export function candidateScores(req: ChannelSelectionRequest): CandidateScore[] {
+  const { radio, regulatoryDomain: domain, currentWidth: width } = req;
+  const { excluded, checked, observationsByChannel } = scanContext(req);
+  return permittedChannels(radio, width, domain)
+    .map((channel) => ({ channel, subchannels: bondedSubchannels(radio, channel, width, domain) }))
+    .filter(({ subchannels }) => !subchannels.some((c) => excluded.has(c)))
+    .filter(({ channel }) => !req.nonDfsOnly || !touchesDfs(radio, channel, width, domain))
+    .map(({ channel, subchannels }) =>
+      scoreCandidate(req, channel, width, subchannels, observationsByChannel, checked),
+    )
+    .sort(byScore);
+}
+
+/** What a selection reads off the request once: the channels it may not take, the checked ones, the looks per channel. */
+function scanContext(req: ChannelSelectionRequest) {
+  const excluded = new Set([
+    ...req.blockedChannels,
+    ...req.avoidChannels,
+    ...channelsInDfsState(req.observations, 'unavailable'),
+  ]);
+  const checked = new Set(channelsInDfsState(req.observations, 'available'));
+  const observationsByChannel = new Map<number, ChannelObservation[]>();
+  for (const o of req.observations) {
+    const looks = observationsByChannel.get(o.channel) ?? [];
+    looks.push(o);
+    observationsByChannel.set(o.channel, looks);
+  }
+  return { excluded, checked, observationsByChannel };
 }
 
 function exclusionNotes(req: ChannelSelectionRequest): string[] {

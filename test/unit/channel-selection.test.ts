@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {
   CHANNEL_SCORE_WEIGHTS,
   UNOBSERVED_COMPONENT_SCORE,
+  candidateScores,
   interferenceScore,
   overlapScore,
   selectChannel,
@@ -505,5 +506,21 @@ describe('selectChannel: properties', () => {
       }),
       { numRuns: 200, seed: 7 },
     );
+  });
+});
+
+describe('candidateScores: every channel a joint re-plan may give the radio', () => {
+  it('scores the current bonded channel too, at the current width only, without blocked or radar channels', () => {
+    const scores = candidateScores(
+      request({
+        currentChannel: 36,
+        currentWidth: 80,
+        blockedChannels: [52],
+        observations: scan(US_5G, { 100: { dfsState: 'unavailable' } }),
+      }),
+    );
+    expect(scores.map((s) => s.channel).sort((a, b) => a - b)).toEqual([36, 116, 132, 149]);
+    expect(scores.every((s) => s.width === 80)).toBe(true);
+    expect(scores[0].channel).toBe(36); // best first: clean and non-DFS, tie broken by the lower channel
   });
 });

@@ -1,0 +1,198 @@
+// Planning a burst's neighbourhood as one (issue 13): radios that changed channels in the same
+// seconds each chose blind to the others, and pile up on the same few channels. The joint plan is a
+// colouring of the neighbour graph: each radio takes one of its candidate channels, the cost being
+// its own channel score (interference, client compatibility, DFS/CAC; closed channels are never
+// candidates) plus a cost for every pair of neighbours left on overlapping channels. Pure: called
+// from workflow code. A greedy pass (most-connected radio first) then local improvement, and only
+// the moves worth their disruption are kept.
+import { CHANNEL_SCORE_WEIGHTS, type CandidateScore } from './channel-selection';
+import { bondedSubchannels, type ChannelWidth, type Radio, type RegulatoryDomain } from './regulatory';
+
+export interface BondedChannel {
+  channel: number;
+  width: ChannelWidth;
+}
+
+/** One radio of the neighbourhood, as the plan sees it. */
+export interface JointRadio {
+  apId: string;
+  /** Where it operates now. */
+  current: BondedChannel;
+  /** Its RF neighbours among the radios planned (others are ignored). */
+  neighbours: string[];
+  /** Every channel it may take, scored by its own scan (`candidateScores`); the current one included unless closed. */
+  candidates: CandidateScore[];
+}
+
+export interface JointPlanOptions {
+  radio: Radio;
+  domain: RegulatoryDomain;
+  /** The least fall of the plan's cost a move must bring to be made (a move costs its radio's clients a moment). */
+  minImprovement: number;
+}
+
+export interface JointMove {
+  apId: string;
+  from: BondedChannel;
+  to: BondedChannel;
+  /** How much the plan's cost falls with this move, the others as planned. */
+  improvement: number;
+}
+
+export interface JointPlan {
+  assignment: Record<string, BondedChannel>;
+  moves: JointMove[];
+  /** Neighbour pairs on overlapping channels, before and after the plan. */
+  coChannelPairs: { before: number; after: number };
+  cost: { before: number; after: number };
+}
+
+/**
+ * What a pair of neighbours on overlapping channels costs: as much as each losing half of its
+ * overlap component (a loud co-channel neighbour halves it), so a pair weighs more than the score
+ * between a clean non-DFS channel and an unchecked DFS one.
+ */
+export const CO_CHANNEL_PAIR_COST = CHANNEL_SCORE_WEIGHTS.overlap;
+
+/** Cost differences smaller than this are no improvement (float noise). */
+const EPSILON = 1e-9;
+/** Local improvement stops after this many passes over the radios, improving or not. */
+const MAX_PASSES = 20;
+
+export function planJointly(radios: JointRadio[], opts: JointPlanOptions): JointPlan {
+  const graph = new NeighbourGraph(radios, opts);
+  const current = Object.fromEntries(radios.map((r) => [r.apId, r.current]));
+  const assignment: Record<string, BondedChannel> = {};
+  // Greedy: the most connected radios choose first, each seeing its neighbours' choices so far.
+  for (const r of [...radios].sort((a, b) => b.neighbours.length - a.neighbours.length || byId(a, b))) {
+    assignment[r.apId] = graph.bestFor(r, assignment);
+  }
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    let improved = false;
+    for (const r of radios) {
+      const best = graph.bestFor(r, assignment);
+      if (
+        graph.localCost(r, best, assignment) <
+        graph.localCost(r, assignment[r.apId], assignment) - EPSILON
+      ) {
+        assignment[r.apId] = best;
+        improved = true;
+      }
+    }
+    if (!improved) break;
+  }
+  // Moves not worth their disruption go back, the least worth first, until every one left is.
+  for (;;) {
+    const weakest = radios
+      .filter((r) => !same(assignment[r.apId], r.current))
+      .map((r) => ({ r, gain: graph.gainOf(r, assignment) }))
+      .sort((a, b) => a.gain - b.gain || byId(a.r, b.r))[0];
+    if (!weakest || weakest.gain >= opts.minImprovement - EPSILON) break;
+    assignment[weakest.r.apId] = weakest.r.current;
+  }
+  // Never worse than leaving everything where it is.
+  const [before, after] = [graph.cost(current), graph.cost(assignment)];
+  const plan = after <= before ? assignment : current;
+  return {
+    assignment: plan,
+    moves: radios
+      .filter((r) => !same(plan[r.apId], r.current))
+      .map((r) => ({ apId: r.apId, from: r.current, to: plan[r.apId], improvement: graph.gainOf(r, plan) })),
+    coChannelPairs: {
+      before: graph.coChannelPairs(current).length,
+      after: graph.coChannelPairs(plan).length,
+    },
+    cost: { before, after: Math.min(before, after) },
+  };
+}
+
+/** Neighbour pairs (each once, ids in order) whose channels overlap under `assignment`. */
+export function coChannelPairs(
+  radios: Pick<JointRadio, 'apId' | 'neighbours'>[],
+  assignment: Record<string, BondedChannel>,
+  radio: Radio,
+  domain: RegulatoryDomain,
+): [string, string][] {
+  const pairs: [string, string][] = [];
+  const planned = new Set(radios.map((r) => r.apId));
+  for (const r of radios) {
+    for (const n of r.neighbours) {
+      if (!planned.has(n) || n <= r.apId) continue;
+      if (overlaps(assignment[r.apId], assignment[n], radio, domain)) pairs.push([r.apId, n]);
+    }
+  }
+  return pairs;
+}
+
+export function overlaps(
+  a: BondedChannel,
+  b: BondedChannel,
+  radio: Radio,
+  domain: RegulatoryDomain,
+): boolean {
+  const subs = new Set(bondedSubchannels(radio, a.channel, a.width, domain));
+  return bondedSubchannels(radio, b.channel, b.width, domain).some((c) => subs.has(c));
+}
+
+/** The radios, their candidates and neighbours, and the costs of assignments over them. */
+class NeighbourGraph {
+  private readonly byId: Map<string, JointRadio>;
+
+  constructor(
+    private readonly radios: JointRadio[],
+    private readonly opts: JointPlanOptions,
+  ) {
+    this.byId = new Map(radios.map((r) => [r.apId, r]));
+  }
+
+  /** The radio's own cost on a channel: its score without the overlap part, which the pairs count. */
+  ownCost(r: JointRadio, ch: BondedChannel): number {
+    const score = r.candidates.find((c) => same(c, ch));
+    // Staying where it is when that is no candidate (closed, say) is never chosen by the plan.
+    if (!score) return same(ch, r.current) ? Number.POSITIVE_INFINITY : 1;
+    return 1 - (score.total - CHANNEL_SCORE_WEIGHTS.overlap * score.overlap + CHANNEL_SCORE_WEIGHTS.overlap);
+  }
+
+  /** Own cost plus the pairs it makes with the neighbours already assigned. */
+  localCost(r: JointRadio, ch: BondedChannel, assignment: Record<string, BondedChannel>): number {
+    const pairs = r.neighbours.filter((n) => {
+      const theirs = assignment[n];
+      return (
+        theirs !== undefined && this.byId.has(n) && overlaps(ch, theirs, this.opts.radio, this.opts.domain)
+      );
+    }).length;
+    return this.ownCost(r, ch) + CO_CHANNEL_PAIR_COST * pairs;
+  }
+
+  /** The candidate of least local cost (ties: the lower channel). */
+  bestFor(r: JointRadio, assignment: Record<string, BondedChannel>): BondedChannel {
+    let best: BondedChannel = r.current;
+    let bestCost = this.localCost(r, r.current, assignment);
+    for (const c of [...r.candidates].sort((a, b) => a.channel - b.channel)) {
+      const ch = { channel: c.channel, width: c.width };
+      const cost = this.localCost(r, ch, assignment);
+      if (cost < bestCost - EPSILON) [best, bestCost] = [ch, cost];
+    }
+    return best;
+  }
+
+  /** How much the total cost falls with the radio where `assignment` has it rather than where it is. */
+  gainOf(r: JointRadio, assignment: Record<string, BondedChannel>): number {
+    const others = { ...assignment };
+    delete others[r.apId];
+    return this.localCost(r, r.current, others) - this.localCost(r, assignment[r.apId], others);
+  }
+
+  cost(assignment: Record<string, BondedChannel>): number {
+    const own = this.radios.reduce((sum, r) => sum + this.ownCost(r, assignment[r.apId]), 0);
+    return own + CO_CHANNEL_PAIR_COST * this.coChannelPairs(assignment).length;
+  }
+
+  coChannelPairs(assignment: Record<string, BondedChannel>): [string, string][] {
+    return coChannelPairs(this.radios, assignment, this.opts.radio, this.opts.domain);
+  }
+}
+
+const same = (a: BondedChannel, b: BondedChannel): boolean => a.channel === b.channel && a.width === b.width;
+const byId = (a: { apId: string }, b: { apId: string }): number =>
+  a.apId < b.apId ? -1 : a.apId > b.apId ? 1 : 0;
