@@ -2,14 +2,22 @@
 // `requestApTurn` does it: it starts `ap:<apId>` when it is not running, delivers the request either
 // way and returns the coordinator's answer (a free turn is granted in it, in one round trip).
 // `closeChannelsNear` tells a radar AP's neighbours' coordinators (starting them) of its closure.
+// `noteChannelChange` tells the deployment's burst re-plan workflow (starting it) of a channel move,
+// and `closedChannelsOf` reads the radar closures the AP coordinators keep, for its joint plan.
 // `eventRunStatus` lets a coordinator find out whether a holder or watcher still runs.
 import { Context } from '@temporalio/activity';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { COORDINATOR_PRIORITY_KEY } from '../domain/priority';
 import type { TurnRequest } from '../domain/radio-turns';
+import type { Radio } from '../domain/regulatory';
 import {
   AP_COORDINATOR_WORKFLOW_TYPE,
   apCoordinatorWorkflowId,
+  apStateQuery,
+  BURST_REPLAN_WORKFLOW_TYPE,
+  burstReplanWorkflowId,
+  channelChangedSignal,
+  type ChannelChange,
   closeChannelsSignal,
   type CloseChannels,
   coordinatorTaskQueue,
@@ -37,6 +45,9 @@ export interface CoordinationActivities {
   requestApTurn(call: TurnRequestCall): Promise<TurnAnswer>;
   closeChannelsNear(call: NeighbourClosureCall): Promise<void>;
   eventRunStatus(eventId: string): Promise<EventRunStatus>;
+  noteChannelChange(change: ChannelChange): Promise<void>;
+  /** Per AP, the 20 MHz channels of `radio` in their Non-Occupancy Period (none when its coordinator is idle). */
+  closedChannelsOf(apIds: string[], radio: Radio): Promise<Record<string, number[]>>;
 }
 
 /** How `ap:<apId>` is started when a request or a closure finds it not running. */
@@ -76,6 +87,32 @@ export function createCoordinationActivities(client: Client): CoordinationActivi
           }),
         ),
       );
+    },
+    async noteChannelChange(change) {
+      // The event's queue is the deployment's: one burst workflow per deployment, on it.
+      const { taskQueue } = Context.current().info;
+      await client.workflow.signalWithStart(BURST_REPLAN_WORKFLOW_TYPE, {
+        workflowId: burstReplanWorkflowId(taskQueue),
+        taskQueue,
+        args: [[]],
+        signal: channelChangedSignal,
+        signalArgs: [change],
+        staticSummary: 'Joint re-plan of channel-change bursts (docs/coordination.md)',
+      });
+    },
+    async closedChannelsOf(apIds, radio) {
+      const closed = async (apId: string): Promise<number[]> => {
+        const handle = client.workflow.getHandle(apCoordinatorWorkflowId(apId));
+        try {
+          if ((await handle.describe()).status.name !== 'RUNNING') return [];
+          const { closedChannels } = await handle.query(apStateQuery);
+          return closedChannels.filter((c) => c.radio === radio).map((c) => c.channel);
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) return [];
+          throw err;
+        }
+      };
+      return Object.fromEntries(await Promise.all(apIds.map(async (apId) => [apId, await closed(apId)])));
     },
     async eventRunStatus(eventId) {
       try {

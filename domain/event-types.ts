@@ -11,7 +11,16 @@ export const EVENT_TYPES = [
   'POWER_BUDGET_EXCEEDED',
   'LOAD_IMBALANCE',
 ] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * Types the loop raises itself and a sensing source never sends (the ingest refuses them): the
+ * moves of a burst's joint re-plan (docs/coordination.md, "Joint re-plan of a burst").
+ */
+export const INTERNAL_EVENT_TYPES = ['JOINT_REPLAN'] as const;
+export const ALL_EVENT_TYPES = [...EVENT_TYPES, ...INTERNAL_EVENT_TYPES] as const;
+export type EventType = (typeof ALL_EVENT_TYPES)[number];
+/** The types a sensing source may send. */
+export type ExternalEventType = (typeof EVENT_TYPES)[number];
 
 /** Names some sensing sources use, accepted and normalised on ingest. */
 export const EVENT_TYPE_ALIASES = {

@@ -9,6 +9,7 @@ import {
   SEVERITIES,
   type EventSource,
   type EventType,
+  type ExternalEventType,
   type Severity,
 } from './event-types';
 
@@ -67,7 +68,7 @@ export const EVENT_DATA_SCHEMAS = {
   LOAD_IMBALANCE: z.strictObject({
     clientCount: z.number().int().min(0).optional(),
   }),
-} as const satisfies Record<EventType, z.ZodType>;
+} as const satisfies Record<ExternalEventType, z.ZodType>;
 
 const commonFields = {
   eventId: EVENT_ID.optional().describe('idempotency key; generated when absent'),
@@ -79,7 +80,7 @@ const commonFields = {
   source: z.enum(EVENT_SOURCES).default('SENSING_API'),
 };
 
-function variant<T extends EventType>(type: T) {
+function variant<T extends ExternalEventType>(type: T) {
   const aliases = Object.entries(EVENT_TYPE_ALIASES)
     .filter(([, target]) => target === type)
     .map(([alias]) => alias);

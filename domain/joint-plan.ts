@@ -106,6 +106,29 @@ export function planJointly(radios: JointRadio[], opts: JointPlanOptions): Joint
   };
 }
 
+/**
+ * The RF neighbourhoods of a burst: the moved APs grouped by the controller's neighbour lists (two
+ * moved APs are in one neighbourhood when a chain of neighbours links them), each sorted by id.
+ */
+export function neighbourhoods(moved: string[], neighboursOf: (apId: string) => string[]): string[][] {
+  const inBurst = new Set(moved);
+  const seen = new Set<string>();
+  const groups: string[][] = [];
+  for (const start of [...inBurst].sort()) {
+    if (seen.has(start)) continue;
+    const group: string[] = [];
+    for (const queue = [start]; queue.length > 0;) {
+      const apId = queue.pop()!;
+      if (seen.has(apId)) continue;
+      seen.add(apId);
+      group.push(apId);
+      queue.push(...neighboursOf(apId).filter((n) => inBurst.has(n) && !seen.has(n)));
+    }
+    groups.push(group.sort());
+  }
+  return groups;
+}
+
 /** Neighbour pairs (each once, ids in order) whose channels overlap under `assignment`. */
 export function coChannelPairs(
   radios: Pick<JointRadio, 'apId' | 'neighbours'>[],

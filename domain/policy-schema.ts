@@ -2,7 +2,7 @@
 // its overlay on the defaults. Apart from policy.ts, which workflow code imports: workflows
 // re-evaluate their imports per execution and need no schemas.
 import { z } from 'zod';
-import { EVENT_TYPES, SEVERITIES, type EventType } from './event-types';
+import { ALL_EVENT_TYPES, SEVERITIES, type EventType } from './event-types';
 import { DEFAULT_POLICY } from './policy';
 import { REGULATORY_DOMAINS, OBSS_PD_MAX_DBM, OBSS_PD_MIN_DBM, NON_OCCUPANCY_PERIOD_MS } from './regulatory';
 import { RollbackThresholdsSchema } from './rollback-thresholds-schema';
@@ -84,8 +84,18 @@ export const PolicySchema = z.strictObject({
     /** It continues as new past this many history events, carrying its state. */
     continueAsNewAfterEvents: z.number().int().min(100),
   }),
+  /** A burst's joint re-plan (docs/coordination.md, "Joint re-plan of a burst"). */
+  jointReplan: z.strictObject({
+    enabled: z.boolean(),
+    /** The burst is planned once no radio of it has changed channel for this long. */
+    quietMs: z.number().int().min(1_000),
+    /** Radios of one RF neighbourhood that changed channel in the burst before it is re-planned. */
+    minRadios: z.number().int().min(2),
+    /** The least fall of the plan's cost (a channel score is 0..1) a move must bring to be made. */
+    minImprovement: z.number().min(0).max(1),
+  }),
   events: z.strictObject(
-    Object.fromEntries(EVENT_TYPES.map((t) => [t, EventPolicySchema])) as Record<
+    Object.fromEntries(ALL_EVENT_TYPES.map((t) => [t, EventPolicySchema])) as Record<
       EventType,
       typeof EventPolicySchema
     >,

@@ -85,6 +85,17 @@ export const DEFAULT_EVENT_POLICIES: Record<EventType, EventPolicy> = {
     ttlMs: 15 * MINUTE,
     rollbackTokenTtlMs: HOUR,
   }),
+  // Raised by the loop itself with the burst's highest severity (the default here is a fallback), so
+  // it takes over the burst's watches; it follows moves made seconds ago, hence no cooldown.
+  JOINT_REPLAN: row({
+    severity: 'HIGH',
+    minConfidence: 0,
+    monitorWindowMs: 5 * MINUTE,
+    autoRollback: true,
+    bypassesCooldown: true,
+    ttlMs: 5 * MINUTE,
+    rollbackTokenTtlMs: HOUR,
+  }),
 };
 
 export const DEFAULT_POLICY: Policy = {
@@ -102,6 +113,8 @@ export const DEFAULT_POLICY: Policy = {
   load: { minCandidateRssiDbm: -70, maxClientsPerAction: 10 },
   maxQueuePerAp: 16,
   coordinator: { idleTimeoutMs: 10 * MINUTE, leaseMs: 30_000, continueAsNewAfterEvents: 10_000 },
+  // Off until its burst rule has been measured on the campus bench (docs/coordination.md).
+  jointReplan: { enabled: false, quietMs: 10_000, minRadios: 3, minImprovement: 0.05 },
   events: DEFAULT_EVENT_POLICIES,
 };
 

@@ -52,6 +52,15 @@ export const neighbourClosures = proxyActivities<Pick<CoordinationActivities, 'c
   retry: { initialInterval: '200ms', maximumInterval: '5s' },
 });
 
+/**
+ * A channel move told to the deployment's burst re-plan workflow: after the move, never waited for
+ * by it; retried until it lands (a repeat is one more note of the same change, ignored).
+ */
+export const burstNotes = proxyActivities<Pick<CoordinationActivities, 'noteChannelChange'>>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '500ms', maximumInterval: '10s' },
+});
+
 /** Audit writes must land: retried until they do (idempotent by key). */
 export const audit = proxyActivities<AuditActivities>({
   startToCloseTimeout: '10s',

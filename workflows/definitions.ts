@@ -3,6 +3,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { ApTurnView, ClosedChannel, TurnNotice, TurnRequest, WatchRequest } from '../domain/radio-turns';
+import type { Radio } from '../domain/regulatory';
 import type { EventStatus } from './event-status';
 
 export const EVENT_WORKFLOW_TYPE = 'rrmEvent';
@@ -15,6 +16,9 @@ export const apCoordinatorWorkflowId = (apId: string): string => `ap:${apId}`;
  * answer, so the two must never compete for the same slots (docs/coordination.md).
  */
 export const coordinatorTaskQueue = (eventTaskQueue: string): string => `${eventTaskQueue}-coordinators`;
+export const BURST_REPLAN_WORKFLOW_TYPE = 'burstReplan';
+/** One per deployment (task queue): it sees every channel change its events make. */
+export const burstReplanWorkflowId = (taskQueue: string): string => `burst-replan:${taskQueue}`;
 
 export const searchAttributes = {
   apId: defineSearchAttributeKey('RrmApId', SearchAttributeType.KEYWORD),
@@ -58,6 +62,32 @@ export interface CloseChannels {
 }
 export const closeChannelsSignal = defineSignal<[CloseChannels]>('closeChannels');
 export const apStateQuery = defineQuery<ApTurnView>('state');
+
+// --- burstReplan (`burst-replan:<taskQueue>`) ---
+/** An event moved a radio to another channel (docs/coordination.md, "Joint re-plan of a burst"). */
+export interface ChannelChange {
+  eventId: string;
+  apId: string;
+  radio: Radio;
+  severity: TurnRequest['severity'];
+  /** Epoch ms of the move. */
+  at: number;
+}
+export const channelChangedSignal = defineSignal<[ChannelChange]>('channelChanged');
+export interface BurstView {
+  /** Changes waiting for their burst to go quiet. */
+  pending: ChannelChange[];
+  /** The bursts planned so far by this run, the latest last. */
+  planned: BurstPlanned[];
+}
+export interface BurstPlanned {
+  burstId: string;
+  apIds: string[];
+  coChannelPairs: { before: number; after: number };
+  /** The JOINT_REPLAN events started, one per move. */
+  moves: { apId: string; eventId: string; to: { channel: number; width: number } }[];
+}
+export const burstStateQuery = defineQuery<BurstView>('state');
 
 // --- rrmEvent (`event:<eventId>`) ---
 export type TurnGranted = Omit<Extract<TurnNotice, { kind: 'granted' }>, 'eventId'> & { apId: string };

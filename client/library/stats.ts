@@ -3,7 +3,7 @@
 // executed and rolled back (the audit store, when a pool is given).
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { EVENT_TYPES, type EventType } from '../../domain/events';
+import { ALL_EVENT_TYPES, type EventType } from '../../domain/events';
 import { limiter } from './limiter';
 import { EVENT_WORKFLOW_TYPE } from '../../workflows/definitions';
 import { OUTCOMES, type Outcome } from '../../workflows/event-status';
@@ -68,7 +68,7 @@ export async function collectStats(client: Client, pool?: Pool, opts: StatsOptio
   const [total, outcomeTotals, typeTotals, pending, monitoring, awaitingOperator, audit] = await Promise.all([
     count(),
     Promise.all(OUTCOMES.map((o) => count(`RrmOutcome = ${quote(o)}`))),
-    Promise.all(EVENT_TYPES.map((t) => count(`RrmEventType = ${quote(t)}`))),
+    Promise.all(ALL_EVENT_TYPES.map((t) => count(`RrmEventType = ${quote(t)}`))),
     count(`RrmStage = 'waiting'`, running),
     count(`RrmStage = 'monitor'`, running),
     count(`RrmOutcome = 'FAILED'`, running),
@@ -79,7 +79,7 @@ export async function collectStats(client: Client, pool?: Pool, opts: StatsOptio
   OUTCOMES.forEach((o, i) => (byOutcome[o] = outcomeTotals[i]));
   const byType: Partial<Record<EventType, TypeStats>> = {};
   await Promise.all(
-    EVENT_TYPES.map(async (type, i) => {
+    ALL_EVENT_TYPES.map(async (type, i) => {
       if (typeTotals[i] === 0) return;
       const outcomes = zeroOutcomes();
       await Promise.all(

@@ -3,6 +3,7 @@ import type { EventType } from '../events';
 import { admissionControl } from './density';
 import { failover } from './failover';
 import { interferenceResponse } from './interference';
+import { jointReplanMove } from './joint-replan';
 import { loadBalancing } from './load';
 import { powerReduction } from './power';
 import { qoeRemedy } from './qoe';
@@ -19,7 +20,9 @@ export const PLANNERS: Record<EventType, Planner> = {
   HW_FAILURE: failover,
   POWER_BUDGET_EXCEEDED: powerReduction,
   LOAD_IMBALANCE: loadBalancing,
+  JOINT_REPLAN: jointReplanMove,
 };
 
 export { radarClosedChannels } from './radar';
+export type { JointReplanMoveData } from './joint-replan';
 export * from './types';

@@ -4,7 +4,7 @@ import {
   EventInputSchema,
   eventJsonSchema,
   validateEvent,
-  type EventType,
+  type ExternalEventType,
   type EventValidation,
   type FieldError,
   type RrmEvent,
@@ -26,7 +26,7 @@ function errors(result: EventValidation): FieldError[] {
 const fieldsOf = (result: EventValidation): string[] => errors(result).map((e) => e.field);
 
 /** Minimal `data` each type needs. */
-const MINIMAL_DATA: Record<EventType, Record<string, unknown> | undefined> = {
+const MINIMAL_DATA: Record<ExternalEventType, Record<string, unknown> | undefined> = {
   DFS_RADAR: { channel: 52 },
   NON_WIFI_BURST: undefined,
   SPECTRUM_SAT: undefined,
@@ -38,7 +38,7 @@ const MINIMAL_DATA: Record<EventType, Record<string, unknown> | undefined> = {
 };
 
 const minimal = (type: string, extra: Record<string, unknown> = {}): Record<string, unknown> => {
-  const data = MINIMAL_DATA[type as EventType];
+  const data = MINIMAL_DATA[type as ExternalEventType];
   return { type, apId: 'ap-1', ...(data ? { data } : {}), ...extra };
 };
 
@@ -91,6 +91,14 @@ describe('validateEvent: the eight types', () => {
     for (const t of [...EVENT_TYPES, 'DFS_RADAR_DETECTED', 'INTERFERENCE_BURST']) {
       expect(errs[0].message).toContain(t);
     }
+  });
+
+  it('refuses the internal JOINT_REPLAN: only the loop raises it', () => {
+    const result = validateEvent(
+      { type: 'JOINT_REPLAN', apId: 'ap-1', data: { channel: 36, width: 80 } },
+      ctx,
+    );
+    expect(fieldsOf(result)).toEqual(['type']);
   });
 
   it('rejects a type in the wrong case', () => {

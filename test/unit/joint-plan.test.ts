@@ -2,7 +2,15 @@
 // graph with the channel score as the cost. Examples, then properties over random neighbourhoods.
 import fc from 'fast-check';
 import type { CandidateScore } from '../../domain/channel-selection';
-import { coChannelPairs, planJointly, type BondedChannel, type JointRadio } from '../../domain/joint-plan';
+import {
+  coChannelPairs,
+  neighbourhoods,
+  planJointly,
+  type BondedChannel,
+  type JointRadio,
+} from '../../domain/joint-plan';
+import { PLANNERS } from '../../domain/plans';
+import { ap, context, event } from './plan-fixtures';
 import { isDfsChannel } from '../../domain/regulatory';
 
 const OPTS = { radio: '5g' as const, domain: 'US' as const, minImprovement: 0.05 };
@@ -152,5 +160,47 @@ describe('planJointly: properties over random neighbourhoods', () => {
       }),
       { numRuns: 500, seed: 13 },
     );
+  });
+});
+
+describe('neighbourhoods of a burst', () => {
+  it('groups the moved APs a chain of neighbours links, ignoring APs that did not move', () => {
+    const neighbours: Record<string, string[]> = {
+      a: ['b', 'x'],
+      b: ['a', 'c'],
+      c: ['b'],
+      d: ['x'],
+      x: ['a', 'd'],
+    };
+    expect(neighbourhoods(['c', 'a', 'b', 'd'], (id) => neighbours[id] ?? [])).toEqual([
+      ['a', 'b', 'c'],
+      ['d'],
+    ]);
+  });
+});
+
+describe('the JOINT_REPLAN planner: one move of the joint plan, under the radio’s turn', () => {
+  const burst = { id: 'b1', radios: 3, coChannelPairsBefore: 3, coChannelPairsAfter: 0 };
+  const plan = (data: Record<string, unknown>, blocked: number[] = []) =>
+    PLANNERS.JOINT_REPLAN.plan(
+      context({
+        event: event('JOINT_REPLAN', { burst, ...data }, { apId: 'ap-1' }),
+        ap: ap('ap-1', { '5g': { channel: 149, width: 80 } }),
+        blocked,
+      }),
+    );
+
+  it('moves the radio to the planned channel, saying which burst it answers', () => {
+    expect(plan({ channel: 36, width: 80 })).toMatchObject({
+      kind: 'change',
+      actionType: 'CHANNEL_CHANGE',
+      explanation:
+        'joint re-plan of burst b1 (3 radios, co-channel neighbour pairs 3 → 0): 149/80 → 36/80 MHz',
+    });
+  });
+
+  it('does nothing when radar has closed the planned channel since, or the radio is there already', () => {
+    expect(plan({ channel: 52, width: 80 }, [56])).toMatchObject({ kind: 'no_action' });
+    expect(plan({ channel: 149, width: 80 })).toMatchObject({ kind: 'no_action' });
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 
-import { EVENT_TYPES, type EventType } from '../../domain/events';
+import { ALL_EVENT_TYPES, type EventType } from '../../domain/events';
 import { PLANNERS, radarClosedChannels, type ActionPlan, type PlanningContext } from '../../domain/plans';
 import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
 import { radioOf, type RadioState } from '../../domain/radio';
@@ -44,8 +44,8 @@ function expectOwnRadioStep(ctx: PlanningContext, plan: ActionPlan): void {
 }
 
 describe('PLANNERS', () => {
-  it('has a planner for every event type', () => {
-    expect(Object.keys(PLANNERS).sort()).toEqual([...EVENT_TYPES].sort());
+  it('has a planner for every event type, the internal JOINT_REPLAN too', () => {
+    expect(Object.keys(PLANNERS).sort()).toEqual([...ALL_EVENT_TYPES].sort());
   });
 
   // A planner gets a scan, the clients or the neighbours only when it declares it needs them.

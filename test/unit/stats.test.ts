@@ -62,8 +62,8 @@ describe('collectStats', () => {
       total: 3,
       outcomes: { APPLIED: 0, REJECTED: 1, FAILED: 1 },
     });
-    // 1 total + 8 outcomes + 8 types + 3 running states, then 2 types × 3 outcomes seen.
-    expect(queries).toHaveLength(1 + 8 + 8 + 3 + 2 * 3);
+    // 1 total + 8 outcomes + 9 types (JOINT_REPLAN too) + 3 running states, then 2 types × 3 outcomes seen.
+    expect(queries).toHaveLength(1 + 8 + 9 + 3 + 2 * 3);
     for (const q of queries) expect(q).toMatch(/^WorkflowType = 'rrmEvent' AND TaskQueue = 'q'/);
   });
 

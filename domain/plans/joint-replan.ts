@@ -1,0 +1,42 @@
+// A move of a burst's joint re-plan (domain/joint-plan.ts): the burst workflow chose the channel for
+// this radio together with its neighbours'; the event moves it there, under its turn like any change,
+// unless radar has closed that channel since or the radio is already there.
+import { bondedSubchannels, type ChannelWidth } from '../regulatory';
+import { ownRadioStep, type Planner } from './types';
+
+/** What the burst workflow gives each move (`data` of a JOINT_REPLAN event). */
+export interface JointReplanMoveData {
+  channel: number;
+  width: ChannelWidth;
+  /** The burst it answers, for the audit and the Temporal UI. */
+  burst: { id: string; radios: number; coChannelPairsBefore: number; coChannelPairsAfter: number };
+}
+
+export const jointReplanMove: Planner = {
+  needs: {},
+  plan(ctx) {
+    const { channel, width, burst } = ctx.event.data as unknown as JointReplanMoveData;
+    const { config, regulatoryDomain, radio } = ctx.radio;
+    const why =
+      `joint re-plan of burst ${burst.id} (${burst.radios} radios, co-channel neighbour pairs ` +
+      `${burst.coChannelPairsBefore} → ${burst.coChannelPairsAfter})`;
+    if (config.channel === channel && config.width === width) {
+      return { kind: 'no_action', explanation: `${why}: already on ${channel}/${width} MHz` };
+    }
+    const closed = bondedSubchannels(radio, channel, width, regulatoryDomain).filter((c) =>
+      ctx.blockedChannels.includes(c),
+    );
+    if (closed.length > 0) {
+      return {
+        kind: 'no_action',
+        explanation: `${why}: ${channel}/${width} MHz is closed now (${closed.join(', ')})`,
+      };
+    }
+    return {
+      kind: 'change',
+      actionType: 'CHANNEL_CHANGE',
+      steps: [ownRadioStep(ctx, { channel, width })],
+      explanation: `${why}: ${config.channel}/${config.width} → ${channel}/${width} MHz`,
+    };
+  },
+};

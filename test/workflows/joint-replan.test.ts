@@ -1,0 +1,63 @@
+// A burst re-planned as one, in skipped time with a stubbed controller: three neighbouring radios
+// that all moved onto 149/80 are told to the burst workflow; once the burst is quiet it plans them
+// jointly and starts a JOINT_REPLAN event per move, which moves each radio under its turn and signs it.
+import {
+  BURST_REPLAN_WORKFLOW_TYPE,
+  burstReplanWorkflowId,
+  burstStateQuery,
+  channelChangedSignal,
+} from '../../workflows/definitions';
+import { overlaps } from '../../domain/joint-plan';
+import { policyWith } from '../support/policy';
+import { SECOND, useHarness } from './harness';
+
+describe('joint re-plan of a burst (burstReplan + rrmEvent, stubbed activities)', () => {
+  const h = useHarness();
+
+  it('spreads three neighbours piled on one channel, each move an event of its own', async () => {
+    h.policy.current = policyWith({ jointReplan: { enabled: true } });
+    const apIds = [0, 1, 2].map(() => h.newAp({ '5g': { channel: 149, width: 80 } }));
+    for (const id of apIds)
+      h.controller.setNeighbours(
+        id,
+        apIds.filter((n) => n !== id),
+      );
+    const burst = h.env.client.workflow.getHandle(burstReplanWorkflowId(h.taskQueue));
+    const now = await h.now();
+    for (const apId of apIds) {
+      await h.env.client.workflow.signalWithStart(BURST_REPLAN_WORKFLOW_TYPE, {
+        workflowId: burstReplanWorkflowId(h.taskQueue),
+        taskQueue: h.taskQueue,
+        args: [[]],
+        signal: channelChangedSignal,
+        signalArgs: [{ eventId: `radar-${apId}`, apId, radio: '5g', severity: 'CRITICAL', at: now }],
+      });
+    }
+    expect((await burst.query(burstStateQuery)).pending).toHaveLength(3);
+
+    await h.env.sleep(15 * SECOND); // the burst goes quiet after 10 s
+    const state = await burst.query(burstStateQuery);
+    expect(state.pending).toEqual([]);
+    const [planned] = state.planned;
+    expect(planned).toMatchObject({ apIds: [...apIds].sort(), coChannelPairs: { before: 3, after: 0 } });
+    expect(planned.moves.length).toBeGreaterThanOrEqual(2);
+
+    for (const move of planned.moves) {
+      const status = await h.statusWhen(move.eventId, (s) => s.stage === 'monitor');
+      expect(status).toMatchObject({
+        type: 'JOINT_REPLAN',
+        severity: 'CRITICAL',
+        actionType: 'CHANNEL_CHANGE',
+      });
+      const applied = h.audit.of(move.eventId).find((e) => e.executionStatus === 'APPLIED')!;
+      expect(applied.reason).toContain(
+        `joint re-plan of burst ${planned.burstId} (3 radios, co-channel neighbour pairs 3 → 0)`,
+      );
+    }
+    const channels = apIds.map((id) => h.controller.radio(id));
+    for (let i = 0; i < channels.length; i++)
+      for (let j = i + 1; j < channels.length; j++) {
+        expect(overlaps(channels[i], channels[j], '5g', 'US')).toBe(false);
+      }
+  });
+});

@@ -1,0 +1,131 @@
+// One burst's joint re-plan: the moved radios grouped into RF neighbourhoods, each planned from fresh
+// reads (domain/joint-plan.ts), and a JOINT_REPLAN event started for each move the plan keeps.
+import { ParentClosePolicy, setCurrentDetails, startChild, uuid4, workflowInfo } from '@temporalio/workflow';
+import { candidateScores } from '../../domain/channel-selection';
+import type { RrmEvent } from '../../domain/events';
+import { neighbourhoods, planJointly, type JointMove, type JointRadio } from '../../domain/joint-plan';
+import type { JointReplanMoveData } from '../../domain/plans';
+import type { Policy } from '../../domain/policy';
+import { SEVERITY_RANK, taskPriorityKey } from '../../domain/priority';
+import { radioOf, type ApSnapshot } from '../../domain/radio';
+import { controllerReads, coordination } from '../activity-proxies';
+import { EVENT_WORKFLOW_TYPE, eventWorkflowId, type BurstPlanned, type ChannelChange } from '../definitions';
+
+const RADIO = '5g';
+
+export async function replanBurst(
+  burst: ChannelChange[],
+  settings: Policy['jointReplan'],
+): Promise<BurstPlanned[]> {
+  if (!settings.enabled) return [];
+  const moved = [...new Set(burst.filter((c) => c.radio === RADIO).map((c) => c.apId))];
+  const aps = await readAps(moved);
+  const planned: BurstPlanned[] = [];
+  for (const group of neighbourhoods([...aps.keys()], (id) => aps.get(id)?.neighbors ?? [])) {
+    if (group.length < settings.minRadios) continue;
+    planned.push(await replanNeighbourhood(group, aps, burst, settings.minImprovement));
+  }
+  return planned;
+}
+
+async function replanNeighbourhood(
+  group: string[],
+  aps: Map<string, ApSnapshot>,
+  burst: ChannelChange[],
+  minImprovement: number,
+): Promise<BurstPlanned> {
+  // Their neighbours that did not move stay where they are, but count for the co-channel pairs.
+  const around = [...new Set(group.flatMap((id) => aps.get(id)!.neighbors))].filter(
+    (id) => !group.includes(id),
+  );
+  const [fixed, scans, closed] = await Promise.all([
+    readAps(around),
+    Promise.all(group.map((id) => controllerReads.scanChannels(id, RADIO))),
+    coordination.closedChannelsOf(group, RADIO),
+  ]);
+  const planned = new Set([...group, ...fixed.keys()]);
+  const neighboursOf = (ap: ApSnapshot) => ap.neighbors.filter((n) => planned.has(n));
+  const radios: JointRadio[] = [];
+  group.forEach((id, i) => {
+    const ap = aps.get(id)!;
+    const { config, regulatoryDomain } = radioOf(ap, RADIO)!;
+    const candidates = candidateScores({
+      radio: RADIO,
+      regulatoryDomain,
+      currentChannel: config.channel,
+      currentWidth: config.width,
+      observations: scans[i],
+      blockedChannels: closed[id] ?? [],
+      avoidChannels: [],
+      nonDfsOnly: false,
+    });
+    radios.push({ apId: id, current: config, neighbours: neighboursOf(ap), candidates });
+  });
+  for (const ap of fixed.values()) {
+    const { config } = radioOf(ap, RADIO)!;
+    radios.push({ apId: ap.apId, current: config, neighbours: neighboursOf(ap), candidates: [stay(config)] });
+  }
+  const domain = aps.get(group[0])!.regulatoryDomain;
+  const plan = planJointly(radios, { radio: RADIO, domain, minImprovement });
+  const burstId = uuid4().slice(0, 8);
+  // The re-plan answers the burst with its most urgent severity: it takes over the burst's watches.
+  const severity = burst
+    .filter((c) => group.includes(c.apId))
+    .map((c) => c.severity)
+    .sort((a, b) => SEVERITY_RANK[a] - SEVERITY_RANK[b])[0];
+  const data = (move: JointMove): JointReplanMoveData => ({
+    channel: move.to.channel,
+    width: move.to.width,
+    burst: {
+      id: burstId,
+      radios: group.length,
+      coChannelPairsBefore: plan.coChannelPairs.before,
+      coChannelPairsAfter: plan.coChannelPairs.after,
+    },
+  });
+  const moves = await Promise.all(plan.moves.map((m) => startMove(m, data(m), severity)));
+  setCurrentDetails(
+    `burst ${burstId}: ${group.length} radios, co-channel neighbour pairs ` +
+      `${plan.coChannelPairs.before} → ${plan.coChannelPairs.after}, ${moves.length} moves`,
+  );
+  return { burstId, apIds: group, coChannelPairs: plan.coChannelPairs, moves };
+}
+
+/** A JOINT_REPLAN event for one move, left to run on its own (it outlives this workflow's run). */
+async function startMove(move: JointMove, data: JointReplanMoveData, severity: ChannelChange['severity']) {
+  const eventId = `replan-${data.burst.id}-${move.apId}`;
+  const now = new Date().toISOString();
+  const event: RrmEvent = {
+    eventId,
+    type: 'JOINT_REPLAN',
+    apId: move.apId,
+    radio: RADIO,
+    severity,
+    confidence: 1,
+    detectedAt: now,
+    receivedAt: now,
+    source: 'AUTOMATED',
+    data: data as unknown as Record<string, unknown>,
+  };
+  await startChild(EVENT_WORKFLOW_TYPE, {
+    workflowId: eventWorkflowId(eventId),
+    taskQueue: workflowInfo().taskQueue,
+    args: [event],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    priority: { priorityKey: taskPriorityKey(severity) },
+    staticSummary: `joint re-plan of burst ${data.burst.id}: ${move.apId} to ${move.to.channel}/${move.to.width} MHz`,
+  });
+  return { apId: move.apId, eventId, to: move.to };
+}
+
+/** The APs with a 5 GHz radio the controller could read; one it cannot (down, say) is left out of the plan. */
+async function readAps(apIds: string[]): Promise<Map<string, ApSnapshot>> {
+  const reads = await Promise.allSettled(apIds.map((id) => controllerReads.readAp(id)));
+  const aps = reads.flatMap((r) => (r.status === 'fulfilled' && radioOf(r.value, RADIO) ? [r.value] : []));
+  return new Map(aps.map((ap) => [ap.apId, ap]));
+}
+
+/** A neighbour that did not move keeps its channel: its only candidate, as good as can be. */
+function stay(config: { channel: number; width: JointRadio['current']['width'] }) {
+  return { ...config, interference: 1, overlap: 1, compatibility: 1, dfs: 1, cacMs: 0, total: 1 };
+}
