@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { RrmClient, terminateRunningWorkflows } from '../client/library';
-import { DEFAULT_POLICY } from '../domain/policy';
+import { DEFAULT_POLICY, type Policy } from '../domain/policy';
 import { startSimulator, type RunningSimulator } from '../simulator/server';
 import type { ScenarioDefinition } from '../simulator/types';
 import { createRrmWorker } from '../workers/rrm-worker';
@@ -20,6 +20,8 @@ export type Mover = (apIds: string[]) => Promise<unknown>;
 
 export interface RadarStand {
   sim: RunningSimulator;
+  /** The loop's task queue. */
+  taskQueue: string;
   client: Client;
   rrm: RrmClient;
   /** The floor: one workflow, one activity per radio. */
@@ -33,6 +35,7 @@ export async function withRadarStand(
   scenario: ScenarioDefinition,
   name: string,
   run: (stand: RadarStand) => Promise<void>,
+  policy: Policy = DEFAULT_POLICY,
 ): Promise<void> {
   const address = requireTemporalAddress();
   installQuietRuntime();
@@ -47,7 +50,7 @@ export async function withRadarStand(
       temporal: { connection: { address }, namespace: 'default', taskQueue: loopQueue },
       databaseUrl,
       controllerUrl: sim.url,
-      policy: DEFAULT_POLICY,
+      policy,
       env: { RRM_AUDIT_HMAC_KEYS: `bench:${Buffer.alloc(32, 1).toString('base64')}` },
       nativeConnection,
       client,
@@ -59,10 +62,11 @@ export async function withRadarStand(
       activities: createFloorActivities(sim.url),
     });
     const running = [loop.run(), floorWorker.run()];
-    const rrm = new RrmClient(client, loopQueue, DEFAULT_POLICY);
+    const rrm = new RrmClient(client, loopQueue, policy);
     const channelOf = (apId: string) => scenario.aps.find((ap) => ap.apId === apId)!.radios['5g']!.channel;
     const stand: RadarStand = {
       sim,
+      taskQueue: loopQueue,
       client,
       rrm,
       floor: (apIds) =>

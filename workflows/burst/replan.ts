@@ -9,6 +9,7 @@ import type { Policy } from '../../domain/policy';
 import { SEVERITY_RANK, taskPriorityKey } from '../../domain/priority';
 import { radioOf, type ApSnapshot } from '../../domain/radio';
 import { controllerReads, coordination } from '../activity-proxies';
+import { failureReason, isActivityFailure } from '../controller-saga';
 import { EVENT_WORKFLOW_TYPE, eventWorkflowId, type BurstPlanned, type ChannelChange } from '../definitions';
 
 const RADIO = '5g';
@@ -23,7 +24,13 @@ export async function replanBurst(
   const planned: BurstPlanned[] = [];
   for (const group of neighbourhoods([...aps.keys()], (id) => aps.get(id)?.neighbors ?? [])) {
     if (group.length < settings.minRadios) continue;
-    planned.push(await replanNeighbourhood(group, aps, burst, settings.minImprovement));
+    try {
+      planned.push(await replanNeighbourhood(group, aps, burst, settings.minImprovement));
+    } catch (err) {
+      // The controller could not be read for this neighbourhood: it keeps its radios where they are.
+      if (!isActivityFailure(err)) throw err;
+      setCurrentDetails(`burst of ${group.length} radios not re-planned: ${failureReason(err)}`);
+    }
   }
   return planned;
 }
