@@ -113,8 +113,7 @@ export const DEFAULT_POLICY: Policy = {
   load: { minCandidateRssiDbm: -70, maxClientsPerAction: 10 },
   maxQueuePerAp: 16,
   coordinator: { idleTimeoutMs: 10 * MINUTE, leaseMs: 30_000, continueAsNewAfterEvents: 10_000 },
-  // Off until its burst rule has been measured on the campus bench (docs/coordination.md).
-  jointReplan: { enabled: false, quietMs: 10_000, minRadios: 3, minImprovement: 0.05 },
+  jointReplan: { enabled: true, quietMs: 10_000, minRadios: 3, minImprovement: 0.05 },
   events: DEFAULT_EVENT_POLICIES,
 };
 

@@ -22,6 +22,7 @@ import type { ChannelWidth } from '../domain/regulatory';
 import { STORY_STAGES, type StoryContext } from './story';
 import { createPool } from '../db/pool';
 import { waitingFor } from '../domain/radio-turns';
+import { burstReplanWorkflowId, burstStateQuery, type BurstPlanned } from '../workflows/definitions';
 import type { EventStatus } from '../workflows/event-status';
 
 const opts = new Command('main-job')
@@ -175,6 +176,16 @@ async function main(): Promise<void> {
     const rows = [
       ['event', 'type', 'AP', 'stage', 'outcome', 'answered (submit → apply or outcome)', 'reason'],
     ];
+    // The bursts the loop re-planned as one, and their moves (events the loop started itself).
+    for (const burst of await plannedBursts()) {
+      const { before, after } = burst.coChannelPairs;
+      const moves = burst.moves.length ? `${burst.moves.length} moves` : 'no move worth making';
+      say(
+        `burst ${burst.burstId} re-planned as one: ${burst.apIds.join(', ')}; co-channel neighbour pairs ` +
+          `${before} → ${after}, ${moves}`,
+      );
+      for (const move of burst.moves) submitted.set(move.eventId, burst.plannedAt);
+    }
     for (const [eventId, at] of submitted) {
       const s = await rrm.status(eventId);
       rows.push([
@@ -188,6 +199,10 @@ async function main(): Promise<void> {
       ]);
     }
     process.stdout.write(`\n${alignColumns(rows).join('\n')}\n`);
+  };
+  const plannedBursts = async (): Promise<BurstPlanned[]> => {
+    const handle = client.workflow.getHandle(burstReplanWorkflowId(config.temporal.taskQueue));
+    return (await handle.query(burstStateQuery).catch(() => undefined))?.planned ?? [];
   };
   /** Seconds from submit to the apply (or to the outcome); or what the event is still waiting for. */
   const answeredIn = async (s: EventStatus, submittedAt: number): Promise<string> => {

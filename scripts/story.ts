@@ -9,6 +9,8 @@ export const FALSE_ALARM_AP = 'ap-08';
 /** ap-05's RF neighbour that must move after the radar: onto DFS, never onto ap-05's closed channels. */
 export const RADAR_NEIGHBOUR_AP = 'ap-06';
 const NON_DFS_5G_US = [36, 40, 44, 48, 149, 153, 157, 161, 165];
+/** The channels a weather radar sweeps late in the story: where several APs operate by then. */
+const WEATHER_RADAR = [100, 104, 108, 112, 116, 120, 124, 128];
 
 export interface StoryStage {
   /** Seconds after the start. */
@@ -153,6 +155,16 @@ export const STORY_STAGES: StoryStage[] = [
           data: { channel: radio.channel, dutyCyclePct: 95 },
         },
       ]);
+    },
+  },
+  {
+    at: 200,
+    say:
+      `a weather radar sweeps channels ${WEATHER_RADAR[0]}-${WEATHER_RADAR[WEATHER_RADAR.length - 1]}: every AP ` +
+      `on them leaves at once (DFS_RADAR), each choosing alone; once the burst is quiet (10 s) the ` +
+      `neighbourhood is re-planned as one, its moves JOINT_REPLAN events (docs/coordination.md)`,
+    act: async ({ controller }) => {
+      for (const channel of WEATHER_RADAR) await controller('POST', '/v1/inject/radar', { channel });
     },
   },
 ];

@@ -82,6 +82,8 @@ export interface BurstView {
 }
 export interface BurstPlanned {
   burstId: string;
+  /** Epoch ms at which the plan was made and its moves started. */
+  plannedAt: number;
   apIds: string[];
   coChannelPairs: { before: number; after: number };
   /** The JOINT_REPLAN events started, one per move. */

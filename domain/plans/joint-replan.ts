@@ -23,8 +23,9 @@ export const jointReplanMove: Planner = {
     if (config.channel === channel && config.width === width) {
       return { kind: 'no_action', explanation: `${why}: already on ${channel}/${width} MHz` };
     }
-    const closed = bondedSubchannels(radio, channel, width, regulatoryDomain).filter((c) =>
-      ctx.blockedChannels.includes(c),
+    // Closed for radar since the plan, or refused by the controller for radar just now.
+    const closed = bondedSubchannels(radio, channel, width, regulatoryDomain).filter(
+      (c) => ctx.blockedChannels.includes(c) || ctx.avoidChannels.includes(c),
     );
     if (closed.length > 0) {
       return {

@@ -199,6 +199,17 @@ describe('the JOINT_REPLAN planner: one move of the joint plan, under the radioâ
     });
   });
 
+  it('does nothing when the controller refused the planned channel for radar just now', () => {
+    const refused = PLANNERS.JOINT_REPLAN.plan(
+      context({
+        event: event('JOINT_REPLAN', { burst, channel: 120, width: 80 }, { apId: 'ap-1' }),
+        ap: ap('ap-1', { '5g': { channel: 149, width: 80 } }),
+        avoid: [124],
+      }),
+    );
+    expect(refused).toMatchObject({ kind: 'no_action' });
+  });
+
   it('does nothing when radar has closed the planned channel since, or the radio is there already', () => {
     expect(plan({ channel: 52, width: 80 }, [56])).toMatchObject({ kind: 'no_action' });
     expect(plan({ channel: 149, width: 80 })).toMatchObject({ kind: 'no_action' });

@@ -50,6 +50,9 @@ async function replanNeighbourhood(
     Promise.all(group.map((id) => controllerReads.scanChannels(id, RADIO))),
     coordination.closedChannelsOf(group, RADIO),
   ]);
+  // Radar heard by any radio of the neighbourhood closes its channels for the whole plan: the radar's
+  // reach is not known more finely, and a move into it would only be refused.
+  const closedHere = [...new Set(Object.values(closed).flat())];
   const planned = new Set([...group, ...fixed.keys()]);
   const neighboursOf = (ap: ApSnapshot) => ap.neighbors.filter((n) => planned.has(n));
   const radios: JointRadio[] = [];
@@ -62,7 +65,7 @@ async function replanNeighbourhood(
       currentChannel: config.channel,
       currentWidth: config.width,
       observations: scans[i],
-      blockedChannels: closed[id] ?? [],
+      blockedChannels: closedHere,
       avoidChannels: [],
       nonDfsOnly: false,
     });
@@ -95,7 +98,7 @@ async function replanNeighbourhood(
     `burst ${burstId}: ${group.length} radios, co-channel neighbour pairs ` +
       `${plan.coChannelPairs.before} → ${plan.coChannelPairs.after}, ${moves.length} moves`,
   );
-  return { burstId, apIds: group, coChannelPairs: plan.coChannelPairs, moves };
+  return { burstId, plannedAt: Date.now(), apIds: group, coChannelPairs: plan.coChannelPairs, moves };
 }
 
 /** A JOINT_REPLAN event for one move, left to run on its own (it outlives this workflow's run). */
