@@ -8,7 +8,7 @@
 import { Context } from '@temporalio/activity';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { COORDINATOR_PRIORITY_KEY } from '../domain/priority';
-import type { TurnRequest } from '../domain/radio-turns';
+import { closedChannelsOf, type TurnRequest } from '../domain/radio-turns';
 import type { Radio } from '../domain/regulatory';
 import {
   AP_COORDINATOR_WORKFLOW_TYPE,
@@ -105,8 +105,7 @@ export function createCoordinationActivities(client: Client): CoordinationActivi
         const handle = client.workflow.getHandle(apCoordinatorWorkflowId(apId));
         try {
           if ((await handle.describe()).status.name !== 'RUNNING') return [];
-          const { closedChannels } = await handle.query(apStateQuery);
-          return closedChannels.filter((c) => c.radio === radio).map((c) => c.channel);
+          return closedChannelsOf(await handle.query(apStateQuery), radio);
         } catch (err) {
           if (err instanceof WorkflowNotFoundError) return [];
           throw err;

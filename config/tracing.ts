@@ -33,31 +33,25 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
 const tracer = () => trace.getTracer('rrm-event-loop');
 
 /**
- * Runs `fn` in a span of its own, the current span's child (or the `traceparent` carrier's). A
- * no-op span when tracing is off. The span records a thrown error and ends with `fn`.
+ * Runs `fn` in a span of its own, the current span's child. A no-op span when tracing is off. The
+ * span records a thrown error and ends with `fn`.
  */
 export function inSpan<T>(
   name: string,
-  opts: { kind?: SpanKind; attributes?: Record<string, string | number>; carrier?: Record<string, unknown> },
+  opts: { kind?: SpanKind; attributes?: Record<string, string | number> },
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
-  const parent = opts.carrier ? propagation.extract(context.active(), opts.carrier) : context.active();
-  return tracer().startActiveSpan(
-    name,
-    { kind: opts.kind, attributes: opts.attributes },
-    parent,
-    async (span) => {
-      try {
-        return await fn(span);
-      } catch (err) {
-        span.recordException(err as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
-        throw err;
-      } finally {
-        span.end();
-      }
-    },
-  );
+  return tracer().startActiveSpan(name, { kind: opts.kind, attributes: opts.attributes }, async (span) => {
+    try {
+      return await fn(span);
+    } catch (err) {
+      span.recordException(err as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
 }
 
 /** The current trace context as headers (`traceparent`), for a call to another service. */

@@ -246,7 +246,7 @@ const fmt = (x: number): string => x.toFixed(2);
  */
 export function selectChannel(req: ChannelSelectionRequest): ChannelSelection {
   const { radio, regulatoryDomain: domain } = req;
-  const { excluded, checked, observationsByChannel } = scanContext(req);
+  const scan = scanContext(req);
 
   const tried: ChannelWidth[] = [];
   for (const width of widthsUpTo(req.currentWidth)) {
@@ -258,18 +258,8 @@ export function selectChannel(req: ChannelSelectionRequest): ChannelSelection {
       const preferred = permitted.filter((c) => PREFERRED_2G_CHANNELS.includes(c));
       if (preferred.length > 0) permitted = preferred;
     }
-    const scores: CandidateScore[] = [];
-    for (const channel of permitted) {
-      const subchannels = bondedSubchannels(radio, channel, width, domain);
-      if (subchannels.some((c) => excluded.has(c))) continue;
-      // Same width and containing the current channel means it is the current bonded channel. A
-      // narrower channel inside it stays eligible: it sheds the blocked/avoided part, excluded above.
-      if (width === req.currentWidth && subchannels.includes(req.currentChannel)) continue;
-      if (req.nonDfsOnly && touchesDfs(radio, channel, width, domain)) continue;
-      scores.push(scoreCandidate(req, channel, width, subchannels, observationsByChannel, checked));
-    }
+    const scores = scoresAt(req, width, permitted, scan, { keepCurrent: false });
     if (scores.length === 0) continue;
-    scores.sort(byScore);
     return {
       kind: 'selected',
       channel: scores[0].channel,
@@ -288,15 +278,34 @@ export function selectChannel(req: ChannelSelectionRequest): ChannelSelection {
  */
 export function candidateScores(req: ChannelSelectionRequest): CandidateScore[] {
   const { radio, regulatoryDomain: domain, currentWidth: width } = req;
-  const { excluded, checked, observationsByChannel } = scanContext(req);
-  return permittedChannels(radio, width, domain)
-    .map((channel) => ({ channel, subchannels: bondedSubchannels(radio, channel, width, domain) }))
-    .filter(({ subchannels }) => !subchannels.some((c) => excluded.has(c)))
-    .filter(({ channel }) => !req.nonDfsOnly || !touchesDfs(radio, channel, width, domain))
-    .map(({ channel, subchannels }) =>
-      scoreCandidate(req, channel, width, subchannels, observationsByChannel, checked),
-    )
-    .sort(byScore);
+  return scoresAt(req, width, permittedChannels(radio, width, domain), scanContext(req), {
+    keepCurrent: true,
+  });
+}
+
+/**
+ * The `permitted` bonded channels of `width` the request may take (no excluded sub-channel, no DFS
+ * for a radar move), scored, best first. The current bonded channel is left out unless `keepCurrent`.
+ */
+function scoresAt(
+  req: ChannelSelectionRequest,
+  width: ChannelWidth,
+  permitted: number[],
+  { excluded, checked, observationsByChannel }: ReturnType<typeof scanContext>,
+  { keepCurrent }: { keepCurrent: boolean },
+): CandidateScore[] {
+  const { radio, regulatoryDomain: domain } = req;
+  const scores: CandidateScore[] = [];
+  for (const channel of permitted) {
+    const subchannels = bondedSubchannels(radio, channel, width, domain);
+    if (subchannels.some((c) => excluded.has(c))) continue;
+    // Same width and containing the current channel means it is the current bonded channel. A
+    // narrower channel inside it stays eligible: it sheds the blocked/avoided part, excluded above.
+    if (!keepCurrent && width === req.currentWidth && subchannels.includes(req.currentChannel)) continue;
+    if (req.nonDfsOnly && touchesDfs(radio, channel, width, domain)) continue;
+    scores.push(scoreCandidate(req, channel, width, subchannels, observationsByChannel, checked));
+  }
+  return scores.sort(byScore);
 }
 
 /** What a selection reads off the request once: the channels it may not take, the checked ones, the looks per channel. */

@@ -145,7 +145,7 @@ export function radiosHeldBy(state: ApTurnState, eventId: string): Radio[] {
   return RADIOS.filter((r) => state.radios[r].holder?.eventId === eventId);
 }
 
-export function closedChannelsOf(state: ApTurnState, radio: Radio): number[] {
+export function closedChannelsOf(state: Pick<ApTurnState, 'closedChannels'>, radio: Radio): number[] {
   return state.closedChannels.filter((c) => c.radio === radio).map((c) => c.channel);
 }
 

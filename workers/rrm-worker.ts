@@ -27,12 +27,12 @@ import {
 import type { Context as ActivityContext } from '@temporalio/activity';
 import type { Tracing } from '../config/tracing';
 import { LoopMetrics } from './metrics';
+import { createPool } from '../db/pool';
+import { coordinatorTaskQueue } from '../workflows/definitions';
 
 /** Temporal's OpenTelemetry workflow interceptors, bundled with the workflows when tracing is on. */
 const OTEL_WORKFLOW_INTERCEPTORS =
   require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
-import { createPool } from '../db/pool';
-import { coordinatorTaskQueue } from '../workflows/definitions';
 
 /** Event workflow tasks one worker runs at once (bench/latency.bench.ts measures the burst it serves). */
 const EVENT_TASK_SLOTS = 200;

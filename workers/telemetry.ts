@@ -17,7 +17,8 @@ export async function installRuntime(opts: {
   return port ? `http://127.0.0.1:${port}/metrics` : undefined;
 }
 
-function freeLoopbackPort(): Promise<number> {
+/** A port nothing listens on at 127.0.0.1 right now (the OS picks it). */
+export function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

@@ -3,7 +3,7 @@
 // turn, who waits in its queue, which channels radar has closed for it.
 import { z } from 'zod';
 import { RADIOS, type Radio } from '../../domain/regulatory';
-import type { TurnParty } from '../../domain/radio-turns';
+import { closedChannelsOf, type TurnParty } from '../../domain/radio-turns';
 import { limiter } from './limiter';
 import type { RrmClient } from './rrm-client';
 
@@ -71,7 +71,7 @@ async function floorAp(rrm: RrmClient, ap: ControllerAp): Promise<FloorAp> {
       },
       queue,
       cooldownUntil,
-      closedChannels: turns.closedChannels.filter((c) => c.radio === radio).map((c) => c.channel),
+      closedChannels: closedChannelsOf(turns, radio),
     };
   });
   return { apId: ap.apId, status: ap.status, coordinator: turns.running ? 'running' : 'idle', radios };

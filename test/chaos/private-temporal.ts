@@ -3,10 +3,11 @@
 // suite's shared server would fail the test files running beside it.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freeLoopbackPort } from '../../workers/telemetry';
 
 const run = promisify(execFile);
 const SCRIPT = join(__dirname, '..', '..', 'scripts', 'temporal.sh');
@@ -27,8 +28,8 @@ export async function startPrivateTemporal(): Promise<PrivateTemporal> {
   const env = {
     ...process.env,
     RRM_STATE_DIR: dir,
-    TEMPORAL_PORT: String(await freePort()),
-    TEMPORAL_UI_PORT: String(await freePort()),
+    TEMPORAL_PORT: String(await freeLoopbackPort()),
+    TEMPORAL_UI_PORT: String(await freeLoopbackPort()),
   };
   const start = async () => {
     const { stdout } = await run('bash', [SCRIPT, 'start'], { env });
@@ -76,15 +77,4 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -1,20 +1,12 @@
 // The worker's Prometheus endpoint (RRM_METRICS_PORT) scraped while events run, as Prometheus would:
 // the loop's domain metrics (events by outcome, Channel Move Time, turn wait, rollbacks, audit and
 // controller latency) and the Temporal SDK's own, from one worker process (`npm run worker`).
-import { createServer, type AddressInfo } from 'node:net';
 import { RrmClient } from '../../client/library';
+import { freeLoopbackPort } from '../../workers/telemetry';
 import { inStage } from '../support/scenarios';
 import { simPost } from '../support/sim-client';
 import { startStack, type Stack } from '../support/stack';
 import { WorkerProcess } from '../support/worker-process';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 
 /** The value of one sample line, e.g. `rrm_events_total{outcome="APPLIED",type="DFS_RADAR"}`. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -37,7 +29,7 @@ describe('worker metrics on one scrape endpoint', () => {
     stack = await startStack();
     // A worker process of its own, on a task queue of its own: its metrics count these events only.
     const taskQueue = `${stack.taskQueue}-metrics`;
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     url = `http://127.0.0.1:${port}/metrics`;
     worker = new WorkerProcess({
       taskQueue,
