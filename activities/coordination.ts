@@ -2,12 +2,17 @@
 // `requestApTurn` does it: it starts `ap:<apId>` when it is not running, delivers the request either
 // way and returns the coordinator's answer (a free turn is granted in it, in one round trip).
 // `closeChannelsNear` tells a radar AP's neighbours' coordinators (starting them) of its closure.
-// `noteChannelChange` tells the deployment's burst re-plan workflow (starting it) of a channel move,
-// and `closedChannelsOf` reads the radar closures the AP coordinators keep, for its joint plan.
+// `reserveChannel` books a move's chosen channel with the deployment's burst re-plan workflow
+// (starting it) and brings back the neighbours' reservations, within a time box: a move never waits
+// long for it. `noteChannelChange` tells that workflow the move landed, `releaseReservation` that it
+// was given up, and `closedChannelsOf` reads the radar closures the AP coordinators keep, for its
+// joint plan.
 // `eventRunStatus` lets a coordinator find out whether a holder or watcher still runs.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { COORDINATOR_PRIORITY_KEY } from '../domain/priority';
+import type { ReservationAnswer, ReservationRequest } from '../domain/channel-reservations';
 import { closedChannelsOf, type TurnRequest } from '../domain/radio-turns';
 import type { Radio } from '../domain/regulatory';
 import {
@@ -22,7 +27,9 @@ import {
   type CloseChannels,
   coordinatorTaskQueue,
   eventWorkflowId,
+  releaseReservationSignal,
   requestTurnUpdate,
+  reserveChannelUpdate,
   searchAttributes,
   type TurnAnswer,
 } from '../workflows/definitions';
@@ -38,6 +45,12 @@ export interface NeighbourClosureCall extends Omit<ApCoordinatorInput, 'apId' | 
   closure: CloseChannels;
 }
 
+/**
+ * The booking's answer, or why there is none: it did not come within the time box, or the booking
+ * failed (the move goes ahead either way).
+ */
+export type BookingAnswer = ReservationAnswer | { unanswered: string };
+
 /** `RUNNING`, a closed status (`TERMINATED`, `TIMED_OUT`, `FAILED`, …), or `NOT_FOUND`. */
 export type EventRunStatus = string;
 
@@ -45,7 +58,10 @@ export interface CoordinationActivities {
   requestApTurn(call: TurnRequestCall): Promise<TurnAnswer>;
   closeChannelsNear(call: NeighbourClosureCall): Promise<void>;
   eventRunStatus(eventId: string): Promise<EventRunStatus>;
+  /** Without `answerWithinMs` it waits for the answer, and a failed booking throws (to be retried). */
+  reserveChannel(request: ReservationRequest, answerWithinMs?: number): Promise<BookingAnswer>;
   noteChannelChange(change: ChannelChange): Promise<void>;
+  releaseReservation(eventId: string): Promise<void>;
   /** Per AP, the 20 MHz channels of `radio` in their Non-Occupancy Period (none when its coordinator is idle). */
   closedChannelsOf(apIds: string[], radio: Radio): Promise<Record<string, number[]>>;
 }
@@ -61,6 +77,18 @@ function coordinatorStart(input: ApCoordinatorInput) {
     priority: { priorityKey: COORDINATOR_PRIORITY_KEY },
     typedSearchAttributes: [{ key: searchAttributes.apId, value: apId }],
     staticSummary: `AP ${apId}: radio turns, watches, cooldowns and closed channels`,
+  };
+}
+
+/** How the deployment's burst re-plan workflow is started when a note or a booking finds it not running. */
+function burstReplanStart() {
+  // The event's queue is the deployment's: one burst workflow per deployment, on it.
+  const { taskQueue } = Context.current().info;
+  return {
+    workflowId: burstReplanWorkflowId(taskQueue),
+    taskQueue,
+    args: [[]] as [ChannelChange[]],
+    staticSummary: 'Channel reservations and joint re-plan of channel-change bursts (docs/coordination.md)',
   };
 }
 
@@ -88,17 +116,42 @@ export function createCoordinationActivities(client: Client): CoordinationActivi
         ),
       );
     },
+    async reserveChannel(request, answerWithinMs) {
+      const booking = client.workflow.executeUpdateWithStart(reserveChannelUpdate, {
+        args: [request],
+        startWorkflowOperation: new WithStartWorkflowOperation(BURST_REPLAN_WORKFLOW_TYPE, {
+          ...burstReplanStart(),
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        }),
+      });
+      if (answerWithinMs === undefined) return booking;
+      // Never thrown into the move: a late or failed booking only means the choice saw no neighbours.
+      const answer = booking.catch((err: unknown): BookingAnswer => ({
+        unanswered: `booking failed: ${String(err)}`,
+      }));
+      // The timer must not keep a stopping worker alive: the race is over either way.
+      const late = sleep<BookingAnswer>(
+        answerWithinMs,
+        { unanswered: `no answer within ${answerWithinMs} ms` },
+        { ref: false },
+      );
+      return Promise.race([answer, late]);
+    },
     async noteChannelChange(change) {
-      // The event's queue is the deployment's: one burst workflow per deployment, on it.
-      const { taskQueue } = Context.current().info;
       await client.workflow.signalWithStart(BURST_REPLAN_WORKFLOW_TYPE, {
-        workflowId: burstReplanWorkflowId(taskQueue),
-        taskQueue,
-        args: [[]],
+        ...burstReplanStart(),
         signal: channelChangedSignal,
         signalArgs: [change],
-        staticSummary: 'Joint re-plan of channel-change bursts (docs/coordination.md)',
       });
+    },
+    async releaseReservation(eventId) {
+      const { workflowId } = burstReplanStart();
+      try {
+        await client.workflow.getHandle(workflowId).signal(releaseReservationSignal, { eventId });
+      } catch (err) {
+        // Not running: its reservations went with it.
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
     },
     async closedChannelsOf(apIds, radio) {
       const closed = async (apId: string): Promise<number[]> => {

@@ -94,6 +94,17 @@ export const PolicySchema = z.strictObject({
     /** The least fall of the plan's cost (a channel score is 0..1) a move must bring to be made. */
     minImprovement: z.number().min(0).max(1),
   }),
+  /** Channels chosen by moves in flight, seen by the neighbours (docs/coordination.md, "Reservations"). */
+  channelReservations: z.strictObject({
+    enabled: z.boolean(),
+    /**
+     * How long a move waits for the reservation's answer before it goes ahead without seeing its
+     * neighbours' choices (the reservation is still booked when it lands).
+     */
+    answerWithinMs: z.number().int().min(0).max(2_000),
+    /** A reservation lapses after this long if its event never says how its move ended. */
+    ttlMs: z.number().int().min(1_000),
+  }),
   events: z.strictObject(
     Object.fromEntries(ALL_EVENT_TYPES.map((t) => [t, EventPolicySchema])) as Record<
       EventType,

@@ -53,10 +53,22 @@ export const neighbourClosures = proxyActivities<Pick<CoordinationActivities, 'c
 });
 
 /**
- * A channel move told to the deployment's burst re-plan workflow: after the move, never waited for
- * by it; retried until it lands (a repeat is one more note of the same change, ignored).
+ * Booking a move's chosen channel is on the move's path: a local activity, answered within the
+ * policy's time box (it never fails the move: a late or failed booking comes back unanswered).
  */
-export const burstNotes = proxyActivities<Pick<CoordinationActivities, 'noteChannelChange'>>({
+export const reservations = proxyLocalActivities<Pick<CoordinationActivities, 'reserveChannel'>>({
+  startToCloseTimeout: '5s',
+  retry: { maximumAttempts: 1 },
+});
+
+/**
+ * What a move tells the deployment's burst re-plan workflow besides its booking: that it landed, that
+ * it was given up, or a choice changed by the neighbours' reservations. Never waited for; retried
+ * until it lands (a repeat changes nothing: notes count once, bookings replace, releases are idempotent).
+ */
+export const burstNotes = proxyActivities<
+  Pick<CoordinationActivities, 'noteChannelChange' | 'reserveChannel' | 'releaseReservation'>
+>({
   startToCloseTimeout: '10s',
   retry: { initialInterval: '500ms', maximumInterval: '10s' },
 });

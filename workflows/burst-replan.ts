@@ -1,20 +1,47 @@
-// burstReplan (`burst-replan:<taskQueue>`): a burst's neighbourhood planned as one (docs/coordination.md,
-// "Joint re-plan of a burst"). Events tell it of every channel move they make; once the moves have
-// gone quiet, each RF neighbourhood where enough radios moved is planned jointly and a JOINT_REPLAN
-// event is started for each move worth making: under its radio's turn, watched, rolled back if worse
-// and signed like any change. It ends after an idle spell and continues as new when its history grows.
+// burstReplan (`burst-replan:<taskQueue>`): the deployment's channel moves seen together
+// (docs/coordination.md). It keeps the book of channel reservations (the channels moves in flight
+// have chosen, seen by their neighbours planning at the same time) and re-plans a burst's
+// neighbourhood as one ("Joint re-plan of a burst"): events tell it of every channel move they make;
+// once the moves have gone quiet, each RF neighbourhood where enough radios moved is planned jointly
+// and a JOINT_REPLAN event is started for each move worth making: under its radio's turn, watched,
+// rolled back if worse and signed like any change. It ends after an idle spell and continues as new
+// when its history grows.
 import { condition, continueAsNew, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import * as reservations from '../domain/channel-reservations';
 import { policy } from './activity-proxies';
 import { replanBurst } from './burst/replan';
-import { burstStateQuery, channelChangedSignal, type BurstView, type ChannelChange } from './definitions';
+import {
+  burstStateQuery,
+  channelChangedSignal,
+  releaseReservationSignal,
+  reserveChannelUpdate,
+  type BurstView,
+  type ChannelChange,
+} from './definitions';
 
-export async function burstReplan(carried: ChannelChange[] = []): Promise<void> {
-  const view: BurstView = { pending: [...carried], planned: [] };
-  setHandler(channelChangedSignal, (change) => {
-    // A retried note of a change already waiting counts once.
-    if (!view.pending.some((c) => c.eventId === change.eventId)) view.pending.push(change);
+export async function burstReplan(
+  carried: ChannelChange[] = [],
+  booked: reservations.ChannelReservation[] = [],
+): Promise<void> {
+  const view: BurstView = { pending: [...carried], planned: [], reservations: booked };
+  setHandler(reserveChannelUpdate, (request) => {
+    const { book, ...answer } = reservations.reserve(view.reservations, request, Date.now());
+    view.reservations = book;
+    return answer;
   });
-  setHandler(burstStateQuery, () => view);
+  setHandler(releaseReservationSignal, ({ eventId }) => {
+    view.reservations = reservations.release(view.reservations, eventId);
+  });
+  setHandler(channelChangedSignal, (change) => {
+    view.reservations = reservations.release(view.reservations, change.eventId);
+    // A re-plan's own move starts no burst; a retried note of a change already waiting counts once.
+    if (change.type === 'JOINT_REPLAN' || view.pending.some((c) => c.eventId === change.eventId)) return;
+    view.pending.push(change);
+  });
+  setHandler(burstStateQuery, () => ({
+    ...view,
+    reservations: reservations.lapse(view.reservations, Date.now()),
+  }));
   const { jointReplan, coordinator } = await policy.currentPolicy();
   setCurrentDetails('waiting for channel changes');
   for (;;) {
@@ -29,6 +56,9 @@ export async function burstReplan(carried: ChannelChange[] = []): Promise<void> 
     const burst = view.pending.splice(0);
     view.planned.push(...(await replanBurst(burst, jointReplan)));
     view.planned.splice(0, Math.max(0, view.planned.length - 10));
-    if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof burstReplan>(view.pending);
+    if (workflowInfo().continueAsNewSuggested) {
+      const live = reservations.lapse(view.reservations, Date.now());
+      await continueAsNew<typeof burstReplan>(view.pending, live);
+    }
   }
 }

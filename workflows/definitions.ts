@@ -3,6 +3,12 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { ApTurnView, ClosedChannel, TurnNotice, TurnRequest, WatchRequest } from '../domain/radio-turns';
+import type {
+  ChannelReservation,
+  ReservationAnswer,
+  ReservationRequest,
+} from '../domain/channel-reservations';
+import type { EventType } from '../domain/event-types';
 import type { Radio } from '../domain/regulatory';
 import type { EventStatus } from './event-status';
 
@@ -72,13 +78,25 @@ export interface ChannelChange {
   severity: TurnRequest['severity'];
   /** Epoch ms of the move. */
   at: number;
+  /** The event's type: a JOINT_REPLAN move ends its reservation but starts no burst. Absent in older notes. */
+  type?: EventType;
 }
+/** The move landed: it counts for its burst, and its channel reservation ends (the scans show it now). */
 export const channelChangedSignal = defineSignal<[ChannelChange]>('channelChanged');
+/**
+ * Books the channel a move has chosen, unless its RF neighbours booked what it did not count, and
+ * answers with their bookings (docs/coordination.md, "Reservations"). A repeat replaces the event's booking.
+ */
+export const reserveChannelUpdate = defineUpdate<ReservationAnswer, [ReservationRequest]>('reserveChannel');
+/** The event gave up the move it reserved a channel for (it was refused, or came to nothing). */
+export const releaseReservationSignal = defineSignal<[{ eventId: string }]>('releaseReservation');
 export interface BurstView {
   /** Changes waiting for their burst to go quiet. */
   pending: ChannelChange[];
   /** The bursts planned so far by this run, the latest last. */
   planned: BurstPlanned[];
+  /** Channels chosen by moves in flight, not yet landed. */
+  reservations: ChannelReservation[];
 }
 export interface BurstPlanned {
   burstId: string;

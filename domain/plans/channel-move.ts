@@ -1,5 +1,6 @@
 // Moving a radio to the best channel: shared by radar, interference and QoE plans.
 import { selectChannel } from '../channel-selection';
+import { describeReservations, withReservations } from '../channel-reservations';
 import { ownRadioStep, type ActionPlan, type PlanningContext } from './types';
 
 export function channelMove(
@@ -15,18 +16,21 @@ export function channelMove(
     regulatoryDomain: radio.regulatoryDomain,
     currentChannel: radio.config.channel,
     currentWidth: radio.config.width,
-    observations: ctx.observations,
+    observations: withReservations(ctx.observations, ctx.reservations ?? []),
     blockedChannels: ctx.blockedChannels,
     avoidChannels: [...avoid, ...ctx.avoidChannels],
     nonDfsOnly,
   });
   if (selection.kind === 'none')
     return { kind: 'impossible', explanation: `${why}; ${selection.explanation}` };
+  const reserved = ctx.reservations?.length
+    ? `; counting neighbours' moves in flight: ${describeReservations(ctx.reservations)}`
+    : '';
   return {
     kind: 'change',
     actionType: 'CHANNEL_CHANGE',
     steps: [ownRadioStep(ctx, { channel: selection.channel, width: selection.width })],
-    explanation: `${why}; ${selection.explanation}`,
+    explanation: `${why}; ${selection.explanation}${reserved}`,
     scores: selection.scores,
     ...(selection.scores[0].cacMs > 0 ? { cacMs: selection.scores[0].cacMs } : {}),
   };

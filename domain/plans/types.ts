@@ -2,6 +2,7 @@
 import type { RrmEvent } from '../events';
 import type { Policy } from '../policy';
 import type { CandidateScore, ChannelObservation } from '../channel-selection';
+import type { ChannelReservation } from '../channel-reservations';
 import type { ControllerStep } from '../controller-steps';
 import type { ApSnapshot, RadioConfig, RadioSnapshot } from '../radio';
 
@@ -39,6 +40,8 @@ export interface PlanningContext {
   clients?: ClientView[];
   /** Present when the planner declared it needs the neighbour APs. */
   neighbours?: ApSnapshot[];
+  /** Channels the AP's RF neighbours' actions in flight have chosen: counted as if already there. */
+  reservations?: ChannelReservation[];
 }
 
 export type ActionPlan =

@@ -1,62 +1,32 @@
 // A radar burst re-planned as one on the real stack (docs/coordination.md, "Joint re-plan of a
-// burst"): four APs in a row, 20 m apart, on the DFS channels 52–64; radar on all four. Each radio
-// leaves on its own, blind to the others, and they pile onto one channel; the burst workflow then
-// plans them jointly and JOINT_REPLAN events spread them, each under its turn, watched and signed.
-import { coChannelPairs, type BondedChannel } from '../../domain/joint-plan';
-import type { ChannelWidth } from '../../domain/regulatory';
-import type { ScenarioDefinition } from '../../simulator/types';
+// burst"): four APs in a row, 20 m apart, on the DFS channels 52–64; radar on all four. With the
+// reservations off, each radio leaves on its own, blind to the others, and they pile onto one
+// channel; the burst workflow then plans them jointly and JOINT_REPLAN events spread them, each
+// under its turn, watched and signed.
 import { burstReplanWorkflowId, burstStateQuery } from '../../workflows/definitions';
 import { policyWith } from '../support/policy';
-import { getAp, getRadio, simPost } from '../support/sim-client';
+import { RADAR, RADAR_ROW, radarRow } from '../support/radar-row';
 import { eventually, startStack, type Stack } from '../support/stack';
-
-const RADAR = [52, 56, 60, 64];
-const ROW: ScenarioDefinition = {
-  name: 'replan-row',
-  description: 'four APs in a row on the DFS channels 52-64',
-  aps: RADAR.map((channel, i) => ({
-    apId: `row-${i + 1}`,
-    x: i * 20,
-    y: 0,
-    radios: {
-      '2g': { channel: [1, 6, 11, 1][i], width: 20, txPowerDbm: 11 },
-      '5g': { channel, width: 20, txPowerDbm: 17 },
-    },
-  })),
-};
 
 describe('joint re-plan of a radar burst on the real stack', () => {
   let stack: Stack;
   beforeAll(async () => {
     // A quiet spell of 2 s instead of 10 s keeps the test quick (a policy setting, like sampling).
     stack = await startStack({
-      scenario: ROW,
-      policy: policyWith({ jointReplan: { enabled: true, quietMs: 2_000 } }),
+      scenario: RADAR_ROW,
+      // Reservations off: this test is about the re-plan mending a pile-up the fast moves made.
+      policy: policyWith({
+        jointReplan: { enabled: true, quietMs: 2_000 },
+        channelReservations: { enabled: false },
+      }),
     });
   });
   afterAll(() => stack?.stop());
 
   it('spreads the radios its radar moves piled up, with moves of its own', async () => {
-    const apIds = ROW.aps.map((ap) => stack.ap(ap.apId));
-    const graph = await Promise.all(
-      apIds.map(async (apId) => ({ apId, neighbours: (await getAp(stack.sim.url, apId)).neighbors })),
-    );
-    const channels = async (): Promise<Record<string, BondedChannel>> =>
-      Object.fromEntries(
-        await Promise.all(
-          apIds.map(async (id) => {
-            const r = await getRadio(stack.sim.url, id);
-            return [id, { channel: r.channel, width: r.width as ChannelWidth }] as const;
-          }),
-        ),
-      );
-    const pairs = async () => coChannelPairs(graph, await channels(), '5g', 'US');
-    expect(graph.every((r) => r.neighbours.length > 0)).toBe(true);
-
-    for (const channel of RADAR) await simPost(stack.sim.url, '/v1/inject/radar', { channel });
-    await stack.rrm.submit(
-      apIds.map((apId, i) => ({ type: 'DFS_RADAR', apId, data: { channel: RADAR[i] } })),
-    );
+    const row = await radarRow(stack);
+    const { apIds, channels, pairs } = row;
+    await row.radarOnAll();
     const piled = await eventually(async () => {
       const now = await channels();
       return Object.values(now).every((c) => !RADAR.includes(c.channel)) ? await pairs() : undefined;

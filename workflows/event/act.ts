@@ -5,10 +5,9 @@ import { uuid4 } from '@temporalio/workflow';
 import { movedOnto, staleness, turnScope } from '../../domain/change-decisions';
 import { changesOf } from '../../domain/controller-steps';
 import { radarClosedChannels, type PlanningContext } from '../../domain/plans';
-import type { Policy } from '../../domain/policy';
 import { radioOf, type ApSnapshot, type RadioSnapshot } from '../../domain/radio';
 import type { MonitorSample } from '../../activities/controller';
-import { burstNotes, controllerReads } from '../activity-proxies';
+import { controllerReads } from '../activity-proxies';
 import { loopMetrics } from '../metrics';
 import { applySteps, failureReason, isActivityFailure } from '../controller-saga';
 import type { Outcome } from '../event-status';
@@ -51,12 +50,14 @@ export async function takeTurnAndApply(run: EventRun, attempt: number): Promise<
     decided = await planAndApply(run, attempt, run.turns.grantedAtOnce ? early : startReadings(run));
   } catch (err) {
     if (!isActivityFailure(err)) {
+      run.booking.release();
       await release();
       throw err;
     }
     // The controller stayed unreachable or refused a read: an operator decides what happens next.
     decided = { outcome: 'FAILED', reason: `controller: ${failureReason(err)}` };
   }
+  if (decided) run.booking.release();
   // The turn goes back while the decision is signed: neither waits for the other.
   await Promise.all([release(), sign(run, decided)]);
   return !decided;
@@ -108,7 +109,7 @@ async function planAndApply(
   const avoid: number[] = [];
   for (let conflicts = 0; ; conflicts++) {
     const ctx = await planningContext(run, ap, radio, avoid, views);
-    const plan = run.planner.plan(ctx);
+    const plan = await run.booking.plan(ctx);
     if (plan.kind === 'no_action') return { outcome: 'NO_ACTION', reason: plan.explanation };
     if (plan.kind === 'impossible') return { outcome: 'FAILED', reason: plan.explanation };
 
@@ -177,27 +178,7 @@ async function recordApplied(run: EventRun): Promise<void> {
     reason: active!.plan.explanation,
     details: Object.keys(details).length ? details : undefined,
   });
-  noteForJointReplan(run);
-}
-
-/**
- * A 5 GHz channel move is told to the burst re-plan workflow, which plans a neighbourhood's burst of
- * them as one (docs/coordination.md). Not waited for: the move is made. A re-plan's own moves are not told.
- */
-function noteForJointReplan(run: EventRun): void {
-  const { event, active, rules, severity } = run;
-  // A policy read before the joint re-plan existed (a replayed history) has no such setting: off.
-  const replan = rules.jointReplan as Policy['jointReplan'] | undefined;
-  if (!replan?.enabled || event.type === 'JOINT_REPLAN' || event.radio !== '5g') return;
-  if (movedOnto(active!.applied.steps, event.apId, event.radio, run.regulatoryDomain).length === 0) return;
-  const change = {
-    eventId: event.eventId,
-    apId: event.apId,
-    radio: event.radio,
-    severity,
-    at: run.lastChangeAt!,
-  };
-  burstNotes.noteChannelChange(change).catch(() => undefined); // retried until it lands
+  run.booking.landed();
 }
 
 /** What a plan reads of the AP and its radio, all started at once (none depends on another). */

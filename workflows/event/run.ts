@@ -26,6 +26,7 @@ import { Alarms } from '../alarms';
 import { loopMetrics } from '../metrics';
 import { SearchAttributeBatch } from './search-attributes';
 import { EventTurns } from './turns';
+import { ChannelBooking } from './booking';
 
 /** A change in place on the network, and what it is judged against. */
 export interface ActiveChange {
@@ -51,6 +52,8 @@ export class EventRun {
   readonly severity: Severity;
   readonly planner: Planner;
   readonly turns: EventTurns;
+  /** The channel its move books, so neighbours planning at the same time see it. */
+  readonly booking = new ChannelBooking(this);
   readonly inbox: OperatorInbox;
   /** Timers waited on but never cancelled (workflows/alarms.ts). */
   readonly alarms = new Alarms();

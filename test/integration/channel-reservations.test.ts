@@ -1,0 +1,49 @@
+// Channel reservations on the real stack (docs/coordination.md, "Reservations"): radar on four APs
+// in a row at once. Each radar move books its choice with the burst workflow and counts what its
+// neighbours booked before it, so the four leave the radar channels onto channels of their own,
+// without the joint re-plan (off here) having anything to mend; each booking ends as its move lands.
+import { burstReplanWorkflowId, burstStateQuery } from '../../workflows/definitions';
+import { policyWith } from '../support/policy';
+import { RADAR, RADAR_ROW, radarRow } from '../support/radar-row';
+import { eventually, startStack, type Stack } from '../support/stack';
+
+describe('channel reservations on the real stack', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({
+      scenario: RADAR_ROW,
+      // A generous time box: on a shared CI machine the first booking (starting the workflow) can be slow.
+      policy: policyWith({
+        jointReplan: { enabled: false },
+        channelReservations: { answerWithinMs: 2_000 },
+      }),
+    });
+  });
+  afterAll(() => stack?.stop());
+
+  it('spreads four neighbours hit by radar at once, each counting the moves booked before it', async () => {
+    const row = await radarRow(stack);
+    const eventIds = await row.radarOnAll();
+    const after = await eventually(async () => {
+      const now = await row.channels();
+      return Object.values(now).every((c) => !RADAR.includes(c.channel)) ? now : undefined;
+    });
+    expect(await row.pairs()).toEqual([]);
+    expect(new Set(Object.values(after).map((c) => c.channel)).size).toBe(4);
+
+    const reasons = await stack.query<{ reason: string }>(
+      `select reason from audit_records where event_id = any($1) and execution_status = 'APPLIED'`,
+      [eventIds],
+    );
+    expect(reasons).toHaveLength(4);
+    // The last to book counted the three before it (as booked, or as already moved in its scan).
+    const counted = reasons.filter((r) => r.reason.includes("counting neighbours' moves in flight"));
+    expect(counted.length).toBeGreaterThan(0);
+    for (const { reason } of reasons) expect(reason).not.toContain('not seen');
+
+    const burst = stack.rrm.client.workflow.getHandle(burstReplanWorkflowId(stack.taskQueue));
+    await eventually(async () =>
+      (await burst.query(burstStateQuery)).reservations.length === 0 ? true : undefined,
+    );
+  });
+});

@@ -1,0 +1,68 @@
+// Channel reservations (docs/coordination.md, "Reservations"), in skipped time with a stubbed
+// controller whose scans never show a neighbour: three neighbouring radios hit by radar at once
+// spread out because each books its choice with the burst workflow and sees the bookings before it.
+import { burstReplanWorkflowId, burstStateQuery } from '../../workflows/definitions';
+import { policyWith } from '../support/policy';
+import { eventually } from '../support/stack';
+import { useHarness } from './harness';
+
+describe('channel reservations (rrmEvent + burstReplan, stubbed activities)', () => {
+  const h = useHarness();
+
+  /** Three APs on 52/20, each the others' RF neighbour, radar on all three at once. */
+  async function radarOnThreeNeighbours() {
+    const apIds = [0, 1, 2].map(() => h.newAp({ '5g': { channel: 52, width: 20 } }));
+    for (const id of apIds)
+      h.controller.setNeighbours(
+        id,
+        apIds.filter((n) => n !== id),
+      );
+    const events = await Promise.all(
+      apIds.map((apId) => h.start({ type: 'DFS_RADAR', apId, data: { channel: 52 } })),
+    );
+    for (const { eventId } of events) await h.statusWhen(eventId, (s) => s.stage === 'monitor');
+    const reasons = events.map(
+      ({ eventId }) => h.audit.of(eventId).find((e) => e.executionStatus === 'APPLIED')!.reason,
+    );
+    return { apIds, reasons, channels: apIds.map((id) => h.controller.radio(id).channel) };
+  }
+
+  it('spreads neighbours choosing in the same second; the booking ends when the move lands', async () => {
+    // Off: this test is about the fast moves, not the re-plan that would fix a pile-up afterwards.
+    h.policy.current = policyWith({
+      jointReplan: { enabled: false },
+      channelReservations: { answerWithinMs: 2000 },
+    });
+    const { apIds, reasons, channels } = await radarOnThreeNeighbours();
+    expect(new Set(channels).size).toBe(3);
+    // Whoever booked second saw the first, and whoever booked last saw both.
+    const seen = reasons.map((r) => r.match(/counting neighbours' moves in flight: (.*?)(;|$)/)?.[1] ?? '');
+    expect(seen.map((s) => s.split(', ').filter(Boolean).length).sort()).toEqual([0, 1, 2]);
+    for (const s of seen.filter(Boolean)) expect(apIds.some((id) => s.includes(`${id} on `))).toBe(true);
+    const burst = h.env.client.workflow.getHandle(burstReplanWorkflowId(h.taskQueue));
+    await eventually(async () =>
+      (await burst.query(burstStateQuery)).reservations.length === 0 ? true : undefined,
+    );
+  });
+
+  it('goes ahead without them when the answer is late, and says so (they pile up as before)', async () => {
+    h.policy.current = policyWith({
+      jointReplan: { enabled: false },
+      channelReservations: { answerWithinMs: 0 },
+    });
+    const { reasons, channels } = await radarOnThreeNeighbours();
+    expect(new Set(channels).size).toBe(1);
+    for (const reason of reasons)
+      expect(reason).toContain("neighbours' moves in flight not seen: no answer within 0 ms");
+  });
+
+  it('books nothing when the policy turns reservations off', async () => {
+    h.policy.current = policyWith({
+      jointReplan: { enabled: false },
+      channelReservations: { enabled: false },
+    });
+    const { reasons, channels } = await radarOnThreeNeighbours();
+    expect(new Set(channels).size).toBe(1);
+    for (const reason of reasons) expect(reason).not.toContain('in flight');
+  });
+});

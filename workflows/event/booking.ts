@@ -1,0 +1,108 @@
+// A move's chosen channel booked with the deployment's burst re-plan workflow, so that RF neighbours
+// planning in the same second see each other's choices (docs/coordination.md, "Reservations"): plan,
+// book, and when neighbours booked what the plan did not count, plan again counting them and book
+// again (compare-and-set). The booking ends when the move lands (the note the joint re-plan also
+// reads) or is given up.
+import { patched } from '@temporalio/workflow';
+import { movedOnto } from '../../domain/change-decisions';
+import type { ChannelReservation } from '../../domain/channel-reservations';
+import type { ActionPlan, PlanningContext } from '../../domain/plans';
+import type { Policy } from '../../domain/policy';
+import { burstNotes, reservations } from '../activity-proxies';
+import type { EventRun } from './run';
+
+/** Choices made again after a refused booking; the last is booked whatever stands by then. */
+const MAX_REFUSED_BOOKINGS = 3;
+
+export class ChannelBooking {
+  /** The 20 MHz channels booked for this event's move, if it booked any. */
+  private booked: number[] = [];
+
+  constructor(private readonly run: EventRun) {}
+
+  /** The event's plan, chosen counting the channels its neighbours' moves in flight have booked. */
+  async plan(ctx: PlanningContext): Promise<ActionPlan> {
+    // A policy read before reservations existed (a replayed history) has no such setting: off.
+    const settings = this.run.rules.channelReservations as Policy['channelReservations'] | undefined;
+    const deadline = Date.now() + (settings?.answerWithinMs ?? 0);
+    let near: ChannelReservation[] = [];
+    for (let refused = 0; ; refused++) {
+      const plan = this.run.planner.plan(near.length ? { ...ctx, reservations: near } : ctx);
+      const channels = this.channelsOf(plan);
+      if (!channels.length) {
+        this.release(); // an earlier choice of this event booked a channel it no longer moves to
+        return plan;
+      }
+      if (!settings?.enabled || !patched('channel-reservations')) return plan;
+      const request = this.request(channels, ctx, near);
+      if (refused === MAX_REFUSED_BOOKINGS) {
+        this.bookLater(request);
+        return plan;
+      }
+      const answer = await reservations.reserveChannel(request, Math.max(0, deadline - Date.now()));
+      if ('unanswered' in answer) {
+        this.bookLater(request);
+        return explained(plan, `neighbours' moves in flight not seen: ${answer.unanswered}`);
+      }
+      if (answer.booked) {
+        this.booked = channels;
+        return plan;
+      }
+      near = answer.near;
+    }
+  }
+
+  /**
+   * The move landed: the booking ends, and a 5 GHz move counts for the joint re-plan of its burst
+   * (a re-plan's own moves do not). Not waited for.
+   */
+  landed(): void {
+    const { event, active, rules, severity, lastChangeAt, own, regulatoryDomain } = this.run;
+    const replan = (rules.jointReplan as Policy['jointReplan'] | undefined)?.enabled && event.radio === '5g';
+    if (!this.booked.length && (!replan || event.type === 'JOINT_REPLAN')) return;
+    if (!movedOnto(active!.applied.steps, own.apId, own.radio, regulatoryDomain).length) return;
+    this.booked = [];
+    const { eventId, apId, radio, type } = event;
+    const change = { eventId, apId, radio, severity, at: lastChangeAt!, type };
+    burstNotes.noteChannelChange(change).catch(() => undefined); // retried until it lands
+  }
+
+  /** The move was given up (refused, came to nothing): its neighbours no longer count it. Not waited for. */
+  release(): void {
+    if (!this.booked.length) return;
+    this.booked = [];
+    burstNotes.releaseReservation(this.run.event.eventId).catch(() => undefined);
+  }
+
+  /** Books the choice whatever stands, without waiting: the move goes ahead, its neighbours still count it. */
+  private bookLater(request: ReturnType<ChannelBooking['request']>): void {
+    this.booked = request.channels;
+    const { seen: _, ...whateverStands } = request;
+    burstNotes.reserveChannel(whateverStands).catch(() => undefined); // retried until it lands
+  }
+
+  private request(channels: number[], ctx: PlanningContext, seen: ChannelReservation[]) {
+    const { event, rules } = this.run;
+    const { ttlMs } = rules.channelReservations as Policy['channelReservations'];
+    return {
+      eventId: event.eventId,
+      apId: event.apId,
+      radio: event.radio,
+      channels,
+      until: Date.now() + ttlMs,
+      neighbours: ctx.ap.neighbors,
+      seen: seen.map(({ eventId, channels: c }) => ({ eventId, channels: c })),
+    };
+  }
+
+  /** The 20 MHz channels a plan moves the event's own radio onto (none when it moves no channel). */
+  private channelsOf(plan: ActionPlan): number[] {
+    if (plan.kind !== 'change') return [];
+    const { apId, radio } = this.run.own;
+    return movedOnto(plan.steps, apId, radio, this.run.regulatoryDomain);
+  }
+}
+
+function explained(plan: ActionPlan, note: string): ActionPlan {
+  return plan.kind === 'change' ? { ...plan, explanation: `${plan.explanation}; ${note}` } : plan;
+}
