@@ -1,8 +1,11 @@
 // A radar burst on the 48-AP campus re-planned as one (issue 13; `npm run bench`): the co-channel
 // neighbour pairs before the burst, right after each radio's own radar move, and after the burst's
 // joint re-plan (docs/coordination.md), beside a greedy colouring of the same neighbour graph; and
-// how long the re-plan took. The loop runs with `jointReplan.enabled`.
+// how long the re-plan took. The loop runs with `jointReplan.enabled`, the same burst twice: with
+// the channel reservations off (each radio chooses blind to the others) and on (the default).
+import { Pool } from 'pg';
 import { coChannelPairs, type BondedChannel } from '../domain/joint-plan';
+import { DEFAULT_POLICY } from '../domain/policy';
 import { resolvePolicy } from '../domain/policy-schema';
 import { channelsOfBand, isDfsChannel, type ChannelWidth } from '../domain/regulatory';
 import { burstReplanWorkflowId, burstStateQuery, type BurstPlanned } from '../workflows/definitions';
@@ -26,13 +29,30 @@ async function until<T>(
   }
 }
 
-async function main(): Promise<void> {
-  const resolved = resolvePolicy({ jointReplan: { enabled: true } });
+interface BurstFigures {
+  edges: number;
+  before: number;
+  afterFast: number;
+  afterReplan: number;
+  greedy: number;
+  replanMoves: number;
+  /** Radar moves whose choice counted neighbours' bookings, and those that went ahead without an answer. */
+  counted: number;
+  unanswered: number;
+  /** From submit to the last radar move, and from it to the re-plan's last move (or its plan, when it made none). */
+  fastMs: number;
+  replanMs: number;
+}
+
+/** One radar burst on a fresh campus under `overrides` of the default policy. */
+async function burstOnCampus(overrides: Parameters<typeof resolvePolicy>[0]): Promise<BurstFigures> {
+  const resolved = resolvePolicy(overrides);
   if (!resolved.ok) throw new Error(resolved.errors.join('; '));
+  let figures: BurstFigures | undefined;
   await withRadarStand(
     campus(APS),
-    'bench-replan',
-    async ({ sim, client, radar, fresh, taskQueue }) => {
+    `bench-replan-${resolved.policy.channelReservations.enabled ? 'booked' : 'blind'}`,
+    async ({ sim, client, radar, fresh, taskQueue, databaseUrl }) => {
       await fresh();
       const apIds = Array.from({ length: APS }, (_, i) => radarApId(i));
       const inCampus = new Set(apIds);
@@ -49,9 +69,9 @@ async function main(): Promise<void> {
         );
       const pairs = (assignment: Record<string, BondedChannel>) =>
         coChannelPairs(graph, assignment, '5g', 'US').length;
-      const edges = graph.reduce((n, r) => n + r.neighbours.length, 0) / 2;
       const lastChange = (since: number) =>
         Math.max(
+          since,
           ...apIds.flatMap((id) =>
             sim.world
               .changes(id)
@@ -77,28 +97,76 @@ async function main(): Promise<void> {
         return state?.planned[0];
       });
       await until('every re-plan move applied', () => (movesApplied(planned, sim.world) ? true : undefined));
-      const afterReplan = pairs(channelsNow());
-      const replanDone = lastChange(fastDone + 1);
-
-      const greedy = pairs(greedyColouring(graph));
-      const share = (n: number) => `${n} of ${edges} neighbour pairs (${((100 * n) / edges).toFixed(0)} %)`;
-      console.log(`joint re-plan of a radar burst on ${APS} APs (52-64 closed for every radio):`);
-      console.log(`  co-channel neighbour pairs before the burst:        ${share(before)}`);
-      console.log(`  right after the radios' own radar moves:            ${share(afterFast)}`);
-      console.log(
-        `  after the joint re-plan (${planned.moves.length} moves):             ${share(afterReplan)}`,
-      );
-      console.log(`  a greedy colouring of the same graph (baseline):   ${share(greedy)}`);
-      console.log(
-        `  last radar move ${fastDone - submitted} ms after submit; the re-plan's last move ${replanDone - fastDone} ms ` +
-          `after it (of which ${resolved.policy.jointReplan.quietMs} ms waiting for the burst to go quiet)`,
-      );
-      console.log(
-        `  target: after ≤ greedy (${afterReplan <= greedy ? 'met' : 'NOT met'}) and < 1/5 of pairs (${afterReplan * 5 < edges ? 'met' : 'NOT met'})`,
-      );
+      const reasons = await radarMoveReasons(databaseUrl);
+      figures = {
+        counted: reasons.filter((r) => r.includes("counting neighbours' moves in flight")).length,
+        unanswered: reasons.filter((r) => r.includes("neighbours' moves in flight not seen")).length,
+        edges: graph.reduce((n, r) => n + r.neighbours.length, 0) / 2,
+        before,
+        afterFast,
+        afterReplan: pairs(channelsNow()),
+        greedy: pairs(greedyColouring(graph)),
+        replanMoves: planned.moves.length,
+        fastMs: fastDone - submitted,
+        replanMs: (planned.moves.length ? lastChange(fastDone + 1) : planned.plannedAt) - fastDone,
+      };
     },
     resolved.policy,
   );
+  return figures!;
+}
+
+async function main(): Promise<void> {
+  const quietMs = DEFAULT_POLICY.jointReplan.quietMs;
+  // The same burst twice: choices blind to each other (reservations off), then as the loop runs by default.
+  const blind = await burstOnCampus({
+    jointReplan: { enabled: true },
+    channelReservations: { enabled: false },
+  });
+  const booked = await burstOnCampus({
+    jointReplan: { enabled: true },
+    channelReservations: { enabled: true },
+  });
+  const share = (n: number) =>
+    `${n} of ${blind.edges} neighbour pairs (${((100 * n) / blind.edges).toFixed(0)} %)`;
+  console.log(`a radar burst on ${APS} APs (52-64 closed for every radio), co-channel neighbour pairs:`);
+  console.log(`  before the burst:                                      ${share(blind.before)}`);
+  for (const [name, f] of [
+    ['reservations off', blind],
+    ['reservations on (default)', booked],
+  ] as const) {
+    console.log(`  ${name}:`);
+    console.log(`    right after the radios' own radar moves:             ${share(f.afterFast)}`);
+    console.log(
+      `    radar moves that counted neighbours' bookings: ${f.counted}; that went ahead unanswered: ${f.unanswered}`,
+    );
+    console.log(
+      `    after the joint re-plan (${f.replanMoves} moves):${' '.repeat(Math.max(1, 23 - String(f.replanMoves).length))}${share(f.afterReplan)}`,
+    );
+    console.log(
+      `    last radar move ${f.fastMs} ms after submit; the re-plan's last move ${f.replanMs} ms after it ` +
+        `(of which ${quietMs} ms waiting for the burst to go quiet)`,
+    );
+  }
+  console.log(`  a greedy colouring of the same graph (baseline):       ${share(blind.greedy)}`);
+  const met = (f: BurstFigures) => f.afterReplan <= f.greedy && f.afterReplan * 5 < f.edges;
+  console.log(
+    `  target: after the re-plan ≤ greedy and < 1/5 of pairs: reservations off ${met(blind) ? 'met' : 'NOT met'}, ` +
+      `on ${met(booked) ? 'met' : 'NOT met'}`,
+  );
+}
+
+/** The reasons of the radar moves' APPLIED audit records. */
+async function radarMoveReasons(databaseUrl: string): Promise<string[]> {
+  const pool = new Pool({ connectionString: databaseUrl });
+  try {
+    const { rows } = await pool.query<{ reason: string }>(
+      `select reason from audit_records where event_type = 'DFS_RADAR' and execution_status = 'APPLIED'`,
+    );
+    return rows.map((r) => r.reason);
+  } finally {
+    await pool.end();
+  }
 }
 
 /** Every move of the plan on its radio (or its event decided otherwise, e.g. radar closed the channel since). */

@@ -22,6 +22,8 @@ export interface RadarStand {
   sim: RunningSimulator;
   /** The loop's task queue. */
   taskQueue: string;
+  /** The scratch database the loop's audit trail is written to. */
+  databaseUrl: string;
   client: Client;
   rrm: RrmClient;
   /** The floor: one workflow, one activity per radio. */
@@ -67,6 +69,7 @@ export async function withRadarStand(
     const stand: RadarStand = {
       sim,
       taskQueue: loopQueue,
+      databaseUrl,
       client,
       rrm,
       floor: (apIds) =>
