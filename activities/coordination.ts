@@ -2,17 +2,13 @@
 // `requestApTurn` does it: it starts `ap:<apId>` when it is not running, delivers the request either
 // way and returns the coordinator's answer (a free turn is granted in it, in one round trip).
 // `closeChannelsNear` tells a radar AP's neighbours' coordinators (starting them) of its closure.
-// `reserveChannel` books a move's chosen channel with the deployment's burst re-plan workflow
-// (starting it) and brings back the neighbours' reservations, within a time box: a move never waits
-// long for it. `noteChannelChange` tells that workflow the move landed, `releaseReservation` that it
-// was given up, and `closedChannelsOf` reads the radar closures the AP coordinators keep, for its
-// joint plan.
+// `reserveChannel` sends a move's channel booking to the deployment's burst re-plan workflow
+// (starting it), `noteChannelChange` tells it the move landed, `releaseReservation` that it was given
+// up, and `closedChannelsOf` reads the radar closures the AP coordinators keep, for its joint plan.
 // `eventRunStatus` lets a coordinator find out whether a holder or watcher still runs.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { COORDINATOR_PRIORITY_KEY } from '../domain/priority';
-import type { ReservationAnswer, ReservationRequest } from '../domain/channel-reservations';
 import { closedChannelsOf, type TurnRequest } from '../domain/radio-turns';
 import type { Radio } from '../domain/regulatory';
 import {
@@ -22,6 +18,7 @@ import {
   BURST_REPLAN_WORKFLOW_TYPE,
   burstReplanWorkflowId,
   channelChangedSignal,
+  type ChannelBookingRequest,
   type ChannelChange,
   closeChannelsSignal,
   type CloseChannels,
@@ -29,7 +26,7 @@ import {
   eventWorkflowId,
   releaseReservationSignal,
   requestTurnUpdate,
-  reserveChannelUpdate,
+  reserveChannelSignal,
   searchAttributes,
   type TurnAnswer,
 } from '../workflows/definitions';
@@ -45,12 +42,6 @@ export interface NeighbourClosureCall extends Omit<ApCoordinatorInput, 'apId' | 
   closure: CloseChannels;
 }
 
-/**
- * The booking's answer, or why there is none: it did not come within the time box, or the booking
- * failed (the move goes ahead either way).
- */
-export type BookingAnswer = ReservationAnswer | { unanswered: string };
-
 /** `RUNNING`, a closed status (`TERMINATED`, `TIMED_OUT`, `FAILED`, …), or `NOT_FOUND`. */
 export type EventRunStatus = string;
 
@@ -58,8 +49,8 @@ export interface CoordinationActivities {
   requestApTurn(call: TurnRequestCall): Promise<TurnAnswer>;
   closeChannelsNear(call: NeighbourClosureCall): Promise<void>;
   eventRunStatus(eventId: string): Promise<EventRunStatus>;
-  /** Without `answerWithinMs` it waits for the answer, and a failed booking throws (to be retried). */
-  reserveChannel(request: ReservationRequest, answerWithinMs?: number): Promise<BookingAnswer>;
+  /** Sends a booking; its answer, when asked for, comes to the event by signal. */
+  reserveChannel(request: ChannelBookingRequest): Promise<void>;
   noteChannelChange(change: ChannelChange): Promise<void>;
   releaseReservation(eventId: string): Promise<void>;
   /** Per AP, the 20 MHz channels of `radio` in their Non-Occupancy Period (none when its coordinator is idle). */
@@ -88,6 +79,8 @@ function burstReplanStart() {
     workflowId: burstReplanWorkflowId(taskQueue),
     taskQueue,
     args: [[]] as [ChannelChange[]],
+    // Its bookings are on the moves' path, like the coordinators' turns: its tasks go first.
+    priority: { priorityKey: COORDINATOR_PRIORITY_KEY },
     staticSummary: 'Channel reservations and joint re-plan of channel-change bursts (docs/coordination.md)',
   };
 }
@@ -116,26 +109,13 @@ export function createCoordinationActivities(client: Client): CoordinationActivi
         ),
       );
     },
-    async reserveChannel(request, answerWithinMs) {
-      const booking = client.workflow.executeUpdateWithStart(reserveChannelUpdate, {
-        args: [request],
-        startWorkflowOperation: new WithStartWorkflowOperation(BURST_REPLAN_WORKFLOW_TYPE, {
-          ...burstReplanStart(),
-          workflowIdConflictPolicy: 'USE_EXISTING',
-        }),
+    async reserveChannel(request) {
+      // A signal, not an update: a burst's bookings must never meet a workflow's limit of updates in flight.
+      await client.workflow.signalWithStart(BURST_REPLAN_WORKFLOW_TYPE, {
+        ...burstReplanStart(),
+        signal: reserveChannelSignal,
+        signalArgs: [request],
       });
-      if (answerWithinMs === undefined) return booking;
-      // Never thrown into the move: a late or failed booking only means the choice saw no neighbours.
-      const answer = booking.catch((err: unknown): BookingAnswer => ({
-        unanswered: `booking failed: ${String(err)}`,
-      }));
-      // The timer must not keep a stopping worker alive: the race is over either way.
-      const late = sleep<BookingAnswer>(
-        answerWithinMs,
-        { unanswered: `no answer within ${answerWithinMs} ms` },
-        { ref: false },
-      );
-      return Promise.race([answer, late]);
     },
     async noteChannelChange(change) {
       await client.workflow.signalWithStart(BURST_REPLAN_WORKFLOW_TYPE, {

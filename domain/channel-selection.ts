@@ -42,6 +42,13 @@ export interface ChannelSelectionRequest {
   avoidChannels: number[];
   /** True for a radar move: DFS channels are not candidates at all. */
   nonDfsOnly: boolean;
+  /**
+   * Set when the choice is made blind to what its neighbours are choosing at the same moment (their
+   * bookings could not be read): it draws among the equally best channels by this seed (the radio's
+   * name) instead of taking the lowest, so neighbours choosing blind from one scan spread out. hostapd
+   * draws at random among the valid channels after radar for the same reason.
+   */
+  drawAmongTies?: string;
 }
 
 export interface CandidateScore {
@@ -258,7 +265,7 @@ export function selectChannel(req: ChannelSelectionRequest): ChannelSelection {
       const preferred = permitted.filter((c) => PREFERRED_2G_CHANNELS.includes(c));
       if (preferred.length > 0) permitted = preferred;
     }
-    const scores = scoresAt(req, width, permitted, scan, { keepCurrent: false });
+    const scores = drawn(scoresAt(req, width, permitted, scan, { keepCurrent: false }), req.drawAmongTies);
     if (scores.length === 0) continue;
     return {
       kind: 'selected',
@@ -270,6 +277,24 @@ export function selectChannel(req: ChannelSelectionRequest): ChannelSelection {
   }
 
   return { kind: 'none', explanation: explainNone(req, tried) };
+}
+
+/** The scores with the channel `seed` draws among those tied with the best put first. */
+function drawn(scores: CandidateScore[], seed: string | undefined): CandidateScore[] {
+  const tied = seed === undefined ? 1 : tiedWithBest(scores);
+  if (tied < 2) return scores;
+  const pick = hashOf(seed!) % tied;
+  return [scores[pick], ...scores.filter((_, i) => i !== pick)];
+}
+
+const tiedWithBest = (scores: CandidateScore[]): number =>
+  scores.filter((s) => Math.abs(s.total - scores[0].total) <= TIE_EPSILON).length;
+
+/** FNV-1a: a stable number for a string, the same on every worker and replay. */
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
 }
 
 /**
@@ -347,7 +372,11 @@ function explainSelection(
       `${best.cacMs > 0 ? `, CAC ${best.cacMs / 1000} s off the air` : ''})`,
     runnerUp
       ? `runner-up ${label(runnerUp.channel, runnerUp.width)} ${fmt(runnerUp.total)}` +
-        (Math.abs(best.total - runnerUp.total) <= TIE_EPSILON ? ' (tie, lower channel wins)' : '')
+        (Math.abs(best.total - runnerUp.total) > TIE_EPSILON
+          ? ''
+          : req.drawAmongTies !== undefined
+            ? ` (tie of ${tiedWithBest(scores)}, drawn for ${req.drawAmongTies})`
+            : ' (tie, lower channel wins)')
       : 'no runner-up',
     `${scores.length} candidate${scores.length === 1 ? '' : 's'}`,
   ];

@@ -53,18 +53,20 @@ export const neighbourClosures = proxyActivities<Pick<CoordinationActivities, 'c
 });
 
 /**
- * Booking a move's chosen channel is on the move's path: a local activity, answered within the
- * policy's time box (it never fails the move: a late or failed booking comes back unanswered).
+ * Sending a move's channel booking is on the move's path: a local activity (a signal-with-start, no
+ * round trip through the server to schedule it). Its answer comes by signal, waited for within the
+ * policy's time box; a send that fails is no answer, never a failed move.
  */
 export const reservations = proxyLocalActivities<Pick<CoordinationActivities, 'reserveChannel'>>({
-  startToCloseTimeout: '5s',
-  retry: { maximumAttempts: 1 },
+  startToCloseTimeout: '2s',
+  retry: { maximumAttempts: 2, initialInterval: '100ms' },
 });
 
 /**
- * What a move tells the deployment's burst re-plan workflow besides its booking: that it landed, that
- * it was given up, or a choice changed by the neighbours' reservations. Never waited for; retried
- * until it lands (a repeat changes nothing: notes count once, bookings replace, releases are idempotent).
+ * What a move tells the deployment's burst re-plan workflow besides its answered booking: that it
+ * landed, that it was given up, or a choice booked without an answer. Never waited for; retried until
+ * it lands (a repeat changes nothing: notes count once, bookings replace, releases are idempotent).
+ * All are signals: none waits for a workflow task.
  */
 export const burstNotes = proxyActivities<
   Pick<CoordinationActivities, 'noteChannelChange' | 'reserveChannel' | 'releaseReservation'>

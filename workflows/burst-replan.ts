@@ -6,15 +6,23 @@
 // and a JOINT_REPLAN event is started for each move worth making: under its radio's turn, watched,
 // rolled back if worse and signed like any change. It ends after an idle spell and continues as new
 // when its history grows.
-import { condition, continueAsNew, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import * as reservations from '../domain/channel-reservations';
 import { policy } from './activity-proxies';
 import { replanBurst } from './burst/replan';
 import {
   burstStateQuery,
+  channelBookingAnsweredSignal,
   channelChangedSignal,
   releaseReservationSignal,
-  reserveChannelUpdate,
+  reserveChannelSignal,
   type BurstView,
   type ChannelChange,
 } from './definitions';
@@ -24,10 +32,14 @@ export async function burstReplan(
   booked: reservations.ChannelReservation[] = [],
 ): Promise<void> {
   const view: BurstView = { pending: [...carried], planned: [], reservations: booked };
-  setHandler(reserveChannelUpdate, (request) => {
+  setHandler(reserveChannelSignal, ({ answerTo, ...request }) => {
     const { book, ...answer } = reservations.reserve(view.reservations, request, Date.now());
     view.reservations = book;
-    return answer;
+    if (!answerTo) return;
+    // A move that has gone on without the answer (or ended) just does not read it.
+    getExternalWorkflowHandle(answerTo.workflowId)
+      .signal(channelBookingAnsweredSignal, { ...answer, attempt: answerTo.attempt })
+      .catch(() => undefined);
   });
   setHandler(releaseReservationSignal, ({ eventId }) => {
     view.reservations = reservations.release(view.reservations, eventId);

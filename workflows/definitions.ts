@@ -83,11 +83,18 @@ export interface ChannelChange {
 }
 /** The move landed: it counts for its burst, and its channel reservation ends (the scans show it now). */
 export const channelChangedSignal = defineSignal<[ChannelChange]>('channelChanged');
+/** A booking of the channel a move has chosen; `answerTo` asks for the answer by signal. */
+export interface ChannelBookingRequest extends ReservationRequest {
+  answerTo?: { workflowId: string; attempt: number };
+}
 /**
- * Books the channel a move has chosen, unless its RF neighbours booked what it did not count, and
- * answers with their bookings (docs/coordination.md, "Reservations"). A repeat replaces the event's booking.
+ * Books the channel a move has chosen, unless its RF neighbours booked what it did not count
+ * (docs/coordination.md, "Reservations"). A repeat replaces the event's booking.
  */
-export const reserveChannelUpdate = defineUpdate<ReservationAnswer, [ReservationRequest]>('reserveChannel');
+export const reserveChannelSignal = defineSignal<[ChannelBookingRequest]>('reserveChannel');
+/** The booking's answer, to the event that asked: booked or refused, and its neighbours' bookings. */
+export type ChannelBookingAnswer = ReservationAnswer & { attempt: number };
+export const channelBookingAnsweredSignal = defineSignal<[ChannelBookingAnswer]>('channelBookingAnswered');
 /** The event gave up the move it reserved a channel for (it was refused, or came to nothing). */
 export const releaseReservationSignal = defineSignal<[{ eventId: string }]>('releaseReservation');
 export interface BurstView {

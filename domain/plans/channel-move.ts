@@ -20,6 +20,7 @@ export function channelMove(
     blockedChannels: ctx.blockedChannels,
     avoidChannels: [...avoid, ...ctx.avoidChannels],
     nonDfsOnly,
+    ...(ctx.blind ? { drawAmongTies: `${ctx.ap.apId}/${radio.radio}` } : {}),
   });
   if (selection.kind === 'none')
     return { kind: 'impossible', explanation: `${why}; ${selection.explanation}` };

@@ -42,6 +42,8 @@ export interface PlanningContext {
   neighbours?: ApSnapshot[];
   /** Channels the AP's RF neighbours' actions in flight have chosen: counted as if already there. */
   reservations?: ChannelReservation[];
+  /** Set when the neighbours' bookings could not be read in time: a channel choice draws among ties. */
+  blind?: boolean;
 }
 
 export type ActionPlan =

@@ -524,3 +524,49 @@ describe('candidateScores: every channel a joint re-plan may give the radio', ()
     expect(scores[0].channel).toBe(36); // best first: clean and non-DFS, tie broken by the lower channel
   });
 });
+
+describe('a choice made blind to its neighbours (drawAmongTies)', () => {
+  const request = (drawAmongTies?: string) => ({
+    radio: '5g' as const,
+    regulatoryDomain: 'US' as const,
+    currentChannel: 52,
+    currentWidth: 20 as const,
+    observations: channelsOfBand('5g', 'US').map((channel) => ({
+      channel,
+      neighborCount: channel === 149 ? 3 : 0,
+      strongestNeighborDbm: channel === 149 ? -60 : null,
+      nonWifiDutyCyclePct: 0,
+      clientSupportPct: 100,
+    })),
+    blockedChannels: [52],
+    avoidChannels: [],
+    nonDfsOnly: true,
+    ...(drawAmongTies ? { drawAmongTies } : {}),
+  });
+  const chosen = (seed?: string) => {
+    const selection = selectChannel(request(seed));
+    if (selection.kind !== 'selected') throw new Error(selection.explanation);
+    return selection;
+  };
+
+  it('takes the lowest of the tied channels without a seed', () => {
+    expect(chosen().channel).toBe(36);
+    expect(chosen().explanation).toContain('(tie, lower channel wins)');
+  });
+
+  it('draws among the tied channels only, the same for one seed every time, differently across radios', () => {
+    const tied = [36, 40, 44, 48, 153, 157, 161, 165]; // 149 has neighbours: never drawn
+    const draws = Array.from({ length: 40 }, (_, i) => chosen(`ap-${i}/5g`).channel);
+    for (const channel of draws) expect(tied).toContain(channel);
+    expect(new Set(draws).size).toBeGreaterThan(4);
+    expect(chosen('ap-7/5g').channel).toBe(chosen('ap-7/5g').channel);
+    expect(chosen('ap-7/5g').explanation).toContain('(tie of 8, drawn for ap-7/5g)');
+  });
+
+  it('does not draw when one channel is best', () => {
+    const clear = request('ap-1/5g');
+    clear.observations = clear.observations.map((o) => ({ ...o, neighborCount: o.channel === 40 ? 0 : 1 }));
+    const selection = selectChannel(clear);
+    expect(selection).toMatchObject({ kind: 'selected', channel: 40 });
+  });
+});

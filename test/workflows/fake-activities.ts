@@ -361,6 +361,8 @@ export interface Fakes {
   audit: FakeAudit;
   policy: FakePolicy;
   journal: Journal;
+  /** While set, the channel bookings' activity fails (as a timed-out local activity would). */
+  bookings: { failing: boolean };
   activities: Record<string, (...args: never[]) => Promise<unknown>>;
 }
 
@@ -369,16 +371,23 @@ export function createFakes(client: Client): Fakes {
   const controller = new FakeController(journal);
   const audit = new FakeAudit(journal);
   const policy = new FakePolicy();
+  const bookings = { failing: false };
+  const coordination = createCoordinationActivities(client);
   return {
     controller,
     audit,
     policy,
     journal,
+    bookings,
     activities: {
       ...controller.activities(),
       ...audit.activities(),
       ...policy.activities(),
-      ...createCoordinationActivities(client),
+      ...coordination,
+      reserveChannel: async (...args: Parameters<typeof coordination.reserveChannel>) => {
+        if (bookings.failing) throw ApplicationFailure.nonRetryable('the booking did not finish in time');
+        return coordination.reserveChannel(...args);
+      },
     },
   };
 }

@@ -45,15 +45,28 @@ describe('channel reservations (rrmEvent + burstReplan, stubbed activities)', ()
     );
   });
 
-  it('goes ahead without them when the answer is late, and says so (they pile up as before)', async () => {
+  it('goes ahead without them when the answer is late, drawing among the equally good channels, and says so', async () => {
     h.policy.current = policyWith({
       jointReplan: { enabled: false },
       channelReservations: { answerWithinMs: 0 },
     });
-    const { reasons, channels } = await radarOnThreeNeighbours();
-    expect(new Set(channels).size).toBe(1);
-    for (const reason of reasons)
+    const { apIds, reasons } = await radarOnThreeNeighbours();
+    reasons.forEach((reason, i) => {
       expect(reason).toContain("neighbours' moves in flight not seen: no answer within 0 ms");
+      expect(reason).toMatch(new RegExp(`\\(tie of 9, drawn for ${apIds[i]}/5g\\)`));
+    });
+  });
+
+  it('moves every radio when the booking fails, and says so', async () => {
+    h.policy.current = policyWith({ jointReplan: { enabled: false } });
+    h.bookings.failing = true;
+    try {
+      const { reasons } = await radarOnThreeNeighbours();
+      for (const reason of reasons)
+        expect(reason).toContain("neighbours' moves in flight not seen: booking failed");
+    } finally {
+      h.bookings.failing = false;
+    }
   });
 
   it('books nothing when the policy turns reservations off', async () => {

@@ -1,14 +1,20 @@
 // A move's chosen channel booked with the deployment's burst re-plan workflow, so that RF neighbours
 // planning in the same second see each other's choices (docs/coordination.md, "Reservations"): plan,
 // book, and when neighbours booked what the plan did not count, plan again counting them and book
-// again (compare-and-set). The booking ends when the move lands (the note the joint re-plan also
-// reads) or is given up.
-import { patched } from '@temporalio/workflow';
+// again (compare-and-set). The answer comes by signal, waited for within the policy's time box; a
+// move that gets none chooses blind (drawing among equally good channels) and books that. The
+// booking ends when the move lands (the note the joint re-plan also reads) or is given up.
+import { condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { movedOnto } from '../../domain/change-decisions';
 import type { ChannelReservation } from '../../domain/channel-reservations';
 import type { ActionPlan, PlanningContext } from '../../domain/plans';
 import type { Policy } from '../../domain/policy';
 import { burstNotes, reservations } from '../activity-proxies';
+import {
+  channelBookingAnsweredSignal,
+  type ChannelBookingAnswer,
+  type ChannelBookingRequest,
+} from '../definitions';
 import type { EventRun } from './run';
 
 /** Choices made again after a refused booking; the last is booked whatever stands by then. */
@@ -17,8 +23,12 @@ const MAX_REFUSED_BOOKINGS = 3;
 export class ChannelBooking {
   /** The 20 MHz channels booked for this event's move, if it booked any. */
   private booked: number[] = [];
+  private attempts = 0;
+  private answer?: ChannelBookingAnswer;
 
-  constructor(private readonly run: EventRun) {}
+  constructor(private readonly run: EventRun) {
+    setHandler(channelBookingAnsweredSignal, (answer) => void (this.answer = answer));
+  }
 
   /** The event's plan, chosen counting the channels its neighbours' moves in flight have booked. */
   async plan(ctx: PlanningContext): Promise<ActionPlan> {
@@ -39,11 +49,8 @@ export class ChannelBooking {
         this.bookLater(request);
         return plan;
       }
-      const answer = await reservations.reserveChannel(request, Math.max(0, deadline - Date.now()));
-      if ('unanswered' in answer) {
-        this.bookLater(request);
-        return explained(plan, `neighbours' moves in flight not seen: ${answer.unanswered}`);
-      }
+      const answer = await this.book(request, deadline);
+      if (typeof answer === 'string') return this.chooseBlind(ctx, near, answer);
       if (answer.booked) {
         this.booked = channels;
         return plan;
@@ -74,25 +81,61 @@ export class ChannelBooking {
     burstNotes.releaseReservation(this.run.event.eventId).catch(() => undefined);
   }
 
+  /** Sends the booking and waits for its answer until `deadline`; why there is none, if none came. */
+  private async book(
+    request: ChannelBookingRequest,
+    deadline: number,
+  ): Promise<ChannelBookingAnswer | string> {
+    const attempt = ++this.attempts;
+    const { workflowId } = workflowInfo();
+    try {
+      await reservations.reserveChannel({ ...request, answerTo: { workflowId, attempt } });
+    } catch (err) {
+      return `booking failed: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    const late = `no answer within ${this.settings().answerWithinMs} ms`;
+    if (Date.now() >= deadline) return late; // nothing left of the time box: no timer to wait on
+    if (await condition(() => this.answer?.attempt === attempt, deadline - Date.now())) return this.answer!;
+    return late;
+  }
+
+  /**
+   * No answer in time: the choice draws among the equally best channels (its neighbours, choosing
+   * blind from the same scan, draw differently) and is booked without waiting, for those still to come.
+   */
+  private chooseBlind(ctx: PlanningContext, near: ChannelReservation[], why: string): ActionPlan {
+    const plan = this.run.planner.plan({ ...ctx, reservations: near, blind: true });
+    const channels = this.channelsOf(plan);
+    if (channels.length) this.bookLater(this.request(channels, ctx, near));
+    return explained(plan, `neighbours' moves in flight not seen: ${why}`);
+  }
+
   /** Books the choice whatever stands, without waiting: the move goes ahead, its neighbours still count it. */
-  private bookLater(request: ReturnType<ChannelBooking['request']>): void {
+  private bookLater(request: ChannelBookingRequest): void {
     this.booked = request.channels;
     const { seen: _, ...whateverStands } = request;
     burstNotes.reserveChannel(whateverStands).catch(() => undefined); // retried until it lands
   }
 
-  private request(channels: number[], ctx: PlanningContext, seen: ChannelReservation[]) {
-    const { event, rules } = this.run;
-    const { ttlMs } = rules.channelReservations as Policy['channelReservations'];
+  private request(
+    channels: number[],
+    ctx: PlanningContext,
+    seen: ChannelReservation[],
+  ): ChannelBookingRequest {
+    const { event } = this.run;
     return {
       eventId: event.eventId,
       apId: event.apId,
       radio: event.radio,
       channels,
-      until: Date.now() + ttlMs,
+      until: Date.now() + this.settings().ttlMs,
       neighbours: ctx.ap.neighbors,
       seen: seen.map(({ eventId, channels: c }) => ({ eventId, channels: c })),
     };
+  }
+
+  private settings(): Policy['channelReservations'] {
+    return this.run.rules.channelReservations as Policy['channelReservations'];
   }
 
   /** The 20 MHz channels a plan moves the event's own radio onto (none when it moves no channel). */
