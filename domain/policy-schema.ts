@@ -102,6 +102,11 @@ export const PolicySchema = z.strictObject({
      * neighbours' choices (the reservation is still booked when it lands).
      */
     answerWithinMs: z.number().int().min(0).max(2_000),
+    /**
+     * The same for a CRITICAL move (radar: the Channel Move Time runs). 0: it never waits; it chooses
+     * blind (drawing among the equally best channels) and books that without waiting.
+     */
+    criticalAnswerWithinMs: z.number().int().min(0).max(2_000),
     /** A reservation lapses after this long if its event never says how its move ended. */
     ttlMs: z.number().int().min(1_000),
   }),

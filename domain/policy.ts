@@ -114,7 +114,7 @@ export const DEFAULT_POLICY: Policy = {
   maxQueuePerAp: 16,
   coordinator: { idleTimeoutMs: 10 * MINUTE, leaseMs: 30_000, continueAsNewAfterEvents: 10_000 },
   jointReplan: { enabled: true, quietMs: 10_000, minRadios: 3, minImprovement: 0.05 },
-  channelReservations: { enabled: true, answerWithinMs: 250, ttlMs: 60_000 },
+  channelReservations: { enabled: true, answerWithinMs: 250, criticalAnswerWithinMs: 0, ttlMs: 60_000 },
   events: DEFAULT_EVENT_POLICIES,
 };
 

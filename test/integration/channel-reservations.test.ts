@@ -15,7 +15,8 @@ describe('channel reservations on the real stack', () => {
       // A generous time box: on a shared CI machine the first booking (starting the workflow) can be slow.
       policy: policyWith({
         jointReplan: { enabled: false },
-        channelReservations: { answerWithinMs: 2_000 },
+        // Radar moves wait for the answer here (by default they do not: they choose blind).
+        channelReservations: { criticalAnswerWithinMs: 2_000 },
       }),
     });
   });

@@ -31,7 +31,7 @@ describe('channel reservations (rrmEvent + burstReplan, stubbed activities)', ()
     // Off: this test is about the fast moves, not the re-plan that would fix a pile-up afterwards.
     h.policy.current = policyWith({
       jointReplan: { enabled: false },
-      channelReservations: { answerWithinMs: 2000 },
+      channelReservations: { criticalAnswerWithinMs: 2000 },
     });
     const { apIds, reasons, channels } = await radarOnThreeNeighbours();
     expect(new Set(channels).size).toBe(3);
@@ -45,20 +45,39 @@ describe('channel reservations (rrmEvent + burstReplan, stubbed activities)', ()
     );
   });
 
-  it('goes ahead without them when the answer is late, drawing among the equally good channels, and says so', async () => {
-    h.policy.current = policyWith({
-      jointReplan: { enabled: false },
-      channelReservations: { answerWithinMs: 0 },
-    });
+  it('by default a radar move does not wait: it draws among the equally good channels, books that and says so', async () => {
+    h.policy.current = policyWith({ jointReplan: { enabled: false } });
     const { apIds, reasons } = await radarOnThreeNeighbours();
     reasons.forEach((reason, i) => {
-      expect(reason).toContain("neighbours' moves in flight not seen: no answer within 0 ms");
+      expect(reason).toContain("neighbours' moves in flight not seen: not waited for (CRITICAL)");
       expect(reason).toMatch(new RegExp(`\\(tie of 9, drawn for ${apIds[i]}/5g\\)`));
     });
   });
 
-  it('moves every radio when the booking fails, and says so', async () => {
+  it('by default a move that is not CRITICAL waits for the answer: neighbours hit by one interferer spread', async () => {
     h.policy.current = policyWith({ jointReplan: { enabled: false } });
+    const apIds = [0, 1, 2].map(() => h.newAp({ '5g': { channel: 52, width: 20 } }));
+    for (const id of apIds)
+      h.controller.setNeighbours(
+        id,
+        apIds.filter((n) => n !== id),
+      );
+    const events = await Promise.all(
+      apIds.map((apId) => h.start({ type: 'NON_WIFI_BURST', apId, confidence: 0.9, data: { channel: 52 } })),
+    );
+    for (const { eventId } of events) await h.statusWhen(eventId, (s) => s.stage === 'monitor');
+    expect(new Set(apIds.map((id) => h.controller.radio(id).channel)).size).toBe(3);
+    const reasons = events.map(
+      ({ eventId }) => h.audit.of(eventId).find((e) => e.executionStatus === 'APPLIED')!.reason,
+    );
+    for (const reason of reasons) expect(reason).not.toContain('not seen');
+  });
+
+  it('moves every radio when the booking fails, and says so', async () => {
+    h.policy.current = policyWith({
+      jointReplan: { enabled: false },
+      channelReservations: { criticalAnswerWithinMs: 2000 },
+    });
     h.bookings.failing = true;
     try {
       const { reasons } = await radarOnThreeNeighbours();

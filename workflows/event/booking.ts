@@ -34,7 +34,8 @@ export class ChannelBooking {
   async plan(ctx: PlanningContext): Promise<ActionPlan> {
     // A policy read before reservations existed (a replayed history) has no such setting: off.
     const settings = this.run.rules.channelReservations as Policy['channelReservations'] | undefined;
-    const deadline = Date.now() + (settings?.answerWithinMs ?? 0);
+    const answerWithinMs = this.answerWithinMs();
+    const deadline = Date.now() + answerWithinMs;
     let near: ChannelReservation[] = [];
     for (let refused = 0; ; refused++) {
       const plan = this.run.planner.plan(near.length ? { ...ctx, reservations: near } : ctx);
@@ -44,6 +45,8 @@ export class ChannelBooking {
         return plan;
       }
       if (!settings?.enabled || !patched('channel-reservations')) return plan;
+      // A move that may not wait (a radar move, by default) never sends a booking it would wait for.
+      if (answerWithinMs === 0) return this.chooseBlind(ctx, near, `not waited for (${this.run.severity})`);
       const request = this.request(channels, ctx, near);
       if (refused === MAX_REFUSED_BOOKINGS) {
         this.bookLater(request);
@@ -93,7 +96,7 @@ export class ChannelBooking {
     } catch (err) {
       return `booking failed: ${err instanceof Error ? err.message : String(err)}`;
     }
-    const late = `no answer within ${this.settings().answerWithinMs} ms`;
+    const late = `no answer within ${this.answerWithinMs()} ms`;
     if (Date.now() >= deadline) return late; // nothing left of the time box: no timer to wait on
     if (await condition(() => this.answer?.attempt === attempt, deadline - Date.now())) return this.answer!;
     return late;
@@ -136,6 +139,13 @@ export class ChannelBooking {
 
   private settings(): Policy['channelReservations'] {
     return this.run.rules.channelReservations as Policy['channelReservations'];
+  }
+
+  /** How long this event's move may wait for a booking's answer (0 when no policy setting). */
+  private answerWithinMs(): number {
+    const settings = this.run.rules.channelReservations as Policy['channelReservations'] | undefined;
+    if (!settings) return 0;
+    return this.run.severity === 'CRITICAL' ? settings.criticalAnswerWithinMs : settings.answerWithinMs;
   }
 
   /** The 20 MHz channels a plan moves the event's own radio onto (none when it moves no channel). */
