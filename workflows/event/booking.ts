@@ -4,14 +4,22 @@
 // again (compare-and-set). The answer comes by signal, waited for within the policy's time box; a
 // move that gets none chooses blind (drawing among equally good channels) and books that. The
 // booking ends when the move lands (the note the joint re-plan also reads) or is given up.
-import { condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  getExternalWorkflowHandle,
+  patched,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { movedOnto } from '../../domain/change-decisions';
 import type { ChannelReservation } from '../../domain/channel-reservations';
 import type { ActionPlan, PlanningContext } from '../../domain/plans';
 import type { Policy } from '../../domain/policy';
 import { burstNotes, reservations } from '../activity-proxies';
 import {
+  burstReplanWorkflowId,
   channelBookingAnsweredSignal,
+  reserveChannelSignal,
   type ChannelBookingAnswer,
   type ChannelBookingRequest,
 } from '../definitions';
@@ -113,11 +121,18 @@ export class ChannelBooking {
     return explained(plan, `neighbours' moves in flight not seen: ${why}`);
   }
 
-  /** Books the choice whatever stands, without waiting: the move goes ahead, its neighbours still count it. */
+  /**
+   * Books the choice whatever stands, without waiting: the move goes ahead, its neighbours still count
+   * it. Signalled straight from the workflow (no activity: this is on every radar move of a burst);
+   * only when the book's workflow is not running does an activity start it with the booking.
+   */
   private bookLater(request: ChannelBookingRequest): void {
     this.booked = request.channels;
     const { seen: _, ...whateverStands } = request;
-    burstNotes.reserveChannel(whateverStands).catch(() => undefined); // retried until it lands
+    getExternalWorkflowHandle(burstReplanWorkflowId(workflowInfo().taskQueue))
+      .signal(reserveChannelSignal, whateverStands)
+      .catch(() => burstNotes.reserveChannel(whateverStands)) // retried until it lands
+      .catch(() => undefined);
   }
 
   private request(
