@@ -40,33 +40,36 @@ export class ChannelBooking {
 
   /** The event's plan, chosen counting the channels its neighbours' moves in flight have booked. */
   async plan(ctx: PlanningContext): Promise<ActionPlan> {
+    let plan = this.run.planner.plan(ctx);
     // A policy read before reservations existed (a replayed history) has no such setting: off.
     const settings = this.run.rules.channelReservations as Policy['channelReservations'] | undefined;
+    if (!settings?.enabled || !this.channelsOf(plan).length || !patched('channel-reservations')) return plan;
     const answerWithinMs = this.answerWithinMs();
+    // A move that may not wait (radar, by default) neither waits nor books: in a radar burst every
+    // message more is CPU the burst's moves lack. It draws among ties, and lands in the scans at once.
+    if (answerWithinMs === 0)
+      return this.chooseBlind(ctx, [], `not waited for (${this.run.severity})`, false);
     const deadline = Date.now() + answerWithinMs;
     let near: ChannelReservation[] = [];
     for (let refused = 0; ; refused++) {
-      const plan = this.run.planner.plan(near.length ? { ...ctx, reservations: near } : ctx);
       const channels = this.channelsOf(plan);
       if (!channels.length) {
         this.release(); // an earlier choice of this event booked a channel it no longer moves to
         return plan;
       }
-      if (!settings?.enabled || !patched('channel-reservations')) return plan;
-      // A move that may not wait (a radar move, by default) never sends a booking it would wait for.
-      if (answerWithinMs === 0) return this.chooseBlind(ctx, near, `not waited for (${this.run.severity})`);
       const request = this.request(channels, ctx, near);
       if (refused === MAX_REFUSED_BOOKINGS) {
         this.bookLater(request);
         return plan;
       }
       const answer = await this.book(request, deadline);
-      if (typeof answer === 'string') return this.chooseBlind(ctx, near, answer);
+      if (typeof answer === 'string') return this.chooseBlind(ctx, near, answer, true);
       if (answer.booked) {
         this.booked = channels;
         return plan;
       }
       near = answer.near;
+      plan = this.run.planner.plan({ ...ctx, reservations: near });
     }
   }
 
@@ -111,13 +114,18 @@ export class ChannelBooking {
   }
 
   /**
-   * No answer in time: the choice draws among the equally best channels (its neighbours, choosing
-   * blind from the same scan, draw differently) and is booked without waiting, for those still to come.
+   * No answer to wait for: the choice draws among the equally best channels (its neighbours, choosing
+   * blind from the same scan, draw differently); `book`: booked without waiting, for those still to come.
    */
-  private chooseBlind(ctx: PlanningContext, near: ChannelReservation[], why: string): ActionPlan {
+  private chooseBlind(
+    ctx: PlanningContext,
+    near: ChannelReservation[],
+    why: string,
+    book: boolean,
+  ): ActionPlan {
     const plan = this.run.planner.plan({ ...ctx, reservations: near, blind: true });
     const channels = this.channelsOf(plan);
-    if (channels.length) this.bookLater(this.request(channels, ctx, near));
+    if (book && channels.length) this.bookLater(this.request(channels, ctx, near));
     return explained(plan, `neighbours' moves in flight not seen: ${why}`);
   }
 
