@@ -36,9 +36,9 @@ interface BurstFigures {
   afterReplan: number;
   greedy: number;
   replanMoves: number;
-  /** Radar moves whose choice counted neighbours' bookings, and those that went ahead without an answer. */
+  /** Radar moves whose choice counted neighbours' bookings, and those that chose blind (no answer). */
   counted: number;
-  unanswered: number;
+  blind: number;
   /** From submit to the last radar move, and from it to the re-plan's last move (or its plan, when it made none). */
   fastMs: number;
   replanMs: number;
@@ -100,7 +100,7 @@ async function burstOnCampus(overrides: Parameters<typeof resolvePolicy>[0]): Pr
       const reasons = await radarMoveReasons(databaseUrl);
       figures = {
         counted: reasons.filter((r) => r.includes("counting neighbours' moves in flight")).length,
-        unanswered: reasons.filter((r) => r.includes("neighbours' moves in flight not seen")).length,
+        blind: reasons.filter((r) => r.includes("neighbours' moves in flight not seen")).length,
         edges: graph.reduce((n, r) => n + r.neighbours.length, 0) / 2,
         before,
         afterFast,
@@ -123,13 +123,13 @@ async function main(): Promise<void> {
     jointReplan: { enabled: true },
     channelReservations: { enabled: false },
   });
-  // BENCH_BOOKING_MS: the time box a booking is answered within, for trying other than the default.
-  const answerWithinMs = Number(
-    process.env.BENCH_BOOKING_MS ?? DEFAULT_POLICY.channelReservations.answerWithinMs,
+  // BENCH_BOOKING_MS: how long a radar move waits for its booking's answer (by default it does not).
+  const criticalAnswerWithinMs = Number(
+    process.env.BENCH_BOOKING_MS ?? DEFAULT_POLICY.channelReservations.criticalAnswerWithinMs,
   );
   const booked = await burstOnCampus({
     jointReplan: { enabled: true },
-    channelReservations: { enabled: true, answerWithinMs },
+    channelReservations: { enabled: true, criticalAnswerWithinMs },
   });
   const share = (n: number) =>
     `${n} of ${blind.edges} neighbour pairs (${((100 * n) / blind.edges).toFixed(0)} %)`;
@@ -137,12 +137,12 @@ async function main(): Promise<void> {
   console.log(`  before the burst:                                      ${share(blind.before)}`);
   for (const [name, f] of [
     ['reservations off', blind],
-    [`reservations on (answered within ${answerWithinMs} ms)`, booked],
+    [`reservations on (radar moves wait ${criticalAnswerWithinMs} ms for a booking's answer)`, booked],
   ] as const) {
     console.log(`  ${name}:`);
     console.log(`    right after the radios' own radar moves:             ${share(f.afterFast)}`);
     console.log(
-      `    radar moves that counted neighbours' bookings: ${f.counted}; that went ahead unanswered: ${f.unanswered}`,
+      `    radar moves that counted neighbours' bookings: ${f.counted}; that chose blind (no answer): ${f.blind}`,
     );
     console.log(
       `    after the joint re-plan (${f.replanMoves} moves):${' '.repeat(Math.max(1, 23 - String(f.replanMoves).length))}${share(f.afterReplan)}`,

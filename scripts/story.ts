@@ -162,7 +162,7 @@ export const STORY_STAGES: StoryStage[] = [
     say:
       `a weather radar sweeps channels ${WEATHER_RADAR[0]}-${WEATHER_RADAR[WEATHER_RADAR.length - 1]}: every AP ` +
       `on them leaves at once (DFS_RADAR), each drawing among its equally good channels (a radar move does ` +
-      `not wait to see its neighbours' bookings) and booking it; once the burst is quiet (10 s) the ` +
+      `not wait to see its neighbours' bookings); once the burst is quiet (10 s) the ` +
       `neighbourhood is re-planned as one, its moves JOINT_REPLAN events (docs/coordination.md)`,
     act: async ({ controller }) => {
       for (const channel of WEATHER_RADAR) await controller('POST', '/v1/inject/radar', { channel });
