@@ -40,9 +40,8 @@ describe('channel reservations on the real stack', () => {
       );
       return rows.length === 4 ? rows : undefined;
     });
-    // The last to book counted the three before it (as booked, or as already moved in its scan).
-    const counted = reasons.filter((r) => r.reason.includes("counting neighbours' moves in flight"));
-    expect(counted.length).toBeGreaterThan(0);
+    // Which of them counted a booking (rather than a move already in its scan) depends on timing
+    // here; test/workflows/reservations.test.ts holds the applies to show the counting itself.
     for (const { reason } of reasons) expect(reason).not.toContain('not seen');
 
     const burst = stack.rrm.client.workflow.getHandle(burstReplanWorkflowId(stack.taskQueue));

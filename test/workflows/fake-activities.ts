@@ -74,7 +74,9 @@ export const OFF_THE_AIR_SAMPLE: MonitorSample = {
 };
 
 /** Non-Wi-Fi duty cycle the scan reports on the radio's own channel and on jammed channels. */
-export const JAMMED_DUTY_CYCLE_PCT = 90;
+export /** How loud an RF neighbour is heard in a scan. */
+const NEIGHBOUR_DBM = -60;
+const JAMMED_DUTY_CYCLE_PCT = 90;
 
 /** Everything the fakes did, in order, as short lines: `apply <changeId> <result>`, `audit <eventId> <status>`. */
 export type Journal = string[];
@@ -187,10 +189,15 @@ export class FakeController {
       ...(this.jammed.get(apId) ?? []),
       ...(state ? bondedSubchannels(radio, state.channel, state.width, domain) : []),
     ]);
+    // As the simulator's scan: each RF neighbour is heard, at once, on the channels it operates on now.
+    const heard = snapshot.neighbors.flatMap((id) => {
+      const neighbour = this.aps.get(id)?.radios[radio];
+      return neighbour ? bondedSubchannels(radio, neighbour.channel, neighbour.width, domain) : [];
+    });
     return channelsOfBand(radio, domain).map((channel) => ({
       channel,
-      neighborCount: 0,
-      strongestNeighborDbm: null,
+      neighborCount: heard.filter((c) => c === channel).length,
+      strongestNeighborDbm: heard.includes(channel) ? NEIGHBOUR_DBM : null,
       nonWifiDutyCyclePct: noisy.has(channel) ? JAMMED_DUTY_CYCLE_PCT : 0,
       clientSupportPct: 100,
     }));

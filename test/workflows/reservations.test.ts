@@ -1,6 +1,7 @@
 // Channel reservations (docs/coordination.md, "Reservations"), in skipped time with a stubbed
-// controller whose scans never show a neighbour: three neighbouring radios hit by radar at once
-// spread out because each books its choice with the burst workflow and sees the bookings before it.
+// controller whose scans show a neighbour once it has moved, never while it is choosing: three
+// neighbouring radios hit at once spread out because each books its choice with the burst workflow
+// and sees the bookings before it.
 import { burstReplanWorkflowId, burstStateQuery } from '../../workflows/definitions';
 import { policyWith } from '../support/policy';
 import { eventually } from '../support/stack';
@@ -9,17 +10,24 @@ import { useHarness } from './harness';
 describe('channel reservations (rrmEvent + burstReplan, stubbed activities)', () => {
   const h = useHarness();
 
-  /** Three APs on 52/20, each the others' RF neighbour, radar on all three at once. */
-  async function radarOnThreeNeighbours() {
+  /**
+   * Three APs on 52/20, each the others' RF neighbour, hit at once (radar on 52 unless `raw` says
+   * otherwise). The controller holds every apply until all three have chosen (and booked), so no
+   * move shows in a scan before the last choice: only bookings can spread them.
+   */
+  async function hitThreeNeighbours(
+    raw: Record<string, unknown> = { type: 'DFS_RADAR', data: { channel: 52 } },
+  ) {
     const apIds = [0, 1, 2].map(() => h.newAp({ '5g': { channel: 52, width: 20 } }));
     for (const id of apIds)
       h.controller.setNeighbours(
         id,
         apIds.filter((n) => n !== id),
       );
-    const events = await Promise.all(
-      apIds.map((apId) => h.start({ type: 'DFS_RADAR', apId, data: { channel: 52 } })),
-    );
+    const holds = apIds.map((id) => h.controller.holdNextApply(id));
+    const events = await Promise.all(apIds.map((apId) => h.start({ ...raw, apId })));
+    await Promise.all(holds.map((held) => held.reached));
+    for (const held of holds) held.release('apply');
     for (const { eventId } of events) await h.statusWhen(eventId, (s) => s.stage === 'monitor');
     const reasons = events.map(
       ({ eventId }) => h.audit.of(eventId).find((e) => e.executionStatus === 'APPLIED')!.reason,
@@ -33,7 +41,7 @@ describe('channel reservations (rrmEvent + burstReplan, stubbed activities)', ()
       jointReplan: { enabled: false },
       channelReservations: { criticalAnswerWithinMs: 2000 },
     });
-    const { apIds, reasons, channels } = await radarOnThreeNeighbours();
+    const { apIds, reasons, channels } = await hitThreeNeighbours();
     expect(new Set(channels).size).toBe(3);
     // Whoever booked second saw the first, and whoever booked last saw both.
     const seen = reasons.map((r) => r.match(/counting neighbours' moves in flight: (.*?)(;|$)/)?.[1] ?? '');
@@ -47,29 +55,25 @@ describe('channel reservations (rrmEvent + burstReplan, stubbed activities)', ()
 
   it('by default a radar move does not wait: it draws among the equally good channels, books that and says so', async () => {
     h.policy.current = policyWith({ jointReplan: { enabled: false } });
-    const { apIds, reasons } = await radarOnThreeNeighbours();
+    const { apIds, reasons } = await hitThreeNeighbours();
     reasons.forEach((reason, i) => {
       expect(reason).toContain("neighbours' moves in flight not seen: not waited for (CRITICAL)");
       expect(reason).toMatch(new RegExp(`\\(tie of 9, drawn for ${apIds[i]}/5g\\)`));
     });
   });
 
-  it('by default a move that is not CRITICAL waits for the answer: neighbours hit by one interferer spread', async () => {
-    h.policy.current = policyWith({ jointReplan: { enabled: false } });
-    const apIds = [0, 1, 2].map(() => h.newAp({ '5g': { channel: 52, width: 20 } }));
-    for (const id of apIds)
-      h.controller.setNeighbours(
-        id,
-        apIds.filter((n) => n !== id),
-      );
-    const events = await Promise.all(
-      apIds.map((apId) => h.start({ type: 'NON_WIFI_BURST', apId, confidence: 0.9, data: { channel: 52 } })),
-    );
-    for (const { eventId } of events) await h.statusWhen(eventId, (s) => s.stage === 'monitor');
-    expect(new Set(apIds.map((id) => h.controller.radio(id).channel)).size).toBe(3);
-    const reasons = events.map(
-      ({ eventId }) => h.audit.of(eventId).find((e) => e.executionStatus === 'APPLIED')!.reason,
-    );
+  it('a move that is not CRITICAL waits for the answer (answerWithinMs): neighbours hit by one interferer spread', async () => {
+    // A generous time box: a loaded CI machine can take longer than the default 250 ms to answer.
+    h.policy.current = policyWith({
+      jointReplan: { enabled: false },
+      channelReservations: { answerWithinMs: 2000 },
+    });
+    const { reasons, channels } = await hitThreeNeighbours({
+      type: 'NON_WIFI_BURST',
+      confidence: 0.9,
+      data: { channel: 52 },
+    });
+    expect(new Set(channels).size).toBe(3);
     for (const reason of reasons) expect(reason).not.toContain('not seen');
   });
 
@@ -80,7 +84,7 @@ describe('channel reservations (rrmEvent + burstReplan, stubbed activities)', ()
     });
     h.bookings.failing = true;
     try {
-      const { reasons } = await radarOnThreeNeighbours();
+      const { reasons } = await hitThreeNeighbours();
       for (const reason of reasons)
         expect(reason).toContain("neighbours' moves in flight not seen: booking failed");
     } finally {
@@ -93,7 +97,7 @@ describe('channel reservations (rrmEvent + burstReplan, stubbed activities)', ()
       jointReplan: { enabled: false },
       channelReservations: { enabled: false },
     });
-    const { reasons, channels } = await radarOnThreeNeighbours();
+    const { reasons, channels } = await hitThreeNeighbours();
     expect(new Set(channels).size).toBe(1);
     for (const reason of reasons) expect(reason).not.toContain('in flight');
   });
