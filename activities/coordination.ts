@@ -79,8 +79,6 @@ function burstReplanStart() {
     workflowId: burstReplanWorkflowId(taskQueue),
     taskQueue,
     args: [[]] as [ChannelChange[]],
-    // Its bookings are on the moves' path, like the coordinators' turns: its tasks go first.
-    priority: { priorityKey: COORDINATOR_PRIORITY_KEY },
     staticSummary: 'Channel reservations and joint re-plan of channel-change bursts (docs/coordination.md)',
   };
 }

@@ -54,7 +54,7 @@ export function reserve(
   return { book: [...live.filter((r) => !sameRadio(r)), reservation], near, booked: true };
 }
 
-export const sameChannels = (a: number[], b: number[]): boolean =>
+const sameChannels = (a: number[], b: number[]): boolean =>
   a.length === b.length && a.every((c, i) => c === b[i]);
 
 /** The event's move landed (the scans show it now) or was given up: its reservation ends. */
