@@ -2,7 +2,7 @@
 // is held for seconds, never through the monitor window (docs/coordination.md). A change with a
 // monitor window leaves a watch on its radio as the turn is given back.
 import { uuid4 } from '@temporalio/workflow';
-import { movedOnto, staleness, turnScope } from '../../domain/change-decisions';
+import { staleness, turnScope } from '../../domain/change-decisions';
 import { changesOf } from '../../domain/controller-steps';
 import { radarClosedChannels, type PlanningContext } from '../../domain/plans';
 import { radioOf, type ApSnapshot, type RadioSnapshot } from '../../domain/radio';
@@ -73,7 +73,7 @@ async function sign(run: EventRun, decided: Decided | undefined): Promise<void> 
 export function watchOf(run: EventRun) {
   if (!run.active || run.eventPolicy.monitorWindowMs === 0) return undefined;
   const { apId, radio } = run.own;
-  const channels = movedOnto(run.active.applied.steps, apId, radio, run.regulatoryDomain);
+  const channels = run.channelsMovedOnto(run.active.applied.steps);
   return { apId, radio, until: run.watchUntil, channels };
 }
 

@@ -11,7 +11,6 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { movedOnto } from '../../domain/change-decisions';
 import type { ChannelReservation } from '../../domain/channel-reservations';
 import type { ActionPlan, PlanningContext } from '../../domain/plans';
 import type { Policy } from '../../domain/policy';
@@ -40,15 +39,18 @@ export class ChannelBooking {
 
   /** The event's plan, chosen counting the channels its neighbours' moves in flight have booked. */
   async plan(ctx: PlanningContext): Promise<ActionPlan> {
-    let plan = this.run.planner.plan(ctx);
-    // A policy read before reservations existed (a replayed history) has no such setting: off.
-    const settings = this.run.rules.channelReservations as Policy['channelReservations'] | undefined;
-    if (!settings?.enabled || !this.channelsOf(plan).length || !patched('channel-reservations')) return plan;
-    const answerWithinMs = this.answerWithinMs();
+    const settings = this.settings();
+    if (!settings?.enabled) return this.run.planner.plan(ctx);
     // A move that may not wait (radar, by default) neither waits nor books: in a radar burst every
     // message more is CPU the burst's moves lack. It draws among ties, and lands in the scans at once.
-    if (answerWithinMs === 0)
-      return this.chooseBlind(ctx, [], `not waited for (${this.run.severity})`, false);
+    const answerWithinMs = this.answerWithinMs(settings);
+    const blind = answerWithinMs === 0;
+    let plan = this.run.planner.plan(blind ? { ...ctx, blind } : ctx);
+    if (!this.channelsOf(plan).length) return plan; // no channel move: drawing and booking change nothing
+    // A run that planned before reservations existed (a replayed history) plans as it did then.
+    if (!patched('channel-reservations')) return this.run.planner.plan(ctx);
+    if (blind)
+      return explained(plan, `neighbours' moves in flight not seen: not waited for (${this.run.severity})`);
     const deadline = Date.now() + answerWithinMs;
     let near: ChannelReservation[] = [];
     for (let refused = 0; ; refused++) {
@@ -63,7 +65,7 @@ export class ChannelBooking {
         return plan;
       }
       const answer = await this.book(request, deadline);
-      if (typeof answer === 'string') return this.chooseBlind(ctx, near, answer, true);
+      if (typeof answer === 'string') return this.chooseBlind(ctx, near, answer);
       if (answer.booked) {
         this.booked = channels;
         return plan;
@@ -78,10 +80,11 @@ export class ChannelBooking {
    * (a re-plan's own moves do not). Not waited for.
    */
   landed(): void {
-    const { event, active, rules, severity, lastChangeAt, own, regulatoryDomain } = this.run;
+    const { event, active, rules, severity, lastChangeAt } = this.run;
+    // A policy read before the joint re-plan existed (a replayed history) has no such setting: off.
     const replan = (rules.jointReplan as Policy['jointReplan'] | undefined)?.enabled && event.radio === '5g';
     if (!this.booked.length && (!replan || event.type === 'JOINT_REPLAN')) return;
-    if (!movedOnto(active!.applied.steps, own.apId, own.radio, regulatoryDomain).length) return;
+    if (!this.run.channelsMovedOnto(active!.applied.steps).length) return;
     this.booked = [];
     const { eventId, apId, radio, type } = event;
     const change = { eventId, apId, radio, severity, at: lastChangeAt!, type };
@@ -107,25 +110,20 @@ export class ChannelBooking {
     } catch (err) {
       return `booking failed: ${err instanceof Error ? err.message : String(err)}`;
     }
-    const late = `no answer within ${this.answerWithinMs()} ms`;
+    const late = `no answer within ${this.answerWithinMs(this.settings()!)} ms`;
     if (Date.now() >= deadline) return late; // nothing left of the time box: no timer to wait on
     if (await condition(() => this.answer?.attempt === attempt, deadline - Date.now())) return this.answer!;
     return late;
   }
 
   /**
-   * No answer to wait for: the choice draws among the equally best channels (its neighbours, choosing
-   * blind from the same scan, draw differently); `book`: booked without waiting, for those still to come.
+   * No answer in time: the choice draws among the equally best channels (its neighbours, choosing
+   * blind from the same scan, draw differently) and is booked without waiting, for those still to come.
    */
-  private chooseBlind(
-    ctx: PlanningContext,
-    near: ChannelReservation[],
-    why: string,
-    book: boolean,
-  ): ActionPlan {
+  private chooseBlind(ctx: PlanningContext, near: ChannelReservation[], why: string): ActionPlan {
     const plan = this.run.planner.plan({ ...ctx, reservations: near, blind: true });
     const channels = this.channelsOf(plan);
-    if (book && channels.length) this.bookLater(this.request(channels, ctx, near));
+    if (channels.length) this.bookLater(this.request(channels, ctx, near));
     return explained(plan, `neighbours' moves in flight not seen: ${why}`);
   }
 
@@ -154,28 +152,25 @@ export class ChannelBooking {
       apId: event.apId,
       radio: event.radio,
       channels,
-      until: Date.now() + this.settings().ttlMs,
+      until: Date.now() + this.settings()!.ttlMs,
       neighbours: ctx.ap.neighbors,
       seen: seen.map(({ eventId, channels: c }) => ({ eventId, channels: c })),
     };
   }
 
-  private settings(): Policy['channelReservations'] {
-    return this.run.rules.channelReservations as Policy['channelReservations'];
+  /** The policy's settings; absent in a policy read before reservations existed (a replayed history). */
+  private settings(): Policy['channelReservations'] | undefined {
+    return this.run.rules.channelReservations as Policy['channelReservations'] | undefined;
   }
 
-  /** How long this event's move may wait for a booking's answer (0 when no policy setting). */
-  private answerWithinMs(): number {
-    const settings = this.run.rules.channelReservations as Policy['channelReservations'] | undefined;
-    if (!settings) return 0;
+  /** How long this event's move may wait for a booking's answer. */
+  private answerWithinMs(settings: Policy['channelReservations']): number {
     return this.run.severity === 'CRITICAL' ? settings.criticalAnswerWithinMs : settings.answerWithinMs;
   }
 
   /** The 20 MHz channels a plan moves the event's own radio onto (none when it moves no channel). */
   private channelsOf(plan: ActionPlan): number[] {
-    if (plan.kind !== 'change') return [];
-    const { apId, radio } = this.run.own;
-    return movedOnto(plan.steps, apId, radio, this.run.regulatoryDomain);
+    return plan.kind === 'change' ? this.run.channelsMovedOnto(plan.steps) : [];
   }
 }
 

@@ -1,7 +1,7 @@
 // Undoing a change: automatic (degradation, a CRITICAL event on the new channel), manual (an
 // operator, while the rollback token lives) or natural (an admission cap lifted when the spike
 // ends). Every undo changes radios, so it takes their turns first, like any change.
-import { movedOnto, reconfiguredSince, rollbackCac } from '../../domain/change-decisions';
+import { reconfiguredSince, rollbackCac } from '../../domain/change-decisions';
 import { changesOf } from '../../domain/controller-steps';
 import type { ApSnapshot, ConfigurationChange } from '../../domain/radio';
 import { controllerReads } from '../activity-proxies';
@@ -95,7 +95,7 @@ type Cac = ReturnType<typeof rollbackCac>;
 async function cacOfRollback(run: EventRun): Promise<Cac> {
   const { apId, radio } = run.own;
   const { steps } = run.active!.applied;
-  if (movedOnto(steps, apId, radio, run.regulatoryDomain).length === 0) return undefined;
+  if (run.channelsMovedOnto(steps).length === 0) return undefined;
   const observations = await controllerReads.scanChannels(apId, radio);
   return rollbackCac(steps, apId, radio, run.regulatoryDomain, observations);
 }

@@ -10,7 +10,8 @@ import {
   type Policy,
 } from '../../domain/policy';
 import { PLANNERS, type ActionPlan, type Planner } from '../../domain/plans';
-import { rollbackForbidden, type TurnScope } from '../../domain/change-decisions';
+import { movedOnto, rollbackForbidden, type TurnScope } from '../../domain/change-decisions';
+import type { ControllerStep } from '../../domain/controller-steps';
 import { monitorWindowEnd } from '../../domain/rollback-rules';
 import type { ConfigurationChange } from '../../domain/radio';
 import type { Severity } from '../../domain/event-types';
@@ -130,6 +131,11 @@ export class EventRun {
 
   get own(): { apId: string; radio: RrmEvent['radio'] } {
     return { apId: this.event.apId, radio: this.event.radio };
+  }
+
+  /** The 20 MHz channels `steps` move the event's own radio onto (none when they move no channel). */
+  channelsMovedOnto(steps: ControllerStep[]): number[] {
+    return movedOnto(steps, this.event.apId, this.event.radio, this.regulatoryDomain);
   }
 
   /** Read through a getter: the outcome changes behind awaits, which TypeScript's narrowing cannot see. */
