@@ -10,24 +10,12 @@ import { resolvePolicy } from '../domain/policy-schema';
 import { channelsOfBand, isDfsChannel, type ChannelWidth } from '../domain/regulatory';
 import { burstReplanWorkflowId, burstStateQuery, type BurstPlanned } from '../workflows/definitions';
 import { campus, RADAR_CHANNELS, radarApId } from './campus';
+import { eventually } from '../test/support/stack';
 import { withRadarStand } from './radar-stand';
 
 const APS = 48;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 120_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+/** How long the bench waits for each step of the burst before it gives up. */
+const WAIT_MS = 120_000;
 
 interface BurstFigures {
   edges: number;
@@ -83,20 +71,28 @@ async function burstOnCampus(overrides: Parameters<typeof resolvePolicy>[0]): Pr
       const before = pairs(channelsNow());
       const submitted = Date.now();
       await radar(apIds);
-      await until('every radio off the radar channels', () =>
-        apIds.every((id) => !RADAR_CHANNELS.includes(sim.world.apState(id).radios['5g']!.channel))
-          ? true
-          : undefined,
+      await eventually(
+        async () =>
+          apIds.every((id) => !RADAR_CHANNELS.includes(sim.world.apState(id).radios['5g']!.channel))
+            ? true
+            : undefined,
+        WAIT_MS,
+        () => 'every radio off the radar channels',
       );
       const afterFast = pairs(channelsNow());
       const fastDone = lastChange(submitted);
 
       const burst = client.workflow.getHandle(burstReplanWorkflowId(taskQueue));
-      const planned = await until('the burst planned', async () => {
-        const state = await burst.query(burstStateQuery).catch(() => undefined);
-        return state?.planned[0];
-      });
-      await until('every re-plan move applied', () => (movesApplied(planned, sim.world) ? true : undefined));
+      const planned = await eventually(
+        async () => (await burst.query(burstStateQuery).catch(() => undefined))?.planned[0],
+        WAIT_MS,
+        () => 'the burst planned',
+      );
+      await eventually(
+        async () => (movesApplied(planned, sim.world) ? true : undefined),
+        WAIT_MS,
+        () => 'every re-plan move applied',
+      );
       const reasons = await radarMoveReasons(databaseUrl);
       figures = {
         counted: reasons.filter((r) => r.includes("counting neighbours' moves in flight")).length,
