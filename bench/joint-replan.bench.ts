@@ -10,7 +10,7 @@ import { resolvePolicy } from '../domain/policy-schema';
 import { channelsOfBand, isDfsChannel, type ChannelWidth } from '../domain/regulatory';
 import { burstReplanWorkflowId, burstStateQuery, type BurstPlanned } from '../workflows/definitions';
 import { campus, RADAR_CHANNELS, radarApId } from './campus';
-import { eventually } from '../test/support/stack';
+import { eventually } from '../test/support/eventually';
 import { withRadarStand } from './radar-stand';
 
 const APS = 48;

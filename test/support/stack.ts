@@ -17,6 +17,7 @@ import { createRrmWorker, type RrmWorkerOptions } from '../../workers/rrm-worker
 import { RrmClient } from '../../client/library';
 import type { TemporalConfig } from '../../config/env';
 import { createTestDatabase } from './database';
+export { eventually } from './eventually';
 
 /** Audit keys for tests: fixed, so failures are reproducible. */
 export const TEST_AUDIT_ENV: NodeJS.ProcessEnv = {
@@ -124,21 +125,4 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await db.drop();
     },
   };
-}
-
-/** Polls `probe` until it returns a value, or fails after `timeoutMs`, naming `what` it waited for. */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-  what?: () => string,
-): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - start > timeoutMs) {
-      throw new Error(`${what ? `${what()}: ` : ''}condition not met within ${timeoutMs} ms`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
