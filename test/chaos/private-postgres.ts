@@ -1,11 +1,14 @@
 // A PostgreSQL cluster of the test's own (scripts/postgres.sh with RRM_PG_DIR), which the test may
 // stop and start: stopping the suite's shared server would fail the test files running beside it.
+// Its port is outside the ephemeral range (freeLoopbackPort), so no client reconnecting while it is
+// down can hold the port it comes back on.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { migrate } from '../../db/migrate';
+import { freeLoopbackPort } from '../../workers/telemetry';
 
 const run = promisify(execFile);
 const SCRIPT = join(__dirname, '..', '..', 'scripts', 'postgres.sh');
@@ -21,8 +24,14 @@ export interface PrivatePostgres {
 
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'rrm-chaos-pg-'));
-  // DATABASE_URL set means "use that server" to the script: clear it.
-  const env = { ...process.env, DATABASE_URL: '', RRM_PG_DIR: dir };
+  // DATABASE_URL set means "use that server" to the script: clear it. A port of its own, not the
+  // script's default, which the suite's shared cluster may be taking at the same moment.
+  const env = {
+    ...process.env,
+    DATABASE_URL: '',
+    RRM_PG_DIR: dir,
+    RRM_PG_PORT: String(await freeLoopbackPort()),
+  };
   const script = async (...args: string[]) => (await run('bash', [SCRIPT, ...args], { env })).stdout;
   const started = await script('start', 'chaos');
   const url = /DATABASE_URL='([^']+)'/.exec(started)?.[1];

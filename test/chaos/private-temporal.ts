@@ -1,6 +1,7 @@
 // A Temporal dev server of the test's own, keeping its history in a file (scripts/temporal.sh with
 // RRM_STATE_DIR), which the test may kill and start again on the same file and port: killing the
-// suite's shared server would fail the test files running beside it.
+// suite's shared server would fail the test files running beside it. Its ports are outside the
+// ephemeral range (freeLoopbackPort), so a worker reconnecting while it is down cannot hold them.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
