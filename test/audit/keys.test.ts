@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadAuditKeys } from '../../audit';
-import { KEY_A, KEY_B } from './helpers';
+import { loadAuditKeys, loadCheckpointKeys } from '../../audit';
+import { CHECKPOINT_PAIR, KEY_A, KEY_B } from './helpers';
 
 describe('loadAuditKeys', () => {
   it('reads a key list and the active key id', () => {
@@ -86,6 +86,76 @@ describe('loadAuditKeys', () => {
     const secret = Buffer.alloc(8, 7).toString('base64');
     expect(() => loadAuditKeys({ RRM_AUDIT_HMAC_KEYS: `k1:${secret}` })).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining(secret) }),
+    );
+  });
+});
+
+describe('a malformed key file', () => {
+  const keysFile = (content: string) => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'rrm-keys-')), 'keys.json');
+    writeFileSync(file, content);
+    return file;
+  };
+  /** The error of loading `content` as the file of `variable`; it must quote no part of `secret`. */
+  const refusal = (variable: string, content: string, secret: string) => {
+    const file = keysFile(content);
+    const load = variable.startsWith('RRM_AUDIT_HMAC') ? loadAuditKeys : loadCheckpointKeys;
+    let message = '';
+    try {
+      load({ [variable]: file });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.startsWith(variable)).toBe(true);
+    // No run of 4 characters of the secret (its padding aside) in the message.
+    const core = secret.replace(/=+$/, '');
+    for (let i = 0; i + 4 <= core.length; i++) expect(message).not.toContain(core.slice(i, i + 4));
+    return message.replace(file, 'FILE');
+  };
+
+  it.each([
+    [
+      'a secret left unquoted',
+      `{"activeKeyId": "a", "keys": {"a": ${KEY_A}}}`,
+      /^\w+ \(FILE\) is not valid JSON$/,
+    ],
+    [
+      'a file cut short',
+      `{\n  "activeKeyId": "a",\n  "keys": {"a": "${KEY_A}`,
+      /^\w+ \(FILE\) is not valid JSON \(line 3, column \d+\)$/,
+    ],
+    ['an empty file', '  \n', /^\w+ \(FILE\) is empty$/],
+    [
+      'a secret as a field name',
+      JSON.stringify({ activeKeyId: 'a', keys: { a: KEY_B }, [KEY_A]: 1 }),
+      /: file: 1 unexpected field\(s\)$/,
+    ],
+    [
+      'a secret as a key id',
+      JSON.stringify({ activeKeyId: 'a', keys: { [KEY_A]: 7 } }),
+      /: an entry of keys: Invalid input: expected string, received number$/,
+    ],
+    [
+      'a secret as a key id, with a secret',
+      JSON.stringify({ activeKeyId: 'a', keys: { [KEY_A]: KEY_B } }),
+      /: the key id of entry 1 must match/,
+    ],
+    [
+      'a secret as the active key id',
+      JSON.stringify({ activeKeyId: KEY_A, keys: { a: KEY_B } }),
+      / activeKeyId: the id given is not one of the configured key ids$/,
+    ],
+  ])('%s is reported without quoting the file', (_label, content, problem) => {
+    expect(refusal('RRM_AUDIT_HMAC_KEYS_FILE', content, KEY_A)).toMatch(problem);
+  });
+
+  it('a checkpoint key file too', () => {
+    const secret = CHECKPOINT_PAIR.privateKey;
+    expect(refusal('RRM_AUDIT_CHECKPOINT_KEYS_FILE', `{"keys": {"cp1": ${secret}}}`, secret)).toMatch(
+      /^\w+ \(FILE\) is not valid JSON$/,
+    );
+    expect(refusal('RRM_AUDIT_CHECKPOINT_KEYS_FILE', `{"keys": {"cp1": "${secret}"`, secret)).toMatch(
+      /^\w+ \(FILE\) is not valid JSON \(line 1, column \d+\)$/,
     );
   });
 });
