@@ -8,27 +8,9 @@ cd "$RRM_ROOT"
 
 start_services
 
-# Development audit keys, made once per checkout; production passes its own (README "Audit").
-keys="$STATE_DIR/audit-keys.json"
-if [[ -z "${RRM_AUDIT_HMAC_KEYS:-}${RRM_AUDIT_HMAC_KEYS_FILE:-}" ]]; then
-  if [[ ! -s "$keys" ]]; then
-    node -e 'const c=require("crypto");const k=c.randomBytes(32).toString("base64");console.log(JSON.stringify({activeKeyId:"dev-1",keys:{"dev-1":k}}))' >"$keys"
-    chmod 600 "$keys"
-  fi
-  export RRM_AUDIT_HMAC_KEYS_FILE="$keys"
-fi
-
-# Development checkpoint key (Ed25519) and the folder outside the database the checkpoints go to.
-checkpoint_keys="$STATE_DIR/audit-checkpoint-keys.json"
-if [[ -z "${RRM_AUDIT_CHECKPOINT_KEYS:-}${RRM_AUDIT_CHECKPOINT_KEYS_FILE:-}" ]]; then
-  if [[ ! -s "$checkpoint_keys" ]]; then
-    node -e 'const c=require("crypto");const {privateKey}=c.generateKeyPairSync("ed25519");
-      const k=privateKey.export({type:"pkcs8",format:"der"}).toString("base64");
-      console.log(JSON.stringify({activeKeyId:"dev-cp-1",keys:{"dev-cp-1":k}}))' >"$checkpoint_keys"
-    chmod 600 "$checkpoint_keys"
-  fi
-  export RRM_AUDIT_CHECKPOINT_KEYS_FILE="$checkpoint_keys"
-fi
+# Development audit keys (HMAC, checkpoint), made once per checkout unless given (scripts/dev-keys.sh),
+# and the folder outside the database the checkpoints go to.
+keys="$(bash scripts/dev-keys.sh)"; eval "$keys"
 export RRM_AUDIT_CHECKPOINT_DIR="${RRM_AUDIT_CHECKPOINT_DIR:-$STATE_DIR/audit-checkpoints}"
 export RRM_AUDIT_CHECKPOINT_INTERVAL_MS="${RRM_AUDIT_CHECKPOINT_INTERVAL_MS:-60000}"
 mkdir -p "$RRM_AUDIT_CHECKPOINT_DIR"
