@@ -2,10 +2,10 @@
 // the contract for them, one per condition episode, so a lasting condition does not become a storm
 // of events. A pure core (`nextBridgeState`) decides what to raise; `SensingBridge` is the polling
 // shell around it (read, decide, submit, remember).
-import { readFile, writeFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { validateEvent } from '../../domain/events';
 import { confidenceOf, eventForDetection, readDetections, type Detection } from './detections';
+import { readStateFile, writeStateFile } from './state-file';
 
 export interface BridgeOptions {
   /**
@@ -132,6 +132,13 @@ export function nextBridgeState(
 const CAUSES = new Set<Detection['kind']>(['radar', 'interference']);
 const SYMPTOMS = new Set<Detection['kind']>(['spectrum_saturation', 'qoe']);
 
+/**
+ * At most this many events wait for `submit` (Temporal unreachable for long). Beyond it the oldest
+ * are dropped: they are the stalest (each type has a TTL), and a condition that lasts is raised
+ * again after the re-raise interval.
+ */
+export const MAX_PENDING_EVENTS = 1_000;
+
 export interface SensingBridgeConfig extends Partial<BridgeOptions> {
   /** Base URL of the controller that serves GET /v1/sensing. */
   controllerUrl: string;
@@ -139,8 +146,10 @@ export interface SensingBridgeConfig extends Partial<BridgeOptions> {
   submit: (events: unknown[]) => Promise<unknown>;
   /** Default 5000. */
   intervalMs?: number;
-  /** Where to keep the episodes across restarts (JSON); none by default. */
+  /** Where to keep the episodes across restarts (JSON, ./state-file.ts); none by default. */
   stateFile?: string;
+  /** Default MAX_PENDING_EVENTS. */
+  maxPending?: number;
   logger?: Pick<Logger, 'info' | 'warn' | 'debug'>;
   /** Default the system clock. */
   now?: () => Date;
@@ -171,8 +180,10 @@ export class SensingBridge {
     const at = this.now();
     const { state, raise } = nextBridgeState(this.state, detections, at.getTime(), this.options);
     this.state = state;
-    const events = [...this.pending, ...raise.map((r) => this.eventFor(r, at))].filter(
-      (e): e is Record<string, unknown> => e !== null,
+    const events = this.bounded(
+      [...this.pending, ...raise.map((r) => this.eventFor(r, at))].filter(
+        (e): e is Record<string, unknown> => e !== null,
+      ),
     );
     this.pending = events;
     // Saved before submitting: a restart then retries the same eventIds instead of losing them.
@@ -229,23 +240,28 @@ export class SensingBridge {
     return null;
   }
 
+  /** The newest `maxPending` of the pending events; the oldest beyond it are dropped, and logged. */
+  private bounded(events: Record<string, unknown>[]): Record<string, unknown>[] {
+    const max = this.config.maxPending ?? MAX_PENDING_EVENTS;
+    const dropped = events.length - max;
+    if (dropped <= 0) return events;
+    this.config.logger?.warn(
+      { dropped, maxPending: max },
+      `sensing bridge dropped the ${dropped} oldest pending events: at most ${max} wait for submit`,
+    );
+    return events.slice(dropped);
+  }
+
   private async loadState(): Promise<void> {
     if (!this.config.stateFile) return;
-    try {
-      const saved = JSON.parse(await readFile(this.config.stateFile, 'utf8')) as BridgeState & {
-        pending?: Record<string, unknown>[];
-      };
-      this.state = { episodes: saved.episodes ?? {} };
-      this.pending = saved.pending ?? [];
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        this.config.logger?.warn({ err }, 'sensing bridge state unreadable: starting afresh');
-      }
-    }
+    const saved = await readStateFile(this.config.stateFile, this.config.logger);
+    if (!saved) return;
+    this.state = { episodes: saved.episodes };
+    this.pending = this.bounded(saved.pending);
   }
 
   private async saveState(): Promise<void> {
     if (!this.config.stateFile) return;
-    await writeFile(this.config.stateFile, JSON.stringify({ ...this.state, pending: this.pending }));
+    await writeStateFile(this.config.stateFile, { ...this.state, pending: this.pending });
   }
 }

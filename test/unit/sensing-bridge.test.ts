@@ -1,13 +1,21 @@
-// The sensing bridge's pure core (episodes, hold-down, re-raise, eventIds) and the detection →
-// event mapping of every kind against the event contract.
+// The sensing bridge's pure core (episodes, hold-down, re-raise, eventIds), the detection → event
+// mapping of every kind against the event contract, and its shell's bound on pending events and
+// state file (the controller's sensing view stubbed).
+import fsPromises from 'node:fs/promises';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { validateEvent } from '../../domain/events';
 import {
   DEFAULT_BRIDGE_OPTIONS,
+  MAX_PENDING_EVENTS,
+  SensingBridge,
   conditionKey,
   initialBridgeState,
   nextBridgeState,
   type BridgeState,
   type Raise,
+  type SensingBridgeConfig,
 } from '../../client/sensing-bridge/bridge';
 import { eventForDetection, type Detection } from '../../client/sensing-bridge/detections';
 
@@ -240,5 +248,113 @@ describe('detection → event mapping', () => {
 
   it('still raises low-confidence interference: the policy rejects it', () => {
     expect(validated(burst('ap-08', 0.3)).confidence).toBe(0.3);
+  });
+});
+
+describe('sensing bridge shell: pending events and state file', () => {
+  let dir: string;
+  let stateFile: string;
+  let warnings: Array<{ fields: Record<string, unknown>; message: string }>;
+  const logger = {
+    info: () => undefined,
+    debug: () => undefined,
+    warn: (fields: Record<string, unknown>, message = '') => void warnings.push({ fields, message }),
+  };
+  /** The controller's sensing view answers `detections`; every submit is refused (Temporal down). */
+  const bridge = (extra: Partial<SensingBridgeConfig> = {}) =>
+    new SensingBridge({
+      controllerUrl: 'http://controller.invalid',
+      submit: () => Promise.reject(new Error('Temporal unreachable')),
+      stateFile,
+      logger: logger as never,
+      now: () => new Date(T0),
+      intervalMs: 60_000,
+      ...extra,
+    });
+  const sensing = (detections: Detection[]) =>
+    jest
+      .spyOn(globalThis, 'fetch')
+      .mockImplementation(() => Promise.resolve(new Response(JSON.stringify({ detections }))));
+  const saved = () => JSON.parse(readFileSync(stateFile, 'utf8')) as { pending: Array<{ eventId: string }> };
+  /** Started (reading its state file), one poll, stopped. */
+  const startedAndStopped = async (b: SensingBridge) => {
+    await b.start();
+    await new Promise((r) => setTimeout(r, 100));
+    await b.stop();
+  };
+  const bursts = (n: number, from = 0) => Array.from({ length: n }, (_, i) => burst(`ap-${from + i}`));
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sensing-bridge-'));
+    stateFile = join(dir, 'state.json');
+    warnings = [];
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps at most maxPending events waiting (documented default), dropping the oldest, logged', async () => {
+    expect(MAX_PENDING_EVENTS).toBe(1_000);
+    sensing(bursts(5));
+    const b = bridge({ maxPending: 3 });
+    await expect(b.pollOnce()).rejects.toThrow('Temporal unreachable');
+    expect(saved().pending.map((e) => e.eventId)).toEqual(
+      ['ap-2', 'ap-3', 'ap-4'].map((ap) => expect.stringContaining(`:${ap}:`)),
+    );
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        fields: { dropped: 2, maxPending: 3 },
+        message: expect.stringContaining('dropped the 2 oldest pending events'),
+      }),
+    ]);
+    // A restart with a smaller bound keeps the newest of the saved ones.
+    sensing([]);
+    await startedAndStopped(bridge({ maxPending: 1 }));
+    expect(saved().pending.map((e) => e.eventId)).toEqual([expect.stringContaining(':ap-4:')]);
+  });
+
+  it('a save cut short (disk full) leaves the previous state whole, and no temp file', async () => {
+    sensing(bursts(1));
+    await expect(bridge().pollOnce()).rejects.toThrow('Temporal unreachable');
+    const before = readFileSync(stateFile, 'utf8');
+    const realWrite = fsPromises.writeFile;
+    jest.spyOn(fsPromises, 'writeFile').mockImplementationOnce(async (path, data) => {
+      await realWrite(path, String(data).slice(0, 10));
+      throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    });
+    sensing(bursts(1, 1));
+    await expect(bridge().pollOnce()).rejects.toThrow('ENOSPC');
+    expect(readFileSync(stateFile, 'utf8')).toBe(before);
+    expect(readdirSync(dir)).toEqual(['state.json']);
+    // Owner only: QoE events carry client MACs.
+    expect(statSync(stateFile).mode & 0o777).toBe(0o600);
+  });
+
+  it.each([
+    ['corrupt', '{"episodes": {"radar:ap-05', /is not valid JSON/],
+    ['foreign', JSON.stringify({ name: 'my-app', version: 3 }), /is not a sensing bridge state/],
+    ['malformed', JSON.stringify({ episodes: { k: { raisedAt: 'soon' } } }), /episodes\.k/],
+  ])('sets a %s state file aside, names it and starts afresh', async (_kind, content, problem) => {
+    writeFileSync(stateFile, content);
+    sensing(bursts(1));
+    await startedAndStopped(bridge({ submit: () => Promise.resolve() }));
+    const aside = readdirSync(dir).find((f) => f.startsWith('state.json.invalid-'));
+    expect(aside).toBeDefined();
+    expect(readFileSync(join(dir, aside!), 'utf8')).toBe(content);
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(new RegExp(`^the sensing bridge state file ${stateFile} `)),
+      }),
+    ]);
+    expect(warnings[0].message).toMatch(problem);
+    expect(warnings[0].fields).not.toHaveProperty('err');
+    expect(saved().pending).toEqual([]);
+  });
+
+  it('refuses to start on a state file it cannot read, naming it', async () => {
+    await expect(bridge({ stateFile: dir }).start()).rejects.toThrow(
+      `cannot read the sensing bridge state file ${dir}: EISDIR`,
+    );
   });
 });
