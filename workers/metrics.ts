@@ -1,7 +1,8 @@
 // The worker's Prometheus metrics (README "Worker metrics"): the loop's domain metrics, counted
 // here from the workflows' sinks (workflows/metrics.ts) and from the activities as they run, and
 // served on RRM_METRICS_PORT together with the Temporal SDK's own metrics (its Runtime's Prometheus
-// exporter, on a loopback port of its own), so one scrape endpoint has both.
+// exporter, on a loopback port of its own), so one scrape endpoint has both. Closed by default: on
+// 127.0.0.1 unless RRM_METRICS_HOST opens it to a scraper elsewhere.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
@@ -124,15 +125,19 @@ export class LoopMetrics {
   }
 }
 
+/** Where the metrics listen: RRM_METRICS_HOST, else loopback only. */
+export const metricsHost = (env: NodeJS.ProcessEnv = process.env): string =>
+  env.RRM_METRICS_HOST?.trim() || '127.0.0.1';
+
 /**
- * Serves `GET /metrics` on `port`: the loop's registry, then the SDK exporter's text read from
+ * Serves `GET /metrics` on `host`:`port`: the loop's registry, then the SDK exporter's text read from
  * `sdkMetricsUrl` (left out, with a comment saying so, if it does not answer).
  */
 export async function serveMetrics(
   port: number,
   registry: Registry,
   sdkMetricsUrl: string | undefined,
-  host = '0.0.0.0',
+  host = metricsHost(),
 ): Promise<Server & { url: string }> {
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
@@ -151,7 +156,18 @@ export async function serveMetrics(
       res.writeHead(200, { 'content-type': registry.contentType }).end(`${loop}\n${sdk}`);
     })();
   });
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
-  const bound = (server.address() as AddressInfo).port;
-  return Object.assign(server, { url: `http://127.0.0.1:${bound}/metrics` });
+  // A port taken or a host this machine does not have stops the start with the listen error.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const bound = server.address() as AddressInfo;
+  return Object.assign(server, { url: `http://${reachable(bound)}:${bound.port}/metrics` });
+}
+
+/** An address to scrape the bound one at: loopback for a wildcard bind. */
+function reachable({ address, family }: AddressInfo): string {
+  if (address === '0.0.0.0') return '127.0.0.1';
+  if (address === '::') return '[::1]';
+  return family === 'IPv6' ? `[${address}]` : address;
 }

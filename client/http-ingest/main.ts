@@ -1,29 +1,20 @@
-// Entry point of the HTTP ingest: `tsx client/http-ingest/main.ts`. RRM_HTTP_PORT (default 8080),
-// RRM_HTTP_HOST (default 0.0.0.0), RRM_INGEST_TOKEN / RRM_INGEST_OPERATOR_TOKENS (bearer tokens, see
-// auth.ts; open without any), plus the Temporal and DATABASE_URL settings of config/env.ts.
-import { z } from 'zod';
+// Entry point of the HTTP ingest: `tsx client/http-ingest/main.ts`. Closed by default (listen.ts):
+// it listens on RRM_HTTP_HOST (default 127.0.0.1, loopback only) : RRM_HTTP_PORT (default 8080),
+// serves HTTPS when given RRM_INGEST_TLS_CERT and RRM_INGEST_TLS_KEY (PEM files, both or neither),
+// and refuses to start without a bearer token, RRM_INGEST_TOKEN or RRM_INGEST_OPERATOR_TOKENS
+// (auth.ts), unless RRM_INGEST_ALLOW_ANONYMOUS=1 asks for an API open to anyone. Plus the Temporal
+// and DATABASE_URL settings of config/env.ts.
 import { loadConfig } from '../../config/env';
 import { logger } from '../../config/logger';
 import { loadPolicy } from '../../config/policy-file';
 import { startTracing } from '../../config/tracing';
 import { RrmClient } from '../library';
-import { credentialsFromEnv, hasCredentials } from './auth';
+import { ingestSettingsFromEnv, listenIngest } from './listen';
 import { buildIngestServer, TEMPORAL_DEADLINE_MS } from './server';
 import { createPool } from '../../db/pool';
 
-const HttpEnvSchema = z.object({
-  RRM_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  RRM_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
-});
-
 async function main(): Promise<void> {
-  const parsed = HttpEnvSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`invalid environment: ${problems}`);
-  }
-  const env = parsed.data;
-  const credentials = credentialsFromEnv();
+  const { listen, credentials, anonymous } = ingestSettingsFromEnv();
   const config = loadConfig();
   // Lazy: the ingest starts, and answers 503 quickly, while Temporal is down (server.ts).
   const tracing = startTracing('rrm-http-ingest');
@@ -41,25 +32,24 @@ async function main(): Promise<void> {
     controllerUrl: config.controllerUrl,
     logger,
   });
-  if (!hasCredentials(credentials)) {
-    logger.warn(
-      'neither RRM_INGEST_TOKEN nor RRM_INGEST_OPERATOR_TOKENS is set: the ingest API is open to anyone',
-    );
+  if (anonymous) {
+    logger.warn('RRM_INGEST_ALLOW_ANONYMOUS=1 and no token: the ingest API is open to anyone who reaches it');
   }
+
+  const listening = await listenIngest(server, listen);
+  logger.info({ url: listening.url }, 'HTTP ingest listening');
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping the HTTP ingest');
-    await server.close();
+    await listening.close();
     await Promise.all([rrm.close(), pool?.end(), tracing?.shutdown()]);
   };
   // Detached on purpose: a signal handler cannot wait; stop() closes the server, then Node exits.
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
-
-  await server.listen({ port: env.RRM_HTTP_PORT, host: env.RRM_HTTP_HOST });
 }
 
 main().catch((err: unknown) => {
