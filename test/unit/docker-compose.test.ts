@@ -1,0 +1,80 @@
+// docker-compose.yml stays closed by default (docs/operations.md, "What is open"). No container engine
+// runs here or in CI, so the file is read, not run: nothing published beyond loopback, no simulator
+// port (its /v1/inject/* fault hooks), the worker and the ingest on the least-privileged audit logins,
+// and the worker signing checkpoints.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+interface Service {
+  ports?: (string | { host_ip?: string; published?: string | number })[];
+  environment?: Record<string, string | number>;
+  command?: string[];
+}
+
+const compose = parse(readFileSync(join(__dirname, '../../docker-compose.yml'), 'utf8'), {
+  merge: true, // the `<<: *temporal-env` keys
+}) as { services: Record<string, Service> };
+const { services } = compose;
+const env = (service: string) => services[service].environment ?? {};
+/** The user and password of a service's DATABASE_URL (read raw: the password is a `${VAR:?…}`). */
+function databaseLogin(service: string): { user: string; password: string } {
+  const [, user, password] = /^postgres:\/\/([^:@/]+):(.+)@postgresql:5432\/rrm$/.exec(
+    String(env(service).DATABASE_URL),
+  ) ?? ['', '', ''];
+  return { user, password };
+}
+const login = (service: string) => databaseLogin(service).user;
+/** Every `GRANT <role> TO <login>` of the database logins service. */
+const grants = (services['db-logins'].command ?? []).join('\n').match(/GRANT \w+ TO \w+/g) ?? [];
+
+describe('docker-compose.yml is closed by default', () => {
+  it('publishes no port beyond this machine’s loopback', () => {
+    const published = Object.entries(services).flatMap(([name, s]) =>
+      (s.ports ?? []).map((p) => [name, typeof p === 'string' ? p : `${p.host_ip ?? ''}:${p.published}`]),
+    );
+    expect(published.length).toBeGreaterThan(0);
+    expect(published.filter(([, p]) => !p.startsWith('127.0.0.1:'))).toEqual([]);
+  });
+
+  it('publishes no port of the simulator or of PostgreSQL', () => {
+    expect(services.simulator.ports).toBeUndefined();
+    expect(services.postgresql.ports).toBeUndefined();
+  });
+
+  it('runs the worker and the ingest as the audit logins, never as the database owner', () => {
+    const owner = String(env('postgresql').POSTGRES_USER);
+    expect(login('migrate')).toBe(owner);
+    expect(login('worker')).not.toBe(owner);
+    expect(login('ingest')).not.toBe(owner);
+    expect(grants).toEqual(
+      expect.arrayContaining([
+        `GRANT rrm_audit_writer TO ${login('worker')}`,
+        `GRANT rrm_audit_reader TO ${login('ingest')}`,
+      ]),
+    );
+    // No other role is granted to them.
+    expect(
+      grants.filter((g) => g.endsWith(` ${login('worker')}`) || g.endsWith(` ${login('ingest')}`)),
+    ).toHaveLength(2);
+  });
+
+  it('takes every password from the environment, required', () => {
+    const required = /^\$\{[A-Z_]+:\?/;
+    expect(String(env('postgresql').POSTGRES_PASSWORD)).toMatch(required);
+    for (const service of ['migrate', 'worker', 'ingest'])
+      expect(databaseLogin(service).password).toMatch(required);
+  });
+
+  it('has the worker sign checkpoints of the audit trail', () => {
+    const worker = env('worker');
+    expect(worker.RRM_AUDIT_CHECKPOINT_KEYS ?? worker.RRM_AUDIT_CHECKPOINT_KEYS_FILE).toBeTruthy();
+    expect(worker.RRM_AUDIT_CHECKPOINT_DIR).toBeTruthy();
+    expect(worker.RRM_AUDIT_HMAC_KEYS ?? worker.RRM_AUDIT_HMAC_KEYS_FILE).toBeTruthy();
+  });
+
+  it('requires the ingest token and never opens the ingest to anyone', () => {
+    expect(String(env('ingest').RRM_INGEST_TOKEN)).toMatch(/^\$\{RRM_INGEST_TOKEN:\?/);
+    expect(env('ingest').RRM_INGEST_ALLOW_ANONYMOUS).toBeUndefined();
+  });
+});
