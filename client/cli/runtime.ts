@@ -1,19 +1,35 @@
-// What every `rrm` command needs: the running stack's settings where the environment says nothing,
-// a connected client for the time of the command, failures that name their cause, and output in
-// the `--json` or human form.
+// What every `rrm` command needs: the running stack's settings where the environment names no stack
+// of its own, a connected client for the time of the command, failures that name their cause, and
+// output in the `--json` or human form.
 import type { Command } from 'commander';
 import { Pool } from 'pg';
 import { loadConfig, type RrmConfig } from '../../config/env';
 import { loadPolicy } from '../../config/policy-file';
-import { applyRunningStack, type RunningStack } from '../../config/running-stack';
+import { applyRunningStack, shownPath, type RunningStack } from '../../config/running-stack';
 import { RrmClient } from '../library';
 import { explainTemporalFailure, noWorker, temporalUnreachable } from './failures';
 
 let runningStack: RunningStack | undefined;
 
-/** Applies the main job's settings file, before any command: every variable the environment lacks comes from it. */
+/**
+ * Applies the running main job's settings file, before any command: every variable the environment
+ * lacks comes from it. Says on stderr which stack is used, or that the file is stale (stdout stays
+ * the command's own, for `--json`).
+ */
 export function useRunningStack(): void {
-  runningStack = applyRunningStack();
+  const found = applyRunningStack();
+  if (!found) return;
+  const { pid, startedAt, file } = found.stack;
+  if (found.use === 'stale') {
+    process.stderr.write(
+      `rrm: ignoring ${shownPath(file)}: it is stale, its main job (pid ${pid}, started ${startedAt}) is not running\n`,
+    );
+    return;
+  }
+  runningStack = found.stack;
+  process.stderr.write(
+    `rrm: using the running main job's stack (pid ${pid}, started ${startedAt}) from ${shownPath(file)}\n`,
+  );
 }
 
 /** How long a command waits to reach Temporal before it says it cannot. */
