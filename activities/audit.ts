@@ -3,6 +3,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import {
+  AuditRecordUnstorableError,
   createAuditWriter,
   InvalidAuditEntryError,
   parseAuditEntry,
@@ -22,15 +23,23 @@ export function createAuditActivities(pool: Pool, keys: AuditKeys): AuditActivit
   const writer = createAuditWriter(pool, keys);
   return {
     async recordAudit(entry) {
-      return writer.append(validated(entry));
+      return writer.append(validated(entry)).catch(unstorableForGood);
     },
     async recordAudits(entries) {
       // All validated before any is appended: a bad entry writes none of them.
       const valid = entries.map(validated);
       // Queued in order, so their chain positions keep it.
-      return Promise.all(valid.map((entry) => writer.append(entry)));
+      return Promise.all(valid.map((entry) => writer.append(entry))).catch(unstorableForGood);
     },
   };
+}
+
+/** A record the database refuses for its content fails the activity at once: a retry would too. */
+function unstorableForGood(error: unknown): never {
+  if (error instanceof AuditRecordUnstorableError) {
+    throw ApplicationFailure.create({ type: error.name, message: error.message, nonRetryable: true });
+  }
+  throw error;
 }
 
 function validated(entry: AuditEntry): AuditEntry {

@@ -1,7 +1,8 @@
 // What an entry becomes in its row, before the chain gives it a place: snake_case, JSON-clean,
-// client identities pseudonymised.
+// client identities pseudonymised, text PostgreSQL can store (storable.ts).
 import type { AuditRow } from './canonical';
 import type { AuditEntry } from './entry';
+import { storableContent } from './storable';
 import { pseudonymiseChange, pseudonymiseValue, scrubText } from './privacy';
 
 /** The columns of a row that come from its entry (the chain and the signature fill in the rest). */
@@ -16,7 +17,7 @@ const asJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 /** The entry as stored: snake_case, client identities pseudonymised. */
 export function toContent(entry: AuditEntry, pseudonymKey: Buffer): AuditContent {
-  return {
+  return storableContent({
     event_id: entry.eventId,
     event_type: entry.eventType,
     severity: entry.severity,
@@ -38,5 +39,5 @@ export function toContent(entry: AuditEntry, pseudonymKey: Buffer): AuditContent
     operator: entry.operator ?? null,
     details: asJson(pseudonymiseValue(entry.details ?? {}, pseudonymKey) as Record<string, unknown>),
     idempotency_key: entry.idempotencyKey,
-  };
+  });
 }

@@ -6,6 +6,7 @@ import type { Pool } from 'pg';
 import { toContent, type AuditContent } from './content';
 import type { AuditEntry } from './entry';
 import type { AuditKeys } from './keys';
+import { AuditRecordUnstorableError, contentRefusal, escapedContent } from './storable';
 import { appendBatch, type AuditReceipt } from './store';
 
 export interface AuditWriter {
@@ -44,10 +45,26 @@ function byKey(batch: readonly Waiting[]): Waiting[][] {
   return [...groups.values()];
 }
 
-/** Appends one key's entries (its first one is written) and answers each of them. */
+/**
+ * Appends one key's entries (its first one is written) and answers each of them. A content the
+ * database refuses is written once more escaped (storable.ts); refused again, it fails for good
+ * (AuditRecordUnstorableError), never to be retried.
+ */
 async function appendOne(pool: Pool, keys: AuditKeys, same: readonly Waiting[]): Promise<void> {
+  const { content } = same[0];
+  const append = async (c: AuditContent) => (await appendBatch(pool, keys, [c]))[0];
   try {
-    const [receipt] = await appendBatch(pool, keys, [same[0].content]);
+    let receipt: AuditReceipt;
+    try {
+      receipt = await append(content);
+    } catch (error) {
+      const sqlstate = contentRefusal(error);
+      if (!sqlstate) throw error;
+      receipt = await append(escapedContent(content, sqlstate)).catch((again: unknown) => {
+        const refused = contentRefusal(again);
+        throw refused ? new AuditRecordUnstorableError(content.idempotency_key, refused) : again;
+      });
+    }
     for (const waiting of same) waiting.resolve(receipt);
   } catch (error) {
     for (const waiting of same) waiting.reject(error);

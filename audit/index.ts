@@ -17,5 +17,6 @@ export { type AuditFinding, type AuditProblem } from './findings';
 export { createAuditWriter, type AuditWriter, type AuditWriterOptions } from './group-commit';
 export { AuditConfigError, loadAuditKeys, type AuditKeys } from './keys';
 export { pseudonymiseClientId } from './privacy';
+export { AuditRecordUnstorableError } from './storable';
 export { appendAuditRecord, type AuditReceipt } from './store';
 export { verifyAuditChain, type VerifyOptions, type VerifyResult } from './verify';
