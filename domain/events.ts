@@ -2,6 +2,7 @@
 // normalised event the workflows receive. Pure: the ingest time and id generator are passed in.
 import { z } from 'zod';
 import { RADIOS, type Radio } from './regulatory';
+import { safeText } from './safe-text';
 import {
   EVENT_SOURCES,
   EVENT_TYPE_ALIASES,
@@ -31,6 +32,9 @@ const identifier = (max: number) =>
 export const EVENT_ID = identifier(128);
 export const AP_ID = identifier(64);
 
+/** More clients than any radio associates: a longer list is refused, not carried into the audit trail. */
+export const MAX_CLIENTS_PER_EVENT = 1_000;
+
 const channelNumber = z.number().int().min(1).max(233);
 
 /** Per-type `data`, strict so a misspelt field is reported instead of ignored. */
@@ -42,7 +46,7 @@ export const EVENT_DATA_SCHEMAS = {
     channel: channelNumber.optional().describe('channel the interferer was seen on (default: the radio’s)'),
     dutyCyclePct: z.number().min(0).max(100).optional(),
     rssiDbm: z.number().min(-120).max(0).optional(),
-    interfererType: z.string().min(1).max(64).optional(),
+    interfererType: safeText({ max: 64 }).optional(),
   }),
   SPECTRUM_SAT: z.strictObject({
     channel: channelNumber.optional(),
@@ -50,16 +54,17 @@ export const EVENT_DATA_SCHEMAS = {
   }),
   QOE_DEGRADATION: z.strictObject({
     clients: z
-      .array(z.strictObject({ clientId: z.string().min(1).max(64), qoe: z.number().min(0).max(1) }))
-      .min(1),
+      .array(z.strictObject({ clientId: safeText({ max: 64 }), qoe: z.number().min(0).max(1) }))
+      .min(1)
+      .max(MAX_CLIENTS_PER_EVENT),
   }),
   DENSITY_SPIKE: z.strictObject({
     associatedClients: z.number().int().min(0).optional(),
     associationsPerMin: z.number().min(0).optional(),
   }),
   HW_FAILURE: z.strictObject({
-    component: z.string().min(1).max(64).optional(),
-    detail: z.string().max(512).optional(),
+    component: safeText({ max: 64 }).optional(),
+    detail: safeText({ min: 0, max: 512 }).optional(),
   }),
   POWER_BUDGET_EXCEEDED: z.strictObject({
     budgetWatts: z.number().positive().optional(),
@@ -129,11 +134,27 @@ export interface FieldError {
 
 export type EventValidation = { ok: true; event: RrmEvent } | { ok: false; errors: FieldError[] };
 
+/**
+ * What makes an event the same event when it comes again without an `eventId` (a client's retry
+ * after a 503): every field of the contract but the id. Without `detectedAt`, the minute of ingest
+ * stands in for it, so a retry within that minute is the same event.
+ */
+export interface EventIdentity {
+  type: EventType;
+  apId: string;
+  radio: Radio;
+  severity: Severity | null;
+  confidence: number;
+  detectedAt: string;
+  source: EventSource;
+  data: Record<string, unknown>;
+}
+
 export interface IngestContext {
   /** Ingest time. */
   now: Date;
-  /** Makes an eventId for events that came without one. */
-  newEventId: () => string;
+  /** Makes an eventId for an event that came without one, from what identifies it. */
+  newEventId: (identity: EventIdentity) => string;
 }
 
 /** Validates one raw event and normalises it (aliases, defaults, detectedAt in UTC). */
@@ -171,10 +192,22 @@ export function validateEvent(raw: unknown, ctx: IngestContext): EventValidation
       errors: [{ field: 'detectedAt', message: 'is more than 60 s in the future' }],
     };
   }
+  const identity = (): EventIdentity => ({
+    type: input.type as EventType,
+    apId: input.apId,
+    radio: input.radio,
+    severity: input.severity ?? null,
+    confidence: input.confidence,
+    detectedAt: input.detectedAt
+      ? detectedAt.toISOString()
+      : `ingest minute ${ctx.now.toISOString().slice(0, 16)}`,
+    source: input.source,
+    data: input.data as Record<string, unknown>,
+  });
   return {
     ok: true,
     event: {
-      eventId: input.eventId ?? ctx.newEventId(),
+      eventId: input.eventId ?? ctx.newEventId(identity()),
       type: input.type as EventType,
       apId: input.apId,
       radio: input.radio,

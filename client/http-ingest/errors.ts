@@ -1,7 +1,13 @@
 // How failures become HTTP answers: one JSON shape `{ error, message, ... }` for every route.
 import { isGrpcServiceError, ServiceError } from '@temporalio/client';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { EventInputError, InvalidEventsError, NotFoundError, OperatorRefusedError } from '../library';
+import {
+  ControlPendingError,
+  EventInputError,
+  InvalidEventsError,
+  NotFoundError,
+  OperatorRefusedError,
+} from '../library';
 import type { IngestMetrics } from './metrics';
 
 /** A request the route itself refuses (bad body: 400, not allowed: 403), with the fields named. */
@@ -10,7 +16,7 @@ export class BadRequestError extends Error {
     readonly error: string,
     message: string,
     readonly errors?: { field: string; message: string }[],
-    readonly status: 400 | 403 = 400,
+    readonly status: 400 | 403 | 413 = 400,
   ) {
     super(message);
   }
@@ -19,10 +25,18 @@ export class BadRequestError extends Error {
 /** What a 503 asks a sensing source to wait before sending again. */
 export const RETRY_AFTER_SECONDS = 5;
 
-/** The SDK's message and its gRPC cause, e.g. `Failed to start Workflow: 4 DEADLINE_EXCEEDED: …`. */
-function temporalFailure(err: Error): string {
-  const cause = err.cause instanceof Error ? err.cause.message : undefined;
-  return cause && !err.message.includes(cause) ? `${err.message}: ${cause}` : err.message;
+/** gRPC status codes that say "not now" (the server unreachable, too slow or too busy), not "never". */
+const TRANSIENT_GRPC_CODES = new Set([
+  4, // DEADLINE_EXCEEDED
+  8, // RESOURCE_EXHAUSTED
+  14, // UNAVAILABLE
+]);
+
+/** The gRPC status code of a Temporal call's failure, from the SDK's error or its cause. */
+function grpcCode(err: unknown): number | undefined {
+  if (isGrpcServiceError(err)) return err.code;
+  if (err instanceof ServiceError) return grpcCode(err.cause);
+  return undefined;
 }
 
 /** The longest path parameter the router takes (an eventId of 128 characters, percent-encoded, fits). */
@@ -77,15 +91,25 @@ export function registerErrorHandling(app: FastifyInstance, metrics: IngestMetri
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.code(err.statusCode).send({ error: 'bad_request', message: err.message });
     }
-    if (err instanceof ServiceError || isGrpcServiceError(err)) {
+    if (err instanceof ControlPendingError) {
+      return reply
+        .code(err.accepted ? 202 : 504)
+        .send({ error: err.accepted ? 'control_under_way' : 'control_unanswered', message: err.message });
+    }
+    const code = grpcCode(err);
+    if (code !== undefined && TRANSIENT_GRPC_CODES.has(code)) {
       request.log.warn({ err }, 'Temporal call failed');
       // Nothing was started (or the start is idempotent by eventId): the source sends it again.
       return reply
         .code(503)
         .header('retry-after', String(RETRY_AFTER_SECONDS))
-        .send({ error: 'temporal_unavailable', message: temporalFailure(err) });
+        .send({
+          error: 'temporal_unavailable',
+          message: `Temporal did not answer in time; send again in ${RETRY_AFTER_SECONDS} s (log id ${request.id})`,
+        });
     }
+    // Neither the driver's nor the SDK's text goes out: it is logged under the id the answer names.
     request.log.error({ err }, 'request failed');
-    return reply.code(500).send({ error: 'internal', message: err.message });
+    return reply.code(500).send({ error: 'internal', message: `internal error (log id ${request.id})` });
   });
 }

@@ -7,8 +7,10 @@ import {
   OPERATOR_CONTROLS,
   OperatorInputSchema,
   parseEventText,
+  type OperatorInput,
   type RrmClient,
   runOperatorControl,
+  signedRefusal,
 } from '../library';
 import { BadRequestError } from './errors';
 import type { IngestMetrics } from './metrics';
@@ -20,23 +22,28 @@ interface EventParams {
   eventId: string;
 }
 
-/**
- * The routes. Submits, statuses and AP states are quick calls to Temporal and get `deadlineMs`: past
- * it the answer is 503 with Retry-After (errors.ts). The controls may wait for a turn and an undo,
- * so they keep the SDK's own timeouts.
- */
-export function registerEventRoutes(
-  app: FastifyInstance,
-  rrm: RrmClient,
-  metrics: IngestMetrics,
-  deadlineMs: number,
-): void {
-  const quick = <T>(call: () => Promise<T>): Promise<T> =>
-    rrm.client.connection.withDeadline(Date.now() + deadlineMs, call);
+/** The most events one request may carry: more is refused whole (413), nothing started. */
+export const MAX_EVENTS_PER_REQUEST = 1_000;
 
+/**
+ * How long an operator control's request is held for the event's answer: past it the answer says
+ * whether the control was accepted and goes on (202) or was not yet taken (504).
+ */
+export const CONTROL_DEADLINE_MS = 30_000;
+
+/**
+ * The routes. `rrm`'s calls to Temporal each have the ingest's deadline (server.ts): past it the
+ * answer is 503 with Retry-After (errors.ts). A control waits for its event's answer at most
+ * CONTROL_DEADLINE_MS.
+ */
+export function registerEventRoutes(app: FastifyInstance, rrm: RrmClient, metrics: IngestMetrics): void {
   app.post('/v1/events', async (request, reply) => {
     const events = parseEventText(bodyText(request.body));
-    const submitted = await quick(() => rrm.submit(events));
+    if (events.length > MAX_EVENTS_PER_REQUEST) {
+      const message = `a request carries at most ${MAX_EVENTS_PER_REQUEST} events (this one ${events.length}): nothing was started; send them in smaller requests`;
+      throw new BadRequestError('too_many_events', message, undefined, 413);
+    }
+    const submitted = await rrm.submit(events);
     const duplicates = submitted.filter((s) => s.duplicate).length;
     metrics.eventsSubmitted.inc(submitted.length - duplicates);
     metrics.eventsDuplicate.inc(duplicates);
@@ -44,22 +51,26 @@ export function registerEventRoutes(
   });
 
   app.get<{ Params: EventParams }>('/v1/events/:eventId', async (request) =>
-    quick(() => rrm.status(pathId(EVENT_ID, 'eventId', request.params.eventId))),
+    rrm.status(pathId(EVENT_ID, 'eventId', request.params.eventId)),
   );
 
   for (const control of OPERATOR_CONTROLS) {
     app.post<{ Params: EventParams }>(`/v1/events/:eventId/${control}`, async (request) => {
       const input = operatorInput(bodyText(request.body));
       const eventId = pathId(EVENT_ID, 'eventId', request.params.eventId);
-      return runOperatorControl(rrm, control, eventId, {
-        operator: operatorOf(request.operator, input.operator),
-        reason: input.reason,
-      });
+      const operator = await operatorOf(rrm, request.operator, input, { control, eventId });
+      return runOperatorControl(
+        rrm,
+        control,
+        eventId,
+        { operator, reason: input.reason },
+        CONTROL_DEADLINE_MS,
+      );
     });
   }
 
   app.get<{ Params: { apId: string } }>('/v1/aps/:apId', async (request) =>
-    quick(() => rrm.apState(pathId(AP_ID, 'apId', request.params.apId))),
+    rrm.apState(pathId(AP_ID, 'apId', request.params.apId)),
   );
 }
 
@@ -80,12 +91,20 @@ function pathId(schema: z.ZodString, field: string, value: string): string {
 
 /**
  * Who the audit names: the operator the token authenticated (a body may repeat that name, not claim
- * another), else the body's `operator`, else HTTP_DEFAULT_OPERATOR.
+ * another: refused, and the refusal signed under the token's operator), else the body's `operator`,
+ * else HTTP_DEFAULT_OPERATOR.
  */
-function operatorOf(authenticated: string | undefined, named: string | undefined): string {
-  if (authenticated === undefined) return named ?? HTTP_DEFAULT_OPERATOR;
-  if (named !== undefined && named !== authenticated) {
+async function operatorOf(
+  rrm: RrmClient,
+  authenticated: string | undefined,
+  input: OperatorInput,
+  asked: { control: string; eventId: string },
+): Promise<string> {
+  if (authenticated === undefined) return input.operator ?? HTTP_DEFAULT_OPERATOR;
+  if (input.operator !== undefined && input.operator !== authenticated) {
     const message = `the token is ${authenticated}'s: the body cannot name another operator`;
+    const refusal = `${asked.control} refused: ${message} (the body named ${input.operator})`;
+    await signedRefusal(rrm, { ...asked, operator: authenticated, reason: input.reason, refusal });
     throw new BadRequestError('operator_mismatch', message, [{ field: 'operator', message }], 403);
   }
   return authenticated;
@@ -96,7 +115,7 @@ function bodyText(body: unknown): string {
   return typeof body === 'string' ? body : '';
 }
 
-function operatorInput(text: string): { operator?: string; reason?: string } {
+function operatorInput(text: string): OperatorInput {
   let raw: unknown = {};
   if (text.trim()) {
     try {

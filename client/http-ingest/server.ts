@@ -15,10 +15,16 @@ export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 export const BODY_MEDIA_TYPES = ['application/json', 'application/x-ndjson', 'application/ndjson'];
 
 /**
- * How long a submit, a status or an AP state may take at Temporal before the ingest answers 503: a
- * sensing source needs its refusal within seconds to retry or buffer, not after the SDK's retries.
+ * How long one call to Temporal (a workflow start, a status, an AP state) may take, counted from when
+ * it is sent, before the ingest answers 503: a sensing source needs its refusal within seconds to
+ * retry or buffer, not after the SDK's retries. Starts queue for a slot before they are sent
+ * (MAX_CONCURRENT_STARTS), so a busy ingest is slower, never refused.
  */
-export const TEMPORAL_DEADLINE_MS = 2_000;
+export const TEMPORAL_DEADLINE_MS = 3_000;
+
+/** /v1/stats counts every outcome by type: answered from a copy this young, and within this time. */
+export const STATS_CACHE_MS = 5_000;
+export const STATS_DEADLINE_MS = 10_000;
 
 export interface IngestServerOptions {
   rrm: RrmClient;
@@ -74,10 +80,37 @@ export function buildIngestServer(opts: IngestServerOptions): IngestServer {
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
   app.get('/v1/schema', async () => eventJsonSchema());
-  app.get('/v1/stats', async () => collectStats(opts.rrm.client, opts.pool, { taskQueue: opts.taskQueue }));
-  registerEventRoutes(app, opts.rrm, metrics, opts.temporalDeadlineMs ?? TEMPORAL_DEADLINE_MS);
+  const rrm = opts.rrm.withCallDeadline(opts.temporalDeadlineMs ?? TEMPORAL_DEADLINE_MS);
+  const stats = cachedFor(STATS_CACHE_MS, () =>
+    rrm.client.connection.withDeadline(Date.now() + STATS_DEADLINE_MS, () =>
+      collectStats(rrm.client, opts.pool, { taskQueue: opts.taskQueue }),
+    ),
+  );
+  app.get('/v1/stats', stats);
+  registerEventRoutes(app, rrm, metrics);
   const { controllerUrl } = opts;
-  if (controllerUrl) app.get('/v1/floor', async () => collectFloor(opts.rrm, controllerUrl));
+  if (controllerUrl) app.get('/v1/floor', async () => collectFloor(rrm, controllerUrl));
 
   return Object.assign(app, { metrics });
+}
+
+/**
+ * `load`'s answer, shared by every caller for `ms` after it came (and while it is coming); a failure
+ * is not kept.
+ */
+function cachedFor<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
+  let kept: { at: number; answer: Promise<T> } | undefined;
+  return () => {
+    if (kept && Date.now() - kept.at < ms) return kept.answer;
+    const answer = load();
+    const entry = { at: Date.now(), answer };
+    kept = entry;
+    answer.then(
+      () => (entry.at = Date.now()),
+      () => {
+        if (kept === entry) kept = undefined;
+      },
+    );
+    return answer;
+  };
 }

@@ -80,8 +80,13 @@ async function floorAp(rrm: RrmClient, ap: ControllerAp): Promise<FloorAp> {
 /** Coordinators asked at once: a floor of hundreds of APs is read in a few round trips each. */
 const CONCURRENT_AP_READS = 16;
 
+/** How long the controller may take to list its APs. */
+const CONTROLLER_TIMEOUT_MS = 5_000;
+
 export async function collectFloor(rrm: RrmClient, controllerUrl: string): Promise<FloorView> {
-  const res = await fetch(`${controllerUrl.replace(/\/$/, '')}/v1/aps`);
+  const res = await fetch(`${controllerUrl.replace(/\/$/, '')}/v1/aps`, {
+    signal: AbortSignal.timeout(CONTROLLER_TIMEOUT_MS),
+  });
   if (!res.ok) throw new Error(`controller ${controllerUrl}: GET /v1/aps answered ${res.status}`);
   const { aps } = ControllerApsSchema.parse(await res.json());
   const limit = limiter(CONCURRENT_AP_READS);

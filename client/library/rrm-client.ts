@@ -1,16 +1,19 @@
 // The TypeScript client library: submit events, read an event's status and an AP's state. The
 // CLI, the HTTP ingest and the main job's driver all go through it.
-import { randomUUID } from 'node:crypto';
 import {
   Client,
   Connection,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateStage,
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { Duration, UpdateDefinition } from '@temporalio/common';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { ControlPendingError, within } from './control-pending';
+import { contentEventId } from './event-ids';
+import { limiter } from './limiter';
 import { onceTaskRecovers } from './task-recovery';
 import { validateEvent, type FieldError, type RrmEvent } from '../../domain/events';
 import { DEFAULT_POLICY, effectiveSeverity, type Policy } from '../../domain/policy';
@@ -56,7 +59,7 @@ export class InvalidEventsError extends Error {
 
 /** Validates every event (no connection needed): one bad event throws, naming every bad field. */
 export function validateEvents(raw: unknown[], now = new Date()): RrmEvent[] {
-  const results = raw.map((r) => validateEvent(r, { now, newEventId: randomUUID }));
+  const results = raw.map((r) => validateEvent(r, { now, newEventId: contentEventId }));
   const problems = results.flatMap((r, index) => (r.ok ? [] : [{ index, errors: r.errors }]));
   if (problems.length) throw new InvalidEventsError(problems);
   return results.map((r) => (r as { ok: true; event: RrmEvent }).event);
@@ -67,12 +70,39 @@ export class NotFoundError extends Error {}
 /** An operator control the event refused, with its reason (e.g. the old channel is radar-closed). */
 export class OperatorRefusedError extends Error {}
 
+/** Workflow starts one client has in flight at once: a huge batch queues instead of flooding Temporal. */
+export const MAX_CONCURRENT_STARTS = 32;
+
+export interface CallOptions {
+  /**
+   * How long one call to Temporal may take, counted from when it is sent (not while it queues behind
+   * other starts): it tells an unreachable server from a busy machine. Default: the SDK's own.
+   */
+  callDeadlineMs?: number;
+}
+
 export class RrmClient {
+  /** Shared by every submit of this client, so concurrent requests share the bound too. */
+  private readonly startSlot = limiter(MAX_CONCURRENT_STARTS);
+
   constructor(
     readonly client: Client,
-    private readonly taskQueue: string,
+    readonly taskQueue: string,
     private readonly policy: Policy = DEFAULT_POLICY,
+    private readonly options: CallOptions = {},
   ) {}
+
+  /** The same client whose every call to Temporal must answer within `callDeadlineMs`. */
+  withCallDeadline(callDeadlineMs: number): RrmClient {
+    return new RrmClient(this.client, this.taskQueue, this.policy, { callDeadlineMs });
+  }
+
+  /** Runs one call to Temporal within the call deadline, when there is one. */
+  call<T>(fn: () => Promise<T>): Promise<T> {
+    const { callDeadlineMs } = this.options;
+    if (callDeadlineMs === undefined) return fn();
+    return this.client.connection.withDeadline(Date.now() + callDeadlineMs, fn);
+  }
 
   /**
    * `connectTimeout` bounds each attempt to connect (the SDK's default: 10 s). `lazy` connects on
@@ -106,7 +136,7 @@ export class RrmClient {
 
   /** Starts events `validateEvents` has already checked: one workflow per eventId. */
   async startAll(events: RrmEvent[]): Promise<Submitted[]> {
-    return Promise.all(events.map((e) => this.start(e)));
+    return Promise.all(events.map((e) => this.startSlot(() => this.call(() => this.start(e)))));
   }
 
   private async start(event: RrmEvent): Promise<Submitted> {
@@ -143,7 +173,7 @@ export class RrmClient {
 
   async status(eventId: string): Promise<EventStatus> {
     try {
-      return await this.eventHandle(eventId).query(eventStatusQuery);
+      return await this.call(() => this.eventHandle(eventId).query(eventStatusQuery));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`no event ${eventId}`);
       throw err;
@@ -174,36 +204,50 @@ export class RrmClient {
     return (await handle.result()) as EventStatus;
   }
 
-  rollback(eventId: string, action: OperatorAction): Promise<EventStatus> {
-    return this.operatorControl(eventId, rollbackUpdate, action);
+  rollback(eventId: string, action: OperatorAction, deadlineMs?: number): Promise<EventStatus> {
+    return this.operatorControl(eventId, rollbackUpdate, action, deadlineMs);
   }
 
-  retry(eventId: string, action: OperatorAction): Promise<EventStatus> {
-    return this.operatorControl(eventId, retryUpdate, action);
+  retry(eventId: string, action: OperatorAction, deadlineMs?: number): Promise<EventStatus> {
+    return this.operatorControl(eventId, retryUpdate, action, deadlineMs);
   }
 
-  abandon(eventId: string, action: OperatorAction): Promise<EventStatus> {
-    return this.operatorControl(eventId, abandonUpdate, action);
+  abandon(eventId: string, action: OperatorAction, deadlineMs?: number): Promise<EventStatus> {
+    return this.operatorControl(eventId, abandonUpdate, action, deadlineMs);
   }
 
-  commit(eventId: string, action: OperatorAction): Promise<EventStatus> {
-    return this.operatorControl(eventId, commitUpdate, action);
+  commit(eventId: string, action: OperatorAction, deadlineMs?: number): Promise<EventStatus> {
+    return this.operatorControl(eventId, commitUpdate, action, deadlineMs);
   }
 
+  /**
+   * Sends a control and waits for the event's answer; with `deadlineMs`, no longer than that: past
+   * it, ControlPendingError says whether the event had accepted the control (it goes on) or not yet.
+   */
   private async operatorControl(
     eventId: string,
     update: UpdateDefinition<EventStatus, [OperatorAction]>,
     action: OperatorAction,
+    deadlineMs?: number,
   ): Promise<EventStatus> {
     const handle = this.eventHandle(eventId);
+    let accepted = false;
+    const send = async () => {
+      const sent = await onceTaskRecovers(() =>
+        handle.startUpdate(update, { args: [action], waitForStage: WorkflowUpdateStage.ACCEPTED }),
+      );
+      accepted = true;
+      return sent.result();
+    };
     try {
-      const { status } = await handle.describe();
+      const { status } = await this.call(() => handle.describe());
       if (status.name !== 'RUNNING') {
         throw new OperatorRefusedError(
           `event ${eventId} is finished (${status.name.toLowerCase()}): nothing to ${update.name}`,
         );
       }
-      return await onceTaskRecovers(() => handle.executeUpdate(update, { args: [action] }));
+      if (deadlineMs === undefined) return await send();
+      return await within(send(), deadlineMs, () => new ControlPendingError(update.name, eventId, accepted));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`no event ${eventId}`);
       if (err instanceof WorkflowUpdateFailedError) {
@@ -217,8 +261,9 @@ export class RrmClient {
   async apState(apId: string): Promise<ApState> {
     const handle = this.client.workflow.getHandle(apCoordinatorWorkflowId(apId));
     try {
-      const { status } = await handle.describe();
-      if (status.name === 'RUNNING') return { ...(await handle.query(apStateQuery)), running: true };
+      const { status } = await this.call(() => handle.describe());
+      if (status.name === 'RUNNING')
+        return { ...(await this.call(() => handle.query(apStateQuery))), running: true };
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }

@@ -5,7 +5,7 @@ import { RrmClient } from '../../client/library';
 import { buildIngestServer, type IngestServer } from '../../client/http-ingest/server';
 import { startProxy, type Proxy } from '../support/proxy';
 
-/** Well above the ingest's 2 s deadline, well below the ~20 s the SDK's own retries took. */
+/** Well above the ingest's 3 s deadline, well below the ~20 s the SDK's own retries took. */
 const PROMPT_MS = 8_000;
 
 describe('HTTP ingest with Temporal unreachable', () => {
