@@ -99,7 +99,18 @@ export function createControllerActivities(controllerUrl: string): ControllerAct
 
   return {
     async readAp(apId) {
-      const s = await call<ApSnapshot>('GET', ap(apId));
+      const s = await call<ApSnapshot>('GET', ap(apId)).catch((err: unknown) => {
+        // Named, so the event can refuse an AP the controller does not know (not wait for an operator).
+        if (err instanceof ApplicationFailure && err.type === 'UnknownAp') {
+          throw ApplicationFailure.create({
+            type: 'UnknownAp',
+            message: `the controller does not know AP ${apId}`,
+            nonRetryable: true,
+            details: [{ apId }],
+          });
+        }
+        throw err;
+      });
       const radios = Object.fromEntries(
         Object.entries(s.radios).map(([radio, r]) => [radio, radioStateOf(r!)]),
       );

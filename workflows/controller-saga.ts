@@ -98,6 +98,13 @@ function applicationFailureOf(err: unknown): ApplicationFailure | undefined {
   return cause instanceof ApplicationFailure ? cause : undefined;
 }
 
+/** The AP the controller said it does not know (an `UnknownAp` read), if that is what `err` is. */
+export function unknownApOf(err: unknown): string | undefined {
+  const failure = applicationFailureOf(err);
+  if (failure?.type !== 'UnknownAp') return undefined;
+  return (failure.details?.[0] as { apId?: string } | undefined)?.apId;
+}
+
 export function failureReason(err: unknown): string {
   const failure = applicationFailureOf(err);
   if (failure) return failure.type ? `${failure.type}: ${failure.message}` : failure.message;

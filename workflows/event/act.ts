@@ -9,7 +9,7 @@ import { radioOf, type ApSnapshot, type RadioSnapshot } from '../../domain/radio
 import type { MonitorSample } from '../../activities/controller';
 import { controllerReads } from '../activity-proxies';
 import { loopMetrics } from '../metrics';
-import { applySteps, failureReason, isActivityFailure } from '../controller-saga';
+import { applySteps, failureReason, isActivityFailure, unknownApOf } from '../controller-saga';
 import type { Outcome } from '../event-status';
 import type { EventRun } from './run';
 
@@ -27,7 +27,17 @@ export async function takeTurnAndApply(run: EventRun, attempt: number): Promise<
   run.enter('waiting');
   const { event } = run;
   // Failover changes the neighbours too: their turns are taken with the AP's, in AP-id order.
-  const neighbours = event.type === 'HW_FAILURE' ? (await controllerReads.readAp(event.apId)).neighbors : [];
+  let neighbours: string[] = [];
+  if (event.type === 'HW_FAILURE') {
+    try {
+      neighbours = (await controllerReads.readAp(event.apId)).neighbors;
+    } catch (err) {
+      const unknown = refuseUnknownAp(err, event.apId);
+      if (!unknown) throw err;
+      await run.finish('REJECTED', unknown);
+      return false;
+    }
+  }
   run.scope = turnScope(event.type, event.apId, event.radio, neighbours);
   // Read while the turn is asked for: a free radio's turn comes in the answer, and its plan needs no
   // second round of reads. After a wait the radio may have changed, so it is read again; a change
@@ -54,13 +64,24 @@ export async function takeTurnAndApply(run: EventRun, attempt: number): Promise<
       await release();
       throw err;
     }
-    // The controller stayed unreachable or refused a read: an operator decides what happens next.
-    decided = { outcome: 'FAILED', reason: `controller: ${failureReason(err)}` };
+    // An AP the controller does not know is refused at once; an unreachable controller or a refused
+    // read is FAILED: an operator decides what happens next.
+    const unknown = refuseUnknownAp(err, event.apId);
+    decided = unknown
+      ? { outcome: 'REJECTED', reason: unknown }
+      : { outcome: 'FAILED', reason: `controller: ${failureReason(err)}` };
   }
   if (decided) run.booking.release();
   // The turn goes back while the decision is signed: neither waits for the other.
   await Promise.all([release(), sign(run, decided)]);
   return !decided;
+}
+
+/** Why an event on `apId` is refused when `err` says the controller does not know that AP. */
+function refuseUnknownAp(err: unknown, apId: string): string | undefined {
+  return unknownApOf(err) === apId
+    ? `the controller does not know AP ${apId}: nothing to act on (check the AP id the source sends)`
+    : undefined;
 }
 
 async function sign(run: EventRun, decided: Decided | undefined): Promise<void> {
