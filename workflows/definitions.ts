@@ -26,6 +26,10 @@ export const BURST_REPLAN_WORKFLOW_TYPE = 'burstReplan';
 /** One per deployment (task queue): it sees every channel change its events make. */
 export const burstReplanWorkflowId = (taskQueue: string): string => `burst-replan:${taskQueue}`;
 
+export const OPERATOR_REFUSAL_WORKFLOW_TYPE = 'operatorRefusal';
+/** One per refusal: `id` tells apart refusals of one event. */
+export const operatorRefusalWorkflowId = (eventId: string, id: string): string => `refusal:${eventId}:${id}`;
+
 export const searchAttributes = {
   apId: defineSearchAttributeKey('RrmApId', SearchAttributeType.KEYWORD),
   eventType: defineSearchAttributeKey('RrmEventType', SearchAttributeType.KEYWORD),

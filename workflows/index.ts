@@ -2,3 +2,4 @@
 export { rrmEvent } from './rrm-event';
 export { apCoordinator } from './ap-coordinator';
 export { burstReplan } from './burst-replan';
+export { operatorRefusal } from './operator-refusal';

@@ -8,17 +8,22 @@ export {
   OperatorInputSchema,
   refusal,
   runOperatorControl,
+  signedRefusal,
   type OperatorControl,
   type OperatorInput,
 } from './operator-controls';
+export { ControlPendingError } from './control-pending';
+export { contentEventId } from './event-ids';
 export {
   InvalidEventsError,
   NotFoundError,
   OperatorRefusedError,
+  MAX_CONCURRENT_STARTS,
   RrmClient,
   type ApState,
   validateEvents,
   type Submitted,
 } from './rrm-client';
+export { signRefusal, type Refusal } from './refusal-audit';
 export { collectStats, type AuditStats, type RrmStats, type StatsOptions, type TypeStats } from './stats';
 export { terminateRunningWorkflows } from './terminate-running';

@@ -1,7 +1,9 @@
 // The operator controls of docs/temporal-contract.md as the CLI and the HTTP API offer them: one
 // list, one input check and one wording of refusals, so both surfaces behave alike.
 import { z } from 'zod';
-import { OperatorRefusedError, type RrmClient } from './rrm-client';
+import { safeText } from '../../domain/safe-text';
+import { signRefusal, type Refusal } from './refusal-audit';
+import { NotFoundError, OperatorRefusedError, type RrmClient } from './rrm-client';
 import type { OperatorAction } from '../../workflows/definitions';
 import type { EventStatus } from '../../workflows/event-status';
 
@@ -17,21 +19,51 @@ export const OPERATOR_CONTROL_HELP: Record<OperatorControl, string> = {
 
 /** What an operator sends with a control; recorded in the audit trail. */
 export const OperatorInputSchema = z.strictObject({
-  operator: z.string().trim().min(1).max(128).optional(),
-  reason: z.string().trim().min(1).max(1024).optional(),
+  operator: safeText({ max: 128, trim: true }).optional(),
+  reason: safeText({ max: 1024, trim: true }).optional(),
 });
 export type OperatorInput = z.infer<typeof OperatorInputSchema>;
 
-export function runOperatorControl(
+/**
+ * Runs a control; with `deadlineMs` (the HTTP API's), answers within it (ControlPendingError past
+ * it). A refusal, or a control for an event that does not exist, is signed into the audit trail
+ * before it is thrown.
+ */
+export async function runOperatorControl(
   rrm: RrmClient,
   control: OperatorControl,
   eventId: string,
   action: OperatorAction,
+  deadlineMs?: number,
 ): Promise<EventStatus> {
-  return rrm[control](eventId, action).catch((err: unknown) => {
-    if (err instanceof OperatorRefusedError) throw new OperatorRefusedError(refusal(control, err.message));
+  try {
+    return await rrm[control](eventId, action, deadlineMs);
+  } catch (err) {
+    if (err instanceof OperatorRefusedError) {
+      const message = refusal(control, err.message);
+      throw new OperatorRefusedError(
+        await signedRefusal(rrm, { control, eventId, ...action, refusal: message }),
+      );
+    }
+    if (err instanceof NotFoundError) {
+      const message = `${control} refused: ${err.message}`;
+      await signedRefusal(rrm, { control, eventId, ...action, refusal: message });
+    }
     throw err;
-  });
+  }
+}
+
+/**
+ * Signs the refusal; its message, with a note when the signing could not be sent (the refusal
+ * changed nothing, so it is still answered).
+ */
+export async function signedRefusal(rrm: RrmClient, refused: Refusal): Promise<string> {
+  try {
+    await signRefusal(rrm, refused);
+    return refused.refusal;
+  } catch {
+    return `${refused.refusal} (Temporal did not take its audit record: not signed)`;
+  }
 }
 
 /** `<control> refused: <why>`, however the refusal was worded. */
