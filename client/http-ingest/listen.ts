@@ -2,10 +2,7 @@
 // RRM_HTTP_HOST opens it, HTTPS when given a certificate and its key, and never without a token
 // unless RRM_INGEST_ALLOW_ANONYMOUS=1 asks for an API open to anyone by name.
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { createSecureContext } from 'node:tls';
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { credentialsFromEnv, hasCredentials, type IngestCredentials } from './auth';
 
@@ -82,40 +79,4 @@ function readPem(file: string, variable: string): Buffer {
   } catch (err) {
     throw new Error(`${variable}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? err})`);
   }
-}
-
-export interface ListeningIngest {
-  /** Base URL, e.g. `https://127.0.0.1:8080`. */
-  url: string;
-  close(): Promise<void>;
-}
-
-/**
- * Starts `server` listening as `listen` says. Over HTTPS, a Node HTTPS server hands every request to
- * the Fastify instance's router (its own HTTP server never listens), so routes, hooks and the bearer
- * token work the same on both.
- */
-export async function listenIngest(server: FastifyInstance, listen: IngestListen): Promise<ListeningIngest> {
-  if (!listen.tls) {
-    const url = await server.listen({ port: listen.port, host: listen.host });
-    return { url, close: () => server.close() };
-  }
-  await server.ready();
-  const https = createServer(listen.tls, (req, res) => server.routing(req, res));
-  await new Promise<void>((resolve, reject) => {
-    https.once('error', reject);
-    https.listen(listen.port, listen.host, () => {
-      https.off('error', reject);
-      resolve();
-    });
-  });
-  const { address, family, port } = https.address() as AddressInfo;
-  const host = family === 'IPv6' ? `[${address}]` : address;
-  return {
-    url: `https://${host}:${port}`,
-    close: async () => {
-      await new Promise<void>((resolve) => https.close(() => resolve()));
-      await server.close();
-    },
-  };
 }

@@ -9,7 +9,7 @@ import { logger } from '../../config/logger';
 import { loadPolicy } from '../../config/policy-file';
 import { startTracing } from '../../config/tracing';
 import { RrmClient } from '../library';
-import { ingestSettingsFromEnv, listenIngest } from './listen';
+import { ingestSettingsFromEnv } from './listen';
 import { buildIngestServer, TEMPORAL_DEADLINE_MS } from './server';
 import { createPool } from '../../db/pool';
 
@@ -30,21 +30,22 @@ async function main(): Promise<void> {
     pool,
     taskQueue: config.temporal.taskQueue,
     controllerUrl: config.controllerUrl,
+    https: listen.tls,
     logger,
   });
   if (anonymous) {
     logger.warn('RRM_INGEST_ALLOW_ANONYMOUS=1 and no token: the ingest API is open to anyone who reaches it');
   }
 
-  const listening = await listenIngest(server, listen);
-  logger.info({ url: listening.url }, 'HTTP ingest listening');
+  const url = await server.listen({ port: listen.port, host: listen.host });
+  logger.info({ url }, 'HTTP ingest listening');
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping the HTTP ingest');
-    await listening.close();
+    await server.close();
     await Promise.all([rrm.close(), pool?.end(), tracing?.shutdown()]);
   };
   // Detached on purpose: a signal handler cannot wait; stop() closes the server, then Node exits.

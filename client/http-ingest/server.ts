@@ -8,6 +8,7 @@ import { hasCredentials, registerBearerAuth, type IngestCredentials } from './au
 import { MAX_PATH_PARAMETER_LENGTH, registerErrorHandling, routerErrorAnswer } from './errors';
 import { registerRequestSpans } from './request-spans';
 import { registerEventRoutes } from './event-routes';
+import type { IngestTls } from './listen';
 import { createIngestMetrics, type IngestMetrics } from './metrics';
 
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
@@ -42,6 +43,8 @@ export interface IngestServerOptions {
   controllerUrl?: string;
   /** Default TEMPORAL_DEADLINE_MS. */
   temporalDeadlineMs?: number;
+  /** Serve HTTPS with this certificate and key (listen.ts reads them); plain HTTP without. */
+  https?: IngestTls;
 }
 
 export interface IngestServer extends FastifyInstance {
@@ -55,6 +58,7 @@ export function buildIngestServer(opts: IngestServerOptions): IngestServer {
     // the field; beyond it the router refuses, in the same `{ error, message }` shape (errors.ts).
     routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
     frameworkErrors: routerErrorAnswer,
+    ...(opts.https ? { https: opts.https } : {}),
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
   }) as unknown as FastifyInstance;
   const metrics = createIngestMetrics({ processMetrics: opts.processMetrics });
