@@ -1,6 +1,7 @@
 // The main job's Node side (started by scripts/main.sh once Temporal and PostgreSQL run): the
 // simulator with its built-in floor, a worker, the HTTP ingest, the sensing bridge, and the story
 // (scripts/story.ts) that makes the floor's network misbehave in every way the policy table knows.
+import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
 import { DefaultLogger } from '@temporalio/worker';
 import { loadConfig, requireDatabaseUrl } from '../config/env';
@@ -14,7 +15,7 @@ import { logger } from '../config/logger';
 import { RrmClient, terminateRunningWorkflows } from '../client/library';
 import { alignColumns } from '../client/cli/format';
 import { SensingBridge } from '../client/sensing-bridge/bridge';
-import { credentialsFromEnv } from '../client/http-ingest/auth';
+import { credentialsFromEnv, hasCredentials } from '../client/http-ingest/auth';
 import { buildIngestServer } from '../client/http-ingest/server';
 import { startSimulator } from '../simulator/server';
 import { BUILT_IN_SCENARIO, STORY } from '../simulator/scenario';
@@ -86,12 +87,15 @@ async function main(): Promise<void> {
   };
 
   const pool = createPool(databaseUrl, 2, 'rrm-ingest');
+  // Closed like any ingest: without a token of the environment's, the main job makes one and shows it.
+  const given = credentialsFromEnv();
+  const madeToken = hasCredentials(given) ? undefined : randomBytes(18).toString('base64url');
   const ingest = buildIngestServer({
     rrm,
     pool,
     taskQueue: config.temporal.taskQueue,
     controllerUrl: sim.url,
-    credentials: credentialsFromEnv(),
+    credentials: madeToken ? { sharedToken: madeToken } : given,
   });
   const httpPort = Number(process.env.RRM_HTTP_PORT ?? 8080);
   const ingestUrl = await ingest.listen({ port: httpPort, host: '127.0.0.1' }).catch((err: Error) => {
@@ -122,7 +126,7 @@ async function main(): Promise<void> {
       `  Temporal Web UI : ${ui}`,
       `                    filter e.g. RrmApId="${STORY.radar.apId}" or RrmOutcome="ROLLED_BACK"`,
       `  Simulator       : ${sim.url}/v1/aps`,
-      `  HTTP ingest     : ${ingestUrl ? `${ingestUrl}/v1/events` : 'not running'}`,
+      `  HTTP ingest     : ${ingestUrl ? `${ingestUrl}/v1/events` : 'not running'}${ingestUrl && madeToken ? ` (Authorization: Bearer ${madeToken})` : ''}`,
       `  Worker metrics  : ${metricsEndpoint?.url ?? 'off (RRM_METRICS_PORT not set)'}`,
       `  CLI             : npx rrm floor --watch · npx rrm stats · npx rrm ap ${STORY.radar.apId} · npx rrm status <eventId>`,
       `  Stop            : Ctrl-C${opts.duration ? ` (or after ${opts.duration} s)` : ''}`,

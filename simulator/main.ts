@@ -1,5 +1,5 @@
 // Entry point of the built-in controller + RF world: `npm run simulator`.
-// SIM_PORT (default 8787), SIM_HOST (default 0.0.0.0), SIM_SEED (default 1),
+// SIM_PORT (default 8787), SIM_HOST (default 127.0.0.1), SIM_SEED (default 1),
 // SIM_REGULATORY_DOMAIN (US | EU, default US).
 import pino from 'pino';
 import { REGULATORY_DOMAINS, type RegulatoryDomain } from '../domain/regulatory';
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const regulatoryDomain = envDomain();
   const sim = await startSimulator({
     port: envInt('SIM_PORT', 8787),
-    host: process.env.SIM_HOST ?? '0.0.0.0',
+    host: process.env.SIM_HOST?.trim() || '127.0.0.1',
     seed,
     regulatoryDomain,
     logger,
