@@ -106,7 +106,10 @@ export function useHarness(): Harness {
 
   h.start = async (raw) => {
     const now = new Date(await h.now());
-    const validated = validateEvent({ eventId: `ev-${++events}`, ...raw }, { now, newEventId: () => randomUUID() });
+    const validated = validateEvent(
+      { eventId: `ev-${++events}`, ...raw },
+      { now, newEventId: () => randomUUID() },
+    );
     if (!validated.ok) throw new Error(`bad test event: ${JSON.stringify(validated.errors)}`);
     const { event } = validated;
     const workflowId = eventWorkflowId(event.eventId);
