@@ -7,6 +7,7 @@ import { collectFloor, collectStats, type RrmClient } from '../library';
 import { hasCredentials, registerBearerAuth, type IngestCredentials } from './auth';
 import { MAX_PATH_PARAMETER_LENGTH, registerErrorHandling, routerErrorAnswer } from './errors';
 import { registerRequestSpans } from './request-spans';
+import { cachedFor } from './cached';
 import { registerEventRoutes } from './event-routes';
 import type { IngestTls } from './listen';
 import { createIngestMetrics, type IngestMetrics } from './metrics';
@@ -96,25 +97,4 @@ export function buildIngestServer(opts: IngestServerOptions): IngestServer {
   if (controllerUrl) app.get('/v1/floor', async () => collectFloor(rrm, controllerUrl));
 
   return Object.assign(app, { metrics });
-}
-
-/**
- * `load`'s answer, shared by every caller for `ms` after it came (and while it is coming); a failure
- * is not kept.
- */
-function cachedFor<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
-  let kept: { at: number; answer: Promise<T> } | undefined;
-  return () => {
-    if (kept && Date.now() - kept.at < ms) return kept.answer;
-    const answer = load();
-    const entry = { at: Date.now(), answer };
-    kept = entry;
-    answer.then(
-      () => (entry.at = Date.now()),
-      () => {
-        if (kept === entry) kept = undefined;
-      },
-    );
-    return answer;
-  };
 }
