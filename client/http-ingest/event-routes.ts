@@ -91,8 +91,9 @@ function pathId(schema: z.ZodString, field: string, value: string): string {
 
 /**
  * Who the audit names: the operator the token authenticated (a body may repeat that name, not claim
- * another: refused, and the refusal signed under the token's operator), else the body's `operator`,
- * else HTTP_DEFAULT_OPERATOR.
+ * another: refused, and the refusal signed under the token's operator). A name in the body is only
+ * trusted with that operator's own token: with the shared token (or none) it is recorded as
+ * `<name> (unverified)`; without one, HTTP_DEFAULT_OPERATOR.
  */
 async function operatorOf(
   rrm: RrmClient,
@@ -100,7 +101,8 @@ async function operatorOf(
   input: OperatorInput,
   asked: { control: string; eventId: string },
 ): Promise<string> {
-  if (authenticated === undefined) return input.operator ?? HTTP_DEFAULT_OPERATOR;
+  if (authenticated === undefined)
+    return input.operator === undefined ? HTTP_DEFAULT_OPERATOR : `${input.operator} (unverified)`;
   if (input.operator !== undefined && input.operator !== authenticated) {
     const message = `the token is ${authenticated}'s: the body cannot name another operator`;
     const refusal = `${asked.control} refused: ${message} (the body named ${input.operator})`;

@@ -3,13 +3,11 @@
 // signed into the audit trail, one event sent a hundred times at once starts once with every
 // request answered, and a control's held request answers within its deadline.
 import { ControlPendingError, runOperatorControl } from '../../client/library';
-import { buildIngestServer, type IngestServer } from '../../client/http-ingest/server';
+import type { IngestServer } from '../../client/http-ingest/server';
+import { ALICE_TOKEN, ingestOnStack, TOKEN } from '../support/ingest-on-stack';
 import type { EventStatus } from '../../workflows/event-status';
 import { EVENT_WORKFLOW_TYPE, eventWorkflowId } from '../../workflows/definitions';
 import { eventually, startStack, type Stack } from '../support/stack';
-
-const TOKEN = 'test-token';
-const ALICE_TOKEN = 'alice-operator-token-1';
 
 describe('hostile input on the real stack', () => {
   let stack: Stack;
@@ -17,13 +15,7 @@ describe('hostile input on the real stack', () => {
   let base: string;
   beforeAll(async () => {
     stack = await startStack();
-    server = buildIngestServer({
-      rrm: stack.rrm,
-      credentials: { sharedToken: TOKEN, operatorTokens: new Map([['alice', ALICE_TOKEN]]) },
-      taskQueue: stack.taskQueue,
-      processMetrics: false,
-    });
-    base = await server.listen({ port: 0, host: '127.0.0.1' });
+    ({ server, base } = await ingestOnStack(stack, { processMetrics: false }));
   });
   afterAll(async () => {
     await server?.close();
@@ -89,7 +81,7 @@ describe('hostile input on the real stack', () => {
       {
         execution_status: 'REFUSED',
         reason: `rollback refused: no event ${unknown}`,
-        operator: 'bob',
+        operator: 'bob (unverified)',
         ap_id: '-',
         event_type: 'UNKNOWN',
       },
@@ -103,7 +95,7 @@ describe('hostile input on the real stack', () => {
         event_type: 'LOAD_IMBALANCE',
       }),
       expect.objectContaining({
-        operator: 'bob',
+        operator: 'bob (unverified)',
         reason: expect.stringMatching(/^rollback refused: .*finished/),
       }),
     ]);
