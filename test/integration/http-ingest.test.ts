@@ -1,14 +1,12 @@
 // The HTTP ingest (client/http-ingest) on the real stack: events in as JSON, arrays and NDJSON, refusals
 // that start nothing, duplicates, the bearer token, status, operator controls, metrics and schema.
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { buildIngestServer, type IngestServer } from '../../client/http-ingest/server';
+import type { IngestServer } from '../../client/http-ingest/server';
+import { ALICE_TOKEN, ingestOnStack, TOKEN } from '../support/ingest-on-stack';
 import { eventWorkflowId } from '../../workflows/definitions';
 import type { EventStatus } from '../../workflows/event-status';
 import { eventually, startStack, type Stack } from '../support/stack';
 import { simPost } from '../support/sim-client';
-
-const TOKEN = 'test-token';
-const ALICE_TOKEN = 'alice-operator-token-1';
 
 describe('HTTP ingest on the real stack', () => {
   let stack: Stack;
@@ -16,12 +14,7 @@ describe('HTTP ingest on the real stack', () => {
   let base: string;
   beforeAll(async () => {
     stack = await startStack();
-    server = buildIngestServer({
-      rrm: stack.rrm,
-      credentials: { sharedToken: TOKEN, operatorTokens: new Map([['alice', ALICE_TOKEN]]) },
-      taskQueue: stack.taskQueue,
-    });
-    base = await server.listen({ port: 0, host: '127.0.0.1' });
+    ({ server, base } = await ingestOnStack(stack));
   });
   afterAll(async () => {
     await server?.close();
