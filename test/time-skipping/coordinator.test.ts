@@ -34,7 +34,10 @@ describe('AP coordinator lifecycle in skipped time', () => {
     await ts.env.sleep(15_000); // past the cooldown the radar move started
 
     for (let i = 0; i < 12; i++) {
-      const [e] = await ts.submitNow([await harmlessEvent(ts.stack, apId)]);
+      // Ids of their own: the same report again within a minute would be the same event.
+      const [e] = await ts.submitNow([
+        await harmlessEvent(ts.stack, apId, { eventId: `harmless-${i}-${apId}` }),
+      ]);
       await statusWhen(ts.stack, e.eventId, (s) => s.outcome === 'NO_ACTION');
     }
     const now = await coordinator(apId).describe();
