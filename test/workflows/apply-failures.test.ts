@@ -20,6 +20,32 @@ describe('apply and undo failures (rrmEvent, stubbed activities)', () => {
   const callsOf = (eventId: string) =>
     h.controller.callsOf(eventId).map((c) => [c.changeId, c.expectedVersion, c.result]);
 
+  it.each(['HW_FAILURE', 'NON_WIFI_BURST'])(
+    'refuses a %s on an AP the controller does not know at once: REJECTED, audited',
+    async (type) => {
+      const e = await h.start({ type, apId: 'ghost-ap-1', data: {} });
+      const status = await h.statusWhen(e.eventId, (s) => s.outcome !== undefined);
+      expect(status).toMatchObject({
+        outcome: 'REJECTED',
+        reason: expect.stringContaining('does not know AP ghost-ap-1'),
+      });
+      expect(h.audit.statusesOf(e.eventId)).toEqual(['REJECTED']);
+    },
+  );
+
+  it('leaves a failover whose first read finds the controller unreachable FAILED, for an operator', async () => {
+    const apId = h.newAp();
+    h.controller.unreachable.add(apId);
+    const e = await h.start({ type: 'HW_FAILURE', apId, data: {} });
+    const status = await h.statusWhen(e.eventId, (s) => s.outcome !== undefined);
+    expect(status).toMatchObject({
+      outcome: 'FAILED',
+      reason: expect.stringContaining('controller unreachable'),
+    });
+    expect(h.audit.statusesOf(e.eventId)).toEqual(['FAILED']);
+    await e.handle.executeUpdate(abandonUpdate, { args: [operator] });
+  });
+
   it('re-plans after a version conflict and applies against the version it read again', async () => {
     const apId = h.newAp();
     h.controller.failNextApply(apId, { kind: 'VersionConflict' });

@@ -146,6 +146,9 @@ export class FakeController {
     return { reached: reachedP, release };
   }
 
+  /** APs whose reads fail as an unreachable controller's do (retryably, so the retries run out). */
+  readonly unreachable = new Set<string>();
+
   /** Samples of the radio from now on: degraded (true) or healthy (false). */
   degrade(apId: string, radio: Radio = '5g', on = true): void {
     if (on) this.degraded.add(`${apId}:${radio}`);
@@ -164,7 +167,20 @@ export class FakeController {
 
   activities(): ControllerActivities {
     return {
-      readAp: async (apId) => this.ap(apId),
+      readAp: async (apId) => {
+        if (this.unreachable.has(apId)) throw new Error('controller unreachable (fake)');
+        // An AP the controller does not know, named as the real adapter names it.
+        if (!this.aps.has(apId)) {
+          const message = `the controller does not know AP ${apId}`;
+          throw ApplicationFailure.create({
+            type: 'UnknownAp',
+            message,
+            nonRetryable: true,
+            details: [{ apId }],
+          });
+        }
+        return this.ap(apId);
+      },
       scanChannels: async (apId, radio) => this.scan(apId, radio),
       readClients: async (): Promise<ClientView[]> => [],
       sampleRadio: async (apId, radio) => {

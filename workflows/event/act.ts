@@ -32,9 +32,9 @@ export async function takeTurnAndApply(run: EventRun, attempt: number): Promise<
     try {
       neighbours = (await controllerReads.readAp(event.apId)).neighbors;
     } catch (err) {
+      if (!isActivityFailure(err)) throw err;
       const unknown = refuseUnknownAp(err, event.apId);
-      if (!unknown) throw err;
-      await run.finish('REJECTED', unknown);
+      await (unknown ? run.finish('REJECTED', unknown) : run.failApply(`controller: ${failureReason(err)}`));
       return false;
     }
   }
