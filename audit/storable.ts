@@ -2,43 +2,46 @@
 // is stored and no record is refused for its text. `text` and `jsonb` hold no NUL, and `jsonb` no
 // UTF-16 surrogate half without its pair: such characters become U+FFFD, and the row's
 // `details.textReplaced` names the fields where that happened.
+import { LONE_SURROGATE } from '../domain/safe-text';
 import type { AuditContent } from './content';
 
-// eslint-disable-next-line no-control-regex -- control characters are what it finds
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const UNSTORABLE = new RegExp(`\\u0000|${LONE_SURROGATE.source}`);
+const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
 export const REPLACEMENT_CHARACTER = '\uFFFD';
 
-/** `text` with every character PostgreSQL refuses replaced; `changed` is told when there was one. */
-function storableText(text: string, changed: () => void): string {
-  UNSTORABLE.lastIndex = 0;
-  if (!UNSTORABLE.test(text)) return text;
-  changed();
-  return text.replace(UNSTORABLE, REPLACEMENT_CHARACTER);
-}
+const storableText = (text: string): string => text.replace(UNSTORABLE_ALL, REPLACEMENT_CHARACTER);
 
-/** A JSON value with its strings and keys made storable; each replaced path added to `replaced`. */
-function storableValue(value: unknown, path: string, replaced: string[]): unknown {
-  if (typeof value === 'string') return storableText(value, () => replaced.push(path));
-  if (Array.isArray(value)) return value.map((item, i) => storableValue(item, `${path}.${i}`, replaced));
+/**
+ * A JSON value with every string and key passed through `text`; `changed` hears the path of each
+ * one `text` changed (`.reason`, `.details.component`, a key by its new name).
+ */
+function mapText(
+  value: unknown,
+  text: (s: string) => string,
+  changed: (path: string) => void = () => undefined,
+  path = '',
+): unknown {
+  if (typeof value === 'string') {
+    const mapped = text(value);
+    if (mapped !== value) changed(path);
+    return mapped;
+  }
+  if (Array.isArray(value)) return value.map((item, i) => mapText(item, text, changed, `${path}.${i}`));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value).map(([key, item]) => {
-        let keyReplaced = false;
-        const storableKey = storableText(key, () => (keyReplaced = true));
-        if (keyReplaced) replaced.push(`${path}.${storableKey}`);
-        return [storableKey, storableValue(item, `${path}.${storableKey}`, replaced)];
+        const mappedKey = text(key);
+        if (mappedKey !== key) changed(`${path}.${mappedKey}`);
+        return [mappedKey, mapText(item, text, changed, `${path}.${mappedKey}`)];
       }),
     );
   }
   return value;
 }
 
-/** Whether any string or key in a JSON value holds a character PostgreSQL refuses. */
+/** Whether any string or key in a JSON value holds a character PostgreSQL refuses (nothing copied). */
 function hasUnstorable(value: unknown): boolean {
-  if (typeof value === 'string') {
-    UNSTORABLE.lastIndex = 0;
-    return UNSTORABLE.test(value);
-  }
+  if (typeof value === 'string') return UNSTORABLE.test(value);
   if (Array.isArray(value)) return value.some(hasUnstorable);
   if (value !== null && typeof value === 'object') {
     return Object.entries(value).some(([key, item]) => hasUnstorable(key) || hasUnstorable(item));
@@ -53,9 +56,8 @@ function hasUnstorable(value: unknown): boolean {
 export function storableContent(content: AuditContent): AuditContent {
   if (!hasUnstorable(content)) return content;
   const replaced: string[] = [];
-  const storable = storableValue(content, '', replaced) as AuditContent;
-  const fields = replaced.map((path) => path.slice(1)); // paths begin with the root's '.'
-  return { ...storable, details: { ...storable.details, textReplaced: fields } };
+  const storable = mapText(content, storableText, (path) => replaced.push(path.slice(1))) as AuditContent;
+  return { ...storable, details: { ...storable.details, textReplaced: replaced } };
 }
 
 /**
@@ -87,21 +89,12 @@ export function contentRefusal(error: unknown): string | undefined {
 const escapedText = (text: string): string =>
   text.replace(/[^\t\n\x20-\x7E]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
-function escapedValue(value: unknown): unknown {
-  if (typeof value === 'string') return escapedText(value);
-  if (Array.isArray(value)) return value.map(escapedValue);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [escapedText(k), escapedValue(v)]));
-  }
-  return value;
-}
-
 /**
  * The last resort for a record PostgreSQL refused (`sqlstate`): the same decision with every string
  * reduced to printable ASCII (the rest as `\uXXXX`), marked `details.storeRefused`, so the decision
  * is still signed rather than lost.
  */
 export function escapedContent(content: AuditContent, sqlstate: string): AuditContent {
-  const escaped = escapedValue(content) as AuditContent;
+  const escaped = mapText(content, escapedText) as AuditContent;
   return { ...escaped, details: { ...escaped.details, storeRefused: sqlstate } };
 }

@@ -3,10 +3,11 @@
 // UTF-16 in an audit reason hide what an operator reads; refused at the contract, with the field named.
 import { z } from 'zod';
 
-/** C0 controls but tab and newline, and UTF-16 surrogate halves without their pair. */
-const UNSAFE =
-  // eslint-disable-next-line no-control-regex -- control characters are what it finds
-  /[\u0000-\u0008\u000B-\u001F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** A UTF-16 surrogate half without its pair: no character at all (the audit store replaces it too). */
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** C0 controls but tab and newline, and lone surrogates. */
+const UNSAFE = new RegExp(`[\\u0000-\\u0008\\u000B-\\u001F]|${LONE_SURROGATE.source}`);
 
 /** Why `text` is refused (the first offending character and where), or undefined when it is safe. */
 export function unsafeTextProblem(text: string): string | undefined {
