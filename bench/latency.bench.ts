@@ -148,7 +148,8 @@ async function underLoad(
     while (!stop) {
       const type = BACKGROUND_TYPES[background % BACKGROUND_TYPES.length];
       const apId = backgroundApId(Math.floor(Math.random() * BACKGROUND_APS));
-      void rrm.submit([{ type, apId, radio: background % 2 ? '5g' : '2g' }]).catch((err: unknown) => {
+      const event = { type, apId, radio: background % 2 ? '5g' : '2g', detectedAt: new Date().toISOString() };
+      void rrm.submit([event]).catch((err: unknown) => {
         console.error(`background ${type} on ${apId}: ${String(err)}`);
       });
       background++;

@@ -82,8 +82,14 @@ export async function withRadarStand(
             }),
           ),
         ),
-      radar: (apIds) =>
-        rrm.submit(apIds.map((apId) => ({ type: 'DFS_RADAR', apId, data: { channel: channelOf(apId) } }))),
+      // Each report with its detection time, as a sensing source sends it: the same radio's reports of
+      // two phases within a minute are then two events, not one (ids are derived from the content).
+      radar: (apIds) => {
+        const detectedAt = new Date().toISOString();
+        return rrm.submit(
+          apIds.map((apId) => ({ type: 'DFS_RADAR', apId, detectedAt, data: { channel: channelOf(apId) } })),
+        );
+      },
       async fresh() {
         await Promise.all(
           [loopQueue, floorQueue].map((q) => terminateRunningWorkflows(client, q, 'bench phase')),
