@@ -164,3 +164,18 @@ export const OBSS_PD_TX_POWER_REF_DBM = 21;
 export function maxTxPowerForObssPd(obssPdDbm: number): number {
   return OBSS_PD_TX_POWER_REF_DBM - Math.max(0, obssPdDbm - OBSS_PD_MIN_DBM);
 }
+
+/** Centre frequency in MHz of a 20 MHz channel (IEEE 802.11 channel numbering of each band). */
+export function frequencyMhz(radio: Radio, channel: number): number {
+  if (radio === '2g') return channel === 14 ? 2484 : 2407 + 5 * channel;
+  return (radio === '5g' ? 5000 : 5950) + 5 * channel;
+}
+
+/** The band and 20 MHz channel of a centre frequency in MHz, if it is one of the three bands'. */
+export function channelOfFrequency(mhz: number): { radio: Radio; channel: number } | undefined {
+  if (mhz === 2484) return { radio: '2g', channel: 14 };
+  if (mhz >= 2412 && mhz <= 2472) return { radio: '2g', channel: (mhz - 2407) / 5 };
+  if (mhz >= 5160 && mhz <= 5885) return { radio: '5g', channel: (mhz - 5000) / 5 };
+  if (mhz >= 5955 && mhz <= 7115) return { radio: '6g', channel: (mhz - 5950) / 5 };
+  return undefined;
+}

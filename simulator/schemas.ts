@@ -98,3 +98,24 @@ export const issuesOf = (error: z.ZodError, prefix = ''): Issue[] =>
     path: [prefix, ...i.path.map(String)].filter((p) => p !== '').join('.') || 'body',
     message: i.message,
   }));
+
+/** A failure mode of the OpenWiFi face (simulator/openwifi/gateway.ts `GatewayFault`). */
+export const openWifiFaultSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('configure_refused'), count: z.number().int().min(1).default(1) }),
+  z.object({
+    kind: z.literal('fields_rejected'),
+    fields: z
+      .array(z.enum(['channel', 'channel-width', 'tx-power', 'maximum-clients', 'hostapd-iface-raw']))
+      .min(1),
+    count: z.number().int().min(1).default(1),
+  }),
+  z.object({
+    kind: z.literal('rate_limited'),
+    retryAfterS: z.number().int().min(0).max(60).default(1),
+    count: z.number().int().min(1).default(1),
+  }),
+  z.object({ kind: z.literal('device_busy'), count: z.number().int().min(1).default(1) }),
+  z.object({ kind: z.literal('malformed'), count: z.number().int().min(1).default(1) }),
+]);
+
+export const openWifiOfflineSchema = z.object({ apId: id, offline: z.boolean().default(true) });

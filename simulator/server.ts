@@ -1,4 +1,5 @@
 // The simulator's REST API (fastify) over a World, and `startSimulator` for tests and main.ts.
+import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
@@ -18,6 +19,8 @@ import {
   controllerFaultSchema,
   interfererSchema,
   issuesOf,
+  openWifiFaultSchema,
+  openWifiOfflineSchema,
   powerBudgetSchema,
   radarSchema,
   radioParam,
@@ -27,6 +30,8 @@ import {
 } from './schemas';
 import type { ScenarioDefinition } from './types';
 import type { World } from './world';
+import { OpenWifiGateway, type OpenWifiCredentials } from './openwifi/gateway';
+import { registerOpenWifiFace } from './openwifi/routes';
 
 class InvalidRequest extends Error {
   constructor(readonly issues: Issue[]) {
@@ -53,6 +58,7 @@ export function buildSimulatorApp(
   world: World,
   logger?: Logger,
   syncClock?: () => Promise<void>,
+  openWifi?: OpenWifiGateway,
 ): FastifyInstance {
   // Test hooks: configuration changes, and channel scans, held until lifted (simulator/request-hold.ts).
   const changeHold = new RequestHold('controller restarted: the change was not applied');
@@ -246,6 +252,26 @@ export function buildSimulatorApp(
     world.clearSurges(req.params.apId);
     return { ok: true };
   });
+  if (openWifi) {
+    // The OpenWiFi face (docs/controllers.md): owgw's and owsec's API under /api/v1, its faults here.
+    registerOpenWifiFace(app, openWifi, { change: changeHold, scan: scanHold });
+    app.get('/v1/inject/openwifi', async () => openWifi.status());
+    app.post('/v1/inject/openwifi', async (req) => {
+      openWifi.inject(parse(openWifiFaultSchema, req.body));
+      return openWifi.status();
+    });
+    app.delete('/v1/inject/openwifi', async () => {
+      openWifi.clearFaults();
+      return openWifi.status();
+    });
+    app.post('/v1/inject/openwifi/offline', async (req) => {
+      const { apId, offline } = parse(openWifiOfflineSchema, req.body);
+      openWifi.setOffline(apId, offline);
+      return openWifi.status();
+    });
+    app.post('/v1/inject/openwifi/expire-tokens', async () => ({ expired: openWifi.expireTokens() }));
+  }
+
   app.post('/v1/inject/reset', async () => {
     world.reset();
     return { ok: true };
@@ -271,12 +297,24 @@ export interface StartSimulatorOptions {
    * passes in skipped time for the controller as it does for the workflows.
    */
   syncClock?: () => Promise<void>;
+  /** The OpenWiFi face's credentials; random ones by default. */
+  openWifi?: Partial<OpenWifiCredentials> & { tokenLifetimeS?: number };
+}
+
+/** Where the OpenWiFi face answers and how to sign in to it. */
+export interface OpenWifiFace extends OpenWifiCredentials {
+  /** owgw's REST API (`…/api/v1`). */
+  gatewayUrl: string;
+  /** owsec's, for OAuth2 tokens: the same server here. */
+  securityUrl: string;
+  gateway: OpenWifiGateway;
 }
 
 export interface RunningSimulator {
   url: string;
   world: World;
   app: FastifyInstance;
+  openWifi: OpenWifiFace;
   close(): Promise<void>;
 }
 
@@ -287,11 +325,19 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     scenario: opts.scenario,
     clock: opts.clock,
   });
-  const app = buildSimulatorApp(world, opts.logger, opts.syncClock);
+  const credentials: OpenWifiCredentials = {
+    apiKey: opts.openWifi?.apiKey ?? randomBytes(24).toString('base64url'),
+    userId: opts.openWifi?.userId ?? 'rrm@openwifi.local',
+    password: opts.openWifi?.password ?? randomBytes(18).toString('base64url'),
+  };
+  const gateway = new OpenWifiGateway(world, credentials, opts.openWifi?.tokenLifetimeS);
+  const app = buildSimulatorApp(world, opts.logger, opts.syncClock, gateway);
   const host = opts.host ?? '127.0.0.1';
   await app.listen({ port: opts.port ?? 0, host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  return { url: `http://${urlHost}:${port}`, world, app, close: () => app.close() };
+  const url = `http://${urlHost}:${port}`;
+  const openWifi = { ...credentials, gatewayUrl: `${url}/api/v1`, securityUrl: `${url}/api/v1`, gateway };
+  return { url, world, app, openWifi, close: () => app.close() };
 }
