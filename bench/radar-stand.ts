@@ -10,6 +10,7 @@ import { DEFAULT_POLICY, type Policy } from '../domain/policy';
 import { startSimulator, type RunningSimulator } from '../simulator/server';
 import type { ScenarioDefinition } from '../simulator/types';
 import { createRrmWorker } from '../workers/rrm-worker';
+import { createSimulatorController } from '../activities/controller/simulator';
 import { createFloorActivities } from './floor/activities';
 import { installQuietRuntime, requireTemporalAddress } from './bench-runtime';
 import { RADAR_CHANNELS } from './campus';
@@ -51,7 +52,7 @@ export async function withRadarStand(
     const loop = await createRrmWorker({
       temporal: { connection: { address }, namespace: 'default', taskQueue: loopQueue },
       databaseUrl,
-      controllerUrl: sim.url,
+      controller: createSimulatorController(sim.url),
       policy,
       env: { RRM_AUDIT_HMAC_KEYS: `bench:${Buffer.alloc(32, 1).toString('base64')}` },
       nativeConnection,

@@ -11,6 +11,7 @@ import { DEFAULT_POLICY } from '../domain/policy';
 import { startSimulator } from '../simulator/server';
 import { apCoordinatorWorkflowId } from '../workflows/definitions';
 import { createRrmWorker } from '../workers/rrm-worker';
+import { createSimulatorController } from '../activities/controller/simulator';
 import { campus, radarApId } from './campus';
 import { installQuietRuntime, requireTemporalAddress } from './bench-runtime';
 import { withScratchDatabase } from './scratch-database';
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     const worker = await createRrmWorker({
       temporal: { connection: { address }, namespace: 'default', taskQueue },
       databaseUrl,
-      controllerUrl: sim.url,
+      controller: createSimulatorController(sim.url),
       policy: DEFAULT_POLICY,
       env: { RRM_AUDIT_HMAC_KEYS: `bench:${Buffer.alloc(32, 1).toString('base64')}` },
     });

@@ -6,6 +6,7 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { z } from 'zod';
+import { controllerSettings, type ControllerSettings } from './controller';
 
 const EnvSchema = z
   .object({
@@ -14,7 +15,6 @@ const EnvSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
       .optional(),
-    RRM_CONTROLLER_URL: z.url().default('http://127.0.0.1:8787'),
     RRM_POLICY_FILE: z.string().min(1).optional(),
     // The worker's Prometheus endpoint (workers/metrics.ts); unset: no metrics served.
     RRM_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -54,7 +54,8 @@ export interface WorkerDeploymentVersion {
 export interface RrmConfig {
   temporal: TemporalConfig;
   databaseUrl?: string;
-  controllerUrl: string;
+  /** The controller the loop drives (config/controller.ts). */
+  controller: ControllerSettings;
   policyFile?: string;
   /** Where the worker serves its Prometheus metrics; undefined: not served. */
   metricsPort?: number;
@@ -83,7 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RrmConfig {
         : {}),
     },
     databaseUrl: e.DATABASE_URL,
-    controllerUrl: e.RRM_CONTROLLER_URL,
+    controller: controllerSettings(env),
     policyFile: e.RRM_POLICY_FILE,
     metricsPort: e.RRM_METRICS_PORT,
   };

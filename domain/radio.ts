@@ -29,8 +29,16 @@ export interface ApSnapshot {
   /** What the controller was told: DOWN once failed over. */
   adminStatus: AdminStatus;
   neighbors: string[];
-  power: { budgetWatts: number; drawWatts: number };
+  /** PoE budget and draw, when the controller reports them (OpenWiFi's does not). */
+  power?: { budgetWatts: number; drawWatts: number };
   radios: Partial<Record<Radio, RadioState>>;
+  /** What the controller cannot do for this AP, and why: the planner says so instead of trying. */
+  limits?: ControllerLimits;
+}
+
+export interface ControllerLimits {
+  /** Why clients cannot be steered (e.g. the controller reports no client's view of other APs). */
+  steering?: string;
 }
 
 /** One radio of a snapshot, the shape channel planning works on. */

@@ -18,6 +18,9 @@ import { SensingBridge } from '../client/sensing-bridge/bridge';
 import { credentialsFromEnv, hasCredentials } from '../client/http-ingest/auth';
 import { buildIngestServer } from '../client/http-ingest/server';
 import { startSimulator } from '../simulator/server';
+import { connectController } from '../activities/controller/connect';
+import { controllerUrlOf } from '../config/controller';
+import { mainController } from './main-controller';
 import { BUILT_IN_SCENARIO, STORY } from '../simulator/scenario';
 import type { ChannelWidth } from '../domain/regulatory';
 import { STORY_STAGES, type StoryContext } from './story';
@@ -42,7 +45,8 @@ const say = (line: string) => process.stdout.write(`[story] ${line}\n`);
 
 async function main(): Promise<void> {
   // The story narrates on stdout; the SDK only speaks up when something is wrong.
-  const config = loadConfig();
+  // The controller is the simulator's own (below): RRM_CONTROLLER only picks which face of it.
+  const config = loadConfig({ ...process.env, RRM_CONTROLLER: 'simulator' });
   const { metricsPort } = config;
   const sdkMetricsUrl = await installRuntime({
     metrics: metricsPort !== undefined,
@@ -51,12 +55,14 @@ async function main(): Promise<void> {
   const policy = loadPolicy(config.policyFile);
   const databaseUrl = requireDatabaseUrl(config);
   const sim = await startSimulator({ port: Number(process.env.SIM_PORT ?? 8787), seed: opts.seed });
+  const controller = mainController(sim, process.env);
+  const port = connectController(controller.settings);
   const metrics = new LoopMetrics(undefined, { processMetrics: true });
   const tracing = startTracing('rrm-main-job');
   const worker = await createRrmWorker({
     temporal: config.temporal,
     databaseUrl,
-    controllerUrl: sim.url,
+    controller: port,
     policy,
     metrics,
     tracing,
@@ -94,7 +100,7 @@ async function main(): Promise<void> {
     rrm,
     pool,
     taskQueue: config.temporal.taskQueue,
-    controllerUrl: sim.url,
+    controller: { port, url: controllerUrlOf(controller.settings) },
     credentials: madeToken ? { sharedToken: madeToken } : given,
   });
   const httpPort = Number(process.env.RRM_HTTP_PORT ?? 8080);
@@ -104,7 +110,7 @@ async function main(): Promise<void> {
   });
   // The story already says what the bridge submits: only its warnings go to the log.
   const bridge = new SensingBridge({
-    controllerUrl: sim.url,
+    sensing: controller.sensing(port),
     submit,
     logger: logger.child({}, { level: 'warn' }),
   });
@@ -115,7 +121,7 @@ async function main(): Promise<void> {
     TEMPORAL_ADDRESS: config.temporal.connection.address,
     TEMPORAL_NAMESPACE: config.temporal.namespace,
     TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
-    RRM_CONTROLLER_URL: sim.url,
+    ...controller.shared,
   });
 
   const ui = `http://localhost:8233/namespaces/${config.temporal.namespace}/workflows`;
@@ -125,7 +131,7 @@ async function main(): Promise<void> {
       `RRM Event Loop is running — scenario "${BUILT_IN_SCENARIO.name}" (seed ${opts.seed})`,
       `  Temporal Web UI : ${ui}`,
       `                    filter e.g. RrmApId="${STORY.radar.apId}" or RrmOutcome="ROLLED_BACK"`,
-      `  Simulator       : ${sim.url}/v1/aps`,
+      `  Controller      : ${controller.describe}`,
       `  HTTP ingest     : ${ingestUrl ? `${ingestUrl}/v1/events` : 'not running'}${ingestUrl && madeToken ? ` (Authorization: Bearer ${madeToken})` : ''}`,
       `  Worker metrics  : ${metricsEndpoint?.url ?? 'off (RRM_METRICS_PORT not set)'}`,
       `  CLI             : npx rrm floor --watch · npx rrm stats · npx rrm ap ${STORY.radar.apId} · npx rrm status <eventId>`,

@@ -11,7 +11,7 @@ import {
 import { Client, Connection } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { Policy } from '../domain/policy';
-import { createControllerActivities } from '../activities/controller';
+import { createControllerActivities, type ControllerPort } from '../activities/controller';
 import { createCoordinationActivities } from '../activities/coordination';
 import { createPolicyActivities } from '../activities/policy';
 import { loadAuditKeys, loadCheckpointKeys, startCheckpointTimer } from '../audit';
@@ -40,7 +40,8 @@ const EVENT_TASK_SLOTS = 200;
 export interface RrmWorkerOptions {
   temporal: TemporalConfig;
   databaseUrl: string;
-  controllerUrl: string;
+  /** The controller the activities drive (activities/controller/connect.ts). */
+  controller: ControllerPort;
   policy: Policy;
   env?: NodeJS.ProcessEnv;
   /** A prebuilt workflow bundle (tests build one per file); otherwise bundled from workflows/. */
@@ -100,7 +101,7 @@ export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker
         logger: Runtime.instance().logger,
       })),
     activities: {
-      ...createControllerActivities(opts.controllerUrl),
+      ...createControllerActivities(opts.controller),
       ...createCoordinationActivities(client),
       ...createPolicyActivities(opts.policy),
       ...createAuditActivities(pool, loadAuditKeys(env)),

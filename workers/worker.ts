@@ -1,5 +1,6 @@
 // Worker entry point: `npm run worker`. Refuses to start on a bad environment or policy file.
 import { loadConfig, requireDatabaseUrl } from '../config/env';
+import { connectController } from '../activities/controller/connect';
 import { loadPolicy } from '../config/policy-file';
 import { startTracing } from '../config/tracing';
 import { LoopMetrics, serveMetrics } from './metrics';
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   const worker = await createRrmWorker({
     temporal: config.temporal,
     databaseUrl: requireDatabaseUrl(config),
-    controllerUrl: config.controllerUrl,
+    controller: connectController(config.controller),
     policy,
     metrics,
     tracing,

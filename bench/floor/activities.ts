@@ -1,7 +1,7 @@
 // The floor's one activity: read the AP, post a move of its 5 GHz radio to channel 36, with the
 // loop's own controller adapter (the same HTTP calls the loop makes for its read and its apply).
 import { Context } from '@temporalio/activity';
-import { createControllerActivities } from '../../activities/controller';
+import { createSimulatorController } from '../../activities/controller/simulator';
 import { configOf } from '../../domain/radio';
 
 export interface FloorActivities {
@@ -9,7 +9,7 @@ export interface FloorActivities {
 }
 
 export function createFloorActivities(controllerUrl: string): FloorActivities {
-  const controller = createControllerActivities(controllerUrl);
+  const controller = createSimulatorController(controllerUrl);
   return {
     async moveOffChannel(apId) {
       const ap = await controller.readAp(apId);

@@ -10,6 +10,8 @@ import { registerOperatorCommands } from './operator-commands';
 import { explainDatabaseFailure } from './failures';
 import { printJson, useRunningStack, withClient } from './runtime';
 import { registerStatsCommand } from './stats-command';
+import { controllerUrlOf } from '../../config/controller';
+import { connectController } from '../../activities/controller/connect';
 
 const program = new Command('rrm')
   .description('RRM Event Loop operator CLI')
@@ -76,7 +78,11 @@ program
   .action(async (opts: { watch?: number | true }) =>
     withClient(async (rrm, config) => {
       const show = async () => {
-        const floor = await collectFloor(rrm, config.controllerUrl);
+        const floor = await collectFloor(
+          rrm,
+          connectController(config.controller),
+          controllerUrlOf(config.controller),
+        );
         if (json()) return printJson(floor);
         if (opts.watch) process.stdout.write('\x1b[2J\x1b[H'); // clear the screen, cursor home
         printFloor(floor);

@@ -5,6 +5,8 @@
 // (auth.ts), unless RRM_INGEST_ALLOW_ANONYMOUS=1 asks for an API open to anyone. Plus the Temporal
 // and DATABASE_URL settings of config/env.ts.
 import { loadConfig } from '../../config/env';
+import { controllerUrlOf } from '../../config/controller';
+import { connectController } from '../../activities/controller/connect';
 import { logger } from '../../config/logger';
 import { loadPolicy } from '../../config/policy-file';
 import { startTracing } from '../../config/tracing';
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
     credentials,
     pool,
     taskQueue: config.temporal.taskQueue,
-    controllerUrl: config.controllerUrl,
+    controller: { port: connectController(config.controller), url: controllerUrlOf(config.controller) },
     https: listen.tls,
     logger,
   });

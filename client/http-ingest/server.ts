@@ -11,6 +11,7 @@ import { cachedFor } from './cached';
 import { registerEventRoutes } from './event-routes';
 import type { IngestTls } from './listen';
 import { createIngestMetrics, type IngestMetrics } from './metrics';
+import type { ControllerPort } from '../../activities/controller';
 
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 /** Media types of a request body: one JSON event or an array (JSON), or one event per line (NDJSON). */
@@ -41,7 +42,8 @@ export interface IngestServerOptions {
   /** Process metrics (CPU, memory, event loop) on /metrics; default true. */
   processMetrics?: boolean;
   /** The wireless controller, for the floor's configurations (`GET /v1/floor`); without it, 404. */
-  controllerUrl?: string;
+  /** The controller the floor view reads (`GET /v1/floor`); none: no floor view. */
+  controller?: { port: ControllerPort; url: string };
   /** Default TEMPORAL_DEADLINE_MS. */
   temporalDeadlineMs?: number;
   /** Serve HTTPS with this certificate and key (listen.ts reads them); plain HTTP without. */
@@ -93,8 +95,8 @@ export function buildIngestServer(opts: IngestServerOptions): IngestServer {
   );
   app.get('/v1/stats', stats);
   registerEventRoutes(app, rrm, metrics);
-  const { controllerUrl } = opts;
-  if (controllerUrl) app.get('/v1/floor', async () => collectFloor(rrm, controllerUrl));
+  const { controller } = opts;
+  if (controller) app.get('/v1/floor', async () => collectFloor(rrm, controller.port, controller.url));
 
   return Object.assign(app, { metrics });
 }

@@ -1,11 +1,11 @@
-// The floor at a glance (`rrm floor`, `GET /v1/floor`): every AP and radio as the controller reports
-// it (channel, width, power, clients) beside what the loop is doing with it: who holds or watches its
-// turn, who waits in its queue, which channels radar has closed for it.
-import { z } from 'zod';
+// The floor at a glance (`rrm floor`, `GET /v1/floor`): every AP and radio as the controller port
+// reports it (channel, width, power, clients) beside what the loop is doing with it: who holds or
+// watches its turn, who waits in its queue, which channels radar has closed for it.
 import { RADIOS, type Radio } from '../../domain/regulatory';
 import { closedChannelsOf, type TurnParty } from '../../domain/radio-turns';
 import { limiter } from './limiter';
 import type { RrmClient } from './rrm-client';
+import type { ControllerPort, FloorApReading } from '../../activities/controller';
 
 export interface FloorRadio {
   radio: Radio;
@@ -39,23 +39,7 @@ export interface FloorView {
   aps: FloorAp[];
 }
 
-/** Only what the floor shows of the controller's `GET /v1/aps`. */
-const ControllerApsSchema = z.object({
-  aps: z.array(
-    z.object({
-      apId: z.string(),
-      status: z.string(),
-      radios: z.partialRecord(
-        z.enum(RADIOS),
-        z.object({ channel: z.number(), width: z.number(), txPowerDbm: z.number(), clientCount: z.number() }),
-      ),
-    }),
-  ),
-});
-
-type ControllerAp = z.infer<typeof ControllerApsSchema>['aps'][number];
-
-async function floorAp(rrm: RrmClient, ap: ControllerAp): Promise<FloorAp> {
+async function floorAp(rrm: RrmClient, ap: FloorApReading): Promise<FloorAp> {
   const turns = await rrm.apState(ap.apId);
   const radios = RADIOS.filter((r) => ap.radios[r]).map((radio): FloorRadio => {
     const { holder, watch, queue, cooldownUntil } = turns.radios[radio];
@@ -80,15 +64,13 @@ async function floorAp(rrm: RrmClient, ap: ControllerAp): Promise<FloorAp> {
 /** Coordinators asked at once: a floor of hundreds of APs is read in a few round trips each. */
 const CONCURRENT_AP_READS = 16;
 
-/** How long the controller may take to list its APs. */
-const CONTROLLER_TIMEOUT_MS = 5_000;
-
-export async function collectFloor(rrm: RrmClient, controllerUrl: string): Promise<FloorView> {
-  const res = await fetch(`${controllerUrl.replace(/\/$/, '')}/v1/aps`, {
-    signal: AbortSignal.timeout(CONTROLLER_TIMEOUT_MS),
-  });
-  if (!res.ok) throw new Error(`controller ${controllerUrl}: GET /v1/aps answered ${res.status}`);
-  const { aps } = ControllerApsSchema.parse(await res.json());
+/** The controller's APs beside what the loop is doing with each. */
+export async function collectFloor(
+  rrm: RrmClient,
+  controller: ControllerPort,
+  controllerUrl: string,
+): Promise<FloorView> {
+  const aps = await controller.listAps();
   const limit = limiter(CONCURRENT_AP_READS);
   const floor = await Promise.all(aps.map((ap) => limit(() => floorAp(rrm, ap))));
   return { collectedAt: new Date().toISOString(), controllerUrl, aps: floor };

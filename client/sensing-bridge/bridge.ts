@@ -4,7 +4,8 @@
 // shell around it (read, decide, submit, remember).
 import type { Logger } from 'pino';
 import { validateEvent } from '../../domain/events';
-import { confidenceOf, eventForDetection, readDetections, type Detection } from './detections';
+import { confidenceOf, eventForDetection, type Detection } from './detections';
+import type { ControllerPort } from '../../activities/controller';
 import { readStateFile, writeStateFile } from './state-file';
 
 export interface BridgeOptions {
@@ -140,8 +141,8 @@ const SYMPTOMS = new Set<Detection['kind']>(['spectrum_saturation', 'qoe']);
 export const MAX_PENDING_EVENTS = 1_000;
 
 export interface SensingBridgeConfig extends Partial<BridgeOptions> {
-  /** Base URL of the controller that serves GET /v1/sensing. */
-  controllerUrl: string;
+  /** The controller's sensing view (the controller port's `readDetections`). */
+  sensing: Pick<ControllerPort, 'readDetections'>;
   /** Submits events of the contract (e.g. `RrmClient.submit`); a rejection is retried next poll. */
   submit: (events: unknown[]) => Promise<unknown>;
   /** Default 5000. */
@@ -176,7 +177,7 @@ export class SensingBridge {
 
   /** One poll: read, decide, submit. Returns the events submitted (pending retries included). */
   async pollOnce(): Promise<Record<string, unknown>[]> {
-    const detections = await readDetections(this.config.controllerUrl);
+    const detections = await this.config.sensing.readDetections();
     const at = this.now();
     const { state, raise } = nextBridgeState(this.state, detections, at.getTime(), this.options);
     this.state = state;

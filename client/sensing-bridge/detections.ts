@@ -1,4 +1,4 @@
-// Turns what the sensing system sees (the controller's GET /v1/sensing) into events of the contract
+// Turns what the sensing system sees (the controller port's sensing view) into events of the contract
 // (docs/event-contract.md): one event type per detection kind. The event carries the detection's confidence;
 // severity and the action are the policy's business, so a weak report is still raised and the loop
 // decides (e.g. interference below 0.5 ends REJECTED, 0.5-0.8 gets OBSS-PD).
@@ -64,12 +64,4 @@ export function eventForDetection(d: Detection, detectedAt: Date): Record<string
     case 'load_imbalance':
       return { ...common, type: 'LOAD_IMBALANCE', data: { clientCount: d.clientCount } };
   }
-}
-
-export async function readDetections(controllerUrl: string): Promise<Detection[]> {
-  const res = await fetch(`${controllerUrl.replace(/\/$/, '')}/v1/sensing`, {
-    signal: AbortSignal.timeout(5_000),
-  });
-  if (!res.ok) throw new Error(`sensing read failed: ${res.status}`);
-  return ((await res.json()) as { detections: Detection[] }).detections;
 }

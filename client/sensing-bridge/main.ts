@@ -4,6 +4,8 @@
 // (600000), RRM_SENSING_MIN_CONFIDENCE (0.5), RRM_SENSING_STATE_FILE (none: episodes kept in memory).
 import { z } from 'zod';
 import { loadConfig } from '../../config/env';
+import { controllerUrlOf } from '../../config/controller';
+import { connectController } from '../../activities/controller/connect';
 import { logger } from '../../config/logger';
 import { loadPolicy } from '../../config/policy-file';
 import { startTracing } from '../../config/tracing';
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
     traced: tracing !== undefined,
   });
   const bridge = new SensingBridge({
-    controllerUrl: config.controllerUrl,
+    sensing: connectController(config.controller),
     submit: (events) => rrm.submit(events),
     intervalMs: env.RRM_SENSING_INTERVAL_MS,
     holdDownMs: env.RRM_SENSING_HOLD_DOWN_MS,
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
     logger,
   });
   await bridge.start();
-  logger.info({ controllerUrl: config.controllerUrl, ...env }, 'sensing bridge started');
+  logger.info({ controller: controllerUrlOf(config.controller), ...env }, 'sensing bridge started');
 
   const stop = (signal: string): void => {
     logger.info({ signal }, 'sensing bridge stopping');

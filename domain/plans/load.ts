@@ -1,5 +1,5 @@
 // Load imbalance: steer clients from this AP to under-loaded neighbours until loads even out.
-import { steeringSteps } from './steering';
+import { steeringSteps, steeringUnavailable } from './steering';
 import type { Planner } from './types';
 
 export const loadBalancing: Planner = {
@@ -16,6 +16,8 @@ export const loadBalancing: Planner = {
     const excess = Math.floor((own - mean) / 2);
     const why = `${own} clients against a neighbour mean of ${mean.toFixed(1)}`;
     if (excess < 1) return { kind: 'no_action', explanation: `${why}: balanced enough` };
+    const unavailable = steeringUnavailable(ctx, why);
+    if (unavailable) return unavailable;
     const { minCandidateRssiDbm, maxClientsPerAction } = ctx.policy.load;
     // Clients that hear a neighbour best move first: their experience improves too.
     const clients = [...(ctx.clients ?? [])].sort(

@@ -7,8 +7,16 @@ import type { Planner } from './types';
 export const powerReduction: Planner = {
   needs: {},
   plan(ctx) {
-    const { budgetWatts, drawWatts } = ctx.ap.power;
+    // The controller's figures, else the ones the event reports (a controller without PoE data).
+    const reported = ctx.event.data as { budgetWatts?: number; drawWatts?: number };
+    const { budgetWatts, drawWatts } = ctx.ap.power ?? reported;
     const { wattsPerTxDb, minTxPowerDbm } = ctx.policy.power;
+    if (budgetWatts === undefined || drawWatts === undefined) {
+      return {
+        kind: 'no_action',
+        explanation: 'neither the controller nor the event reports both the PoE budget and the draw',
+      };
+    }
     if (drawWatts <= budgetWatts) {
       return {
         kind: 'no_action',

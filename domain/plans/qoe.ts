@@ -2,7 +2,7 @@
 // the clients' positions (steer them to the neighbour they hear best).
 import { bondedSubchannels } from '../regulatory';
 import { channelMove } from './channel-move';
-import { steeringSteps } from './steering';
+import { steeringSteps, steeringUnavailable } from './steering';
 import type { Planner } from './types';
 
 export const qoeRemedy: Planner = {
@@ -19,6 +19,8 @@ export const qoeRemedy: Planner = {
       const operating = bondedSubchannels(ctx.radio.radio, config.channel, config.width, regulatoryDomain);
       return channelMove(ctx, operating, false, `${why}: the channel is the cause`);
     }
+    const unavailable = steeringUnavailable(ctx, why);
+    if (unavailable) return unavailable;
     const poorIds = new Set(poor.map((c) => c.clientId));
     const candidates = (ctx.clients ?? [])
       .filter((c) => poorIds.has(c.clientId))

@@ -1,6 +1,6 @@
 // BSS-transition steering: which clients go to which neighbour, grouped into one step per target.
 import type { ControllerStep } from '../controller-steps';
-import type { ClientView, PlanningContext } from './types';
+import type { ActionPlan, ClientView, PlanningContext } from './types';
 
 export interface SteeringRules {
   /** A candidate neighbour must be heard at least this strongly by the client. */
@@ -11,6 +11,14 @@ export interface SteeringRules {
   maxClients: number;
   /** When given, only these APs may receive clients (e.g. the neighbours known to be up). */
   allowedTargets?: ReadonlySet<string>;
+}
+
+/** Why the AP's controller cannot steer clients, when it cannot: the plan says so and does nothing. */
+export function steeringUnavailable(ctx: PlanningContext, why: string): ActionPlan | undefined {
+  const limit = ctx.ap.limits?.steering;
+  return limit
+    ? { kind: 'no_action', explanation: `${why}: steering is not available (${limit})` }
+    : undefined;
 }
 
 /** For each client (in the given order) the strongest acceptable neighbour with room left. */

@@ -4,6 +4,7 @@
 // The monitor windows are 8 s and sampling every 2 s (policy file settings, the only thing
 // shortened): the worker must outlive a window's timers across a fault in real time. Rollback
 // tokens are off so every run ends. The real windows are covered in skipped time (test/time-skipping).
+import { controllerEnvFor } from '../support/controller-face';
 import { randomUUID } from 'node:crypto';
 import { Client, type Connection } from '@temporalio/client';
 import { RrmClient } from '../../client/library';
@@ -66,7 +67,7 @@ export async function startChaosCase(opts: ChaosCaseOptions): Promise<ChaosCase>
     const worker = new WorkerProcess({
       taskQueue,
       databaseUrl: opts.databaseUrl,
-      controllerUrl: sim.url,
+      controllerEnv: controllerEnvFor(sim),
       policy: CHAOS_POLICY,
       temporalAddress: opts.temporalAddress,
     });

@@ -8,6 +8,7 @@ import { STORY } from '../../simulator/scenario';
 import { getAp, getClients, getMetrics, getRadio, simPost, simRequest } from '../support/sim-client';
 import { inStage, statusWhen } from '../support/scenarios';
 import { startStack, type Stack } from '../support/stack';
+import { controllerFace } from '../support/controller-face';
 
 describe('every event type on the real stack', () => {
   let stack: Stack;
@@ -22,6 +23,13 @@ describe('every event type on the real stack', () => {
       [eventId],
     );
   const clientsOf = (apId: string) => getClients(stack.sim.url, apId);
+
+  /** OpenWiFi's gateway cannot tell who could be steered where (docs/controllers.md): the event says so. */
+  async function steeringUnavailable(eventId: string): Promise<void> {
+    const status = await statusWhen(stack, eventId, (s) => s.outcome !== undefined);
+    expect(status.outcome).toBe('NO_ACTION');
+    expect(status.reason).toMatch(/steering is not available \(OpenWiFi/);
+  }
 
   it('SPECTRUM_SAT raises OBSS-PD by 3 dB with TX power under the 1:1 cap', async () => {
     const apId = stack.ap('ap-06');
@@ -54,6 +62,7 @@ describe('every event type on the real stack', () => {
         data: { clients: clients.map(({ clientId, qoe }) => ({ clientId, qoe })) },
       },
     ]);
+    if (controllerFace() === 'openwifi') return steeringUnavailable(e.eventId);
     const status = await inStage(stack, e.eventId, 'monitor');
     expect(status.actionType).toBe('CLIENT_STEERING');
     // Every steerable poor client left, each for the neighbour it hears best; nobody else moved.
@@ -154,7 +163,8 @@ describe('every event type on the real stack', () => {
     expect(over.power.drawWatts).toBeGreaterThan(over.power.budgetWatts);
     const throughputOver = (await getMetrics(stack.sim.url, apId)).throughputMbps;
     const [e] = await stack.rrm.submit([
-      { type: 'POWER_BUDGET_EXCEEDED', apId, data: { budgetWatts: 12.95 } },
+      // As the sensing system reports it: a controller without PoE figures plans with these.
+      { type: 'POWER_BUDGET_EXCEEDED', apId, data: { budgetWatts: 12.95, drawWatts: over.power.drawWatts } },
     ]);
     const status = await inStage(stack, e.eventId, 'monitor');
     expect(status.actionType).toBe('TX_POWER_REDUCTION');
@@ -169,6 +179,7 @@ describe('every event type on the real stack', () => {
     await simPost(stack.sim.url, '/v1/inject/client-surge', { apId, radio: '5g', count: 25, settled: true });
     const before = (await getRadio(stack.sim.url, apId)).clientCount;
     const [e] = await stack.rrm.submit([{ type: 'LOAD_IMBALANCE', apId, data: { clientCount: before } }]);
+    if (controllerFace() === 'openwifi') return steeringUnavailable(e.eventId);
     const status = await inStage(stack, e.eventId, 'monitor');
     expect(status.actionType).toBe('CLIENT_STEERING');
     expect((await getRadio(stack.sim.url, apId)).clientCount).toBeLessThan(before);

@@ -77,7 +77,11 @@ describe('the floor: rrm floor and GET /v1/floor', () => {
   });
 
   it('GET /v1/floor answers the same view', async () => {
-    const server = buildIngestServer({ rrm: stack.rrm, controllerUrl: stack.sim.url, processMetrics: false });
+    const server = buildIngestServer({
+      rrm: stack.rrm,
+      controller: { port: stack.controller, url: stack.sim.url },
+      processMetrics: false,
+    });
     const base = await server.listen({ port: 0, host: '127.0.0.1' });
     try {
       const res = await fetch(`${base}/v1/floor`);

@@ -9,6 +9,7 @@ import { SensingBridge, type SensingBridgeConfig } from '../../client/sensing-br
 import { STORY } from '../../simulator/scenario';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import { simPost, simRequest } from '../support/sim-client';
+import { createSimulatorController } from '../../activities/controller/simulator';
 
 const T0 = Date.parse('2025-01-01T12:00:00Z');
 
@@ -28,7 +29,7 @@ describe('sensing bridge on the simulator', () => {
 
   const bridge = (extra: Partial<SensingBridgeConfig> = {}) =>
     new SensingBridge({
-      controllerUrl: sim.url,
+      sensing: createSimulatorController(sim.url),
       submit: async (events) => {
         submitted.push(...(events as Array<Record<string, unknown>>));
       },
@@ -181,7 +182,11 @@ describe('sensing bridge on the simulator', () => {
       debug: () => undefined,
       warn: (_o: unknown, m?: string) => void warnings.push(m ?? ''),
     };
-    const dead = bridge({ controllerUrl: 'http://127.0.0.1:9', intervalMs: 20, logger: logger as never });
+    const dead = bridge({
+      sensing: createSimulatorController('http://127.0.0.1:9'),
+      intervalMs: 20,
+      logger: logger as never,
+    });
     await dead.start();
     await new Promise((r) => setTimeout(r, 100));
     await dead.stop();

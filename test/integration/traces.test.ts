@@ -1,6 +1,7 @@
 // One event is one trace: the HTTP ingest's request span, the workflow start, the event workflow in
 // the worker process, its activities and each controller call, all exported over OTLP to an
 // in-process collector (test/support/otlp-collector.ts) because OTEL_EXPORTER_OTLP_ENDPOINT says so.
+import { controllerEnvFor } from '../support/controller-face';
 import { buildIngestServer, type IngestServer } from '../../client/http-ingest/server';
 import { RrmClient } from '../../client/library';
 import { startTracing, type Tracing } from '../../config/tracing';
@@ -26,7 +27,7 @@ describe('OpenTelemetry traces of one event', () => {
     worker = new WorkerProcess({
       taskQueue,
       databaseUrl: stack.databaseUrl,
-      controllerUrl: stack.sim.url,
+      controllerEnv: controllerEnvFor(stack.sim),
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '200' },
       // No rollback token: once committed the workflow ends, and its own span is exported.
       policy: { events: { DFS_RADAR: { rollbackTokenTtlMs: 0 } } },

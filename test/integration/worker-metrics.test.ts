@@ -1,6 +1,7 @@
 // The worker's Prometheus endpoint (RRM_METRICS_PORT) scraped while events run, as Prometheus would:
 // the loop's domain metrics (events by outcome, Channel Move Time, turn wait, rollbacks, audit and
 // controller latency) and the Temporal SDK's own, from one worker process (`npm run worker`).
+import { controllerEnvFor } from '../support/controller-face';
 import { RrmClient } from '../../client/library';
 import { freeLoopbackPort } from '../../workers/telemetry';
 import { inStage } from '../support/scenarios';
@@ -34,7 +35,7 @@ describe('worker metrics on one scrape endpoint', () => {
     worker = new WorkerProcess({
       taskQueue,
       databaseUrl: stack.databaseUrl,
-      controllerUrl: stack.sim.url,
+      controllerEnv: controllerEnvFor(stack.sim),
       env: { RRM_METRICS_PORT: String(port) },
     });
     await worker.start();

@@ -125,7 +125,7 @@ describe('Worker Versioning on the real dev server', () => {
         workerDeployment: build2,
       },
       databaseUrl: stack.databaseUrl,
-      controllerUrl: stack.sim.url,
+      controller: stack.controller,
       policy,
       env: TEST_AUDIT_ENV,
       workflowBundle: await workflowBundle(),

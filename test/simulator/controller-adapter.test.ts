@@ -1,11 +1,13 @@
-// The controller activities (activities/controller.ts) against the simulator over HTTP: how each kind
-// of refusal reaches the workflow. Refusals the workflow answers by planning again are benign (no
-// WARN log, no failure metric); the others are plain non-retryable failures; an unreachable
+// The controller activities (activities/controller/) against the simulator over HTTP, through the
+// face of this run (its native API or its OpenWiFi face, test/support/controller-face.ts): how each
+// kind of refusal reaches the workflow. Refusals the workflow answers by planning again are benign
+// (no WARN log, no failure metric); the others are plain non-retryable failures; an unreachable
 // controller is retried.
 import { ApplicationFailure } from '@temporalio/activity';
 import { createControllerActivities } from '../../activities/controller';
 import type { ControllerStep } from '../../domain/controller-steps';
-import { getAp, getRadio, simPost, useBuiltInSimulator } from '../support/sim-client';
+import { getRadio, simPost, useBuiltInSimulator } from '../support/sim-client';
+import { controllerFor, unreachableController } from '../support/controller-face';
 
 const sim = useBuiltInSimulator();
 
@@ -18,6 +20,8 @@ async function failureOf(work: Promise<unknown>): Promise<ApplicationFailure> {
   return err as ApplicationFailure;
 }
 
+const activities = () => createControllerActivities(controllerFor(sim));
+
 async function moveTo(channel: number, expectedVersion?: number) {
   const radio = await getRadio(sim.url, 'ap-01');
   const step: ControllerStep = {
@@ -27,8 +31,8 @@ async function moveTo(channel: number, expectedVersion?: number) {
     from: radio,
     target: { channel, width: 20 },
   };
-  const version = expectedVersion ?? (await getAp(sim.url, 'ap-01')).version;
-  return createControllerActivities(sim.url).applyStep({
+  const version = expectedVersion ?? (await activities().readAp('ap-01')).version;
+  return activities().applyStep({
     step,
     changeId: `move-${channel}-${version}`,
     expectedVersion: version,
@@ -37,7 +41,7 @@ async function moveTo(channel: number, expectedVersion?: number) {
 
 describe('controller activities: refusals as the workflow sees them', () => {
   it('a stale version is a benign VersionConflict', async () => {
-    const stale = (await getAp(sim.url, 'ap-01')).version - 1;
+    const stale = (await activities().readAp('ap-01')).version - 1;
     const failure = await failureOf(moveTo(40, stale));
     expect(failure).toMatchObject({ type: 'VersionConflict', nonRetryable: true, category: 'BENIGN' });
   });
@@ -50,13 +54,13 @@ describe('controller activities: refusals as the workflow sees them', () => {
   });
 
   it('an unknown AP is a non-retryable UnknownAp, not benign', async () => {
-    const failure = await failureOf(createControllerActivities(sim.url).readAp('ap-99'));
+    const failure = await failureOf(activities().readAp('ap-99'));
     expect(failure).toMatchObject({ type: 'UnknownAp', nonRetryable: true });
     expect(failure.category).toBeUndefined();
   });
 
   it('an unreachable controller is a plain error, retried by the activity policy', async () => {
-    const err = await createControllerActivities('http://127.0.0.1:1')
+    const err = await createControllerActivities(unreachableController())
       .readAp('ap-01')
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);

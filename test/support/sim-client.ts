@@ -169,7 +169,7 @@ export async function meanQoeOf(
  * The built-in floor on a free port for the file's tests, reset to its seeded state before each test.
  * Read `url` (and `world`) inside tests: they exist once the file's set-up has run.
  */
-export function useBuiltInSimulator(): { readonly url: string; readonly world: RunningSimulator['world'] } {
+export function useBuiltInSimulator(): Pick<RunningSimulator, 'url' | 'world' | 'openWifi'> {
   let sim: RunningSimulator | undefined;
   beforeAll(async () => {
     sim = await startSimulator({ port: 0 });
@@ -182,6 +182,9 @@ export function useBuiltInSimulator(): { readonly url: string; readonly world: R
     },
     get world() {
       return sim!.world;
+    },
+    get openWifi() {
+      return sim!.openWifi;
     },
   };
 }

@@ -17,6 +17,8 @@ import { createRrmWorker, type RrmWorkerOptions } from '../../workers/rrm-worker
 import { RrmClient } from '../../client/library';
 import type { TemporalConfig } from '../../config/env';
 import { createTestDatabase } from './database';
+import { controllerFor } from './controller-face';
+import type { ControllerPort } from '../../activities/controller';
 export { eventually } from './eventually';
 
 /** Audit keys for tests: fixed, so failures are reproducible. */
@@ -62,6 +64,8 @@ export interface Stack {
   rrm: RrmClient;
   taskQueue: string;
   sim: RunningSimulator;
+  /** The controller port the worker drives (the simulator's native API or its OpenWiFi face). */
+  controller: ControllerPort;
   databaseUrl: string;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** The scenario's AP id for this stack: `ap('ap-05')`. */
@@ -94,6 +98,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     ...opts.simClock,
   });
   const taskQueue = `test-${prefix}`;
+  const controller = controllerFor(sim);
   const rrmWorker = await createRrmWorker({
     temporal: {
       connection: { address: address ?? '' },
@@ -102,7 +107,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       workerDeployment: opts.workerDeployment,
     },
     databaseUrl: db.url,
-    controllerUrl: sim.url,
+    controller,
     policy,
     env: TEST_AUDIT_ENV,
     workflowBundle: await workflowBundle(),
@@ -114,6 +119,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     rrm: new RrmClient(rrmWorker.client, taskQueue, policy),
     taskQueue,
     sim,
+    controller,
     databaseUrl: db.url,
     query: async (sql, params) => (await db.pool.query(sql, params)).rows,
     ap: (id) => `${prefix}-${id}`,

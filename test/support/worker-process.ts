@@ -14,7 +14,8 @@ const ROOT = join(__dirname, '..', '..');
 export interface WorkerProcessOptions {
   taskQueue: string;
   databaseUrl: string;
-  controllerUrl: string;
+  /** How the worker reaches the controller (test/support/controller-face.ts `controllerEnvFor`). */
+  controllerEnv: Record<string, string>;
   /** A policy file's content (any subset of the policy); the defaults otherwise. */
   policy?: unknown;
   temporalAddress?: string;
@@ -41,7 +42,7 @@ export class WorkerProcess {
       TEMPORAL_ADDRESS: address,
       TEMPORAL_TASK_QUEUE: opts.taskQueue,
       DATABASE_URL: opts.databaseUrl,
-      RRM_CONTROLLER_URL: opts.controllerUrl,
+      ...opts.controllerEnv,
       RRM_POLICY_FILE: this.policyFile,
       LOG_LEVEL: 'info',
       ...opts.env,

@@ -4,6 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { cachedFor } from '../../client/http-ingest/cached';
 import { collectFloor, RrmClient } from '../../client/library';
+import { createSimulatorController } from '../../activities/controller/simulator';
 
 describe('a cached answer', () => {
   afterEach(() => jest.useRealTimers());
@@ -50,7 +51,10 @@ describe('the floor', () => {
       'unit-test',
     );
     const started = Date.now();
-    await expect(collectFloor(rrm, `http://127.0.0.1:${port}`)).rejects.toThrow(/abort|timeout/i);
+    const controllerUrl = `http://127.0.0.1:${port}`;
+    await expect(collectFloor(rrm, createSimulatorController(controllerUrl), controllerUrl)).rejects.toThrow(
+      /abort|timeout/i,
+    );
     expect(Date.now() - started).toBeLessThan(15_000);
   }, 20_000);
 });

@@ -263,7 +263,7 @@ describe('sensing bridge shell: pending events and state file', () => {
   /** The controller's sensing view answers `detections`; every submit is refused (Temporal down). */
   const bridge = (extra: Partial<SensingBridgeConfig> = {}) =>
     new SensingBridge({
-      controllerUrl: 'http://controller.invalid',
+      sensing: { readDetections: async () => detectionsNow },
       submit: () => Promise.reject(new Error('Temporal unreachable')),
       stateFile,
       logger: logger as never,
@@ -271,10 +271,10 @@ describe('sensing bridge shell: pending events and state file', () => {
       intervalMs: 60_000,
       ...extra,
     });
-  const sensing = (detections: Detection[]) =>
-    jest
-      .spyOn(globalThis, 'fetch')
-      .mockImplementation(() => Promise.resolve(new Response(JSON.stringify({ detections }))));
+  let detectionsNow: Detection[] = [];
+  const sensing = (detections: Detection[]) => {
+    detectionsNow = detections;
+  };
   const saved = () => JSON.parse(readFileSync(stateFile, 'utf8')) as { pending: Array<{ eventId: string }> };
   /** Started (reading its state file), one poll, stopped. */
   const startedAndStopped = async (b: SensingBridge) => {
