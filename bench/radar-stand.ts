@@ -1,7 +1,9 @@
 // The stand the radar benches run on: one simulator with the campus, and on one dev server
 // (TEMPORAL_ADDRESS) and a scratch database (DATABASE_URL) the loop's worker and the floor's
 // (bench/floor), each on a task queue of its own. Movers submit radar moves to either; `fresh()` ends
-// every workflow of a phase and puts the radar back on the campus's channels.
+// every workflow of a phase and puts the radar back on the campus's channels. Both speak to the
+// simulator through the adapter RRM_CONTROLLER names: `simulator` (its native API, the default) or
+// `openwifi` (its OpenWiFi gateway face, docs/controllers.md).
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -11,6 +13,8 @@ import { startSimulator, type RunningSimulator } from '../simulator/server';
 import type { ScenarioDefinition } from '../simulator/types';
 import { createRrmWorker } from '../workers/rrm-worker';
 import { createSimulatorController } from '../activities/controller/simulator';
+import { createOpenWifiController } from '../activities/controller/openwifi';
+import type { ControllerPort } from '../activities/controller';
 import { createFloorActivities } from './floor/activities';
 import { installQuietRuntime, requireTemporalAddress } from './bench-runtime';
 import { RADAR_CHANNELS } from './campus';
@@ -49,10 +53,11 @@ export async function withRadarStand(
     const nativeConnection = await NativeConnection.connect({ address });
     const connection = await Connection.connect({ address });
     const client = new Client({ connection });
+    const controller = benchController(sim);
     const loop = await createRrmWorker({
       temporal: { connection: { address }, namespace: 'default', taskQueue: loopQueue },
       databaseUrl,
-      controller: createSimulatorController(sim.url),
+      controller,
       policy,
       env: { RRM_AUDIT_HMAC_KEYS: `bench:${Buffer.alloc(32, 1).toString('base64')}` },
       nativeConnection,
@@ -62,7 +67,7 @@ export async function withRadarStand(
       connection: nativeConnection,
       taskQueue: floorQueue,
       workflowsPath: require.resolve('./floor/workflows'),
-      activities: createFloorActivities(sim.url),
+      activities: createFloorActivities(controller),
     });
     const running = [loop.run(), floorWorker.run()];
     const rrm = new RrmClient(client, loopQueue, policy);
@@ -112,4 +117,13 @@ export async function withRadarStand(
       await sim.close();
     }
   });
+}
+
+/** The adapter the stand's loop and floor share (RRM_CONTROLLER). */
+function benchController(sim: RunningSimulator): ControllerPort {
+  const kind = process.env.RRM_CONTROLLER ?? 'simulator';
+  if (kind === 'simulator') return createSimulatorController(sim.url);
+  if (kind !== 'openwifi') throw new Error(`RRM_CONTROLLER: expected simulator or openwifi, got "${kind}"`);
+  const { gatewayUrl, apiKey } = sim.openWifi;
+  return createOpenWifiController({ kind: 'openwifi', gatewayUrl, apiKey, maxConcurrent: 32 });
 }

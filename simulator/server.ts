@@ -30,7 +30,8 @@ import {
 } from './schemas';
 import type { ScenarioDefinition } from './types';
 import type { World } from './world';
-import { OpenWifiGateway, type OpenWifiCredentials } from './openwifi/gateway';
+import { OpenWifiGateway } from './openwifi/gateway';
+import type { OpenWifiCredentials } from './openwifi/security';
 import { registerOpenWifiFace } from './openwifi/routes';
 
 class InvalidRequest extends Error {
@@ -257,11 +258,11 @@ export function buildSimulatorApp(
     registerOpenWifiFace(app, openWifi, { change: changeHold, scan: scanHold });
     app.get('/v1/inject/openwifi', async () => openWifi.status());
     app.post('/v1/inject/openwifi', async (req) => {
-      openWifi.inject(parse(openWifiFaultSchema, req.body));
+      openWifi.faults.inject(parse(openWifiFaultSchema, req.body));
       return openWifi.status();
     });
     app.delete('/v1/inject/openwifi', async () => {
-      openWifi.clearFaults();
+      openWifi.faults.clear();
       return openWifi.status();
     });
     app.post('/v1/inject/openwifi/offline', async (req) => {
@@ -269,7 +270,9 @@ export function buildSimulatorApp(
       openWifi.setOffline(apId, offline);
       return openWifi.status();
     });
-    app.post('/v1/inject/openwifi/expire-tokens', async () => ({ expired: openWifi.expireTokens() }));
+    app.post('/v1/inject/openwifi/expire-tokens', async () => ({
+      expired: openWifi.security.expireTokens(),
+    }));
   }
 
   app.post('/v1/inject/reset', async () => {

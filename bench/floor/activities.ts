@@ -1,15 +1,14 @@
 // The floor's one activity: read the AP, post a move of its 5 GHz radio to channel 36, with the
-// loop's own controller adapter (the same HTTP calls the loop makes for its read and its apply).
+// loop's own controller adapter (the same calls the loop makes for its read and its apply).
 import { Context } from '@temporalio/activity';
-import { createSimulatorController } from '../../activities/controller/simulator';
+import type { ControllerPort } from '../../activities/controller';
 import { configOf } from '../../domain/radio';
 
 export interface FloorActivities {
   moveOffChannel(apId: string): Promise<void>;
 }
 
-export function createFloorActivities(controllerUrl: string): FloorActivities {
-  const controller = createSimulatorController(controllerUrl);
+export function createFloorActivities(controller: ControllerPort): FloorActivities {
   return {
     async moveOffChannel(apId) {
       const ap = await controller.readAp(apId);

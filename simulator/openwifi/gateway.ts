@@ -1,14 +1,16 @@
-// The simulator's OpenWiFi face: the simulated world as OpenWiFi's uCentral gateway (`owgw`) and
-// security service (`owsec`) serve it, so the loop's OpenWiFi adapter can be driven and tested
-// end to end. Device records, state reports, capabilities, configure (with the gateway's UUID and the
-// device's 0/1/2 answers), Wi-Fi scans and RRM actions; plus test hooks for the gateway's own failure
-// modes (configure refused, fields rejected, device disconnected, tokens expired, rate limits).
-import { randomBytes, randomUUID } from 'node:crypto';
+// The simulator's OpenWiFi face: the simulated world as OpenWiFi's uCentral gateway (`owgw`) serves
+// it, so the loop's OpenWiFi adapter can be driven and tested end to end. Device records, state
+// reports, logs, capabilities, configure (with the gateway's UUID and the device's 0/1/2 answers),
+// Wi-Fi scans and RRM actions. Sign-in is ./security.ts; injected failure modes ./faults.ts.
+import { randomUUID } from 'node:crypto';
 import { RADIOS, type Radio } from '../../domain/regulatory';
 import { SimulatorError } from '../errors';
 import type { ApState, ConfigChanges } from '../types';
 import type { World } from '../world';
+import { badRequest, notConnected, notFound } from './answers';
+import { GatewayFaults, type GatewayFault } from './faults';
 import { stateReportOf, wifiScanOf } from './reports';
+import { OpenWifiSecurity, type OpenWifiCredentials } from './security';
 import {
   capabilitiesOf,
   changeMarkOf,
@@ -19,61 +21,6 @@ import {
   type Configuration,
   type ConfiguredRadio,
 } from './ucentral';
-
-/** An answer in the gateway's words: its HTTP status, body and headers. */
-export interface GatewayAnswer {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
-/** The gateway's error body: `{ ErrorCode, ErrorDetails, ErrorDescription }`. */
-export class GatewayError extends Error {
-  constructor(
-    readonly status: number,
-    readonly errorCode: number,
-    readonly description: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(description);
-  }
-  answer(method: string): GatewayAnswer {
-    return {
-      status: this.status,
-      headers: this.headers,
-      body: { ErrorCode: this.errorCode, ErrorDetails: method, ErrorDescription: this.description },
-    };
-  }
-}
-
-const badRequest = (code: number, text: string) => new GatewayError(400, 400, `${code}: ${text}`);
-const notFound = () => new GatewayError(404, 404, '404: Resource does not exist.');
-const notConnected = () => badRequest(1033, 'Device is not currently connected.');
-
-export interface OpenWifiCredentials {
-  apiKey: string;
-  userId: string;
-  password: string;
-}
-
-/** Failure modes of a real gateway, injected for the next `count` matching calls. */
-export type GatewayFault =
-  /** The device answers a configure with error 2: nothing applied. */
-  | { kind: 'configure_refused'; count: number }
-  /** The device applies a configure but substitutes these radio keys (e.g. `channel`): error 1. */
-  | { kind: 'fields_rejected'; fields: string[]; count: number }
-  /** 429 with Retry-After, as a proxy in front of the gateway answers under load. */
-  | { kind: 'rate_limited'; retryAfterS: number; count: number }
-  /** 400 1145: the device is executing another command. */
-  | { kind: 'device_busy'; count: number }
-  /** A 200 whose body lacks what the API specifies. */
-  | { kind: 'malformed'; count: number };
-
-interface Token {
-  userId: string;
-  expiresAt: number;
-  refreshToken: string;
-}
 
 interface Command {
   UUID: string;
@@ -99,8 +46,6 @@ const HISTORY = 20;
 const RADAR_LOG_EVERY_MS = 10_000;
 
 export class OpenWifiGateway {
-  private tokens = new Map<string, Token>();
-  private refreshTokens = new Map<string, string>();
   private commands = new Map<string, Command[]>();
   private statistics = new Map<string, { data: Record<string, unknown>; UUID: number; recorded: number }[]>();
   private logs = new Map<
@@ -111,94 +56,22 @@ export class OpenWifiGateway {
   private pending = new Map<string, number>();
   private offline = new Set<string>();
   private thirdParty = new Map<string, unknown>();
-  private faults: GatewayFault[] = [];
+  /** Test hooks: the gateway's failure modes, injected for the next calls. */
+  readonly faults = new GatewayFaults();
+  readonly security: OpenWifiSecurity;
 
   constructor(
     private readonly world: World,
-    readonly credentials: OpenWifiCredentials,
+    credentials: OpenWifiCredentials,
     /** How long an OAuth2 access token lives (owsec's default is 30 days). */
-    private readonly tokenLifetimeS = 30 * 24 * 3600,
+    tokenLifetimeS?: number,
   ) {
+    this.security = new OpenWifiSecurity(credentials, tokenLifetimeS);
     // The gateway keeps the scans OpenWiFi's own RRM has run: each device's latest is on record.
     for (const ap of world.listAps()) if (this.connected(ap)) this.recordScan(ap.apId);
   }
 
-  // ---- owsec: sign-in and tokens ----
-
-  signIn(body: unknown, grantType: string | undefined): GatewayAnswer {
-    const b = (body ?? {}) as Record<string, unknown>;
-    let userId: string;
-    if (grantType === 'refresh_token') {
-      const known = typeof b.refreshToken === 'string' ? this.refreshTokens.get(b.refreshToken) : undefined;
-      if (!known) throw new GatewayError(403, 14, '14: Cannot refresh token.');
-      this.refreshTokens.delete(b.refreshToken as string);
-      userId = known;
-    } else {
-      if (typeof b.userId !== 'string' || typeof b.password !== 'string') {
-        throw badRequest(1003, 'Invalid JSON document.');
-      }
-      if (
-        b.userId.toLowerCase() !== this.credentials.userId.toLowerCase() ||
-        b.password !== this.credentials.password
-      ) {
-        throw new GatewayError(403, 2, '2: Invalid credentials.');
-      }
-      userId = b.userId.toLowerCase();
-    }
-    const access = randomBytes(32).toString('hex');
-    const refresh = randomBytes(32).toString('hex');
-    const created = now();
-    this.tokens.set(access, {
-      userId,
-      expiresAt: (created + this.tokenLifetimeS) * 1000,
-      refreshToken: refresh,
-    });
-    this.refreshTokens.set(refresh, userId);
-    return {
-      status: 200,
-      body: {
-        access_token: access,
-        refresh_token: refresh,
-        token_type: 'Bearer',
-        expires_in: this.tokenLifetimeS,
-        idle_timeout: 300,
-        created,
-        username: userId,
-        userMustChangePassword: false,
-        errorCode: 0,
-      },
-    };
-  }
-
-  /** The gateway's check of a request's API key or bearer token (403 with the reason's code). */
-  authorize(headers: Record<string, string | string[] | undefined>): void {
-    const apiKey = headers['x-api-key'];
-    if (apiKey !== undefined) {
-      if (apiKey === this.credentials.apiKey) return;
-      throw new GatewayError(403, 8, '8: Invalid token.');
-    }
-    const bearer = /^Bearer (.+)$/.exec(String(headers.authorization ?? ''))?.[1];
-    const token = bearer ? this.tokens.get(bearer) : undefined;
-    if (!token) throw new GatewayError(403, 8, '8: Invalid token.');
-    if (token.expiresAt <= Date.now()) throw new GatewayError(403, 9, '9: Expired token.');
-  }
-
-  /** Test hook: every token issued so far has expired. */
-  expireTokens(): number {
-    for (const t of this.tokens.values()) t.expiresAt = 0;
-    return this.tokens.size;
-  }
-
-  // ---- test hooks ----
-
-  inject(fault: GatewayFault): void {
-    this.faults.push(fault);
-  }
-
-  clearFaults(): void {
-    this.faults = [];
-  }
-
+  /** Test hook: the device loses the gateway (or comes back). */
   setOffline(apId: string, offline: boolean): void {
     this.world.apState(apId);
     if (offline) this.offline.add(apId);
@@ -206,32 +79,8 @@ export class OpenWifiGateway {
   }
 
   status(): { faults: GatewayFault[]; offline: string[] } {
-    return { faults: this.faults.map((f) => ({ ...f })), offline: [...this.offline] };
+    return { faults: this.faults.pending(), offline: [...this.offline] };
   }
-
-  /** The first injected fault of these kinds, consumed once. */
-  private takeFault<K extends GatewayFault['kind']>(
-    ...kinds: K[]
-  ): Extract<GatewayFault, { kind: K }> | undefined {
-    const fault = this.faults.find((f) => (kinds as string[]).includes(f.kind));
-    if (!fault) return undefined;
-    fault.count -= 1;
-    if (fault.count <= 0) this.faults.splice(this.faults.indexOf(fault), 1);
-    return fault as Extract<GatewayFault, { kind: K }>;
-  }
-
-  /** Rate limits and malformed answers apply to any authorized call. */
-  gate(): { malformed: boolean } {
-    const limited = this.takeFault('rate_limited');
-    if (limited) {
-      throw new GatewayError(429, 429, '429: Too many requests.', {
-        'retry-after': String(limited.retryAfterS),
-      });
-    }
-    return { malformed: this.takeFault('malformed') !== undefined };
-  }
-
-  // ---- devices ----
 
   private ap(serialNumber: string): ApState {
     try {
@@ -418,7 +267,7 @@ export class OpenWifiGateway {
     const b = body as Record<string, unknown> | undefined;
     if (!b || typeof b.serialNumber !== 'string') throw badRequest(1018, 'Missing or invalid parameters.');
     if (b.serialNumber !== serialNumber) throw badRequest(1030, 'Serial Number mismatch.');
-    if (this.takeFault('device_busy')) {
+    if (this.faults.take('device_busy')) {
       throw badRequest(
         1145,
         `Device is already executing a command. Please try later. (UUID=${randomUUID()} Command=configure)`,
@@ -497,8 +346,8 @@ export class OpenWifiGateway {
     const changeId = changeMarkOf(config) ?? `owgw-${randomUUID()}`;
     const current = configuredRadios(configurationOf(ap, this.uuidOf(ap)));
     const rejected: { parameter: string; reason: string; substitution?: unknown }[] = [];
-    const substituted = this.takeFault('fields_rejected')?.fields ?? [];
-    const refused = this.takeFault('configure_refused') !== undefined;
+    const substituted = this.faults.take('fields_rejected')?.fields ?? [];
+    const refused = this.faults.take('configure_refused') !== undefined;
     const enabled = RADIOS.filter((r) => next[r]).map((r) => next[r]!.enabled ?? true);
     const admin = enabled.every(Boolean) ? 'UP' : enabled.some(Boolean) ? undefined : 'DOWN';
     let applied = 0;

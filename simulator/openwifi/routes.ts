@@ -4,7 +4,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SimulatorError } from '../errors';
 import type { RequestHold } from '../request-hold';
-import { GatewayError, type GatewayAnswer, type OpenWifiGateway } from './gateway';
+import { GatewayError, type GatewayAnswer } from './answers';
+import type { OpenWifiGateway } from './gateway';
 
 type Serial = { Params: { serialNumber: string }; Querystring: Record<string, string | undefined> };
 
@@ -60,7 +61,7 @@ export function registerOpenWifiFace(app: FastifyInstance, gateway: OpenWifiGate
       );
 
       face.post<{ Querystring: { grant_type?: string } }>('/oauth2', async (req, reply) =>
-        send(reply, req.method, () => gateway.signIn(req.body, req.query.grant_type).body),
+        send(reply, req.method, () => gateway.security.signIn(req.body, req.query.grant_type).body),
       );
 
       // Every other call: the key or token first, then the injected rate limits and malformed answers.
@@ -68,8 +69,8 @@ export function registerOpenWifiFace(app: FastifyInstance, gateway: OpenWifiGate
       face.addHook('onRequest', async (req, reply) => {
         if (req.url.split('?')[0]!.endsWith('/oauth2')) return;
         try {
-          gateway.authorize(req.headers);
-          if (gateway.gate().malformed) malformed.add(req);
+          gateway.security.authorize(req.headers);
+          if (gateway.faults.gate().malformed) malformed.add(req);
         } catch (err) {
           if (!(err instanceof GatewayError)) throw err;
           const answer = err.answer(req.method);
