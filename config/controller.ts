@@ -34,7 +34,7 @@ const Env = z.object({
   RRM_OPENWIFI_SECURITY_URL: z.url().optional(),
   RRM_OPENWIFI_USER: z.string().min(1).optional(),
   RRM_OPENWIFI_CA_FILE: z.string().min(1).optional(),
-  RRM_OPENWIFI_MAX_CONCURRENT: z.coerce.number().int().min(1).max(256).default(8),
+  RRM_OPENWIFI_MAX_CONCURRENT: z.coerce.number().int().min(1).max(256).default(16),
 });
 
 /** A secret from `NAME` or from the file `NAME_FILE` (trailing newline dropped), not both. */

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { RADIOS, type Radio } from '../../domain/regulatory';
 import { SimulatorError } from '../errors';
-import type { ApState, ConfigChanges } from '../types';
+import type { ApState, ConfigChanges, ScanChannel } from '../types';
 import type { World } from '../world';
 import { badRequest, notConnected, notFound } from './answers';
 import { GatewayFaults, type GatewayFault } from './faults';
@@ -42,6 +42,7 @@ const now = () => Math.floor(Date.now() / 1000);
 const UUID_BASE = 1_765_000_000;
 /** Scans and configure commands kept per device. */
 const HISTORY = 20;
+const SURVEY_KEPT_MS = 1_000;
 /** A radar is logged again while it lasts, as repeated detections are. */
 const RADAR_LOG_EVERY_MS = 10_000;
 
@@ -56,6 +57,16 @@ export class OpenWifiGateway {
   private pending = new Map<string, number>();
   private offline = new Set<string>();
   private thirdParty = new Map<string, unknown>();
+  /** A radio's survey of its band, kept a second: reports asked for at once share it. */
+  private surveys = new Map<string, { at: number; channels: ScanChannel[] }>();
+  private readonly survey = (apId: string, radio: Radio): ScanChannel[] => {
+    const key = `${apId}/${radio}`;
+    const kept = this.surveys.get(key);
+    if (kept && Date.now() - kept.at < SURVEY_KEPT_MS) return kept.channels;
+    const channels = this.world.scan(apId, radio).channels;
+    this.surveys.set(key, { at: Date.now(), channels });
+    return channels;
+  };
   /** Test hooks: the gateway's failure modes, injected for the next calls. */
   readonly faults = new GatewayFaults();
   readonly security: OpenWifiSecurity;
@@ -91,6 +102,14 @@ export class OpenWifiGateway {
     }
   }
 
+  private knownAp(serialNumber: string): ApState[] {
+    try {
+      return [this.world.apState(serialNumber)];
+    } catch {
+      return [];
+    }
+  }
+
   private connected(ap: ApState): boolean {
     return ap.status === 'UP' && !this.offline.has(ap.apId);
   }
@@ -106,7 +125,10 @@ export class OpenWifiGateway {
   }
 
   deviceRecord(serialNumber: string): Record<string, unknown> {
-    const ap = this.ap(serialNumber);
+    return this.recordOf(this.ap(serialNumber));
+  }
+
+  private recordOf(ap: ApState): Record<string, unknown> {
     if (this.connected(ap)) this.pending.delete(ap.apId);
     const pendingUUID = this.pending.get(ap.apId) ?? 0;
     return {
@@ -129,7 +151,10 @@ export class OpenWifiGateway {
   }
 
   deviceStatus(serialNumber: string): Record<string, unknown> {
-    const ap = this.ap(serialNumber);
+    return this.statusOf(this.ap(serialNumber));
+  }
+
+  private statusOf(ap: ApState): Record<string, unknown> {
     if (!this.connected(ap)) return { serialNumber: ap.apId, connected: false };
     const count = (r: Radio) => ap.radios[r]?.clientCount ?? 0;
     return {
@@ -147,11 +172,10 @@ export class OpenWifiGateway {
   }
 
   devices(withStatus: boolean, select?: string[]): Record<string, unknown> {
-    const aps = this.world.listAps().filter((ap) => !select || select.includes(ap.apId));
-    if (!withStatus) return { devices: aps.map((ap) => this.deviceRecord(ap.apId)) };
-    return {
-      devicesWithStatus: aps.map((ap) => ({ ...this.deviceRecord(ap.apId), ...this.deviceStatus(ap.apId) })),
-    };
+    // Each AP's state is read once; a selection reads only the devices it names (unknown ones: none).
+    const aps = select ? select.flatMap((sn) => this.knownAp(sn)) : this.world.listAps();
+    if (!withStatus) return { devices: aps.map((ap) => this.recordOf(ap)) };
+    return { devicesWithStatus: aps.map((ap) => ({ ...this.recordOf(ap), ...this.statusOf(ap) })) };
   }
 
   capabilities(serialNumber: string): Record<string, unknown> {
@@ -170,7 +194,7 @@ export class OpenWifiGateway {
     if (this.connected(ap)) {
       const history = this.statistics.get(ap.apId) ?? [];
       history.unshift({
-        data: stateReportOf(this.world, ap.apId, this.uuidOf(ap)),
+        data: stateReportOf(this.world, ap.apId, this.uuidOf(ap), this.survey),
         UUID: this.uuidOf(ap),
         recorded: now(),
       });

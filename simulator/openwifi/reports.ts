@@ -5,7 +5,7 @@
 import { frequencyMhz, RADIOS, bondedSubchannels, type Radio } from '../../domain/regulatory';
 import { NEIGHBOR_RANGE_DBM } from '../propagation';
 import { apToApDbm, inService } from '../rf-model';
-import type { RadioMetrics } from '../types';
+import type { RadioMetrics, ScanChannel } from '../types';
 import type { World } from '../world';
 import { BAND_OF_RADIO, macOf, phyOf, STATISTICS_INTERVAL_S, surveyOf, type ScanEntry } from './ucentral';
 
@@ -26,7 +26,15 @@ function figuresOf(world: World, apId: string, radio: Radio): RadioMetrics | und
   }
 }
 
-export function stateReportOf(world: World, apId: string, uuid: number): Record<string, unknown> {
+/** What a radio's survey is made of: the simulator's view of every channel of its band. */
+export type ChannelSurvey = (apId: string, radio: Radio) => ScanChannel[];
+
+export function stateReportOf(
+  world: World,
+  apId: string,
+  uuid: number,
+  survey: ChannelSurvey = (a, r) => world.scan(a, r).channels,
+): Record<string, unknown> {
   const ap = world.apState(apId);
   const radios = RADIOS.filter((r) => ap.radios[r]);
   const radioEntries: Record<string, unknown>[] = [];
@@ -35,7 +43,7 @@ export function stateReportOf(world: World, apId: string, uuid: number): Record<
     const config = ap.radios[radio]!;
     const m = figuresOf(world, apId, radio);
     const transmitting = m?.transmitting ?? false;
-    const channels = m ? world.scan(apId, radio).channels : [];
+    const channels = m ? survey(apId, radio) : [];
     const subchannels = bondedSubchannels(radio, config.channel, config.width, ap.regulatoryDomain);
     radioEntries.push({
       channel: config.channel,

@@ -31,7 +31,7 @@ describe('controllerSettings', () => {
       gatewayUrl: GATEWAY,
       apiKey: 'key-123',
       caFile: '/etc/ssl/openwifi-ca.pem',
-      maxConcurrent: 8,
+      maxConcurrent: 16,
       securityUrl: undefined,
       user: undefined,
       password: undefined,

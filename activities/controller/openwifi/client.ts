@@ -1,9 +1,12 @@
-// Calls to the OpenWiFi gateway (owgw): authorized, bounded in number (undici's connection pool),
-// each with its own timeout, over TLS with the deployment's CA. Its answers are sorted here: a pause it asks for (429 with
-// Retry-After, its rate limit, a device busy with another command) is `ControllerBusy`; a token it
-// no longer takes is renewed once; any other refusal is a `GatewayRefusal` for the adapter to read.
+// Calls to the OpenWiFi gateway (owgw): authorized, bounded in number (the calls beyond the bound
+// wait their turn before their timeout starts: a timeout measures the gateway, not this queue),
+// each with its own timeout, over TLS with the deployment's CA. Its answers are sorted here: a
+// pause it asks for (429 with Retry-After, its rate limit, a device busy with another command) is
+// `ControllerBusy`; a token it no longer takes is renewed once; any other refusal is a
+// `GatewayRefusal` for the adapter to read.
 import { readFileSync } from 'node:fs';
 import { Agent } from 'undici';
+import { limiter } from '../../../client/library/limiter';
 import { httpCall, type HttpCall, type HttpMethod } from '../http';
 import { ControllerBusy } from '../port';
 import { GatewayAuth, type GatewayCredentials } from './auth';
@@ -30,6 +33,7 @@ export class GatewayRefusal extends Error {
 
 /** When the gateway names no pause (its own rate limit, a busy device): wait this long. */
 const DEFAULT_PAUSE_MS = 1_000;
+const BACKGROUND_CALLS = 2;
 const RATE_LIMITED = 10;
 const EXPIRED_TOKEN = 9;
 const INVALID_TOKEN = 8;
@@ -39,10 +43,13 @@ export class GatewayClient {
   private readonly base: string;
   private readonly auth: GatewayAuth;
   private readonly dispatcher: Agent;
+  private readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
+  /** Upkeep (the neighbour graph) takes at most this many of the slots: events come first. */
+  private readonly background = limiter(BACKGROUND_CALLS);
 
   constructor(settings: GatewaySettings) {
     this.base = settings.gatewayUrl.replace(/\/$/, '');
-    // One request per connection: the pool's size bounds the calls in flight; the rest queue.
+    this.limit = limiter(settings.maxConcurrent);
     this.dispatcher = new Agent({
       connections: settings.maxConcurrent,
       ...(settings.caFile ? { connect: { ca: readFileSync(settings.caFile) } } : {}),
@@ -53,6 +60,11 @@ export class GatewayClient {
 
   get(path: string, timeoutMs: number): Promise<unknown> {
     return this.request('GET', path, undefined, timeoutMs);
+  }
+
+  /** A read for the adapter's own upkeep, never holding more than a few of the slots. */
+  getInBackground(path: string, timeoutMs: number): Promise<unknown> {
+    return this.background(() => this.request('GET', path, undefined, timeoutMs));
   }
 
   post(path: string, body: unknown, timeoutMs: number): Promise<unknown> {
@@ -68,14 +80,16 @@ export class GatewayClient {
     const what = `${method} ${path.split('?')[0]}`;
     for (let attempt = 1; ; attempt++) {
       const headers = await this.auth.headers();
-      const res = await httpCall({
-        method,
-        url: `${this.base}${path}`,
-        body,
-        headers,
-        timeoutMs,
-        dispatcher: this.dispatcher,
-      });
+      const res = await this.limit(() =>
+        httpCall({
+          method,
+          url: `${this.base}${path}`,
+          body,
+          headers,
+          timeoutMs,
+          dispatcher: this.dispatcher,
+        }),
+      );
       if (res.status >= 200 && res.status < 300) return res.body;
       const answer = (res.body ?? {}) as { ErrorCode?: unknown; ErrorDescription?: unknown };
       const description = String(answer.ErrorDescription ?? `HTTP ${res.status}`);

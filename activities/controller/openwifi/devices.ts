@@ -60,8 +60,10 @@ export class Devices {
     return checked(StatisticsSchema, body, `GET /device/${apId}/statistics`).data.map((r) => r.data);
   }
 
-  async list() {
-    const body = await this.gateway.get('/devices?deviceWithStatus=true', LISTING_TIMEOUT_MS);
+  /** Every device with its status, or only those named (`select`). */
+  async list(select?: string[]) {
+    const only = select ? `&select=${select.map(enc).join(',')}` : '';
+    const body = await this.gateway.get(`/devices?deviceWithStatus=true${only}`, LISTING_TIMEOUT_MS);
     return checked(DevicesWithStatusSchema, body, 'GET /devices').devicesWithStatus;
   }
 }

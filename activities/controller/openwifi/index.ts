@@ -44,12 +44,12 @@ export function createOpenWifiController(settings: OpenWifiControllerSettings): 
 
   return {
     readAp: about(async (apId: string): Promise<ApSnapshot> => {
-      const [d, online, neighbors] = await Promise.all([
+      // A device the gateway cannot reach has no state report to give: it reads as DOWN.
+      const [d, state, neighbors] = await Promise.all([
         devices.record(apId),
-        devices.connected(apId),
+        devices.lastStateIfConnected(apId),
         topology.neighboursOf(apId),
       ]);
-      const state = online ? await devices.lastStateIfConnected(apId) : undefined;
       return {
         apId,
         regulatoryDomain: regulatoryDomainOf(d.configuration),
@@ -63,13 +63,12 @@ export function createOpenWifiController(settings: OpenWifiControllerSettings): 
     }),
 
     scanChannels: about(async (apId: string, radio: Radio) => {
-      const [command, all, state] = await Promise.all([
+      const [command, state] = await Promise.all([
         devices.gateway.post(
           `/device/${enc(apId)}/wifiscan`,
           { serialNumber: apId, override_dfs: true },
           SCAN_TIMEOUT_MS,
         ),
-        devices.list(),
         devices.lastState(apId),
       ]);
       const scan = checked(CommandSchema, command, `POST /device/${apId}/wifiscan`);
@@ -80,20 +79,21 @@ export function createOpenWifiController(settings: OpenWifiControllerSettings): 
       }
       const entries = checked(ScanResultsSchema, scan.results, `POST /device/${apId}/wifiscan results`).status
         .scan;
-      const configs = new Map(all.map((x) => [x.serialNumber, x.configuration]));
+      // A BSS of a managed neighbour counts on every channel its configured width covers: the
+      // configurations of the devices heard (and this one's) are read in one call.
+      const owners = await Promise.all(entries.map((entry) => topology.deviceOfBssid(entry.bssid)));
+      const serials = [...new Set([apId, ...owners.flatMap((o) => (o ? [o.serialNumber] : []))])];
+      const configs = new Map((await devices.list(serials)).map((x) => [x.serialNumber, x.configuration]));
       const own = configs.get(apId);
       if (!own)
         throw new ControllerError('UnknownAp', `the OpenWiFi gateway does not list device ${apId}`, { apId });
-      // A BSS of a managed neighbour counts on every channel its configured width covers.
-      const heard = await Promise.all(
-        entries.map(async (entry) => {
-          const owner = await topology.deviceOfBssid(entry.bssid);
-          const theirs = owner && radiosOf(configs.get(owner.serialNumber) ?? { radios: [] })[owner.radio];
-          if (!theirs) return { entry };
-          const { channel, width } = radioConfigOf(theirs.radio);
-          return { entry, managed: { channel, width } };
-        }),
-      );
+      const heard = entries.map((entry, i) => {
+        const owner = owners[i];
+        const theirs = owner && radiosOf(configs.get(owner.serialNumber) ?? { radios: [] })[owner.radio];
+        if (!theirs) return { entry };
+        const { channel, width } = radioConfigOf(theirs.radio);
+        return { entry, managed: { channel, width } };
+      });
       return observationsOf(radio, regulatoryDomainOf(own), heard, state);
     }),
 

@@ -2,8 +2,9 @@
 // its own RRM builds it, from Wi-Fi scans. The gateway keeps each device's recent commands with
 // their results: a device's neighbours are the managed APs whose BSSIDs its latest scan heard, or
 // whose latest scan heard it (so a failed AP's neighbours are still known from before it failed).
-// BSSIDs are matched to devices through their state reports. Kept for a minute, refreshed in the
-// background after that; the first read after start waits for it.
+// BSSIDs are matched to devices through their state reports. Kept five minutes, then rebuilt in the
+// background with a few calls at a time (events' calls come first); the first read waits for it,
+// built with all the calls it can make.
 import type { Radio } from '../../../domain/regulatory';
 import type { GatewayClient } from './client';
 import {
@@ -16,7 +17,7 @@ import {
 
 /** Heard this loud or louder, another AP is an RF neighbour (802.11's preamble detection floor). */
 export const NEIGHBOUR_SIGNAL_DBM = -82;
-const FRESH_MS = 60_000;
+const FRESH_MS = 5 * 60_000;
 const TIMEOUT_MS = 5_000;
 const RADIO_OF_BAND: Record<string, Radio> = { '2G': '2g', '5G': '5g', '6G': '6g' };
 
@@ -53,7 +54,7 @@ export class Topology {
   private async current(): Promise<Graph> {
     const graph = this.graph;
     if (graph && Date.now() - graph.at < FRESH_MS) return graph;
-    this.refreshing ??= this.build()
+    this.refreshing ??= this.build(graph !== undefined)
       .then((g) => (this.graph = g))
       .finally(() => (this.refreshing = undefined));
     // A stale graph serves while the new one is built: neighbours change slowly.
@@ -64,10 +65,13 @@ export class Topology {
     return this.refreshing;
   }
 
-  private async build(): Promise<Graph> {
+  /** The first build has the calls to itself; a rebuild runs in the background lane. */
+  private async build(background: boolean): Promise<Graph> {
+    const get = (path: string, timeoutMs: number) =>
+      background ? this.gateway.getInBackground(path, timeoutMs) : this.gateway.get(path, timeoutMs);
     const { devicesWithStatus } = checked(
       DevicesWithStatusSchema,
-      await this.gateway.get('/devices?deviceWithStatus=true', TIMEOUT_MS),
+      await get('/devices?deviceWithStatus=true', TIMEOUT_MS),
       'GET /devices',
     );
     const serials = devicesWithStatus.map((d) => d.serialNumber);
@@ -76,8 +80,8 @@ export class Topology {
     await Promise.all(
       serials.map(async (sn) => {
         const [stats, commands] = await Promise.all([
-          this.gateway.get(`/device/${enc(sn)}/statistics?newest=true&limit=1`, TIMEOUT_MS),
-          this.gateway.get(`/commands?serialNumber=${enc(sn)}&newest=true&limit=20`, TIMEOUT_MS),
+          get(`/device/${enc(sn)}/statistics?newest=true&limit=1`, TIMEOUT_MS),
+          get(`/commands?serialNumber=${enc(sn)}&newest=true&limit=20`, TIMEOUT_MS),
         ]);
         const report = checked(StatisticsSchema, stats, `GET /device/${sn}/statistics`).data[0]?.data;
         for (const ssid of report?.interfaces.flatMap((i) => i.ssids) ?? []) {
