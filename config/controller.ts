@@ -3,6 +3,7 @@
 // neither is ever logged.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { invalidEnvironment, parseEnv } from './parse-env';
 
 export interface SimulatorControllerSettings {
   kind: 'simulator';
@@ -51,27 +52,23 @@ function secret(env: NodeJS.ProcessEnv, name: string): string | undefined {
 }
 
 export function controllerSettings(env: NodeJS.ProcessEnv): ControllerSettings {
-  const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`invalid environment: ${problems}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(Env, env);
   if (e.RRM_CONTROLLER === 'simulator') return { kind: 'simulator', url: e.RRM_CONTROLLER_URL };
-  const problem = (message: string) => new Error(`invalid environment: ${message}`);
   if (!e.RRM_OPENWIFI_GATEWAY_URL)
-    throw problem('RRM_OPENWIFI_GATEWAY_URL: required with RRM_CONTROLLER=openwifi');
+    throw invalidEnvironment('RRM_OPENWIFI_GATEWAY_URL: required with RRM_CONTROLLER=openwifi');
   const apiKey = secret(env, 'RRM_OPENWIFI_API_KEY');
   const password = secret(env, 'RRM_OPENWIFI_PASSWORD');
   const user = e.RRM_OPENWIFI_USER;
   if (!apiKey && !(user && password)) {
-    throw problem('RRM_OPENWIFI_API_KEY (or RRM_OPENWIFI_USER with RRM_OPENWIFI_PASSWORD): one is required');
+    throw invalidEnvironment(
+      'RRM_OPENWIFI_API_KEY (or RRM_OPENWIFI_USER with RRM_OPENWIFI_PASSWORD): one is required',
+    );
   }
   if (Boolean(user) !== Boolean(password)) {
-    throw problem('RRM_OPENWIFI_USER and RRM_OPENWIFI_PASSWORD: set both or neither');
+    throw invalidEnvironment('RRM_OPENWIFI_USER and RRM_OPENWIFI_PASSWORD: set both or neither');
   }
   if (!apiKey && !e.RRM_OPENWIFI_SECURITY_URL) {
-    throw problem('RRM_OPENWIFI_SECURITY_URL: required to sign in with a user and password');
+    throw invalidEnvironment('RRM_OPENWIFI_SECURITY_URL: required to sign in with a user and password');
   }
   return {
     kind: 'openwifi',

@@ -6,6 +6,7 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { z } from 'zod';
+import { parseEnv } from './parse-env';
 import { controllerSettings, type ControllerSettings } from './controller';
 
 const EnvSchema = z
@@ -62,12 +63,7 @@ export interface RrmConfig {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RrmConfig {
-  const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`invalid environment: ${problems}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(EnvSchema, env);
   const { connection, namespace } = temporalConnection(env);
   return {
     temporal: {

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { z } from 'zod';
 import { credentialsFromEnv, hasCredentials, type IngestCredentials } from './auth';
+import { parseEnv } from '../../config/parse-env';
 
 export interface IngestTls {
   cert: Buffer;
@@ -33,12 +34,11 @@ const ListenEnvSchema = z.object({
 
 /** The ingest's settings, or an error naming the variable that stops it from starting. */
 export function ingestSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): IngestSettings {
-  const parsed = ListenEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`invalid environment: ${problems}`);
-  }
-  const { RRM_HTTP_PORT: port, RRM_HTTP_HOST: host, RRM_INGEST_ALLOW_ANONYMOUS: allow } = parsed.data;
+  const {
+    RRM_HTTP_PORT: port,
+    RRM_HTTP_HOST: host,
+    RRM_INGEST_ALLOW_ANONYMOUS: allow,
+  } = parseEnv(ListenEnvSchema, env);
   const credentials = credentialsFromEnv(env);
   const anonymous = !hasCredentials(credentials);
   if (anonymous && allow !== '1') {

@@ -4,6 +4,7 @@
 // (600000), RRM_SENSING_MIN_CONFIDENCE (0.5), RRM_SENSING_STATE_FILE (none: episodes kept in memory).
 import { z } from 'zod';
 import { loadConfig } from '../../config/env';
+import { parseEnv } from '../../config/parse-env';
 import { controllerUrlOf } from '../../config/controller';
 import { connectController } from '../../activities/controller/connect';
 import { logger } from '../../config/logger';
@@ -22,12 +23,7 @@ const BridgeEnv = z.object({
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const parsed = BridgeEnv.safeParse(process.env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`invalid environment: ${problems}`);
-  }
-  const env = parsed.data;
+  const env = parseEnv(BridgeEnv, process.env);
   // The policy gives each submitted event its severity (and with it its Temporal priority).
   const tracing = startTracing('rrm-sensing-bridge');
   const rrm = await RrmClient.connect(config.temporal, loadPolicy(config.policyFile), {
