@@ -5,8 +5,8 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ControllerPort } from '../activities/controller';
 import { createSimulatorController } from '../activities/controller/simulator';
+import { OPENWIFI_DETECTION_KINDS } from '../activities/controller/openwifi/sensing';
 import type { ControllerSettings } from '../config/controller';
-import type { DetectionKind } from '../domain/detections';
 import type { RunningSimulator } from '../simulator/server';
 
 export interface MainController {
@@ -18,9 +18,6 @@ export interface MainController {
   /** What the sensing bridge reads, given the port the loop drives. */
   sensing(port: ControllerPort): Pick<ControllerPort, 'readDetections'>;
 }
-
-/** What OpenWiFi's REST API shows of the story: radar in the devices' logs, devices that are gone. */
-const SEEN_BY_OPENWIFI = new Set<DetectionKind>(['radar', 'hw_failure']);
 
 export function mainController(sim: RunningSimulator, env: NodeJS.ProcessEnv): MainController {
   const kind = env.RRM_CONTROLLER ?? 'simulator';
@@ -56,7 +53,7 @@ export function mainController(sim: RunningSimulator, env: NodeJS.ProcessEnv): M
       return {
         async readDetections() {
           const [seen, analysed] = await Promise.all([port.readDetections(), analyser.readDetections()]);
-          return [...seen, ...analysed.filter((d) => !SEEN_BY_OPENWIFI.has(d.kind))];
+          return [...seen, ...analysed.filter((d) => !OPENWIFI_DETECTION_KINDS.has(d.kind))];
         },
       };
     },

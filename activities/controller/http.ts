@@ -3,7 +3,7 @@
 import { fetch, type Dispatcher } from 'undici';
 import { inSpan, SpanKind, traceHeaders } from '../../config/tracing';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST';
 
 export interface HttpCall {
   method: HttpMethod;

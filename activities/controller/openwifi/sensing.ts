@@ -1,10 +1,13 @@
 // The sensing view OpenWiFi's REST API can give: a device not connected to the gateway is a failure,
 // and radar is what hostapd logs (`DFS-RADAR-DETECTED freq=…`) in the device's log. The other kinds
 // (interference, saturation, QoE, density, load, PoE) travel on OpenWiFi's Kafka topics, not here.
-import type { Detection } from '../../../domain/detections';
+import type { Detection, DetectionKind } from '../../../domain/detections';
 import { channelOfFrequency } from '../../../domain/regulatory';
 import { Devices, enc, LISTING_TIMEOUT_MS } from './devices';
 import { checked, DeviceLogsSchema } from './schemas';
+
+/** What this view can report; everything else needs another sensing source. */
+export const OPENWIFI_DETECTION_KINDS: ReadonlySet<DetectionKind> = new Set(['radar', 'hw_failure']);
 
 /** Radar the device logged this recently is radar now (hostapd logs each detection). */
 const RADAR_RECENT_S = 30;

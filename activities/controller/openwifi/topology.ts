@@ -7,6 +7,7 @@
 // built with all the calls it can make.
 import type { Radio } from '../../../domain/regulatory';
 import type { GatewayClient } from './client';
+import { enc } from './devices';
 import {
   checked,
   CommandListSchema,
@@ -14,12 +15,12 @@ import {
   ScanResultsSchema,
   StatisticsSchema,
 } from './schemas';
+import { RADIO_OF_BAND } from './ucentral';
 
 /** Heard this loud or louder, another AP is an RF neighbour (802.11's preamble detection floor). */
 export const NEIGHBOUR_SIGNAL_DBM = -82;
 const FRESH_MS = 5 * 60_000;
 const TIMEOUT_MS = 5_000;
-const RADIO_OF_BAND: Record<string, Radio> = { '2G': '2g', '5G': '5g', '6G': '6g' };
 
 interface Graph {
   at: number;
@@ -27,8 +28,6 @@ interface Graph {
   /** BSSID (lower case) → the device and radio that serve it. */
   bssids: Map<string, { serialNumber: string; radio: Radio }>;
 }
-
-const enc = encodeURIComponent;
 
 export class Topology {
   private graph?: Graph;

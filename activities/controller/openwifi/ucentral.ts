@@ -22,7 +22,8 @@ import {
 import { ControllerError, type MonitorSample } from '../port';
 import type { Association, Configuration, ConfiguredRadio, ScanEntry, State, SsidState } from './schemas';
 
-const RADIO_OF_BAND: Record<string, Radio> = { '2G': '2g', '5G': '5g', '6G': '6g' };
+/** uCentral's band names, by which configurations and state reports name radios. */
+export const RADIO_OF_BAND: Record<string, Radio> = { '2G': '2g', '5G': '5g', '6G': '6g' };
 
 /** EU and EEA countries: their radios follow the EU rules (ETSI EN 301 893). */
 const EU_COUNTRIES = new Set(

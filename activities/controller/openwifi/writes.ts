@@ -7,7 +7,14 @@ import { changedParams, type RadioConfig } from '../../../domain/radio';
 import { bondedSubchannels } from '../../../domain/regulatory';
 import { ControllerError, type StepRequest, type StepResult } from '../port';
 import { Devices, enc, intendedConfiguration, READ_TIMEOUT_MS, translated } from './devices';
-import { checked, CommandSchema, ConfigureResultsSchema, type Configuration, type State } from './schemas';
+import {
+  checked,
+  CommandSchema,
+  ConfigureResultsSchema,
+  type Configuration,
+  type Device,
+  type State,
+} from './schemas';
 import type { Topology } from './topology';
 import {
   adminStatusOf,
@@ -74,13 +81,7 @@ export function createStepWriter(
     // sets): reported, not applied again.
     if (changing.length === 0 || markOf(d.configuration) === changeId)
       return { version: d.UUID, duplicate: true };
-    if (d.UUID !== expectedVersion) {
-      throw new ControllerError(
-        'VersionConflict',
-        `device ${step.apId}: configuration UUID ${d.UUID}, the change was planned on ${expectedVersion}`,
-        { expectedVersion, version: d.UUID },
-      );
-    }
+    checkVersion(d, expectedVersion);
     if (!online) {
       throw new ControllerError(
         'ControllerRefused',
@@ -159,22 +160,11 @@ export function createStepWriter(
     expectedVersion: number,
   ): Promise<StepResult> {
     const d = await devices.record(step.apId);
-    if (
-      adminStatusOf(intendedConfiguration(d)) === step.to ||
-      markOf(intendedConfiguration(d)) === changeId
-    ) {
+    const intended = intendedConfiguration(d);
+    if (adminStatusOf(intended) === step.to || markOf(intended) === changeId) {
       return { version: d.UUID, duplicate: true };
     }
-    if (d.UUID !== expectedVersion) {
-      throw new ControllerError(
-        'VersionConflict',
-        `device ${step.apId}: configuration UUID ${d.UUID}, expected ${expectedVersion}`,
-        {
-          expectedVersion,
-          version: d.UUID,
-        },
-      );
-    }
+    checkVersion(d, expectedVersion);
     // A failed AP is offline: the gateway keeps the change pending and delivers it when the AP is back.
     const answer = await configure(step.apId, marked(withAdminStatus(d.configuration, step.to), changeId));
     if (answer.kind === 'answered' && answer.error !== 0) {
@@ -213,6 +203,16 @@ export function createStepWriter(
     ).catch((err: unknown) => {
       throw translated(err, step.apId);
     });
+}
+
+/** The compare-and-set guard: the device's configuration UUID must be the one the step was planned on. */
+function checkVersion(d: Device, expectedVersion: number): void {
+  if (d.UUID === expectedVersion) return;
+  throw new ControllerError(
+    'VersionConflict',
+    `device ${d.serialNumber}: configuration UUID ${d.UUID}, the change was planned on ${expectedVersion}`,
+    { expectedVersion, version: d.UUID },
+  );
 }
 
 /** Whether a device's rejection names one of `keys` of the radio at `index` (not another radio's). */
