@@ -3,9 +3,9 @@
 // reports, logs, capabilities, configure (with the gateway's UUID and the device's 0/1/2 answers),
 // Wi-Fi scans and RRM actions. Sign-in is ./security.ts; injected failure modes ./faults.ts.
 import { randomUUID } from 'node:crypto';
-import { RADIOS, type Radio } from '../../domain/regulatory';
+import { frequencyMhz, RADIOS, type Radio } from '../../domain/regulatory';
 import { SimulatorError } from '../errors';
-import type { ApState, ConfigChanges, ScanChannel } from '../types';
+import type { ApState, ConfigChanges } from '../types';
 import type { World } from '../world';
 import { badRequest, notConnected, notFound } from './answers';
 import { GatewayFaults, type GatewayFault } from './faults';
@@ -42,7 +42,7 @@ const now = () => Math.floor(Date.now() / 1000);
 const UUID_BASE = 1_765_000_000;
 /** Scans and configure commands kept per device. */
 const HISTORY = 20;
-const SURVEY_KEPT_MS = 1_000;
+const WORLD_KEPT_MS = 1_000;
 /** A radar is logged again while it lasts, as repeated detections are. */
 const RADAR_LOG_EVERY_MS = 10_000;
 
@@ -57,16 +57,12 @@ export class OpenWifiGateway {
   private pending = new Map<string, number>();
   private offline = new Set<string>();
   private thirdParty = new Map<string, unknown>();
-  /** A radio's survey of its band, kept a second: reports asked for at once share it. */
-  private surveys = new Map<string, { at: number; channels: ScanChannel[] }>();
-  private readonly survey = (apId: string, radio: Radio): ScanChannel[] => {
-    const key = `${apId}/${radio}`;
-    const kept = this.surveys.get(key);
-    if (kept && Date.now() - kept.at < SURVEY_KEPT_MS) return kept.channels;
-    const channels = this.world.scan(apId, radio).channels;
-    this.surveys.set(key, { at: Date.now(), channels });
-    return channels;
-  };
+  /** What the world shows, kept a second: reports and logs asked for at once share one look. */
+  private readonly survey = keptFor(
+    WORLD_KEPT_MS,
+    (apId: string, radio: Radio) => this.world.scan(apId, radio).channels,
+  );
+  private readonly sensing = keptFor(WORLD_KEPT_MS, () => this.world.sensing());
   /** Test hooks: the gateway's failure modes, injected for the next calls. */
   readonly faults = new GatewayFaults();
   readonly security: OpenWifiSecurity;
@@ -209,28 +205,27 @@ export class OpenWifiGateway {
 
   deviceLogs(serialNumber: string, limit: number, since: number): unknown {
     const ap = this.ap(serialNumber);
-    if (this.connected(ap)) this.logRadar(ap.apId);
+    if (this.connected(ap)) this.logRadar(ap);
     const values = (this.logs.get(ap.apId) ?? []).filter((l) => l.recorded >= since).slice(0, limit);
     return { serialNumber: ap.apId, values };
   }
 
   /** Radar the device's radio detects right now, logged as hostapd reports it (DFS-RADAR-DETECTED). */
-  private logRadar(apId: string): void {
-    const config = this.world.apState(apId).radios['5g'];
-    if (!config) return;
-    for (const d of this.world.sensing()) {
+  private logRadar(ap: ApState): void {
+    const { apId } = ap;
+    for (const d of this.sensing()) {
       if (d.kind !== 'radar' || d.apId !== apId) continue;
       const key = `${apId}/${d.channel}`;
       if (Date.now() - (this.lastRadarLog.get(key) ?? 0) < RADAR_LOG_EVERY_MS) continue;
       this.lastRadarLog.set(key, Date.now());
-      const freq = 5000 + 5 * d.channel;
+      const freq = frequencyMhz('5g', d.channel);
       const entry = {
         log: `DFS-RADAR-DETECTED freq=${freq} ht_enabled=1 chan_offset=0 chan_width=1 cf1=${freq} cf2=0`,
         recorded: now(),
         severity: 4,
         data: '',
         logType: 0,
-        UUID: this.uuidOf(this.world.apState(apId)),
+        UUID: this.uuidOf(ap),
       };
       this.logs.set(apId, [entry, ...(this.logs.get(apId) ?? [])].slice(0, 100));
     }
@@ -480,4 +475,17 @@ function changesOf(
     if (next[f] !== undefined && next[f] !== current?.[f]) out[f] = next[f] as number | null;
   }
   return out;
+}
+
+/** `load`'s answer for a key, kept `ms` after it was made. */
+function keptFor<K extends unknown[], T>(ms: number, load: (...key: K) => T): (...key: K) => T {
+  const kept = new Map<string, { at: number; value: T }>();
+  return (...key) => {
+    const id = key.join('/');
+    const entry = kept.get(id);
+    if (entry && Date.now() - entry.at < ms) return entry.value;
+    const value = load(...key);
+    kept.set(id, { at: Date.now(), value });
+    return value;
+  };
 }

@@ -16,7 +16,9 @@ import { obssPdFromRawLines, obssPdRawLines } from '../../domain/hostapd-spatial
 import type { ApState, RadioConfig, ScanChannel } from '../types';
 
 export const BAND_OF_RADIO: Record<Radio, '2G' | '5G' | '6G'> = { '2g': '2G', '5g': '5G', '6g': '6G' };
-export const RADIO_OF_BAND: Record<string, Radio> = { '2G': '2g', '5G': '5g', '6G': '6g' };
+export const RADIO_OF_BAND: Record<string, Radio> = Object.fromEntries(
+  RADIOS.map((radio) => [BAND_OF_RADIO[radio], radio]),
+);
 
 /** The country each regulatory domain is configured as (EU: any member state; Germany here). */
 const COUNTRY_OF_DOMAIN: Record<RegulatoryDomain, string> = { US: 'US', EU: 'DE' };
