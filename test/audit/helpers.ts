@@ -10,6 +10,8 @@ import {
   type CheckpointKeys,
 } from '../../audit';
 import { canonicalForm, rowHash, sign } from '../../audit/canonical';
+import { createAuditActivities, type AuditActivities } from '../../activities/audit';
+import { createTestDatabase, type TestDatabase } from '../support/database';
 
 export const KEY_A = Buffer.alloc(32, 1).toString('base64');
 export const KEY_B = Buffer.alloc(32, 2).toString('base64');
@@ -78,6 +80,32 @@ export async function tamper(pool: Pool, sql: string, values: unknown[] = []): P
 }
 
 /** Empties the chain, its anchors and its head, past the append-only triggers. */
+/**
+ * The audit store of one test file: a fresh database for the file, its chain emptied before each
+ * test, and the audit activities over it with `keys`.
+ */
+export function useAuditStore(keys: AuditKeys): {
+  readonly db: TestDatabase;
+  readonly audit: AuditActivities;
+} {
+  let db: TestDatabase | undefined;
+  let audit: AuditActivities | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    audit = createAuditActivities(db.pool, keys);
+  });
+  afterAll(() => db?.drop());
+  beforeEach(() => resetChain(db!.pool));
+  return {
+    get db() {
+      return db!;
+    },
+    get audit() {
+      return audit!;
+    },
+  };
+}
+
 export async function resetChain(pool: Pool): Promise<void> {
   await tamper(
     pool,

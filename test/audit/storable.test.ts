@@ -5,9 +5,7 @@
 import fc from 'fast-check';
 import { ApplicationFailure } from '@temporalio/common';
 import { verifyAuditChain } from '../../audit';
-import { createAuditActivities, type AuditActivities } from '../../activities/audit';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { entry, resetChain, testKeys } from './helpers';
+import { entry, testKeys, useAuditStore } from './helpers';
 
 /** What PostgreSQL makes of a string once the store made it storable. */
 const stored = (text: string): string =>
@@ -16,19 +14,11 @@ const stored = (text: string): string =>
     .join('');
 
 describe('audit store and hostile text', () => {
-  let db: TestDatabase;
-  let audit: AuditActivities;
   const keys = testKeys();
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    audit = createAuditActivities(db.pool, keys);
-  });
-  afterAll(() => db?.drop());
-  beforeEach(() => resetChain(db.pool));
+  const store = useAuditStore(keys);
 
   const rowOf = async (key: string) =>
-    (await db.pool.query('SELECT * FROM audit_records WHERE idempotency_key = $1', [key])).rows[0];
+    (await store.db.pool.query('SELECT * FROM audit_records WHERE idempotency_key = $1', [key])).rows[0];
 
   it('stores a NUL in the reason, the operator and event data, marked as replaced, and verifies', async () => {
     const written = entry({
@@ -37,7 +27,7 @@ describe('audit store and hostile text', () => {
       details: { component: 'radio\u0000x', ['k\u0000ey']: 1, list: ['\uD800'] },
       configurationChanges: [{ param: 'note', oldValue: null, newValue: 'a\u0000b' }],
     });
-    await audit.recordAudit(written);
+    await store.audit.recordAudit(written);
     const row = await rowOf(written.idempotencyKey);
     expect(row.reason).toBe('failover: component radio\uFFFDx');
     expect(row.operator).toBe('eve\uFFFD');
@@ -55,7 +45,7 @@ describe('audit store and hostile text', () => {
         'details.list.0',
       ],
     });
-    await expect(verifyAuditChain(db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 1 });
+    await expect(verifyAuditChain(store.db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 1 });
   });
 
   it('stores any Unicode in every free-text field and the chain verifies (property)', async () => {
@@ -68,7 +58,7 @@ describe('audit store and hostile text', () => {
         fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
         async (reason, note, operator) => {
           const written = entry({ reason, operator, details: { note } });
-          await audit.recordAudit(written);
+          await store.audit.recordAudit(written);
           const row = await rowOf(written.idempotencyKey);
           expect(row.reason).toBe(stored(reason));
           expect(row.operator).toBe(stored(operator));
@@ -78,33 +68,33 @@ describe('audit store and hostile text', () => {
       ),
       { numRuns: 60 },
     );
-    await expect(verifyAuditChain(db.pool, keys)).resolves.toMatchObject({ ok: true, checked: runs });
+    await expect(verifyAuditChain(store.db.pool, keys)).resolves.toMatchObject({ ok: true, checked: runs });
   });
 
   describe('when the database refuses a record for its content', () => {
     // A constraint stands in for whatever else the database may refuse (a data exception, a limit).
     const refuse = (check: string) =>
-      db.pool.query(`ALTER TABLE audit_records ADD CONSTRAINT test_refusal CHECK (${check})`);
-    afterEach(() => db.pool.query('ALTER TABLE audit_records DROP CONSTRAINT IF EXISTS test_refusal'));
+      store.db.pool.query(`ALTER TABLE audit_records ADD CONSTRAINT test_refusal CHECK (${check})`);
+    afterEach(() => store.db.pool.query('ALTER TABLE audit_records DROP CONSTRAINT IF EXISTS test_refusal'));
 
     it('signs the decision once more with its text escaped to ASCII, and marks it', async () => {
       await refuse(`reason !~ '[^\\x01-\\x7e]'`);
       const written = entry({ reason: 'moved to 36 — café' });
-      await audit.recordAudit(written);
+      await store.audit.recordAudit(written);
       const row = await rowOf(written.idempotencyKey);
       expect(row.reason).toBe('moved to 36 \\u2014 caf\\u00e9');
       expect(row.details.storeRefused).toBe('23514');
-      await expect(verifyAuditChain(db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 1 });
+      await expect(verifyAuditChain(store.db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 1 });
     });
 
     it('fails for good, named and not retryable, when even that is refused', async () => {
       await refuse(`reason !~ 'poison'`);
-      const failure = await audit.recordAudit(entry({ reason: 'poison' })).catch((e: unknown) => e);
+      const failure = await store.audit.recordAudit(entry({ reason: 'poison' })).catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(ApplicationFailure);
       expect(failure).toMatchObject({ type: 'AuditRecordUnstorableError', nonRetryable: true });
       expect((failure as Error).message).toMatch(/refused the audit record .* \(SQLSTATE 23514\)/);
       // The records around it are not held up.
-      await expect(audit.recordAudit(entry())).resolves.toMatchObject({ chainPosition: 1 });
+      await expect(store.audit.recordAudit(entry())).resolves.toMatchObject({ chainPosition: 1 });
     });
   });
 });

@@ -1,28 +1,19 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Pool } from 'pg';
 import { appendAuditRecord, GENESIS_HASH, verifyAuditChain, type AuditEntry } from '../../audit';
-import { createAuditActivities, type AuditActivities } from '../../activities/audit';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { entry, resetChain, testKeys } from './helpers';
+import { createAuditActivities } from '../../activities/audit';
+import { entry, testKeys, useAuditStore } from './helpers';
 
 describe('audit store', () => {
-  let db: TestDatabase;
-  let audit: AuditActivities;
   const keys = testKeys();
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    audit = createAuditActivities(db.pool, keys);
-  });
-  afterAll(() => db?.drop());
-  beforeEach(() => resetChain(db.pool));
+  const store = useAuditStore(keys);
 
   it('round-trips a record and verifies it', async () => {
     const written = entry({ operator: 'alice', details: { scores: { '36': 0.91 }, note: 'first' } });
-    const receipt = await audit.recordAudit(written);
+    const receipt = await store.audit.recordAudit(written);
     expect(receipt).toEqual({ auditId: expect.stringMatching(/^[0-9a-f-]{36}$/), chainPosition: 1 });
 
-    const { rows } = await db.pool.query('SELECT * FROM audit_records');
+    const { rows } = await store.db.pool.query('SELECT * FROM audit_records');
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       audit_id: receipt.auditId,
@@ -50,24 +41,24 @@ describe('audit store', () => {
       row_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     expect(rows[0].recorded_at).toBeInstanceOf(Date);
-    await expect(verifyAuditChain(db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 1 });
+    await expect(verifyAuditChain(store.db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 1 });
   });
 
   it('links each record to the previous one', async () => {
-    const first = await audit.recordAudit(entry());
-    const second = await audit.recordAudit(
+    const first = await store.audit.recordAudit(entry());
+    const second = await store.audit.recordAudit(
       entry({ rollbackToken: null, operator: undefined, details: undefined }),
     );
     expect([first.chainPosition, second.chainPosition]).toEqual([1, 2]);
-    const { rows } = await db.pool.query(
+    const { rows } = await store.db.pool.query(
       'SELECT prev_hash, row_hash FROM audit_records ORDER BY chain_position',
     );
     expect(rows[1].prev_hash).toBe(rows[0].row_hash);
-    await expect(verifyAuditChain(db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 2 });
+    await expect(verifyAuditChain(store.db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 2 });
   });
 
   it('keeps values whose JSON form differs from their JS form verifiable', async () => {
-    await audit.recordAudit(
+    await store.audit.recordAudit(
       entry({
         confidence: 0.30000000000000004,
         configurationChanges: [
@@ -83,46 +74,48 @@ describe('audit store', () => {
         reason: 'quotes " and \\ backslashes',
       }),
     );
-    await expect(verifyAuditChain(db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 1 });
+    await expect(verifyAuditChain(store.db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 1 });
   });
 
   it('writes once when retried with the same idempotency key', async () => {
     const written = entry();
-    const first = await audit.recordAudit(written);
-    const retried = await audit.recordAudit({
+    const first = await store.audit.recordAudit(written);
+    const retried = await store.audit.recordAudit({
       ...written,
       reason: 'a retry with other content changes nothing',
     });
     expect(retried).toEqual(first);
-    const { rows } = await db.pool.query('SELECT reason FROM audit_records');
+    const { rows } = await store.db.pool.query('SELECT reason FROM audit_records');
     expect(rows).toEqual([{ reason: written.reason }]);
   });
 
   it('writes once under concurrent duplicates', async () => {
     const written = entry();
-    const receipts = await Promise.all(Array.from({ length: 20 }, () => audit.recordAudit(written)));
+    const receipts = await Promise.all(Array.from({ length: 20 }, () => store.audit.recordAudit(written)));
     expect(new Set(receipts.map((r) => r.auditId)).size).toBe(1);
-    const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM audit_records');
+    const { rows } = await store.db.pool.query('SELECT count(*)::int AS n FROM audit_records');
     expect(rows[0].n).toBe(1);
-    await expect(verifyAuditChain(db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 1 });
+    await expect(verifyAuditChain(store.db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 1 });
   });
 
   it('builds a gapless, fork-free chain from 50 concurrent writers', async () => {
     const entries = Array.from({ length: 50 }, (_, i) => entry({ apId: `ap-${i % 5}` }));
     // Every entry twice, interleaved, as activity retries racing their first attempt would.
-    const receipts = await Promise.all([...entries, ...entries.reverse()].map((e) => audit.recordAudit(e)));
+    const receipts = await Promise.all(
+      [...entries, ...entries.reverse()].map((e) => store.audit.recordAudit(e)),
+    );
     const positions = [...new Set(receipts.map((r) => r.chainPosition))].sort((a, b) => a - b);
     expect(positions).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
 
-    const { rows } = await db.pool.query(
+    const { rows } = await store.db.pool.query(
       'SELECT count(*)::int AS n, count(DISTINCT prev_hash)::int AS parents FROM audit_records',
     );
     expect(rows[0]).toEqual({ n: 50, parents: 50 });
-    await expect(verifyAuditChain(db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 50 });
+    await expect(verifyAuditChain(store.db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 50 });
   });
 
   it('serialises writers of separate pools (separate worker processes) into one chain', async () => {
-    const pools = Array.from({ length: 4 }, () => new Pool({ connectionString: db.url, max: 5 }));
+    const pools = Array.from({ length: 4 }, () => new Pool({ connectionString: store.db.url, max: 5 }));
     try {
       const writes = Array.from({ length: 80 }, (_, i) =>
         appendAuditRecord(pools[i % pools.length], keys, entry({ apId: `ap-${i % 7}` })),
@@ -132,15 +125,18 @@ describe('audit store', () => {
     } finally {
       await Promise.all(pools.map((pool) => pool.end()));
     }
-    await expect(verifyAuditChain(db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 80 });
+    await expect(verifyAuditChain(store.db.pool, keys)).resolves.toMatchObject({ ok: true, checked: 80 });
   });
 
   it('verifies across key rotation', async () => {
-    await audit.recordAudit(entry());
-    await createAuditActivities(db.pool, testKeys('k2')).recordAudit(entry());
-    const { rows } = await db.pool.query('SELECT key_id FROM audit_records ORDER BY chain_position');
+    await store.audit.recordAudit(entry());
+    await createAuditActivities(store.db.pool, testKeys('k2')).recordAudit(entry());
+    const { rows } = await store.db.pool.query('SELECT key_id FROM audit_records ORDER BY chain_position');
     expect(rows.map((r) => r.key_id)).toEqual(['k1', 'k2']);
-    await expect(verifyAuditChain(db.pool, testKeys('k2'))).resolves.toMatchObject({ ok: true, checked: 2 });
+    await expect(verifyAuditChain(store.db.pool, testKeys('k2'))).resolves.toMatchObject({
+      ok: true,
+      checked: 2,
+    });
   });
 
   it('rejects an invalid entry without retries, naming each bad field', async () => {
@@ -151,12 +147,12 @@ describe('audit store', () => {
       apId: '',
       extra: 1,
     } as unknown as AuditEntry;
-    const failure = await audit.recordAudit(bad).catch((e: unknown) => e);
+    const failure = await store.audit.recordAudit(bad).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect((failure as ApplicationFailure).nonRetryable).toBe(true);
     const message = (failure as Error).message;
     for (const field of ['confidence', 'severity', 'apId', 'extra']) expect(message).toContain(field);
-    const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM audit_records');
+    const { rows } = await store.db.pool.query('SELECT count(*)::int AS n FROM audit_records');
     expect(rows[0].n).toBe(0);
   });
 });
