@@ -24,6 +24,8 @@ import {
   type CloseChannels,
   coordinatorTaskQueue,
   eventWorkflowId,
+  radarMovedSignal,
+  type RadarMoved,
   releaseReservationSignal,
   requestTurnUpdate,
   reserveChannelSignal,
@@ -42,12 +44,22 @@ export interface NeighbourClosureCall extends Omit<ApCoordinatorInput, 'apId' | 
   closure: CloseChannels;
 }
 
+/** What follows a radar move on its AP's coordinator and its neighbours' (the radar reflex). */
+export interface RadarNoticeCall extends Omit<ApCoordinatorInput, 'carried'> {
+  /** The move, when the reflex made one: supersedes the radio's watcher, cools it down, watches it. */
+  move?: RadarMoved;
+  /** The detection's closure: for the AP (with the move when there is one) and for its neighbours. */
+  closure?: CloseChannels;
+  neighbours: string[];
+}
+
 /** `RUNNING`, a closed status (`TERMINATED`, `TIMED_OUT`, `FAILED`, …), or `NOT_FOUND`. */
 export type EventRunStatus = string;
 
 export interface CoordinationActivities {
   requestApTurn(call: TurnRequestCall): Promise<TurnAnswer>;
   closeChannelsNear(call: NeighbourClosureCall): Promise<void>;
+  noticeRadarMove(call: RadarNoticeCall): Promise<void>;
   eventRunStatus(eventId: string): Promise<EventRunStatus>;
   /** Sends a booking; its answer, when asked for, comes to the event by signal. */
   reserveChannel(request: ChannelBookingRequest): Promise<void>;
@@ -106,6 +118,25 @@ export function createCoordinationActivities(client: Client): CoordinationActivi
           }),
         ),
       );
+    },
+    async noticeRadarMove({ move, closure, neighbours, ...input }) {
+      const close = (apId: string, c: CloseChannels) =>
+        client.workflow.signalWithStart(AP_COORDINATOR_WORKFLOW_TYPE, {
+          ...coordinatorStart({ ...input, apId }),
+          signal: closeChannelsSignal,
+          signalArgs: [c],
+        });
+      // Repeats (a retried activity) change nothing: a closure is never shortened, a watch is the same.
+      await Promise.all([
+        move
+          ? client.workflow.signalWithStart(AP_COORDINATOR_WORKFLOW_TYPE, {
+              ...coordinatorStart(input),
+              signal: radarMovedSignal,
+              signalArgs: [{ ...move, closure }],
+            })
+          : closure && close(input.apId, closure),
+        ...(closure ? neighbours : []).map((apId) => close(apId, { ...closure!, heardBy: input.apId })),
+      ]);
     },
     async reserveChannel(request) {
       // A signal, not an update: a burst's bookings must never meet a workflow's limit of updates in flight.

@@ -5,8 +5,9 @@
 // - the loop: a DFS_RADAR event through validation, the radio's turn, plan, apply and audit.
 // Each figure is submit → the move in the controller's change log, printed with its ratio to the
 // floor measured in the same run: one event at a time on an idle system (each submitted once the
-// previous one's work is done) and back to back, bursts of 48 and 200 radios, and one radar event
-// a second while 20 events a second of the other types run on 100 other APs.
+// previous one's work is done) and back to back, bursts of 48 radios, of 200 (three times) and of
+// 1,000, and one radar event a second while 20 events a second of the other types run on 100 other
+// APs. It ends with the targets of the radar reflex (docs/event-lifecycle.md), each met or not.
 // `npm run bench`; BENCH_LOAD_SECONDS shortens the loaded run (default 60).
 import type { RrmClient } from '../client/library';
 import { CHANNEL_MOVE_TIME_MS } from '../domain/regulatory';
@@ -16,7 +17,8 @@ import { backgroundApId, campus, radarApId } from './campus';
 import { percentile } from './percentile';
 import { withRadarStand, type Mover } from './radar-stand';
 
-const RADAR_APS = 200;
+const RADAR_APS = 1_000;
+const BURSTS = [48, 200, 200, 200, 1_000];
 const BACKGROUND_APS = 100;
 const SEQUENTIAL = 20;
 /** Between two events "on an idle system": the previous event's audit and turn release are done. */
@@ -70,13 +72,16 @@ async function main(): Promise<void> {
       backToBack,
     );
 
-    for (const size of [48, RADAR_APS]) {
-      const bursts = new Map<string, Moves>();
+    const bursts: Map<string, Moves>[] = [];
+    for (const [run, size] of BURSTS.entries()) {
+      const burst = new Map<string, Moves>();
       for (const [name, move] of movers) {
         await fresh();
-        bursts.set(name, await timeMoves(sim, radarAps(size), move, 'burst'));
+        burst.set(name, await timeMoves(sim, radarAps(size), move, 'burst'));
       }
-      report(`burst: ${size} radios hit by radar at once`, bursts);
+      const nth = BURSTS.slice(0, run).filter((n) => n === size).length;
+      report(`burst: ${size} radios hit by radar at once${nth ? ` (run ${nth + 1})` : ''}`, burst);
+      bursts.push(burst);
     }
 
     await fresh();
@@ -88,7 +93,52 @@ async function main(): Promise<void> {
         `at ${BACKGROUND_PER_SECOND}/s on ${BACKGROUND_APS} other APs): DFS move ${figures(loaded)}; ` +
         `p50 ${ratio(0.5)}, p99 ${ratio(0.99)} of unloaded`,
     );
+    reportTargets(single, bursts, loaded);
   });
+}
+
+/** The radar reflex's targets, each with what this run measured. */
+function reportTargets(single: Map<string, Moves>, bursts: Map<string, Moves>[], loaded: Moves): void {
+  const loop = (m: Map<string, Moves>) => m.get('loop DFS_RADAR')!;
+  const floor = (m: Map<string, Moves>) => m.get('floor')!;
+  const at = (m: Moves, p: number) => Number(percentile(m.times, p));
+  const ratio = (m: Map<string, Moves>, p: number) => at(loop(m), p) / at(floor(m), p);
+  const within = (m: Moves) => m.times.filter((ms) => ms <= CHANNEL_MOVE_TIME_MS).length;
+  const late = (m: Moves) => m.times.length + m.missing - within(m);
+  const sized = (size: number) => bursts.filter((b) => loop(b).times.length + loop(b).missing === size);
+  const targets: [string, boolean, string][] = [
+    ['one radar move p50 ≤ 1.5× the floor', ratio(single, 0.5) <= 1.5, `${ratio(single, 0.5).toFixed(2)}×`],
+    ...[48, 200].flatMap((size) =>
+      sized(size).map((b, i): [string, boolean, string] => {
+        const p50 = ratio(b, 0.5);
+        const max = ratio(b, 1);
+        const run = sized(size).length > 1 ? ` (run ${i + 1})` : '';
+        return [
+          `burst of ${size}${run}: p50 and max ≤ 1.5× the floor`,
+          p50 <= 1.5 && max <= 1.5,
+          `p50 ${p50.toFixed(2)}×, max ${max.toFixed(2)}×`,
+        ];
+      }),
+    ),
+    ...sized(200).map((b, i): [string, boolean, string] => [
+      `burst of 200 (run ${i + 1}): none over ${CHANNEL_MOVE_TIME_MS / 1000} s`,
+      late(loop(b)) === 0,
+      `${late(loop(b))} over`,
+    ]),
+    [
+      'under load: radar p99 ≤ 2× unloaded',
+      at(loaded, 0.99) <= 2 * at(loop(single), 0.99),
+      `${(at(loaded, 0.99) / at(loop(single), 0.99)).toFixed(2)}×`,
+    ],
+    ...sized(1_000).map((b): [string, boolean, string] => [
+      `burst of 1,000 (the moonshot): all within ${CHANNEL_MOVE_TIME_MS / 1000} s`,
+      late(loop(b)) === 0,
+      `${within(loop(b))} of 1,000 within; the floor: ${within(floor(b))}`,
+    ]),
+  ];
+  console.log('targets of the radar reflex:');
+  for (const [target, met, figure] of targets)
+    console.log(`  ${met ? 'met    ' : 'NOT MET'} ${target}: ${figure}`);
 }
 
 /** Moves the radios (all at once, or one after another) and times each from its submit. */

@@ -116,6 +116,11 @@ export function belowConfidence(confidence: number, policy: EventPolicy): string
     : undefined;
 }
 
+/** Why an event on an AP the controller does not know is refused (not left for an operator). */
+export function unknownApRefusal(apId: string): string {
+  return `the controller does not know AP ${apId}: nothing to act on (check the AP id the source sends)`;
+}
+
 /** Why an event is too old to act on when its turn comes, or undefined. */
 export function staleness(detectedAt: string, now: number, policy: EventPolicy): string | undefined {
   const ageMs = now - Date.parse(detectedAt);
@@ -169,6 +174,14 @@ export function conclude(verdict: MonitorVerdict, facts: ConclusionFacts): Concl
   switch (verdict.kind) {
     case 'superseded': {
       const by = `${verdict.by.eventId} (${verdict.by.severity})`;
+      if (verdict.by.type === 'DFS_RADAR' && !verdict.rollbackFirst) {
+        // The radar reflex moved the radio before telling anyone: nothing of this change is undone.
+        return {
+          kind: 'keep',
+          outcome: 'SUPERSEDED',
+          reason: `superseded by radar ${by} on channel ${verdict.by.channel}: the radar move took the radio on; this change is not undone`,
+        };
+      }
       if (!verdict.rollbackFirst) {
         return {
           kind: 'keep',

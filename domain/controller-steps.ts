@@ -1,7 +1,13 @@
 // What an action does at the controller, as a list of steps, and how each step is undone. The
 // workflow applies steps in order and compensates the applied ones in reverse (saga).
 import type { Radio } from './regulatory';
-import { changedParams, type AdminStatus, type ConfigurationChange, type RadioConfig } from './radio';
+import {
+  changedParams,
+  type AdminStatus,
+  type ApSnapshot,
+  type ConfigurationChange,
+  type RadioConfig,
+} from './radio';
 
 export type ControllerStep =
   /** Radio configuration of an AP (channel, width, TX power, OBSS-PD, admission cap). */
@@ -65,4 +71,22 @@ export function inverseOf(step: ControllerStep): ControllerStep {
 /** The APs whose configuration the steps change (steering needs no config on its target). */
 export function configuredAps(steps: ControllerStep[]): string[] {
   return [...new Set(steps.filter((s) => s.kind !== 'steer').map((s) => s.apId))].sort();
+}
+
+/**
+ * What guards a step's compare-and-set: the radio it changes (a change of the AP's other radio is
+ * no conflict), or the whole AP for its administrative state.
+ */
+export function versionKey(step: Pick<ControllerStep, 'kind' | 'apId'> & { radio?: Radio }): string {
+  return step.kind === 'admin' || !step.radio ? step.apId : `${step.apId}/${step.radio}`;
+}
+
+/** The guards of changes to these APs as read: each AP's version and each of its radios'. */
+export function versionsOf(aps: ApSnapshot[]): Record<string, number> {
+  const versions: Record<string, number> = {};
+  for (const ap of aps) {
+    versions[ap.apId] = ap.version;
+    for (const [radio, state] of Object.entries(ap.radios)) versions[`${ap.apId}/${radio}`] = state.version;
+  }
+  return versions;
 }

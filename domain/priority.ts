@@ -16,6 +16,13 @@ export function taskPriorityKey(severity: Severity): number {
   return SEVERITY_RANK[severity] + COORDINATOR_PRIORITY_KEY + 1;
 }
 
+/**
+ * What follows a radar move (its audit records, closures, the coordinator's notice, the burst note)
+ * waits in the queue behind every event task of CRITICAL severity, beside HIGH events: a burst's
+ * later radar moves go first (docs/event-lifecycle.md, "The radar reflex").
+ */
+export const FOLLOW_UP_PRIORITY_KEY = taskPriorityKey('HIGH');
+
 export function outranks(a: Severity, b: Severity): boolean {
   return SEVERITY_RANK[a] < SEVERITY_RANK[b];
 }

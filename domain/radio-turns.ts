@@ -289,7 +289,12 @@ function watcherRollsBackFirst(watch: Watch | null, req: QueuedRequest): boolean
   );
 }
 
-function supersede(state: ApTurnState, radio: Radio, by: QueuedRequest, rollbackFirst: boolean): ApTurnState {
+function supersede(
+  state: ApTurnState,
+  radio: Radio,
+  by: Pick<TurnRequest, 'eventId' | 'type' | 'severity' | 'channel'>,
+  rollbackFirst: boolean,
+): ApTurnState {
   const watcher = state.radios[radio].watch!;
   const { eventId, type, severity, channel } = by;
   const next = {
@@ -359,7 +364,50 @@ export function release(
   }
   if (watch && held.includes(watch.radio) && watch.until > now) {
     const { eventId, type, severity } = party;
+    // A radar move landed while this event held the radio (its apply planned again around it): the
+    // newer change takes the radio's watch, and the radar's watcher is told so.
+    if (next.radios[watch.radio].watch) next = supersede(next, watch.radio, party, false);
     next = withRadio(next, watch.radio, {
+      watch: {
+        eventId,
+        type,
+        severity,
+        until: watch.until,
+        channels: watch.channels,
+        checkAt: now + state.settings.leaseMs,
+      },
+    });
+  }
+  return next;
+}
+
+/** A radar move already made on one radio (the radar reflex), as its coordinator is told of it after the fact. */
+export interface RadarMove extends TurnParty {
+  radio: Radio;
+  /** The radar's channel (the event's `data.channel`). */
+  channel: number;
+  /** Epoch ms of the move: the radio cools down from it. */
+  movedAt: number;
+  /** The move's watch, when it is monitored. */
+  watch?: WatchRequest;
+}
+
+/**
+ * A radar move made without a turn (docs/coordination.md, "The radar reflex"): the radio's watcher,
+ * if another event, is superseded after the fact (its change stays: the radar moved the radio on),
+ * the radio cools down from the move and the move's watch takes the radio. A holder keeps its turn:
+ * its apply meets the radio's changed version and plans again.
+ */
+export function radarMoved(state: ApTurnState, move: RadarMove, now: number): ApTurnState {
+  const { radio, eventId, type, severity, channel, watch } = move;
+  let next = state;
+  const watcher = next.radios[radio].watch;
+  if (watcher && watcher.eventId !== eventId)
+    next = supersede(next, radio, { eventId, type, severity, channel }, false);
+  const cooldownUntil = Math.max(next.radios[radio].cooldownUntil, move.movedAt + state.settings.cooldownMs);
+  next = withRadio(next, radio, { cooldownUntil });
+  if (watch && watch.until > now) {
+    next = withRadio(next, radio, {
       watch: {
         eventId,
         type,

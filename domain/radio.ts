@@ -14,6 +14,8 @@ export type RadioParam = keyof RadioConfig;
 
 export interface RadioState extends RadioConfig {
   clientCount: number;
+  /** The radio's configuration version: a change of this radio is guarded by it alone. */
+  version: number;
 }
 
 export type AdminStatus = 'UP' | 'DOWN';
@@ -22,7 +24,7 @@ export type AdminStatus = 'UP' | 'DOWN';
 export interface ApSnapshot {
   apId: string;
   regulatoryDomain: RegulatoryDomain;
-  /** Controller's configuration version of the AP, for compare-and-set. */
+  /** Controller's configuration version of the AP, the compare-and-set of AP-wide changes. */
   version: number;
   /** Operational status (DOWN when the AP failed). */
   status: AdminStatus;
@@ -46,6 +48,7 @@ export interface RadioSnapshot {
   apId: string;
   radio: Radio;
   regulatoryDomain: RegulatoryDomain;
+  /** The radio's own configuration version (compare-and-set per radio). */
   version: number;
   config: RadioConfig;
 }
@@ -63,7 +66,7 @@ export function radioOf(ap: ApSnapshot, radio: Radio): RadioSnapshot | undefined
     apId: ap.apId,
     radio,
     regulatoryDomain: ap.regulatoryDomain,
-    version: ap.version,
+    version: state.version,
     config: configOf(state),
   };
 }

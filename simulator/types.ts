@@ -20,6 +20,8 @@ export interface RadioConfig {
 /** Radio state as reported by the API: the configuration plus the associated client count. */
 export interface RadioState extends RadioConfig {
   clientCount: number;
+  /** Bumped by every change of this radio's configuration: its own compare-and-set token. */
+  version: number;
 }
 
 export interface ClientCapabilities {
@@ -75,8 +77,10 @@ export interface Ap {
   failure: ApFailure | null;
   /** PoE power available to the AP (W); the draw follows from its radios (simulator/power.ts). */
   powerBudgetWatts: number;
-  /** Bumped by every applied configuration change; the compare-and-set token. */
+  /** Bumped by every applied configuration change; the compare-and-set token of AP-wide changes. */
   version: number;
+  /** Per radio, bumped by every change of it: the compare-and-set token of a radio's change. */
+  radioVersions: Partial<Record<Radio, number>>;
   x: number;
   y: number;
   radios: Partial<Record<Radio, RadioConfig>>;
@@ -164,6 +168,7 @@ export interface ConfigChanges {
 
 export interface ConfigRequest {
   changeId: string;
+  /** The radio's version the change was planned against (its `version` in the AP state). */
   expectedVersion: number;
   changes: ConfigChanges;
 }

@@ -115,6 +115,7 @@ export class World {
       failure: spec.status === 'DOWN' ? SCENARIO_FAILURE : null,
       powerBudgetWatts: spec.powerBudgetWatts ?? DEFAULT_POWER_BUDGET_WATTS,
       version: 1,
+      radioVersions: Object.fromEntries(Object.keys(spec.radios).map((radio) => [radio, 1])),
       x: spec.x,
       y: spec.y,
       radios: Object.fromEntries(
@@ -247,7 +248,8 @@ export class World {
     if (earlier) return earlier;
     // A failed AP cannot be reached; an administratively down one still takes configuration.
     if (ap.status !== 'UP') throw apDown(apId);
-    checkVersion(ap, request.expectedVersion);
+    // Per radio: a change of the AP's other radio in the meantime is no conflict.
+    checkVersion(`${apId}/${radio}`, ap.radioVersions[radio] ?? 1, request.expectedVersion);
     const plan = planRadioChange(config, request.changes, this.regulatoryDomain, this.radarChannels);
     if (!plan.ok) throw plan.error;
     // A 5 GHz move onto other channels: refused inside a Non-Occupancy Period, else it may start a CAC.
@@ -261,12 +263,13 @@ export class World {
     const previous = this.radioState(ap, radio);
     ap.radios[radio] = plan.next;
     ap.version += 1;
+    ap.radioVersions[radio] = (ap.radioVersions[radio] ?? 1) + 1;
     if (dfsMove) this.dfs.moveOnto(dfsMove.key, dfsMove.subchannels);
     const result: ConfigResult = {
       apId,
       radio,
       changeId: request.changeId,
-      version: ap.version,
+      version: ap.radioVersions[radio]!,
       duplicate: false,
       previous,
       current: this.radioState(ap, radio),
@@ -293,7 +296,7 @@ export class World {
     const scope = `admin state of ${apId}`;
     const earlier = this.ledger.replay<AdminResult>(request.changeId, scope);
     if (earlier) return earlier;
-    checkVersion(ap, request.expectedVersion);
+    checkVersion(apId, ap.version, request.expectedVersion);
     const previous = { adminStatus: ap.adminStatus };
     this.changeService(ap, () => {
       ap.adminStatus = request.adminStatus;
@@ -552,7 +555,7 @@ export class World {
 
   private radioState(ap: Ap, radio: Radio): RadioState {
     const clientCount = this.inCac(ap, radio) ? 0 : associatedClients(this.environment, ap, radio).length;
-    return { ...this.radioOf(ap, radio), clientCount };
+    return { ...this.radioOf(ap, radio), clientCount, version: ap.radioVersions[radio] ?? 1 };
   }
 
   private stateOf(ap: Ap): ApState {
@@ -597,14 +600,14 @@ const OFF_THE_AIR: RadioFigures = Object.freeze({
   clients: [],
 });
 
-/** Compare-and-set guard of every versioned write. */
-function checkVersion(ap: Ap, expectedVersion: number): void {
-  if (expectedVersion !== ap.version) {
+/** Compare-and-set guard of every versioned write: of the AP (admin state) or of one radio. */
+function checkVersion(of: string, version: number, expectedVersion: number): void {
+  if (expectedVersion !== version) {
     throw new SimulatorError(
       409,
       'version_conflict',
-      `expectedVersion: ${expectedVersion} does not match the current version ${ap.version}`,
-      { currentVersion: ap.version },
+      `expectedVersion: ${expectedVersion} does not match the current version ${version} of ${of}`,
+      { currentVersion: version },
     );
   }
 }

@@ -9,8 +9,15 @@ import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/wor
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { LoopMetricSinks } from '../workflows/metrics';
 
-/** Activities that call the wireless controller, by the operation they are. */
-const CONTROLLER_ACTIVITIES = new Set(['readAp', 'scanChannels', 'readClients', 'sampleRadio', 'applyStep']);
+/** Activities that call the wireless controller, by the operation they are (a radar reflex reads and moves). */
+const CONTROLLER_ACTIVITIES = new Set([
+  'readAp',
+  'scanChannels',
+  'readClients',
+  'sampleRadio',
+  'applyStep',
+  'moveOffRadar',
+]);
 const AUDIT_ACTIVITIES = new Set(['recordAudit', 'recordAudits']);
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];

@@ -13,6 +13,8 @@ import type { Pool } from 'pg';
 import type { Policy } from '../domain/policy';
 import { createControllerActivities, type ControllerPort } from '../activities/controller';
 import { createCoordinationActivities } from '../activities/coordination';
+import { createClosureActivities, createClosureTable } from '../activities/closures';
+import { createRadarReflexActivities } from '../activities/radar-reflex';
 import { createPolicyActivities } from '../activities/policy';
 import { loadAuditKeys, loadCheckpointKeys, startCheckpointTimer } from '../audit';
 import { createAuditActivities } from '../activities/audit';
@@ -82,6 +84,9 @@ export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker
     });
   const env = opts.env ?? process.env;
   const pool = createPool(opts.databaseUrl, 10, 'rrm-worker');
+  // Radar moves read the closure table on a pool of their own: audit appends never queue ahead of them.
+  const closurePool = createPool(opts.databaseUrl, 4, 'rrm-worker-closures');
+  const closures = createClosureTable(closurePool);
   const metrics = opts.metrics ?? new LoopMetrics();
   const { tracing } = opts;
   if (tracing && opts.workflowBundle)
@@ -102,6 +107,12 @@ export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker
       })),
     activities: {
       ...createControllerActivities(opts.controller),
+      ...createRadarReflexActivities({
+        controller: opts.controller,
+        closures,
+        policy: () => opts.policy,
+      }),
+      ...createClosureActivities(closures),
       ...createCoordinationActivities(client),
       ...createPolicyActivities(opts.policy),
       ...createAuditActivities(pool, loadAuditKeys(env)),
@@ -155,7 +166,7 @@ export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker
     metrics,
     async close() {
       stopCheckpoints();
-      await pool.end();
+      await Promise.all([pool.end(), closurePool.end()]);
       if (!opts.nativeConnection) await nativeConnection.close();
       await clientConnection?.close();
     },

@@ -5,6 +5,50 @@ import type { ControllerActivities } from '../activities/controller';
 import type { CoordinationActivities } from '../activities/coordination';
 import type { PolicyActivities } from '../activities/policy';
 import type { AuditActivities } from '../activities/audit';
+import type { ClosureActivities } from '../activities/closures';
+import type { RadarReflexActivities } from '../activities/radar-reflex';
+import { FOLLOW_UP_PRIORITY_KEY } from '../domain/priority';
+
+/** Behind every radar move in the queue: what follows a move never holds up the next one. */
+const AFTER_RADAR_MOVES = { priority: { priorityKey: FOLLOW_UP_PRIORITY_KEY } };
+
+/**
+ * The radar reflex: the one activity between a radar report and its move (docs/event-lifecycle.md).
+ * Its attempts fit the 10 s Channel Move Time; the controller's answers it decides on itself.
+ */
+export const radarReflex = proxyActivities<RadarReflexActivities>({
+  startToCloseTimeout: '3s',
+  retry: {
+    initialInterval: '300ms',
+    backoffCoefficient: 2,
+    maximumInterval: '2s',
+    maximumAttempts: 4,
+    nonRetryableErrorTypes: [
+      'VersionConflict',
+      'ChannelUnavailable',
+      'ControllerRefused',
+      'ControllerProtocol',
+    ],
+  },
+});
+
+/**
+ * What follows a radar move on the coordinators (the move's notice, the closures for its neighbours)
+ * and in the closure table when the reflex could not write it: retried until it lands.
+ */
+export const radarFollowUp = proxyActivities<
+  Pick<CoordinationActivities, 'noticeRadarMove'> & Pick<ClosureActivities, 'recordClosure'>
+>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '500ms', maximumInterval: '10s' },
+  ...AFTER_RADAR_MOVES,
+});
+
+/** The closures a channel plan avoids (the table the radar reflex writes): a quick read, in the plan's task. */
+export const closureReads = proxyLocalActivities<Pick<ClosureActivities, 'readClosures'>>({
+  startToCloseTimeout: '2s',
+  retry: { initialInterval: '200ms', maximumAttempts: 3 },
+});
 
 /**
  * Reads from the controller: quick and freely retried, so local activities: they run in the
@@ -73,12 +117,17 @@ export const burstNotes = proxyActivities<
 >({
   startToCloseTimeout: '10s',
   retry: { initialInterval: '500ms', maximumInterval: '10s' },
+  ...AFTER_RADAR_MOVES,
 });
 
-/** Audit writes must land: retried until they do (idempotent by key). */
+/**
+ * Audit writes must land: retried until they do (idempotent by key). They sign what was decided, so
+ * they follow every radar move still to be made.
+ */
 export const audit = proxyActivities<AuditActivities>({
   startToCloseTimeout: '10s',
   retry: { initialInterval: '500ms', maximumInterval: '30s' },
+  ...AFTER_RADAR_MOVES,
 });
 
 export const policy = proxyLocalActivities<PolicyActivities>({ startToCloseTimeout: '5s' });

@@ -25,6 +25,7 @@ import {
   closeChannelsSignal,
   endWatchSignal,
   eventWorkflowId,
+  radarMovedSignal,
   releaseTurnSignal,
   requestTurnSignal,
   requestTurnUpdate,
@@ -82,6 +83,12 @@ export async function apCoordinator(input: ApCoordinatorInput): Promise<void> {
   setHandler(closeChannelsSignal, ({ eventId, radio, channels, until, heardBy }) =>
     onSignal(turns.closeChannels(state, radio, channels, until, eventId, heardBy)),
   );
+  setHandler(radarMovedSignal, ({ closure, ...move }) => {
+    const closed = closure
+      ? turns.closeChannels(state, closure.radio, closure.channels, closure.until, closure.eventId)
+      : state;
+    onSignal(turns.radarMoved(closed, move, Date.now()));
+  });
   setHandler(apStateQuery, () => turns.viewOf(state));
 
   for (;;) {

@@ -1,14 +1,14 @@
 // Applies an action's controller steps in order, as a saga: if a step fails, the steps already
 // applied are undone in reverse, so a half-applied action never stays on the network.
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import { inverseOf, type ControllerStep } from '../domain/controller-steps';
+import { inverseOf, versionKey, type ControllerStep } from '../domain/controller-steps';
 import { controllerWrites } from './activity-proxies';
 
 /** What was applied: enough to undo it later. */
 export interface AppliedSteps {
   /** The steps as they took effect: a steer step lists only the clients that actually moved. */
   steps: ControllerStep[];
-  /** Latest known configuration version per AP, the guard of the next change. */
+  /** Latest known configuration versions (per radio, and per AP for admin steps): the guards of the next change. */
   versions: Record<string, number>;
 }
 
@@ -49,9 +49,9 @@ async function runSteps(
       const result = await controllerWrites.applyStep({
         step,
         changeId: `${changeIdPrefix}:${i}`,
-        expectedVersion: done.versions[step.apId] ?? 0,
+        expectedVersion: done.versions[versionKey(step)] ?? 0,
       });
-      if (result.version !== undefined) done.versions[step.apId] = result.version;
+      if (result.version !== undefined) done.versions[versionKey(step)] = result.version;
       // A client the controller would not steer (weak signal, full target) did not move: not part of the change.
       if (step.kind === 'steer') {
         if (result.steered?.length) done.steps.push({ ...step, clientIds: result.steered });

@@ -2,7 +2,14 @@
 // workflows and by everything in client/ that talks to them.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { ApTurnView, ClosedChannel, TurnNotice, TurnRequest, WatchRequest } from '../domain/radio-turns';
+import type {
+  ApTurnView,
+  ClosedChannel,
+  RadarMove,
+  TurnNotice,
+  TurnRequest,
+  WatchRequest,
+} from '../domain/radio-turns';
 import type {
   ChannelReservation,
   ReservationAnswer,
@@ -71,6 +78,11 @@ export interface CloseChannels {
   heardBy?: string;
 }
 export const closeChannelsSignal = defineSignal<[CloseChannels]>('closeChannels');
+/** A radar move made without a turn (the radar reflex), told after the fact with its closure. */
+export interface RadarMoved extends RadarMove {
+  closure?: CloseChannels;
+}
+export const radarMovedSignal = defineSignal<[RadarMoved]>('radarMoved');
 export const apStateQuery = defineQuery<ApTurnView>('state');
 
 // --- burstReplan (`burst-replan:<taskQueue>`) ---

@@ -1,28 +1,36 @@
 // rrmEvent (`event:<eventId>`): one network event, from validation to done (docs/event-lifecycle.md).
-// It reads as the policy says: validate, take the radio's turn, plan, apply and give the turn back,
-// watch the change through its window, roll it back if the network got worse, and sign every
-// decision into the audit trail on the way. An applied change then stays answerable to a manual
+// It reads as the policy says: validate, take the radio's turn, plan, apply and give the turn back
+// (a radar report moves first, without a turn), watch the change through its window, roll it back if
+// the network got worse, and sign every decision into the audit trail on the way. An applied change then stays answerable to a manual
 // rollback while its rollback token lives.
-import { allHandlersFinished, condition, setWorkflowOptions } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setWorkflowOptions } from '@temporalio/workflow';
 import { belowConfidence } from '../domain/change-decisions';
 import type { RrmEvent } from '../domain/events';
 import { failureReason, isActivityFailure } from './controller-saga';
 import type { EventStatus } from './event-status';
 import { takeTurnAndApply } from './event/act';
+import { RadarReflex } from './event/reflex';
 import { standByForManualRollback } from './event/rollback';
 import { EventRun } from './event/run';
 import { watchAndConclude } from './event/watch';
 import { whenVersioned } from './versioning';
 
 export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
-  const run = await EventRun.start(event);
+  // A radar report moves before anything else and takes no turn (the radar reflex, in event/reflex.ts:
+  // its move validates the report itself). Runs begun before the reflex replay without it: radar
+  // takes its turn, and plans read only the closures their coordinator grants (docs/upgrades.md).
+  const reflexBuild = patched('radar-reflex');
+  const reflex = event.type === 'DFS_RADAR' && reflexBuild ? new RadarReflex(event) : undefined;
+  const run = await EventRun.start(event, reflex?.policy());
+  run.readsClosureTable = reflexBuild;
   run.enter('validate');
-  const refusal = belowConfidence(event.confidence, run.eventPolicy);
+  const refusal = reflex ? undefined : belowConfidence(event.confidence, run.eventPolicy);
   if (refusal) {
     await run.finish('REJECTED', refusal);
   } else {
     for (let attempt = 1; ; attempt++) {
-      if (await takeTurnAndApply(run, attempt)) await watchWithoutController(run);
+      const applied = reflex ? await reflex.act(run, attempt) : await takeTurnAndApply(run, attempt);
+      if (applied) await watchWithoutController(run);
       if (!run.awaitingOperator() || !(await run.retryAfterFailure())) break;
     }
     await standByForManualRollback(run);

@@ -6,14 +6,25 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { ApplicationFailureCategory } from '@temporalio/common';
 import { ControllerBusy, ControllerError, type ControllerFailureType, type ControllerPort } from './port';
 
-export type { MonitorSample, StepRequest, StepResult, ControllerPort, FloorApReading } from './port';
+export type {
+  MonitorSample,
+  StepRequest,
+  StepResult,
+  ControllerPort,
+  FloorApReading,
+  RecordedChange,
+} from './port';
 
-/** The activities the workflows call: the port without the views the client side reads. */
-export type ControllerActivities = Omit<ControllerPort, 'listAps' | 'readDetections'>;
+/**
+ * The activities the workflows call: the port without the views the client side reads and the
+ * change record only the radar reflex reads (in its own activity).
+ */
+export type ControllerActivities = Omit<ControllerPort, 'listAps' | 'readDetections' | 'changeOf'>;
 
 const REPLANNED = new Set<ControllerFailureType>(['ChannelUnavailable', 'VersionConflict']);
 
-function asFailure(err: unknown): unknown {
+/** The port's error as the activity's failure (exported for the radar reflex's activity). */
+export function asFailure(err: unknown): unknown {
   // Retried by the activity's policy (its attempts bound it), after the pause the controller asked for.
   if (err instanceof ControllerBusy) {
     return ApplicationFailure.create({

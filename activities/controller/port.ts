@@ -7,7 +7,7 @@ import type { ControllerStep } from '../../domain/controller-steps';
 import type { Detection } from '../../domain/detections';
 import type { ClientView } from '../../domain/plans';
 import type { Radio } from '../../domain/regulatory';
-import type { ApSnapshot } from '../../domain/radio';
+import type { ApSnapshot, RadioConfig } from '../../domain/radio';
 import type { RadioSample } from '../../domain/rollback-rules';
 
 /** A metrics sample, with the association rate the density monitor needs. */
@@ -19,7 +19,7 @@ export interface StepRequest {
   step: ControllerStep;
   /** Idempotency key: the controller applies one change id once. */
   changeId: string;
-  /** Compare-and-set guard: the AP version the step was planned against (radio and admin steps). */
+  /** Compare-and-set guard: the version the step was planned against (the radio's, or the AP's for admin). */
   expectedVersion: number;
 }
 
@@ -29,6 +29,13 @@ export interface StepResult {
   /** Clients a steer step actually moved. */
   steered?: string[];
   duplicate: boolean;
+}
+
+/** What one change id did to a radio, as the controller recorded it. */
+export interface RecordedChange {
+  radio: Radio;
+  from: RadioConfig;
+  to: RadioConfig;
 }
 
 /** One radio as the floor view shows it. */
@@ -57,8 +64,16 @@ export interface ControllerPort {
   readClients(apId: string, radio: Radio): Promise<ClientView[]>;
   /** The radio's KPIs now (the monitor's baseline and samples). */
   sampleRadio(apId: string, radio: Radio): Promise<MonitorSample>;
-  /** One step, once per change id, refused when the AP's version is no longer `expectedVersion`. */
+  /**
+   * One step, once per change id, refused when the version it guards (the radio's for a radio step,
+   * the AP's for its admin state) is no longer `expectedVersion`.
+   */
   applyStep(request: StepRequest): Promise<StepResult>;
+  /**
+   * What `changeId` did to a radio of `apId`, if the controller applied it and still knows (a radar
+   * reflex retried after a crash finds its own move); undefined otherwise.
+   */
+  changeOf(apId: string, changeId: string): Promise<RecordedChange | undefined>;
   /** Every AP with its radios, for the floor view. */
   listAps(): Promise<FloorApReading[]>;
   /** What the sensing side sees now, for the sensing bridge. */

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ChannelObservation } from '../../domain/channel-selection';
 import type { Detection } from '../../domain/detections';
 import type { ClientView } from '../../domain/plans';
-import { RADIOS } from '../../domain/regulatory';
+import { RADIOS, WIDTHS } from '../../domain/regulatory';
 import { configOf, type ApSnapshot, type RadioState } from '../../domain/radio';
 import { httpCall, type HttpMethod } from './http';
 import { ControllerError, type ControllerFailureType, type ControllerPort, type MonitorSample } from './port';
@@ -26,6 +26,27 @@ const LISTING_TIMEOUT_MS = 5_000;
 const radioStateOf = (r: RadioState): RadioState => ({
   ...configOf({ ...r, admissionCap: r.admissionCap ?? null }),
   clientCount: r.clientCount,
+  version: r.version,
+});
+
+const RadioConfigSchema = z.object({
+  channel: z.number().int(),
+  width: z.union(WIDTHS.map((w) => z.literal(w))),
+  txPowerDbm: z.number(),
+  obssPdDbm: z.number(),
+  admissionCap: z.number().int().nullable().default(null),
+});
+
+/** `GET /v1/aps/:apId/changes`: the AP's change log, each with the change id that made it. */
+const ChangesSchema = z.object({
+  changes: z.array(
+    z.object({
+      changeId: z.string(),
+      radio: z.enum(RADIOS),
+      previous: RadioConfigSchema,
+      current: RadioConfigSchema,
+    }),
+  ),
 });
 
 const FloorSchema = z.object({
@@ -141,6 +162,20 @@ export function createSimulatorController(controllerUrl: string): ControllerPort
           return { version: res.version, duplicate: res.duplicate };
         }
       }
+    },
+
+    async changeOf(apId, changeId) {
+      const parsed = ChangesSchema.safeParse(await call('GET', `${ap(apId)}/changes`));
+      if (!parsed.success) {
+        throw new ControllerError(
+          'ControllerProtocol',
+          `GET ${ap(apId)}/changes: ${parsed.error.issues[0]?.message}`,
+        );
+      }
+      const change = parsed.data.changes.find((c) => c.changeId === changeId);
+      if (!change) return undefined;
+      const { radio, previous, current } = change;
+      return { radio, from: previous, to: current };
     },
 
     async listAps() {

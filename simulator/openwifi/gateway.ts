@@ -425,7 +425,7 @@ export class OpenWifiGateway {
       const refusal = this.refusalOf(() =>
         this.world.applyConfig(ap.apId, radio, {
           changeId,
-          expectedVersion: this.world.apState(ap.apId).version,
+          expectedVersion: this.world.apState(ap.apId).radios[radio]!.version,
           changes: changes as ConfigChanges,
         }),
       );

@@ -17,7 +17,7 @@ import {
   type ChaosCase,
 } from './case';
 
-export const KILL_POINTS = ['plan', 'waiting', 'apply', 'monitor', 'rollback', 'audit'] as const;
+export const KILL_POINTS = ['plan', 'waiting', 'apply', 'reflex', 'monitor', 'rollback', 'audit'] as const;
 export type KillPoint = (typeof KILL_POINTS)[number];
 
 export interface KilledRun {
@@ -32,6 +32,8 @@ export const KILL_POINT_TITLES: Record<KillPoint, string> = {
   plan: 'in plan, with the turn held and the channel scan not yet answered',
   waiting: 'while waiting for the turn, and while the turn holder applies',
   apply: 'in apply, between the controller taking the change and the workflow learning of it',
+  reflex:
+    "in a radar reflex, between the controller taking the move and the activity's completion, with a second report of the detection behind it",
   monitor: 'in the monitor window',
   rollback: 'in a rollback, with the undo taken by the controller but not yet known to the workflow',
   audit: 'while audit records are being written',
@@ -57,18 +59,21 @@ const KILLS: Record<KillPoint, Kill> = {
   },
 
   async waiting(c) {
-    // On each radar AP, a DENSITY_SPIKE waits behind the radar move, whose change is held.
+    // On each burst AP, a DENSITY_SPIKE waits behind a confident burst's move, whose change is held
+    // (a radar move takes no turn: the reflex, below).
     const eventIds: string[] = [];
-    await simPost(c.sim.url, '/v1/inject/radar', { channel: 52 });
     for (const copy of copyNumbers(c)) {
-      const apId = c.ap('radar', 'ap-05', copy);
+      const apId = c.ap('burst', 'ap-03', copy);
+      const { channel } = c.sim.world.apState(apId).radios['5g']!;
       await simPost(c.sim.url, '/v1/inject/change-hold', { apId });
       await simPost(c.sim.url, '/v1/inject/client-surge', { apId, radio: '5g', count: 30 });
-      const [radar] = await c.rrm.submit([{ type: 'DFS_RADAR', apId, data: { channel: 52 } }]);
-      await until(async () => (await c.rrm.apState(apId)).radios['5g'].holder?.eventId === radar.eventId);
+      const [burst] = await c.rrm.submit([
+        { type: 'NON_WIFI_BURST', apId, confidence: 0.9, data: { channel, dutyCyclePct: 90 } },
+      ]);
+      await until(async () => (await c.rrm.apState(apId)).radios['5g'].holder?.eventId === burst.eventId);
       const [spike] = await c.rrm.submit([{ type: 'DENSITY_SPIKE', apId, data: { associatedClients: 60 } }]);
       await until(async () => (await c.rrm.apState(apId)).queue.some((q) => q.eventId === spike.eventId));
-      eventIds.push(radar.eventId, spike.eventId);
+      eventIds.push(burst.eventId, spike.eventId);
     }
     const killedAt = await kill(c);
     await liftChangeHolds(c);
@@ -88,6 +93,32 @@ const KILLS: Record<KillPoint, Kill> = {
     const mine = changesOf(c, eventIds);
     if (mine.length !== 4 * c.copies) {
       throw new Error(`the controller took ${mine.length} held changes, not ${4 * c.copies}`);
+    }
+    await c.worker.start();
+    return { eventIds, killedAt, mustRollBack: [] };
+  },
+
+  async reflex(c) {
+    // Radar on 52 heard by each radar AP (on 52/80), reported for two of its sub-channels, as a
+    // sensing source reports one detection on a bonded channel; the first report's move is held.
+    await simPost(c.sim.url, '/v1/inject/radar', { channel: 52 });
+    const eventIds: string[] = [];
+    const radarAps = copyNumbers(c).map((copy) => c.ap('radar', 'ap-05', copy));
+    for (const apId of radarAps) await simPost(c.sim.url, '/v1/inject/change-hold', { apId });
+    const detectedAt = new Date().toISOString();
+    for (const apId of radarAps) {
+      const reports = await c.rrm.submit(
+        [52, 56].map((channel) => ({ type: 'DFS_RADAR', apId, detectedAt, data: { channel } })),
+      );
+      eventIds.push(...reports.map((r) => r.eventId));
+    }
+    await until(async () => (await heldRequests(c)).changeHold.waiting >= radarAps.length);
+    const killedAt = await kill(c);
+    await liftChangeHolds(c);
+    // With no worker alive the controller took each AP's held move: one move per detection.
+    const moves = changesOf(c, eventIds);
+    if (moves.length !== radarAps.length) {
+      throw new Error(`the controller took ${moves.length} held moves, not ${radarAps.length}`);
     }
     await c.worker.start();
     return { eventIds, killedAt, mustRollBack: [] };

@@ -140,13 +140,17 @@ async function apStateAnswered(rrm: RrmClient, apId: string) {
   }
 }
 
-const KINDS = ['apply', 'rollback', 'lift', 'compensate'];
-/** apply, rollback, lift, or compensate (`<eventId>:apply:1.0:compensate:2` undoes part of an apply). */
+const KINDS = ['apply', 'reflex', 'rollback', 'lift', 'compensate'];
+/**
+ * apply (a radar reflex's move is one too), rollback, lift, or compensate
+ * (`<eventId>:apply:1.0:compensate:2` undoes part of an apply).
+ */
 const kindOf = (changeId: string, eventId: string) =>
   changeId
     .slice(eventId.length + 1)
     .split(':')
     .filter((part) => KINDS.includes(part))
+    .map((part) => (part === 'reflex' ? 'apply' : part))
     .pop() ?? 'other';
 
 /**

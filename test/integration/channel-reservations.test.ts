@@ -1,7 +1,8 @@
-// Channel reservations on the real stack (docs/coordination.md, "Reservations"): radar on four APs
-// in a row at once. Each radar move books its choice with the burst workflow and counts what its
-// neighbours booked before it, so the four leave the radar channels onto channels of their own,
-// without the joint re-plan (off here) having anything to mend; each booking ends as its move lands.
+// Channel reservations on the real stack (docs/coordination.md, "Reservations"): four APs in a row
+// hit at once, each by an interferer its source reports CRITICAL (radar moves book nothing: the
+// reflex). Each move books its choice with the burst workflow and counts what its neighbours booked
+// before it, so the four leave their channels onto channels of their own, without the joint re-plan
+// (off here) having anything to mend; each booking ends as its move lands.
 import { burstReplanWorkflowId, burstStateQuery } from '../../workflows/definitions';
 import { policyWith } from '../support/policy';
 import { RADAR, RADAR_ROW, radarRow } from '../support/radar-row';
@@ -15,16 +16,16 @@ describe('channel reservations on the real stack', () => {
       // A generous time box: on a shared CI machine the first booking (starting the workflow) can be slow.
       policy: policyWith({
         jointReplan: { enabled: false },
-        // Radar moves wait for the answer here (by default they do not: they choose blind).
+        // CRITICAL moves wait for the answer here (by default they do not: they choose blind).
         channelReservations: { criticalAnswerWithinMs: 2_000 },
       }),
     });
   });
   afterAll(() => stack?.stop());
 
-  it('spreads four neighbours hit by radar at once, each counting the moves booked before it', async () => {
+  it('spreads four neighbours hit at once, each counting the moves booked before it', async () => {
     const row = await radarRow(stack);
-    const eventIds = await row.radarOnAll();
+    const eventIds = await row.radarOnAll({ type: 'NON_WIFI_BURST', severity: 'CRITICAL', confidence: 0.9 });
     await eventually(async () => {
       const now = await row.channels();
       return Object.values(now).every((c) => !RADAR.includes(c.channel)) ? true : undefined;

@@ -70,17 +70,24 @@ describe('coordination of one AP on the real stack', () => {
     const apId = stack.ap('ap-07');
     const holder = await holdApWithChannelChange(stack, apId);
     const moved = await getRadio(stack.sim.url, apId);
-    const [radar] = await stack.rrm.submit([
-      { type: 'DFS_RADAR', apId, data: { channel: moved.channel === 100 ? 132 : 100 } },
+    // An interferer elsewhere that its source reports CRITICAL: it takes the turn, then has nothing to do.
+    const [critical] = await stack.rrm.submit([
+      {
+        type: 'NON_WIFI_BURST',
+        severity: 'CRITICAL',
+        apId,
+        confidence: 0.9,
+        data: { channel: moved.channel === 100 ? 132 : 100 },
+      },
     ]);
 
     const superseded = await outcomeOf(holder.eventId);
     expect(superseded).toMatchObject({
       outcome: 'SUPERSEDED',
-      reason: expect.stringContaining(radar.eventId),
+      reason: expect.stringContaining(critical.eventId),
     });
     expect(await getRadio(stack.sim.url, apId)).toMatchObject({ channel: moved.channel });
-    expect(await outcomeOf(radar.eventId)).toMatchObject({ outcome: 'NO_ACTION' });
+    expect(await outcomeOf(critical.eventId)).toMatchObject({ outcome: 'NO_ACTION' });
   });
 
   it('keeps 10 s between two actions on one AP, unless the later one is CRITICAL', async () => {

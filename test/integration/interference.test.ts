@@ -6,7 +6,7 @@ import { fastSampling } from '../support/policy';
 import { bondedSubchannels, isDfsChannel } from '../../domain/regulatory';
 import { selectChannel } from '../../domain/channel-selection';
 import { STORY_INTERFERER } from '../../simulator/scenario';
-import { getRadio, getScan, simPost } from '../support/sim-client';
+import { getRadio, getScan, simGet, simPost } from '../support/sim-client';
 import { inStage, jamCurrentChannel, jamNonDfsChannels, statusWhen } from '../support/scenarios';
 import { eventually, startStack, type Stack } from '../support/stack';
 
@@ -150,7 +150,7 @@ describe('a channel the controller refuses for radar', () => {
     );
   });
 
-  it('rolls back when a CRITICAL event names the channel it moved to, and the CRITICAL event finds nothing to move', async () => {
+  it('is superseded at once, nothing undone, when radar hits the channel it moved to: the radar moves the radio on', async () => {
     const apId = stack.ap('ap-04');
     const before = await getRadio(stack.sim.url, apId);
     await jamNonDfsChannels(stack, apId);
@@ -163,19 +163,26 @@ describe('a channel the controller refuses for radar', () => {
 
     await simPost(stack.sim.url, '/v1/inject/radar', { channel: newChannel });
     const [radar] = await stack.rrm.submit([{ type: 'DFS_RADAR', apId, data: { channel: newChannel } }]);
-    const rolledBack = await statusWhen(stack, burst.eventId, (s) => s.outcome !== undefined);
-    expect(rolledBack).toMatchObject({
-      outcome: 'ROLLED_BACK',
+    const superseded = await statusWhen(stack, burst.eventId, (s) => s.outcome !== undefined);
+    expect(superseded).toMatchObject({
+      outcome: 'SUPERSEDED',
       reason: expect.stringContaining(
-        `CRITICAL DFS_RADAR (${radar.eventId}) on the new channel ${newChannel}`,
+        `superseded by radar ${radar.eventId} (CRITICAL) on channel ${newChannel}`,
       ),
     });
-    expect(await getRadio(stack.sim.url, apId)).toMatchObject({
-      channel: before.channel,
-      width: before.width,
-    });
-    const handled = await statusWhen(stack, radar.eventId, (s) => s.outcome !== undefined);
-    expect(handled.outcome).toBe('NO_ACTION');
+    const handled = await inStage(stack, radar.eventId, 'monitor');
     expect(handled.closedChannels).toContain(newChannel);
+    const now = await getRadio(stack.sim.url, apId);
+    expect(bondedSubchannels('5g', now.channel, now.width, 'US')).not.toContain(newChannel);
+    // After the burst's move, one change of the radio: the radar's. The burst undid nothing.
+    const { changes } = await simGet<{ changes: { appliedAt: string; radio: string }[] }>(
+      stack.sim.url,
+      `/v1/aps/${apId}/changes`,
+    );
+    const since = changes.filter(
+      (c) => c.radio === '5g' && Date.parse(c.appliedAt) > Date.parse(moved.appliedAt!),
+    );
+    expect(since).toHaveLength(1);
+    await stack.rrm.commit(radar.eventId, { operator: 'test' });
   });
 });

@@ -6,6 +6,7 @@
 import { burstReplanWorkflowId, burstStateQuery } from '../../workflows/definitions';
 import { policyWith } from '../support/policy';
 import { RADAR, RADAR_ROW, radarRow } from '../support/radar-row';
+import { simPost, simRequest } from '../support/sim-client';
 import { eventually, startStack, type Stack } from '../support/stack';
 
 describe('joint re-plan of a radar burst on the real stack', () => {
@@ -26,7 +27,19 @@ describe('joint re-plan of a radar burst on the real stack', () => {
   it('spreads the radios its radar moves piled up, with moves of its own', async () => {
     const row = await radarRow(stack);
     const { apIds, channels, pairs } = row;
+    // The controller holds the four moves until all four have chosen: none sees another's move in
+    // its scan, and with the reservations off they choose alike.
+    for (const apId of apIds) await simPost(stack.sim.url, '/v1/inject/change-hold', { apId });
     await row.radarOnAll();
+    await eventually(async () => {
+      const { body } = await simRequest<{ changeHold: { waiting: number } }>(
+        stack.sim.url,
+        'GET',
+        '/v1/inject',
+      );
+      return body.changeHold.waiting >= apIds.length || undefined;
+    });
+    await simRequest(stack.sim.url, 'DELETE', '/v1/inject/change-hold?held=apply');
     const piled = await eventually(async () => {
       const now = await channels();
       return Object.values(now).every((c) => !RADAR.includes(c.channel)) ? await pairs() : undefined;

@@ -202,7 +202,11 @@ describe('per-radio turns, watches and leases on the real stack', () => {
     const moved = await inStage(stack, radar.eventId, 'monitor');
     expect(secondsSince(radarAt, moved.appliedAt)).toBeLessThan(10);
     expect((await getRadio(stack.sim.url, apId)).channel).not.toBe(dfs);
-    await reclaims(again.eventId);
+    // The vanished watcher's watch ended with the move's notice: the radar's watch has the radio.
+    expect((await stack.rrm.apState(apId)).radios['5g']).toMatchObject({
+      holder: null,
+      watch: { eventId: radar.eventId },
+    });
     await stack.rrm.commit(radar.eventId, { operator: 'test' });
   });
 });

@@ -79,14 +79,14 @@ describe('OpenTelemetry traces of one event', () => {
         () =>
           `not all of ${names.join(', ')} yet; spans: ${collector.spans.map((s) => `${s.service}/${s.name}`).join(', ')}`,
       );
-    // The plan's reads (local activities), the turn at the AP's coordinator and the audit writes too.
+    // The move (the radar reflex: reads and the move in one activity), then the coordinator's notice
+    // and the audit writes.
     const expected = [
       'controller POST',
-      'RunActivity:readAp',
-      'RunActivity:scanChannels',
       'controller GET',
-      'UpdateWithStartWorkflow:requestTurn',
-      'HandleUpdate:requestTurn',
+      'RunActivity:moveOffRadar',
+      'RunActivity:noticeRadarMove',
+      'HandleSignal:radarMoved',
       'RunActivity:recordAudits',
     ];
     let trace = await traceWith(...expected);
@@ -94,11 +94,11 @@ describe('OpenTelemetry traces of one event', () => {
     const parentOf = (span: CollectedSpan) => trace.find((s) => s.spanId === span.parentSpanId);
 
     expect(parentOf(one('StartWorkflow:rrmEvent'))).toBe(request);
-    // The move: scheduled by the workflow, run by the worker, the controller call inside it.
-    const apply = one('RunActivity:applyStep');
-    expect(apply.service).toBe('rrm-worker');
-    expect(parentOf(apply)?.name).toBe('StartActivity:applyStep');
-    const move = trace.find((s) => s.name === 'controller POST' && s.parentSpanId === apply.spanId)!;
+    // The move: scheduled by the workflow, run by the worker, the controller calls inside it.
+    const reflex = one('RunActivity:moveOffRadar');
+    expect(reflex.service).toBe('rrm-worker');
+    expect(parentOf(reflex)?.name).toBe('StartActivity:moveOffRadar');
+    const move = trace.find((s) => s.name === 'controller POST' && s.parentSpanId === reflex.spanId)!;
     expect(move.attributes).toMatchObject({
       'http.request.method': 'POST',
       'http.response.status_code': 200,
@@ -109,6 +109,6 @@ describe('OpenTelemetry traces of one event', () => {
     await rrm.commit(eventId, { operator: 'test' });
     trace = await traceWith('RunWorkflow:rrmEvent');
     expect(parentOf(one('RunWorkflow:rrmEvent'))?.name).toBe('StartWorkflow:rrmEvent');
-    expect(parentOf(one('StartActivity:applyStep'))?.name).toBe('RunWorkflow:rrmEvent');
+    expect(parentOf(one('StartActivity:moveOffRadar'))?.name).toBe('RunWorkflow:rrmEvent');
   });
 });

@@ -112,9 +112,15 @@ describe('Worker Versioning on the real dev server', () => {
       (await stack.rrm.status(submitted.eventId)).stage === 'monitor' ? true : undefined,
     );
 
-    // Each workflow type reports its own behaviour; an unversioned worker would report none.
+    // Each workflow type reports its own behaviour; an unversioned worker would report none. The
+    // coordinator is started after the move (the radar reflex's notice): its first task may follow.
     expect(await versioningOf(event)).toEqual({ behavior: 'PINNED', buildId: 'build-1' });
-    expect(await versioningOf(coordinator)).toEqual({ behavior: 'AUTO_UPGRADE', buildId: 'build-1' });
+    expect(
+      await eventually(async () => {
+        const v = await versioningOf(coordinator);
+        return v.buildId ? v : undefined;
+      }),
+    ).toEqual({ behavior: 'AUTO_UPGRADE', buildId: 'build-1' });
 
     // Roll out build 2 (same code, its own worker on the same task queue) and make it current.
     const worker = await createRrmWorker({

@@ -31,7 +31,7 @@ async function moveTo(channel: number, expectedVersion?: number) {
     from: radio,
     target: { channel, width: 20 },
   };
-  const version = expectedVersion ?? (await activities().readAp('ap-01')).version;
+  const version = expectedVersion ?? (await activities().readAp('ap-01')).radios['5g']!.version;
   return activities().applyStep({
     step,
     changeId: `move-${channel}-${version}`,
@@ -41,7 +41,7 @@ async function moveTo(channel: number, expectedVersion?: number) {
 
 describe('controller activities: refusals as the workflow sees them', () => {
   it('a stale version is a benign VersionConflict', async () => {
-    const stale = (await activities().readAp('ap-01')).version - 1;
+    const stale = (await activities().readAp('ap-01')).radios['5g']!.version - 1;
     const failure = await failureOf(moveTo(40, stale));
     expect(failure).toMatchObject({ type: 'VersionConflict', nonRetryable: true, category: 'BENIGN' });
   });

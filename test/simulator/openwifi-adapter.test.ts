@@ -11,7 +11,7 @@ import { createOpenWifiController } from '../../activities/controller/openwifi';
 import { ControllerBusy, ControllerError, type ControllerPort } from '../../activities/controller/port';
 import type { OpenWifiControllerSettings } from '../../config/controller';
 import type { ControllerStep } from '../../domain/controller-steps';
-import type { RadioConfig } from '../../domain/radio';
+import { configOf, type RadioConfig } from '../../domain/radio';
 import { ConfigurationSchema } from '../../simulator/openwifi/ucentral';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import { makeCertificates } from '../support/tls';
@@ -67,7 +67,7 @@ async function move(
   return controller.applyStep({
     step: { kind: 'radio', apId, radio: '5g', from, target },
     changeId: `test-${Date.now()}`,
-    expectedVersion: version ?? ap.version,
+    expectedVersion: version ?? from.version,
   });
 }
 
@@ -174,7 +174,7 @@ describe('OpenWiFi adapter: changes', () => {
       UUID: number;
       configuration: unknown;
     };
-    expect(after.UUID).toBe(result.version);
+    expect((await controller.readAp('ap-01')).radios['5g']!.version).toBe(result.version);
     expect(ConfigurationSchema.safeParse(after.configuration).success).toBe(true);
     const radios = (after.configuration as { radios: Record<string, unknown>[] }).radios;
     expect(radios[1]).toMatchObject({
@@ -202,19 +202,60 @@ describe('OpenWiFi adapter: changes', () => {
       target: { txPowerDbm: 13 },
     };
     const before = (await getAp(sim.url, 'ap-01')).version;
-    const first = await controller.applyStep({ step, changeId: 'c1', expectedVersion: ap.version });
-    const again = await controller.applyStep({ step, changeId: 'c1', expectedVersion: ap.version });
+    const expectedVersion = ap.radios['5g']!.version;
+    const first = await controller.applyStep({ step, changeId: 'c1', expectedVersion });
+    const again = await controller.applyStep({ step, changeId: 'c1', expectedVersion });
     expect(again).toEqual({ version: first.version, duplicate: true });
     expect((await getAp(sim.url, 'ap-01')).version).toBe(before + 1);
   });
 
-  it('refuses a step planned on another configuration UUID (compare-and-set)', async () => {
+  it("refuses a step planned on another version of the radio's settings (compare-and-set per radio)", async () => {
     const controller = withKey();
-    const { version } = await controller.readAp('ap-01');
+    const { version } = (await controller.readAp('ap-01')).radios['5g']!;
     await move(controller, { txPowerDbm: 12 });
     const err = await rejection(move(controller, { txPowerDbm: 11 }, 'ap-01', version));
     expect(err).toMatchObject({ type: 'VersionConflict', details: { expectedVersion: version } });
     expect((await getRadio(sim.url, 'ap-01')).txPowerDbm).toBe(12);
+  });
+
+  it("takes a step planned before a change of the AP's other radio: that is no conflict", async () => {
+    const controller = withKey();
+    const ap = await controller.readAp('ap-01');
+    const other = ap.radios['2g']!;
+    await controller.applyStep({
+      step: {
+        kind: 'radio',
+        apId: 'ap-01',
+        radio: '2g',
+        from: other,
+        target: { txPowerDbm: other.txPowerDbm - 1 },
+      },
+      changeId: 'other-radio',
+      expectedVersion: other.version,
+    });
+    const result = await move(controller, { txPowerDbm: 9 }, 'ap-01', ap.radios['5g']!.version);
+    expect(result.duplicate).toBe(false);
+    expect((await getRadio(sim.url, 'ap-01')).txPowerDbm).toBe(9);
+  });
+
+  it('finds what a change id did to a radio, for a retried radar move', async () => {
+    const controller = withKey();
+    const ap = await controller.readAp('ap-01');
+    const from = ap.radios['5g']!;
+    const step: ControllerStep = {
+      kind: 'radio',
+      apId: 'ap-01',
+      radio: '5g',
+      from,
+      target: { txPowerDbm: 8 },
+    };
+    await controller.applyStep({ step, changeId: 'found-later', expectedVersion: from.version });
+    expect(await controller.changeOf('ap-01', 'found-later')).toEqual({
+      radio: '5g',
+      from: configOf(from),
+      to: { ...configOf(from), txPowerDbm: 8 },
+    });
+    expect(await controller.changeOf('ap-01', 'never-made')).toBeUndefined();
   });
 
   it('puts a partly rejected change back and never reports it applied', async () => {
@@ -325,10 +366,15 @@ describe('OpenWiFi adapter: what it reads', () => {
     const native = await getAp(sim.url, 'ap-05');
     expect(viaGateway.neighbors).toEqual(native.neighbors);
     for (const radio of ['2g', '5g'] as const) {
-      const { band: _band, ...fields } = native.radios[radio]! as (typeof native.radios)['5g'] & {
+      const {
+        band: _band,
+        version: _version,
+        ...fields
+      } = native.radios[radio]! as (typeof native.radios)['5g'] & {
         band?: string;
       };
-      expect(viaGateway.radios[radio]).toEqual(fields);
+      // Versions differ by kind: the gateway's is a digest of the radio's configuration section.
+      expect(viaGateway.radios[radio]).toEqual({ ...fields, version: expect.any(Number) });
     }
   });
 

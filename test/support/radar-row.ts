@@ -29,8 +29,11 @@ export interface RadarRow {
   channels(): Promise<Record<string, BondedChannel>>;
   /** The co-channel neighbour pairs now. */
   pairs(): Promise<[string, string][]>;
-  /** Radar on every AP's channel, one DFS_RADAR event per AP, all at once; returns their event ids. */
-  radarOnAll(): Promise<string[]>;
+  /**
+   * Radar on every AP's channel and one event per AP, all at once: a DFS_RADAR report, or `event`
+   * (on the AP's channel); returns their event ids.
+   */
+  radarOnAll(event?: Record<string, unknown>): Promise<string[]>;
 }
 
 export async function radarRow(stack: Stack): Promise<RadarRow> {
@@ -51,12 +54,12 @@ export async function radarRow(stack: Stack): Promise<RadarRow> {
     apIds,
     channels,
     pairs: async () => coChannelPairs(graph, await channels(), '5g', 'US'),
-    async radarOnAll() {
+    async radarOnAll(event = { type: 'DFS_RADAR' }) {
       if (!graph.every((r) => r.neighbours.length > 0))
         throw new Error('radar row: an AP without neighbours');
       for (const channel of RADAR) await simPost(stack.sim.url, '/v1/inject/radar', { channel });
       const submitted = await stack.rrm.submit(
-        apIds.map((apId, i) => ({ type: 'DFS_RADAR', apId, data: { channel: RADAR[i] } })),
+        apIds.map((apId, i) => ({ ...event, apId, data: { channel: RADAR[i] } })),
       );
       return submitted.map((s) => s.eventId);
     },

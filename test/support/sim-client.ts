@@ -77,9 +77,11 @@ export async function changeRadio<T = unknown>(
   changes: ConfigChanges,
   opts: { radio?: string; changeId?: string; expectedVersion?: number } = {},
 ): Promise<SimResponse<T>> {
-  const expectedVersion = opts.expectedVersion ?? (await getAp(url, apId)).version;
+  const radio = opts.radio ?? '5g';
+  // The radio's own version guards its change (compare-and-set per radio).
+  const expectedVersion = opts.expectedVersion ?? (await getAp(url, apId)).radios[radio as '5g']!.version;
   const changeId = opts.changeId ?? `test-change-${process.pid}-${++changeCounter}`;
-  return simRequest<T>(url, 'POST', `/v1/aps/${apId}/radios/${opts.radio ?? '5g'}/config`, {
+  return simRequest<T>(url, 'POST', `/v1/aps/${apId}/radios/${radio}/config`, {
     changeId,
     expectedVersion,
     changes,

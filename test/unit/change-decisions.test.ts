@@ -339,7 +339,8 @@ describe('conclude', () => {
       expect(conclude(verdict, facts('POWER_BUDGET_EXCEEDED'))).toEqual(kept);
       expect(conclude(radarOnNewChannel(false), facts('QOE_DEGRADATION'))).toEqual({
         ...kept,
-        reason: 'superseded by e-9 (CRITICAL) at a safe point; the change stays',
+        reason:
+          'superseded by radar e-9 (CRITICAL) on channel 56: the radar move took the radio on; this change is not undone',
       });
     });
 

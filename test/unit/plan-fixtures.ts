@@ -28,9 +28,33 @@ export function event(
 }
 
 const DEFAULT_RADIOS: Record<Radio, RadioState> = {
-  '2g': { channel: 6, width: 20, txPowerDbm: 17, obssPdDbm: -82, admissionCap: null, clientCount: 0 },
-  '5g': { channel: 36, width: 80, txPowerDbm: 20, obssPdDbm: -82, admissionCap: null, clientCount: 0 },
-  '6g': { channel: 37, width: 80, txPowerDbm: 18, obssPdDbm: -82, admissionCap: null, clientCount: 0 },
+  '2g': {
+    channel: 6,
+    width: 20,
+    txPowerDbm: 17,
+    obssPdDbm: -82,
+    admissionCap: null,
+    clientCount: 0,
+    version: 1,
+  },
+  '5g': {
+    channel: 36,
+    width: 80,
+    txPowerDbm: 20,
+    obssPdDbm: -82,
+    admissionCap: null,
+    clientCount: 0,
+    version: 1,
+  },
+  '6g': {
+    channel: 37,
+    width: 80,
+    txPowerDbm: 18,
+    obssPdDbm: -82,
+    admissionCap: null,
+    clientCount: 0,
+    version: 1,
+  },
 };
 
 /** An AP with the given radios (each filled from a per-band default). */

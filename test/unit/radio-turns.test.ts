@@ -12,6 +12,7 @@ import {
   isIdle,
   leasesDue,
   nextDeadline,
+  radarMoved,
   radiosHeldBy,
   reclaim,
   release,
@@ -478,6 +479,56 @@ describe('release', () => {
       expect(watches(kept)).toEqual([null, 60_000, null]);
       expect(holders(kept)).toEqual({ '2g': null, '5g': null, '6g': null });
     });
+  });
+});
+
+describe('radarMoved (the radar reflex, told after the fact)', () => {
+  const radar = {
+    eventId: 'r',
+    type: 'DFS_RADAR' as const,
+    severity: 'CRITICAL' as const,
+    radio: '5g' as const,
+  };
+  const move = (movedAt: number, watch?: WatchRequest) => ({ ...radar, channel: 52, movedAt, watch });
+
+  it("supersedes the radio's watcher without a rollback first, cools the radio down and watches it", () => {
+    const w = req('w', 'HIGH');
+    let s = watching(fresh(), w, { radio: '5g', until: 300_000, channels: [52, 56, 60, 64] });
+    s = radarMoved(s, move(1_000, { radio: '5g', until: 301_000, channels: [36, 40, 44, 48] }), 1_100);
+    expect(takeOutbox(s).notices).toEqual([
+      {
+        kind: 'superseded',
+        eventId: 'w',
+        radio: '5g',
+        by: { eventId: 'r', type: 'DFS_RADAR', severity: 'CRITICAL', channel: 52 },
+        rollbackFirst: false,
+      },
+    ]);
+    expect(s.radios['5g']).toMatchObject({
+      holder: null,
+      cooldownUntil: 1_000 + COOLDOWN,
+      watch: { eventId: 'r', severity: 'CRITICAL', until: 301_000, channels: [36, 40, 44, 48] },
+    });
+  });
+
+  it('leaves a holder its turn (its apply meets the changed radio) and the other radios alone', () => {
+    let s = take(fresh(), req('h', 'HIGH', ['5g']), 0);
+    s = take(s, req('o', 'LOW', ['2g']), 0);
+    s = radarMoved(s, move(2_000), 2_000);
+    expect(holders(s)).toEqual({ '2g': 'o', '5g': 'h', '6g': null });
+    expect(s.radios['5g'].watch).toBeNull(); // unmonitored: no watch
+    expect(s.radios['2g'].cooldownUntil).toBe(0);
+    expect(takeOutbox(s).notices).toEqual([]);
+  });
+
+  it("lets a holder that lands its change after the move take the radio's watch, superseding the radar's", () => {
+    let s = take(fresh(), req('h', 'HIGH', ['5g']), 0);
+    s = radarMoved(s, move(1_000, { radio: '5g', until: 301_000, channels: [36] }), 1_000);
+    s = release(s, partyOf(req('h', 'HIGH')), 2_000, 2_000, { radio: '5g', until: 302_000, channels: [149] });
+    expect(s.radios['5g'].watch).toMatchObject({ eventId: 'h', channels: [149] });
+    expect(takeOutbox(s).notices).toEqual([
+      expect.objectContaining({ kind: 'superseded', eventId: 'r', rollbackFirst: false }),
+    ]);
   });
 });
 

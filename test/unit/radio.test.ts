@@ -101,15 +101,15 @@ describe('radioOf', () => {
     adminStatus: 'UP',
     neighbors: ['ap-2'],
     power: { budgetWatts: 25.5, drawWatts: 20 },
-    radios: { '5g': { ...config, clientCount: 17 } },
+    radios: { '5g': { ...config, clientCount: 17, version: 4 } },
   };
 
-  it("gives the radio's configuration without its client count, with the AP's domain and version", () => {
+  it("gives the radio's configuration without its client count, with the AP's domain and its own version", () => {
     expect(radioOf(ap, '5g')).toEqual({
       apId: 'ap-1',
       radio: '5g',
       regulatoryDomain: 'EU',
-      version: 12,
+      version: 4,
       config,
     });
   });

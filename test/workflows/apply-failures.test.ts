@@ -54,8 +54,8 @@ describe('apply and undo failures (rrmEvent, stubbed activities)', () => {
 
     expect(applied.changes).toEqual([{ param: 'channel', oldValue: 36, newValue: 149 }]);
     expect(callsOf(e.eventId)).toEqual([
-      [`${e.eventId}:apply:1.0:0`, 7, 'VersionConflict'],
-      [`${e.eventId}:apply:1.1:0`, 8, 'applied'],
+      [`${e.eventId}:apply:1.0:0`, 1, 'VersionConflict'],
+      [`${e.eventId}:apply:1.1:0`, 2, 'applied'],
     ]);
     expect(h.controller.ap(apId).version).toBe(9);
     expect(h.audit.statusesOf(e.eventId)).toEqual(['APPLIED']);
@@ -75,8 +75,8 @@ describe('apply and undo failures (rrmEvent, stubbed activities)', () => {
     expect(applied.changes).toEqual([{ param: 'channel', oldValue: 36, newValue: 100 }]);
     const calls = h.controller.callsOf(e.eventId);
     expect(calls.map((c) => [c.changeId, c.expectedVersion, c.result])).toEqual([
-      [`${e.eventId}:apply:1.0:0`, 7, 'ChannelUnavailable'],
-      [`${e.eventId}:apply:1.1:0`, 7, 'applied'],
+      [`${e.eventId}:apply:1.0:0`, 1, 'ChannelUnavailable'],
+      [`${e.eventId}:apply:1.1:0`, 1, 'applied'],
     ]);
     expect(calls.map((c) => c.step)).toEqual([
       expect.objectContaining({ target: { channel: 52, width: 80 } }),
@@ -112,8 +112,8 @@ describe('apply and undo failures (rrmEvent, stubbed activities)', () => {
       'DISCONNECTS',
     ]);
     expect(callsOf(e.eventId)).toEqual([
-      [`${e.eventId}:apply:1.0:0`, 7, 'applied'],
-      [`${e.eventId}:rollback:0`, 8, 'ControllerRefused'],
+      [`${e.eventId}:apply:1.0:0`, 1, 'applied'],
+      [`${e.eventId}:rollback:0`, 2, 'ControllerRefused'],
     ]);
     expect(h.controller.radio(apId)).toMatchObject({ channel: 149, width: 80 });
     expect(h.audit.statusesOf(e.eventId)).toEqual(['APPLIED', 'FAILED']);
@@ -148,8 +148,8 @@ describe('apply and undo failures (rrmEvent, stubbed activities)', () => {
     expect(applied.outcome).toBeUndefined();
     expect(applied.changes).toEqual([{ param: 'channel', oldValue: 36, newValue: 149 }]);
     expect(callsOf(e.eventId)).toEqual([
-      [`${e.eventId}:apply:1.0:0`, 7, 'ControllerRefused'],
-      [`${e.eventId}:apply:2.0:0`, 7, 'applied'],
+      [`${e.eventId}:apply:1.0:0`, 1, 'ControllerRefused'],
+      [`${e.eventId}:apply:2.0:0`, 1, 'applied'],
     ]);
     expect(h.audit.statusesOf(e.eventId)).toEqual(['FAILED', 'RETRY', 'APPLIED']);
     expect(h.audit.of(e.eventId)[1]).toMatchObject({
@@ -186,11 +186,11 @@ describe('apply and undo failures (rrmEvent, stubbed activities)', () => {
     const e = await burst(apId);
     const failed = await h.statusWhen(e.eventId, (s) => s.outcome === 'FAILED');
     expect(failed.stage).toBe('apply');
-    expect(failed.reason).toMatch(/^apply failed: VersionConflict: expected version 9, the AP is at 10$/);
+    expect(failed.reason).toMatch(/^apply failed: VersionConflict: expected version 3: changed meanwhile$/);
     expect(callsOf(e.eventId)).toEqual([
-      [`${e.eventId}:apply:1.0:0`, 7, 'VersionConflict'],
-      [`${e.eventId}:apply:1.1:0`, 8, 'VersionConflict'],
-      [`${e.eventId}:apply:1.2:0`, 9, 'VersionConflict'],
+      [`${e.eventId}:apply:1.0:0`, 1, 'VersionConflict'],
+      [`${e.eventId}:apply:1.1:0`, 2, 'VersionConflict'],
+      [`${e.eventId}:apply:1.2:0`, 3, 'VersionConflict'],
     ]);
 
     const abandoned = await e.handle.executeUpdate(abandonUpdate, {

@@ -24,18 +24,15 @@ describe('AP coordinator: leases, continue-as-new and idle end (stubbed activiti
     h.start({ type: 'LOAD_IMBALANCE', apId, radio, severity: 'MEDIUM' });
 
   /**
-   * Radar on the AP's 5g radio (52/80) while the controller holds its move: the event holds the
-   * radio's turn, its channels already closed. Returns once it holds the turn and the closure is in.
+   * A confident interference burst on the AP's 5g channel (52/80) while the controller holds its move:
+   * the event holds the radio's turn. Returns once it does. (A radar move takes no turn: the reflex.)
    */
-  async function radarHoldingTurn(apId: string) {
+  async function moveHoldingTurn(apId: string) {
     const move = h.controller.holdNextApply(apId);
-    const radar = await h.start({ type: 'DFS_RADAR', apId, data: { channel: 52 } });
+    const holder = await h.start({ type: 'NON_WIFI_BURST', apId, confidence: 0.95, data: { channel: 52 } });
     await move.reached;
-    const state = await h.apStateWhen(
-      apId,
-      (s) => s.radios['5g'].holder?.eventId === radar.eventId && s.closedChannels.length === 4,
-    );
-    return { ...radar, moveGoesThrough: () => move.release('apply'), turn: state.radios['5g'].holder! };
+    const state = await h.apStateWhen(apId, (s) => s.radios['5g'].holder?.eventId === holder.eventId);
+    return { ...holder, moveGoesThrough: () => move.release('apply'), turn: state.radios['5g'].holder! };
   }
 
   it('continues as new past its history limit, carrying turns, watches, queues and closed channels', async () => {
@@ -137,42 +134,40 @@ describe('AP coordinator: leases, continue-as-new and idle end (stubbed activiti
     // A turn is held for seconds (plan and apply): a 1 s lease runs out while the move is held.
     h.policy.current = policyWith({ coordinator: { leaseMs: SECOND } });
     const apId = h.newAp({ '5g': { channel: 52, width: 80 } });
-    const radar = await radarHoldingTurn(apId);
+    const holder = await moveHoldingTurn(apId);
     const medium = await mediumWaiting(apId);
     await h.apStateWhen(apId, (s) => s.radios['5g'].queue.includes(medium.eventId));
 
     await h.env.sleep(2 * SECOND);
     const renewed = (await h.apState(apId)).radios['5g'];
-    expect(renewed.holder).toMatchObject({ eventId: radar.eventId, grantedAt: radar.turn.grantedAt });
-    expect(renewed.holder!.leaseUntil).toBeGreaterThan(radar.turn.leaseUntil);
+    expect(renewed.holder).toMatchObject({ eventId: holder.eventId, grantedAt: holder.turn.grantedAt });
+    expect(renewed.holder!.leaseUntil).toBeGreaterThan(holder.turn.leaseUntil);
     expect(renewed.queue).toEqual([medium.eventId]);
-    expect(await h.status(radar.eventId)).toMatchObject({ stage: 'apply' });
-    expect(h.audit.reclaimsOf(radar.eventId)).toEqual([]);
+    expect(await h.status(holder.eventId)).toMatchObject({ stage: 'apply' });
+    expect(h.audit.reclaimsOf(holder.eventId)).toEqual([]);
 
-    radar.moveGoesThrough();
-    const moved = await h.statusWhen(radar.eventId, (s) => s.stage === 'monitor');
-    expect(moved).toMatchObject({
-      closedChannels: [52, 56, 60, 64],
-      changes: [{ param: 'channel', oldValue: 52, newValue: expect.any(Number) }], // drawn among the clean channels
-    });
-    expect(h.audit.statusesOf(radar.eventId)).toEqual(['CHANNELS_CLOSED', 'APPLIED']);
-    expect(h.audit.reclaimsOf(radar.eventId)).toEqual([]);
-    // The MEDIUM event now waits for the radar move's watch, not for a holder.
+    holder.moveGoesThrough();
+    const moved = await h.statusWhen(holder.eventId, (s) => s.stage === 'monitor');
+    expect(moved.changes).toEqual(
+      expect.arrayContaining([{ param: 'channel', oldValue: 52, newValue: expect.any(Number) }]),
+    );
+    expect(h.audit.statusesOf(holder.eventId)).toEqual(['APPLIED']);
+    expect(h.audit.reclaimsOf(holder.eventId)).toEqual([]);
+    // The MEDIUM event now waits for the move's (HIGH) watch, not for a holder.
     expect((await h.apState(apId)).radios['5g']).toMatchObject({
       holder: null,
-      watch: { eventId: radar.eventId },
+      watch: { eventId: holder.eventId },
       queue: [medium.eventId],
     });
     // Done: with a 1 s lease the watcher would be checked every second of skipped time while the
     // MEDIUM event waits. Gone, its watch is reclaimed and the MEDIUM event goes.
-    await radar.handle.terminate('test over');
+    await holder.handle.terminate('test over');
     await h.outcomeOf(medium.eventId);
   });
 
-  // Last too: an activity of a terminated workflow can keep the test server from skipping time.
   it('reclaims the turn of a holder whose workflow was terminated, once its lease runs out; a waiting MEDIUM event goes', async () => {
     const apId = h.newAp({ '5g': { channel: 52, width: 80 } });
-    const holder = await radarHoldingTurn(apId);
+    const holder = await moveHoldingTurn(apId);
     expect(holder.turn.leaseUntil - holder.turn.grantedAt).toBe(30 * SECOND);
     // Terminated while the controller holds its move; the move then lands for no one (an activity
     // left running would stop the test server from skipping time).
@@ -190,17 +185,16 @@ describe('AP coordinator: leases, continue-as-new and idle end (stubbed activiti
     expect(Date.parse(done.decidedAt!)).toBeGreaterThanOrEqual(holder.turn.leaseUntil);
     expect(h.audit.reclaimsOf(holder.eventId)).toEqual([
       expect.objectContaining({
-        eventType: 'DFS_RADAR',
-        severity: 'CRITICAL',
+        eventType: 'NON_WIFI_BURST',
+        severity: 'HIGH',
         apId,
         actionType: 'TURN',
         reason: `turn of 5g reclaimed from event:${holder.eventId}: workflow TERMINATED`,
         details: { holder: holder.eventId, status: 'workflow TERMINATED', held: ['5g'], watched: [] },
       }),
     ]);
-    // A reclaim starts no cooldown; the closure the radar signalled before it vanished stays.
+    // A reclaim starts no cooldown.
     const state = await h.apState(apId);
     expect(state.radios['5g']).toMatchObject({ holder: null, watch: null, cooldownUntil: 0, queue: [] });
-    expect(state.closedChannels.map((c) => c.channel)).toEqual([52, 56, 60, 64]);
   });
 });

@@ -3,20 +3,27 @@
 // test environment's client (signal-with-start of the AP coordinator, describe of an event).
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import type {
-  ControllerActivities,
-  MonitorSample,
-  StepRequest,
-  StepResult,
+import {
+  createControllerActivities,
+  type ControllerActivities,
+  type ControllerPort,
+  type MonitorSample,
+  type RecordedChange,
+  type StepRequest,
+  type StepResult,
 } from '../../activities/controller';
+import { ControllerError } from '../../activities/controller/port';
 import { createCoordinationActivities } from '../../activities/coordination';
+import { createClosureActivities, type Closure, type ClosureTable } from '../../activities/closures';
+import { createRadarReflexActivities } from '../../activities/radar-reflex';
+import type { ClosedChannel } from '../../domain/radio-turns';
 import type { PolicyActivities } from '../../activities/policy';
 import { parseAuditEntry, type AuditEntry } from '../../audit';
 import type { AuditActivities } from '../../activities/audit';
 import type { ChannelObservation } from '../../domain/channel-selection';
 import type { ClientView } from '../../domain/plans';
 import type { Policy } from '../../domain/policy';
-import type { ApSnapshot, RadioState } from '../../domain/radio';
+import { configOf, type ApSnapshot, type RadioState } from '../../domain/radio';
 import { bondedSubchannels, channelsOfBand, type Radio } from '../../domain/regulatory';
 import { ap as apFixture } from '../unit/plan-fixtures';
 import { policyWith } from '../support/policy';
@@ -27,7 +34,9 @@ export type ApplyFault =
   | { kind: 'VersionConflict' }
   /** Radar on the requested channel: refused with the radar's channels as details. */
   | { kind: 'ChannelUnavailable'; radarChannels: number[] }
-  | { kind: 'ControllerRefused' };
+  | { kind: 'ControllerRefused' }
+  /** The step is applied, but its answer never comes back (a timeout, a crash): the caller retries. */
+  | { kind: 'AnswerLost' };
 
 /** One applyStep the controller received, and what became of it. */
 export interface StepCall extends StepRequest {
@@ -93,6 +102,8 @@ export class FakeController {
   /** Samples still to come off the air (a CAC), per `apId:radio`. */
   private readonly offAir = new Map<string, number>();
   private readonly applied = new Map<string, StepResult>();
+  /** What each applied radio step's change id did, for a retried radar reflex. */
+  private readonly changes = new Map<string, RecordedChange>();
   /** Every applyStep received, in order. */
   readonly calls: StepCall[] = [];
 
@@ -165,19 +176,19 @@ export class FakeController {
     return this.calls.filter((c) => c.changeId.startsWith(`${prefix}:`));
   }
 
+  /** The controller's activities, as the worker makes them from a port (its refusals typed the same way). */
   activities(): ControllerActivities {
+    return createControllerActivities(this.port());
+  }
+
+  port(): ControllerPort {
     return {
       readAp: async (apId) => {
         if (this.unreachable.has(apId)) throw new Error('controller unreachable (fake)');
         // An AP the controller does not know, named as the real adapter names it.
         if (!this.aps.has(apId)) {
           const message = `the controller does not know AP ${apId}`;
-          throw ApplicationFailure.create({
-            type: 'UnknownAp',
-            message,
-            nonRetryable: true,
-            details: [{ apId }],
-          });
+          throw new ControllerError('UnknownAp', message, { apId });
         }
         return this.ap(apId);
       },
@@ -194,6 +205,9 @@ export class FakeController {
         return { ...(this.degraded.has(key) ? DEGRADED_SAMPLE : HEALTHY_SAMPLE) };
       },
       applyStep: (request) => this.applyStep(request),
+      changeOf: async (_apId, changeId) => this.changes.get(changeId),
+      listAps: async () => [],
+      readDetections: async () => [],
     };
   }
 
@@ -228,11 +242,7 @@ export class FakeController {
     const { step, changeId, expectedVersion } = request;
     const snapshot = this.aps.get(step.apId);
     if (!snapshot) {
-      throw ApplicationFailure.create({
-        type: 'UnknownAp',
-        message: `no AP ${step.apId}`,
-        nonRetryable: true,
-      });
+      throw new ControllerError('UnknownAp', `no AP ${step.apId}`);
     }
     const done = this.applied.get(changeId);
     if (done) {
@@ -247,23 +257,23 @@ export class FakeController {
         throw refused(`${changeId} refused after being held`);
       }
     }
-    const fault = this.faults.get(step.apId)?.shift();
+    const queued = this.faults.get(step.apId)?.shift();
+    const answerLost = queued?.kind === 'AnswerLost';
+    const fault = queued?.kind === 'AnswerLost' ? undefined : queued;
     if (fault) {
       this.record(request, fault.kind);
       switch (fault.kind) {
         case 'VersionConflict':
           snapshot.version++;
-          throw ApplicationFailure.create({
-            type: 'VersionConflict',
-            message: `expected version ${expectedVersion}, the AP is at ${snapshot.version}`,
-            nonRetryable: true,
-          });
+          if (step.kind === 'radio') snapshot.radios[step.radio]!.version++;
+          throw new ControllerError(
+            'VersionConflict',
+            `expected version ${expectedVersion}: changed meanwhile`,
+          );
         case 'ChannelUnavailable':
-          throw ApplicationFailure.create({
-            type: 'ChannelUnavailable',
-            message: `radar on ${fault.radarChannels.join(', ')}`,
-            nonRetryable: true,
-            details: [{ error: 'channel_unavailable', radarChannels: fault.radarChannels }],
+          throw new ControllerError('ChannelUnavailable', `radar on ${fault.radarChannels.join(', ')}`, {
+            error: 'channel_unavailable',
+            radarChannels: fault.radarChannels,
           });
         case 'ControllerRefused':
           throw refused(`${changeId} refused by the fake controller`);
@@ -276,37 +286,41 @@ export class FakeController {
         break;
       case 'radio':
       case 'admin': {
-        if (expectedVersion !== snapshot.version) {
+        // Per radio for a radio step, per AP for the admin state (as the controllers guard them).
+        const state = step.kind === 'radio' ? snapshot.radios[step.radio] : undefined;
+        if (step.kind === 'radio' && !state) throw refused(`${step.apId} has no ${step.radio} radio`);
+        const current = state ? state.version : snapshot.version;
+        if (expectedVersion !== current) {
           this.record(request, 'VersionConflict');
-          throw ApplicationFailure.create({
-            type: 'VersionConflict',
-            message: `expected version ${expectedVersion}, the AP is at ${snapshot.version}`,
-            nonRetryable: true,
-          });
+          throw new ControllerError(
+            'VersionConflict',
+            `expected version ${expectedVersion}, the ${state ? 'radio' : 'AP'} is at ${current}`,
+          );
         }
         if (step.kind === 'radio') {
-          const state = snapshot.radios[step.radio];
-          if (!state) throw refused(`${step.apId} has no ${step.radio} radio`);
+          const from = configOf(state!);
           Object.assign(
-            state,
+            state!,
             Object.fromEntries(Object.entries(step.target).filter(([, v]) => v !== undefined)),
           );
+          state!.version++;
+          this.changes.set(changeId, { radio: step.radio, from, to: configOf(state!) });
         } else {
           snapshot.adminStatus = step.to;
         }
         snapshot.version++;
-        result = { version: snapshot.version, duplicate: false };
+        result = { version: state ? state.version : snapshot.version, duplicate: false };
         break;
       }
     }
     this.applied.set(changeId, result);
-    this.record(request, 'applied');
+    this.record(request, answerLost ? 'AnswerLost' : 'applied');
+    if (answerLost) throw new Error('controller unreachable (fake): the answer was lost');
     return result;
   }
 }
 
-const refused = (message: string) =>
-  ApplicationFailure.create({ type: 'ControllerRefused', message, nonRetryable: true });
+const refused = (message: string) => new ControllerError('ControllerRefused', message);
 
 /** The audit trail in an array: validated like the real writer, written once per idempotency key. */
 export class FakeAudit {
@@ -379,8 +393,33 @@ export class FakePolicy {
   }
 }
 
+/** The closure table in memory: extended, never shortened, as the real one. */
+export class FakeClosures implements ClosureTable {
+  readonly rows: (ClosedChannel & { apId: string })[] = [];
+
+  async close({ heardBy, neighbours, radio, channels, until, closedBy }: Closure): Promise<void> {
+    for (const apId of [heardBy, ...neighbours]) {
+      for (const channel of channels) {
+        const at = this.rows.findIndex((r) => r.apId === apId && r.radio === radio && r.channel === channel);
+        if (at >= 0 && this.rows[at].until >= until) continue;
+        const row = { apId, radio, channel, until, closedBy, ...(apId === heardBy ? {} : { heardBy }) };
+        if (at >= 0) this.rows[at] = row;
+        else this.rows.push(row);
+      }
+    }
+  }
+
+  async closedFor(apId: string, radio: Radio, now: number): Promise<ClosedChannel[]> {
+    return this.rows
+      .filter((r) => r.apId === apId && r.radio === radio && r.until > now)
+      .map(({ apId: _, ...closed }) => closed)
+      .sort((a, b) => a.channel - b.channel);
+  }
+}
+
 export interface Fakes {
   controller: FakeController;
+  closures: FakeClosures;
   audit: FakeAudit;
   policy: FakePolicy;
   journal: Journal;
@@ -396,14 +435,22 @@ export function createFakes(client: Client): Fakes {
   const policy = new FakePolicy();
   const bookings = { failing: false };
   const coordination = createCoordinationActivities(client);
+  const closures = new FakeClosures();
   return {
     controller,
+    closures,
     audit,
     policy,
     journal,
     bookings,
     activities: {
       ...controller.activities(),
+      ...createRadarReflexActivities({
+        controller: controller.port(),
+        closures,
+        policy: () => policy.current,
+      }),
+      ...createClosureActivities(closures),
       ...audit.activities(),
       ...policy.activities(),
       ...coordination,

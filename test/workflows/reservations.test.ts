@@ -7,17 +7,23 @@ import { policyWith } from '../support/policy';
 import { eventually } from '../support/stack';
 import { useHarness } from './harness';
 
+const CRITICAL_BURST = {
+  type: 'NON_WIFI_BURST',
+  severity: 'CRITICAL',
+  confidence: 0.9,
+  data: { channel: 52 },
+};
+
 describe('channel reservations (rrmEvent + burstReplan, stubbed activities)', () => {
   const h = useHarness();
 
   /**
-   * Three APs on 52/20, each the others' RF neighbour, hit at once (radar on 52 unless `raw` says
-   * otherwise). The controller holds every apply until all three have chosen (and booked), so no
-   * move shows in a scan before the last choice: only bookings can spread them.
+   * Three APs on 52/20, each the others' RF neighbour, hit at once (by one interferer on 52 their
+   * source raised to CRITICAL, unless `raw` says otherwise). The controller holds every apply until
+   * all three have chosen (and booked), so no move shows in a scan before the last choice: only
+   * bookings can spread them.
    */
-  async function hitThreeNeighbours(
-    raw: Record<string, unknown> = { type: 'DFS_RADAR', data: { channel: 52 } },
-  ) {
+  async function hitThreeNeighbours(raw: Record<string, unknown> = CRITICAL_BURST) {
     const apIds = [0, 1, 2].map(() => h.newAp({ '5g': { channel: 52, width: 20 } }));
     for (const id of apIds)
       h.controller.setNeighbours(
@@ -53,11 +59,23 @@ describe('channel reservations (rrmEvent + burstReplan, stubbed activities)', ()
     );
   });
 
-  it('by default a radar move does not wait: it draws among the equally good channels, books that and says so', async () => {
+  it('by default a CRITICAL move does not wait: it draws among the equally good channels, books that and says so', async () => {
     h.policy.current = policyWith({ jointReplan: { enabled: false } });
     const { apIds, reasons } = await hitThreeNeighbours();
     reasons.forEach((reason, i) => {
       expect(reason).toContain("neighbours' moves in flight not seen: not waited for (CRITICAL)");
+      expect(reason).toMatch(new RegExp(`\\(tie of 9, drawn for ${apIds[i]}/5g\\)`));
+    });
+  });
+
+  it('a radar move (the reflex) neither waits nor books: it draws among the equally good channels and says so', async () => {
+    h.policy.current = policyWith({
+      jointReplan: { enabled: false },
+      channelReservations: { criticalAnswerWithinMs: 2000 },
+    });
+    const { apIds, reasons } = await hitThreeNeighbours({ type: 'DFS_RADAR', data: { channel: 52 } });
+    reasons.forEach((reason, i) => {
+      expect(reason).toContain("neighbours' moves in flight not seen: a radar move waits for none");
       expect(reason).toMatch(new RegExp(`\\(tie of 9, drawn for ${apIds[i]}/5g\\)`));
     });
   });

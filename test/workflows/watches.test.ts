@@ -1,6 +1,7 @@
 // Watches in skipped time with a stubbed controller: a monitored change is a watch on its radio, not
-// a lock. Lower severities wait for its window, an equal severity supersedes it (the change kept), and
-// a CRITICAL event on the channel it moved to has it roll back first (or hand over).
+// a lock. Lower severities wait for its window, an equal severity supersedes it (the change kept), a
+// CRITICAL event on the channel it moved to has it roll back first (or hand over), and radar there
+// moves the radio at once and supersedes it after the fact.
 import { policyWith } from '../support/policy';
 import { MINUTE, SECOND, useHarness } from './harness';
 
@@ -104,66 +105,75 @@ describe('watches on a radio (rrmEvent + apCoordinator, stubbed activities)', ()
     return watcher;
   }
 
-  it('has the watcher roll back first when radar hits the channel it moved to; radar is decided after the undo', async () => {
+  /** A CRITICAL event on the watched channel (an interference burst raised to CRITICAL by its source). */
+  const criticalBurstOn = (apId: string, channel: number) =>
+    h.start({ type: 'NON_WIFI_BURST', apId, severity: 'CRITICAL', confidence: 0.9, data: { channel } });
+
+  it('has the watcher roll back first when a CRITICAL event hits the channel it moved to; it is decided after the undo', async () => {
     const apId = h.newAp();
     const watcher = await watchedOnDfs(apId);
 
-    const radar = await h.start({ type: 'DFS_RADAR', apId, data: { channel: 52 } });
+    const critical = await criticalBurstOn(apId, 52);
     const rolledBack = await h.outcomeOf(watcher.eventId);
     expect(rolledBack).toMatchObject({
       outcome: 'ROLLED_BACK',
-      reason: `automatic rollback: CRITICAL DFS_RADAR (${radar.eventId}) on the new channel 52`,
+      reason: `automatic rollback: CRITICAL NON_WIFI_BURST (${critical.eventId}) on the new channel 52`,
     });
-    const radarDone = await h.outcomeOf(radar.eventId);
-    // The undo took the radio off the radar channel before the radar event planned.
-    expect(radarDone).toMatchObject({
-      outcome: 'NO_ACTION',
-      reason: 'radio already off radar channel 52 (now on 36/80 MHz)',
-      // Radar was heard while the radio was on 52/80: the whole bonded channel closes.
-      closedChannels: [52, 56, 60, 64],
-    });
-
+    // The undo took the radio off channel 52 before the CRITICAL event planned.
+    expect(await h.outcomeOf(critical.eventId)).toMatchObject({ outcome: 'NO_ACTION' });
     const undo = `apply ${watcher.eventId}:rollback:0 applied`;
     expect(h.journal.indexOf(undo)).toBeGreaterThan(
       h.journal.indexOf(`apply ${watcher.eventId}:apply:1.0:0 applied`),
     );
-    expect(h.journal.indexOf(undo)).toBeLessThan(h.journal.indexOf(`audit ${radar.eventId} CHANNELS_CLOSED`));
-    expect(h.controller.callsOf(radar.eventId)).toEqual([]);
-    expect(h.controller.callsOf(watcher.eventId).map((c) => c.step)).toEqual([
-      expect.objectContaining({ target: { channel: 52, width: 80 } }),
-      expect.objectContaining({ target: { channel: 36 } }),
-    ]);
+    expect(h.controller.callsOf(critical.eventId)).toEqual([]);
     expect(h.controller.radio(apId)).toMatchObject({ channel: 36, width: 80 });
     const [, rollback] = h.audit.of(watcher.eventId);
     expect(rollback).toMatchObject({
       executionStatus: 'ROLLED_BACK',
       autoRollbackTriggered: true,
-      degradationDetected: false, // radar on the new channel, not a degraded network
+      degradationDetected: false, // a CRITICAL event on the new channel, not a degraded network
       configurationChanges: [{ param: 'channel', oldValue: 52, newValue: 36 }],
     });
   });
 
-  it('has a watcher without automatic rollback hand over to radar on its channel; the radar event moves', async () => {
+  it('has a watcher without automatic rollback hand over to a CRITICAL event on its channel', async () => {
     h.policy.current = policyWith({ events: { NON_WIFI_BURST: { autoRollback: false } } });
     const apId = h.newAp();
     const watcher = await watchedOnDfs(apId);
 
-    const radar = await h.start({ type: 'DFS_RADAR', apId, data: { channel: 52 } });
+    const critical = await criticalBurstOn(apId, 52);
     expect(await h.outcomeOf(watcher.eventId)).toMatchObject({
       outcome: 'SUPERSEDED',
-      reason: `CRITICAL DFS_RADAR (${radar.eventId}) on the new channel 52; no automatic rollback: handing over to it`,
+      reason: `CRITICAL NON_WIFI_BURST (${critical.eventId}) on the new channel 52; no automatic rollback: handing over to it`,
     });
+    const moved = await h.statusWhen(critical.eventId, (s) => s.stage === 'monitor');
+    expect(moved).toMatchObject({ actionType: 'CHANNEL_CHANGE', severity: 'CRITICAL' });
+    expect(h.controller.callsOf(watcher.eventId).map((c) => c.changeId)).toEqual([
+      `${watcher.eventId}:apply:1.0:0`,
+    ]);
+  });
+
+  it('lets radar on the channel a watcher moved to move the radio at once: the watcher is superseded after the fact', async () => {
+    const apId = h.newAp();
+    const watcher = await watchedOnDfs(apId);
+
+    const radar = await h.start({ type: 'DFS_RADAR', apId, data: { channel: 52 } });
     const moved = await h.statusWhen(radar.eventId, (s) => s.stage === 'monitor');
     expect(moved).toMatchObject({
       actionType: 'CHANNEL_CHANGE',
       closedChannels: [52, 56, 60, 64],
       changes: [{ param: 'channel', oldValue: 52, newValue: 36 }],
     });
+    expect(await h.outcomeOf(watcher.eventId)).toMatchObject({
+      outcome: 'SUPERSEDED',
+      reason: `superseded by radar ${radar.eventId} (CRITICAL) on channel 52: the radar move took the radio on; this change is not undone`,
+    });
+    // One move, by the radar's reflex; the watcher undid nothing.
     expect(h.controller.callsOf(watcher.eventId).map((c) => c.changeId)).toEqual([
       `${watcher.eventId}:apply:1.0:0`,
     ]);
     expect(h.controller.callsOf(radar.eventId).map((c) => [c.changeId, c.result])).toEqual([
-      [`${radar.eventId}:apply:1.0:0`, 'applied'],
+      [`${radar.eventId}:reflex:1`, 'applied'],
     ]);
     expect(h.controller.radio(apId)).toMatchObject({ channel: 36, width: 80 });
     const state = await h.apState(apId);

@@ -2,12 +2,13 @@
 // is held for seconds, never through the monitor window (docs/coordination.md). A change with a
 // monitor window leaves a watch on its radio as the turn is given back.
 import { uuid4 } from '@temporalio/workflow';
-import { staleness, turnScope } from '../../domain/change-decisions';
-import { changesOf } from '../../domain/controller-steps';
+import { staleness, turnScope, unknownApRefusal } from '../../domain/change-decisions';
+import { changesOf, versionsOf } from '../../domain/controller-steps';
 import { radarClosedChannels, type PlanningContext } from '../../domain/plans';
 import { radioOf, type ApSnapshot, type RadioSnapshot } from '../../domain/radio';
 import type { MonitorSample } from '../../activities/controller';
-import { controllerReads } from '../activity-proxies';
+import type { ClosedChannel } from '../../domain/radio-turns';
+import { closureReads, controllerReads } from '../activity-proxies';
 import { loopMetrics } from '../metrics';
 import { applySteps, failureReason, isActivityFailure, unknownApOf } from '../controller-saga';
 import type { Outcome } from '../event-status';
@@ -79,15 +80,13 @@ export async function takeTurnAndApply(run: EventRun, attempt: number): Promise<
 
 /** Why an event on `apId` is refused when `err` says the controller does not know that AP. */
 function refuseUnknownAp(err: unknown, apId: string): string | undefined {
-  return unknownApOf(err) === apId
-    ? `the controller does not know AP ${apId}: nothing to act on (check the AP id the source sends)`
-    : undefined;
+  return unknownApOf(err) === apId ? unknownApRefusal(apId) : undefined;
 }
 
 async function sign(run: EventRun, decided: Decided | undefined): Promise<void> {
   if (decided?.outcome === 'FAILED') await run.failApply(decided.reason);
   else if (decided) await run.finish(decided.outcome, decided.reason);
-  else await recordApplied(run);
+  else await recordApplied(run, run.turns.closuresOf(run.event.apId, run.event.radio));
 }
 
 /** The watch a change leaves on its radio: until its window ends, over the channel it moved to. */
@@ -113,9 +112,12 @@ async function planAndApply(
   run.regulatoryDomain = ap.regulatoryDomain;
   let radio = radioOf(ap, event.radio);
   if (!radio) return { outcome: 'REJECTED', reason: `${event.apId} has no ${event.radio} radio` };
+  // Closures the coordinator knew at the grant, and the closure table's (a radar move's closure
+  // reaches the table at once and the coordinator after the move: docs/coordination.md, "Closures").
   const blocked = new Set([
     ...run.turns.closedChannels(event.apId, event.radio),
     ...run.status.closedChannels,
+    ...(await readings.closures),
   ]);
   // Regulatory obligation first: the radar's bonded channel closes whatever the plan turns out to be.
   // Nothing of the closure is waited for: its signal leaves with the plan's workflow task and the
@@ -138,7 +140,7 @@ async function planAndApply(
     const baseline = await baselineRead;
     run.enter('apply');
     const changeId = `${event.eventId}:apply:${attempt}.${conflicts}`;
-    const result = await applySteps(plan.steps, versionsOf(ap, ctx.neighbours), changeId);
+    const result = await applySteps(plan.steps, versionsOf([ap, ...(ctx.neighbours ?? [])]), changeId);
     const retries = conflicts + 1 < MAX_VERSION_CONFLICTS;
     if (result.kind === 'unavailable' && result.channels.length && retries) {
       // The controller saw radar there: choose again without those channels.
@@ -148,11 +150,14 @@ async function planAndApply(
       continue;
     }
     if (result.kind === 'conflict' && retries) {
+      // The radio changed under the plan (a radar move, perhaps): plan again around its closures too.
       run.enter('plan');
       views = readRadioViews(run);
       baselineRead = readBaseline(run);
+      const closures = readClosures(run);
       ap = await controllerReads.readAp(event.apId);
       radio = radioOf(ap, event.radio)!;
+      run.blocked = [...new Set([...run.blocked, ...(await closures)])];
       continue;
     }
     if (result.kind !== 'applied') return { outcome: 'FAILED', reason: `apply failed: ${result.reason}` };
@@ -179,7 +184,15 @@ function radarClosure(run: EventRun, radio: RadioSnapshot): number[] {
   return wasOn.includes(radar) ? [...new Set([...closing, ...wasOn])].sort((a, b) => a - b) : closing;
 }
 
-async function recordApplied(run: EventRun): Promise<void> {
+/**
+ * Signs the change on the network (APPLIED), naming the radar closures it was planned around (the
+ * AP's own detections and its neighbours') with their detection.
+ */
+export async function recordApplied(
+  run: EventRun,
+  closures: ClosedChannel[],
+  extra?: Record<string, unknown>,
+): Promise<void> {
   const { status, active, eventPolicy } = run;
   status.appliedAt = new Date(run.lastChangeAt!).toISOString();
   status.actionType = active!.plan.actionType;
@@ -188,11 +201,10 @@ async function recordApplied(run: EventRun): Promise<void> {
     status.rollbackToken = uuid4();
     run.tokenExpiresAt = Date.now() + eventPolicy.rollbackTokenTtlMs;
   }
-  // Channels closed by radar (the AP's own detection or a neighbour's) are named with their detection.
-  const closures = run.turns.closuresOf(run.event.apId, run.event.radio);
   const details = {
     ...(active!.plan.scores ? { scores: active!.plan.scores } : {}),
     ...(closures.length ? { closures } : {}),
+    ...extra,
   };
   await run.record({
     executionStatus: 'APPLIED',
@@ -208,12 +220,23 @@ interface Readings {
   views: RadioViews;
   /** The radio before the change, when the change will be monitored. */
   baseline: Promise<MonitorSample | undefined>;
+  /** Channels of the radio in the closure table, when the plan may move it. */
+  closures: Promise<number[]>;
 }
 
 function startReadings(run: EventRun): Readings {
   const ap = controllerReads.readAp(run.event.apId);
   ap.catch(() => undefined); // not awaited when the turn is not granted at once
-  return { ap, views: readRadioViews(run), baseline: readBaseline(run) };
+  return { ap, views: readRadioViews(run), baseline: readBaseline(run), closures: readClosures(run) };
+}
+
+/** The radio's channels in the closure table, started now, when its planner may move its channel. */
+function readClosures(run: EventRun): Promise<number[]> {
+  if (!run.planner.needs.scan || !run.readsClosureTable) return Promise.resolve([]);
+  const { apId, radio } = run.own;
+  const read = closureReads.readClosures(apId, radio).then((closed) => closed.map((c) => c.channel));
+  read.catch(() => undefined); // a failure surfaces where it is awaited
+  return read;
 }
 
 /** The radio's scan and clients as its planner needs them, started now. */
@@ -264,10 +287,6 @@ export async function planningContext(
     clients,
     neighbours,
   };
-}
-
-export function versionsOf(ap: ApSnapshot, neighbours: ApSnapshot[] = []): Record<string, number> {
-  return Object.fromEntries([ap, ...neighbours].map((a) => [a.apId, a.version]));
 }
 
 /** A monitored change's baseline sample, started now; a failure surfaces where it is awaited. */

@@ -2,7 +2,7 @@
 // operator, while the rollback token lives) or natural (an admission cap lifted when the spike
 // ends). Every undo changes radios, so it takes their turns first, like any change.
 import { reconfiguredSince, rollbackCac } from '../../domain/change-decisions';
-import { changesOf } from '../../domain/controller-steps';
+import { changesOf, versionsOf } from '../../domain/controller-steps';
 import type { ApSnapshot, ConfigurationChange } from '../../domain/radio';
 import { controllerReads } from '../activity-proxies';
 import { failureReason, undoSteps } from '../controller-saga';
@@ -107,7 +107,7 @@ async function undo(
   kind: 'lift' | 'rollback',
 ): Promise<ConfigurationChange[]> {
   const { applied } = run.active!;
-  const versions = { ...applied.versions, ...Object.fromEntries(aps.map((a) => [a.apId, a.version])) };
+  const versions = { ...applied.versions, ...versionsOf(aps) };
   const result = await undoSteps({ ...applied, versions }, `${run.event.eventId}:${kind}`);
   run.lastChangeAt = Date.now();
   return changesOf(result.steps, run.own);

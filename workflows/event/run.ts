@@ -67,6 +67,8 @@ export class EventRun {
   lastChangeAt: number | null = null;
   /** Channels of the event's radio that must stay closed to it (radar). */
   blocked: number[] = [];
+  /** Whether its plans read the closure table (runs begun before it read only the coordinator's closures). */
+  readsClosureTable = false;
   /** Epoch ms from which the changed radio transmits: after the CAC of a move onto an unchecked DFS channel. */
   servingFrom = 0;
   /** Epoch ms at which the monitor window (and the watch) ends. */
@@ -76,8 +78,11 @@ export class EventRun {
   /** Decisions that must not wait for the audit store (a radar closure): signed with the next record. */
   private unsigned: AuditEntry[] = [];
 
-  /** Answers `status` from the first moment, then loads the worker's policy. */
-  static async start(event: RrmEvent): Promise<EventRun> {
+  /**
+   * Answers `status` from the first moment, then takes the worker's policy: as `rules` gives it
+   * (the radar reflex reads it in its move), else read through a local activity.
+   */
+  static async start(event: RrmEvent, rules?: Promise<Policy>): Promise<EventRun> {
     const status: EventStatus = {
       eventId: event.eventId,
       apId: event.apId,
@@ -91,7 +96,7 @@ export class EventRun {
       closedChannels: [],
     };
     setHandler(eventStatusQuery, () => status);
-    return new EventRun(event, status, await policy.currentPolicy());
+    return new EventRun(event, status, await (rules ?? policy.currentPolicy()));
   }
 
   private constructor(

@@ -46,7 +46,7 @@ export class EventTurns {
 
   constructor(
     private readonly request: Omit<TurnRequest, 'radios'>,
-    private readonly coordinator: CoordinatorSettings,
+    readonly coordinator: CoordinatorSettings,
   ) {
     setHandler(turnGrantedSignal, (granted) => this.onGranted(granted));
     setHandler(turnDroppedSignal, (drop) => void (this.dropped ??= drop));

@@ -1,14 +1,14 @@
 // Monitor the change through its window (the radio is watched, not locked) and decide its fate:
 // keep it, choose afresh after radar, roll it back, or hand over to the event that superseded it.
 import { conclude, type MonitorVerdict } from '../../domain/change-decisions';
-import { changesOf, type ControllerStep } from '../../domain/controller-steps';
+import { changesOf, versionsOf, type ControllerStep } from '../../domain/controller-steps';
 import { PLANNERS } from '../../domain/plans';
 import { radioOf } from '../../domain/radio';
 import { initialMonitorVerdict, judgesTheChange, observeSample } from '../../domain/rollback-rules';
 import type { MonitorSample } from '../../activities/controller';
 import { controllerReads } from '../activity-proxies';
 import { applySteps, isActivityFailure } from '../controller-saga';
-import { planningContext, readRadioViews, versionsOf, watchOf } from './act';
+import { planningContext, readRadioViews, watchOf } from './act';
 import { manualRollback, undoUnderTurn } from './rollback';
 import type { EventRun } from './run';
 
@@ -53,7 +53,9 @@ export async function watchAndConclude(run: EventRun): Promise<void> {
 async function monitor(run: EventRun): Promise<MonitorVerdict | 'decided'> {
   const { inbox, turns, rules, event } = run;
   run.enter('monitor');
-  const baseline = run.active!.baseline;
+  // A radar move found applied by a retry lost the sample taken before it: its first sample after
+  // the move stands in as the baseline.
+  let baseline = run.active!.baseline;
   let verdict = initialMonitorVerdict;
   // Samples keep their cadence from the window's start (once the radio transmits after a CAC),
   // whatever wakes the loop in between.
@@ -70,7 +72,7 @@ async function monitor(run: EventRun): Promise<MonitorVerdict | 'decided'> {
       run.enter('monitor');
       continue;
     }
-    if (!baseline || Date.now() >= run.watchUntil) return { kind: 'healthy' };
+    if (Date.now() >= run.watchUntil) return { kind: 'healthy' };
     const sampleAt = Math.min(nextSampleAt, run.watchUntil);
     const woken = await run.alarms.until(
       () =>
@@ -84,6 +86,10 @@ async function monitor(run: EventRun): Promise<MonitorVerdict | 'decided'> {
     const sample = await readSample(run);
     // A sample the controller could not give, or of a radio off the air, is neither healthy nor degraded.
     if (!sample || !judgesTheChange(sample)) continue;
+    if (!baseline) {
+      baseline = sample;
+      continue;
+    }
     run.status.samples++;
     if (
       event.type === 'DENSITY_SPIKE' &&
@@ -132,7 +138,7 @@ async function reselectAfterRadar(run: EventRun, n: number): Promise<boolean> {
     if (plan.kind !== 'change') return false;
     const baseline = await controllerReads.sampleRadio(event.apId, event.radio);
     run.enter('apply');
-    const result = await applySteps(plan.steps, versionsOf(ap), `${event.eventId}:reselect:${n}`);
+    const result = await applySteps(plan.steps, versionsOf([ap]), `${event.eventId}:reselect:${n}`);
     if (result.kind !== 'applied') return false;
     // The token still undoes the whole move: back to where the radio was before the radar.
     const original = run.active!.applied.steps[0] as ControllerStep & { kind: 'radio' };

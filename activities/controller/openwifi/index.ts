@@ -13,6 +13,7 @@ import { checked, CommandSchema, ScanResultsSchema } from './schemas';
 import { Topology } from './topology';
 import {
   adminStatusOf,
+  changeMarkOf,
   clientsOf,
   intervalOf,
   observationsOf,
@@ -43,6 +44,14 @@ export function createOpenWifiController(settings: OpenWifiControllerSettings): 
   const topology = new Topology(devices.gateway);
 
   return {
+    changeOf: about(async (apId: string, changeId: string) => {
+      const d = await devices.record(apId);
+      const mark = changeMarkOf(d.configuration);
+      if (mark?.changeId !== changeId || !mark.radio || !mark.from) return undefined;
+      const entry = radiosOf(d.configuration)[mark.radio];
+      return entry && { radio: mark.radio, from: mark.from, to: radioConfigOf(entry.radio) };
+    }),
+
     readAp: about(async (apId: string): Promise<ApSnapshot> => {
       // A device the gateway cannot reach has no state report to give: it reads as DOWN.
       const [d, state, neighbors] = await Promise.all([

@@ -3,6 +3,7 @@
 // uses are required; anything else a gateway sends is let through untouched (a newer firmware's
 // fields must not break the loop), and what a field must be is said in the error.
 import { z } from 'zod';
+import { RADIOS, WIDTHS } from '../../../domain/regulatory';
 import { ControllerError } from '../port';
 
 const int = z.number().int();
@@ -27,6 +28,25 @@ export const ConfiguredRadioSchema = z.looseObject({
   'hostapd-iface-raw': z.array(z.string()).optional(),
 });
 export type ConfiguredRadio = z.infer<typeof ConfiguredRadioSchema>;
+
+/**
+ * The loop's own mark in the configuration's `third-party` section: the change id of the last step
+ * it applied and, for a radio step, the radio's settings before it (what a retried move reports).
+ */
+export const ChangeMarkSchema = z.object({
+  changeId: z.string(),
+  radio: z.enum(RADIOS).optional(),
+  from: z
+    .object({
+      channel: int,
+      width: z.union(WIDTHS.map((w) => z.literal(w))),
+      txPowerDbm: z.number(),
+      obssPdDbm: z.number(),
+      admissionCap: int.nullable(),
+    })
+    .optional(),
+});
+export type ChangeMark = z.infer<typeof ChangeMarkSchema>;
 
 export const ConfigurationSchema = z.looseObject({
   uuid: int.optional(),

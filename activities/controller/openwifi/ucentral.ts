@@ -20,7 +20,16 @@ import {
   type RegulatoryDomain,
 } from '../../../domain/regulatory';
 import { ControllerError, type MonitorSample } from '../port';
-import type { Association, Configuration, ConfiguredRadio, ScanEntry, State, SsidState } from './schemas';
+import {
+  ChangeMarkSchema,
+  type Association,
+  type ChangeMark,
+  type Configuration,
+  type ConfiguredRadio,
+  type ScanEntry,
+  type State,
+  type SsidState,
+} from './schemas';
 
 /** uCentral's band names, by which configurations and state reports name radios. */
 export const RADIO_OF_BAND: Record<string, Radio> = { '2G': '2g', '5G': '5g', '6G': '6g' };
@@ -113,9 +122,31 @@ export function radioStatesOf(
         radio,
         reported && { channel: reported.channel, width: reported.channel_width },
       );
-      return [name, { ...settings, clientCount: state ? associationsOf(state, name as Radio).length : 0 }];
+      const clientCount = state ? associationsOf(state, name as Radio).length : 0;
+      return [name, { ...settings, clientCount, version: radioVersionOf(radio) }];
     }),
   );
+}
+
+/**
+ * A radio's version, for a compare-and-set on that radio alone: the gateway versions only the whole
+ * configuration (its UUID), so the radio's version is a digest of its own section (FNV-1a over the
+ * section with its keys sorted). It changes when, and only when, the radio's settings change.
+ */
+export function radioVersionOf(radio: ConfiguredRadio): number {
+  let hash = 0x811c9dc5;
+  for (const char of canonical(radio)) {
+    hash ^= char.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
 }
 
 /** Every radio enabled: the AP is administratively UP; all disabled: DOWN. */
@@ -250,18 +281,27 @@ export function withRadioSettings(
 
 /**
  * The configuration marked with the change it carries, in uCentral's free `third-party` section:
- * a retried step finds its own change id there and is not applied again.
+ * a retried step finds its own change id there and is not applied again, and a radio step leaves
+ * the radio's settings before it, so a retry can say what the change did.
  */
-export function marked(config: Configuration, changeId: string): Configuration {
+export function marked(
+  config: Configuration,
+  changeId: string,
+  radioChange?: Pick<ChangeMark, 'radio' | 'from'>,
+): Configuration {
   const thirdParty = (config['third-party'] ?? {}) as Record<string, unknown>;
-  return { ...config, 'third-party': { ...thirdParty, [MARK]: { changeId } } };
+  return { ...config, 'third-party': { ...thirdParty, [MARK]: { changeId, ...radioChange } } };
+}
+
+/** The mark of the last change the loop applied, if the configuration carries a well-formed one. */
+export function changeMarkOf(config: Configuration): ChangeMark | undefined {
+  const mark = (config['third-party'] as Record<string, unknown> | undefined)?.[MARK];
+  const parsed = ChangeMarkSchema.safeParse(mark);
+  return parsed.success ? parsed.data : undefined;
 }
 
 export function markOf(config: Configuration): string | undefined {
-  const mark = (config['third-party'] as Record<string, { changeId?: unknown } | undefined> | undefined)?.[
-    MARK
-  ]?.changeId;
-  return typeof mark === 'string' ? mark : undefined;
+  return changeMarkOf(config)?.changeId;
 }
 
 const MARK = 'rrm-event-loop';

@@ -5,6 +5,7 @@
 import type { ControllerStep } from '../../../domain/controller-steps';
 import { changedParams, type RadioConfig } from '../../../domain/radio';
 import { bondedSubchannels } from '../../../domain/regulatory';
+import { oneAtATime } from '../../one-at-a-time';
 import { ControllerError, type StepRequest, type StepResult } from '../port';
 import { Devices, enc, intendedConfiguration, READ_TIMEOUT_MS, translated } from './devices';
 import {
@@ -23,6 +24,7 @@ import {
   marked,
   markOf,
   radioConfigOf,
+  radioVersionOf,
   radiosOf,
   regulatoryDomainOf,
   withAdminStatus,
@@ -79,18 +81,25 @@ export function createStepWriter(
     const changing = changedParams(current, step.target);
     // A retry after the change went through finds it in place (its own mark, or the settings it
     // sets): reported, not applied again.
-    if (changing.length === 0 || markOf(d.configuration) === changeId)
-      return { version: d.UUID, duplicate: true };
-    checkVersion(d, expectedVersion);
+    const version = radioVersionOf(entry.radio);
+    if (changing.length === 0 || markOf(d.configuration) === changeId) return { version, duplicate: true };
+    if (version !== expectedVersion) {
+      throw new ControllerError(
+        'VersionConflict',
+        `device ${step.apId}: its ${step.radio} radio changed since the step was planned`,
+        { expectedVersion, version },
+      );
+    }
     if (!online) {
       throw new ControllerError(
         'ControllerRefused',
         `device ${step.apId} is not connected to the gateway: not configured`,
       );
     }
+    const configuration = withRadioSettings(d.configuration, entry.index, step.target);
     const answer = await configure(
       step.apId,
-      marked(withRadioSettings(d.configuration, entry.index, step.target), changeId),
+      marked(configuration, changeId, { radio: step.radio, from: current }),
     );
     if (answer.kind === 'pending') {
       throw new ControllerError(
@@ -102,7 +111,7 @@ export function createStepWriter(
     const ours = answer.rejected.filter((r) => concerns(r.parameter, entry.index, keys));
     const why = ours.map((r) => `${r.parameter}${r.reason ? `: ${r.reason}` : ''}`).join('; ');
     if (answer.error === 0 || (answer.error === 1 && ours.length === 0)) {
-      return { version: answer.uuid ?? (await devices.record(step.apId)).UUID, duplicate: false };
+      return { version: radioVersionOf(configuration.radios[entry.index]), duplicate: false };
     }
     if (answer.error === 1) {
       // Applied with our own fields substituted: put the radio back as it was, then say so.
@@ -194,11 +203,15 @@ export function createStepWriter(
     return { steered: clients.filter((c) => !after.has(c)), duplicate: false };
   }
 
+  // One device's configuration is read, modified and written one step at a time: a step never
+  // overwrites another radio's change made between its read and its write (in this process).
+  const perDevice = oneAtATime();
+
   return ({ step, changeId, expectedVersion }) =>
     (step.kind === 'radio'
-      ? applyRadio(step, changeId, expectedVersion)
+      ? perDevice(step.apId, () => applyRadio(step, changeId, expectedVersion))
       : step.kind === 'admin'
-        ? applyAdmin(step, changeId, expectedVersion)
+        ? perDevice(step.apId, () => applyAdmin(step, changeId, expectedVersion))
         : steer(step)
     ).catch((err: unknown) => {
       throw translated(err, step.apId);

@@ -1,0 +1,139 @@
+// The radar reflex (docs/event-lifecycle.md): a radar report moves its radio first, in one activity
+// that reads, chooses and posts the move, with no turn asked for. Then the move is followed up: its
+// closure and the move are told to the radio's coordinator (watch, cooldown, supersession) and the
+// closure to the neighbours', the move counts for the burst's joint re-plan, and the decisions are
+// signed. The follow-up's activities wait in the queue behind every radar move still to be made.
+import type { ReflexOutcome } from '../../activities/radar-reflex';
+import { versionKey } from '../../domain/controller-steps';
+import type { RrmEvent } from '../../domain/events';
+import type { Policy } from '../../domain/policy';
+import { policy, radarFollowUp, radarReflex } from '../activity-proxies';
+import { failureReason, isActivityFailure } from '../controller-saga';
+import type { CloseChannels } from '../definitions';
+import { loopMetrics } from '../metrics';
+import { recordApplied, watchOf } from './act';
+import type { EventRun } from './run';
+
+export class RadarReflex {
+  private readonly firstMove: Promise<ReflexOutcome>;
+
+  /** Schedules the move at once: nothing of the run is waited for before it. */
+  constructor(event: RrmEvent) {
+    this.firstMove = move(event, 1);
+    this.firstMove.catch(() => undefined); // awaited in act()
+  }
+
+  /** The worker's policy as the move read it; read anew when the move could not be made. */
+  policy(): Promise<Policy> {
+    return this.firstMove.then(
+      (outcome) => outcome.policy,
+      () => policy.currentPolicy(),
+    );
+  }
+
+  /**
+   * The move (the first one already under way; an operator's retry makes another), then what
+   * follows it. As takeTurnAndApply: true when a change is on the network (signed APPLIED).
+   */
+  async act(run: EventRun, attempt: number): Promise<boolean> {
+    run.enter('apply');
+    let outcome: ReflexOutcome;
+    try {
+      outcome = await (attempt === 1 ? this.firstMove : move(run.event, attempt));
+    } catch (err) {
+      if (!isActivityFailure(err)) throw err;
+      await run.failApply(`controller: ${failureReason(err)}`);
+      return false;
+    }
+    return followUp(run, outcome);
+  }
+}
+
+function move(event: RrmEvent, attempt: number): Promise<ReflexOutcome> {
+  return radarReflex.moveOffRadar({ event, changeId: `${event.eventId}:reflex:${attempt}` });
+}
+
+async function followUp(run: EventRun, outcome: ReflexOutcome): Promise<boolean> {
+  const { event } = run;
+  run.regulatoryDomain = outcome.regulatoryDomain;
+  run.scope = [{ apId: event.apId, radios: [event.radio] }];
+  run.blocked = [...new Set([...outcome.closing, ...outcome.closures.map((c) => c.channel)])];
+  const closure = outcome.closing.length ? closeForNonOccupancy(run, outcome) : undefined;
+  if (outcome.kind === 'decided') {
+    const sign =
+      outcome.outcome === 'FAILED'
+        ? run.failApply(outcome.reason)
+        : run.finish(outcome.outcome, outcome.reason);
+    await Promise.all([tellCoordinators(run, outcome, closure), sign]);
+    return false;
+  }
+  const { plan, step, version, baseline } = outcome;
+  const versions = version === undefined ? {} : { [versionKey(step)]: version };
+  run.changeApplied({ plan, applied: { steps: [step], versions }, baseline });
+  loopMetrics.changeApplied(event.type, run.lastChangeAt! - Date.parse(event.receivedAt));
+  const details = outcome.closuresUnread
+    ? { closuresUnread: `the closure table could not be read: ${outcome.closuresUnread}` }
+    : undefined;
+  await Promise.all([tellCoordinators(run, outcome, closure), recordApplied(run, outcome.closures, details)]);
+  return true;
+}
+
+/** The radar's bonded channel closes for the Non-Occupancy Period: signed with the next record. */
+function closeForNonOccupancy(run: EventRun, outcome: ReflexOutcome): CloseChannels {
+  const { event } = run;
+  const { closing: channels, neighbours } = outcome;
+  const until = Date.now() + run.rules.nonOccupancyPeriodMs;
+  run.status.closedChannels = channels;
+  const alsoFor = neighbours.length ? ` (also for its neighbours ${neighbours.join(', ')})` : '';
+  run.signLater({
+    actionType: 'NON_OCCUPANCY',
+    executionStatus: 'CHANNELS_CLOSED',
+    reason: `radar on channel ${String(event.data.channel)}: channels ${channels.join(', ')} closed until ${new Date(until).toISOString()}${alsoFor}`,
+    configurationChanges: [],
+    details: { closedChannels: channels, until: new Date(until).toISOString(), neighbours },
+  });
+  return { eventId: event.eventId, radio: event.radio, channels, until };
+}
+
+/**
+ * The radio's coordinator learns of the move (its watcher superseded, the radio cooling down and
+ * watched) and of the closure, the neighbours' coordinators of the closure; the closure table gets
+ * the closure when the reflex could not write it.
+ */
+async function tellCoordinators(
+  run: EventRun,
+  outcome: ReflexOutcome,
+  closure: CloseChannels | undefined,
+): Promise<void> {
+  const { event, severity } = run;
+  const moved = outcome.kind === 'moved';
+  if (!moved && !closure) return;
+  const move = moved && {
+    eventId: event.eventId,
+    type: event.type,
+    severity,
+    radio: event.radio,
+    channel: Number(event.data.channel),
+    movedAt: run.lastChangeAt!,
+    watch: watchOf(run),
+  };
+  await Promise.all([
+    radarFollowUp.noticeRadarMove({
+      apId: event.apId,
+      ...run.turns.coordinator,
+      move: move || undefined,
+      closure,
+      neighbours: outcome.neighbours,
+    }),
+    closure && !outcome.closureRecorded
+      ? radarFollowUp.recordClosure({
+          heardBy: event.apId,
+          neighbours: outcome.neighbours,
+          radio: closure.radio,
+          channels: closure.channels,
+          until: closure.until,
+          closedBy: event.eventId,
+        })
+      : undefined,
+  ]);
+}
