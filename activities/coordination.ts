@@ -1,16 +1,19 @@
 // The AP coordinators' side effects on Temporal itself. Workflows cannot update-with-start, so
 // `requestApTurn` does it: it starts `ap:<apId>` when it is not running, delivers the request either
 // way and returns the coordinator's answer (a free turn is granted in it, in one round trip).
-// `closeChannelsNear` tells a radar AP's neighbours' coordinators (starting them) of its closure.
+// `noticeRadarMove` tells a radar AP's coordinator of the reflex's move; `closeChannelsNear` (runs begun before
+// the reflex) tells its neighbours' coordinators (starting them) of its closure.
 // `reserveChannel` sends a move's channel booking to the deployment's burst re-plan workflow
 // (starting it), `noteChannelChange` tells it the move landed, `releaseReservation` that it was given
-// up, and `closedChannelsOf` reads the radar closures the AP coordinators keep, for its joint plan.
+// up, and `closedChannelsOf` reads the radar closures (the closure table's and the AP coordinators'),
+// for its joint plan.
 // `eventRunStatus` lets a coordinator find out whether a holder or watcher still runs.
 import { Context } from '@temporalio/activity';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { COORDINATOR_PRIORITY_KEY } from '../domain/priority';
 import { closedChannelsOf, type TurnRequest } from '../domain/radio-turns';
 import type { Radio } from '../domain/regulatory';
+import type { ClosureTable } from './closures';
 import {
   AP_COORDINATOR_WORKFLOW_TYPE,
   apCoordinatorWorkflowId,
@@ -44,13 +47,15 @@ export interface NeighbourClosureCall extends Omit<ApCoordinatorInput, 'apId' | 
   closure: CloseChannels;
 }
 
-/** What follows a radar move on its AP's coordinator and its neighbours' (the radar reflex). */
+/**
+ * What follows a radar move on its AP's coordinator (the radar reflex). The neighbours learn of the
+ * closure from the closure table, not from a signal (docs/coordination.md, "Closures").
+ */
 export interface RadarNoticeCall extends Omit<ApCoordinatorInput, 'carried'> {
   /** The move, when the reflex made one: supersedes the radio's watcher, cools it down, watches it. */
   move?: RadarMoved;
-  /** The detection's closure: for the AP (with the move when there is one) and for its neighbours. */
+  /** The detection's closure on the AP. */
   closure?: CloseChannels;
-  neighbours: string[];
 }
 
 /** `RUNNING`, a closed status (`TERMINATED`, `TIMED_OUT`, `FAILED`, …), or `NOT_FOUND`. */
@@ -95,7 +100,7 @@ function burstReplanStart() {
   };
 }
 
-export function createCoordinationActivities(client: Client): CoordinationActivities {
+export function createCoordinationActivities(client: Client, closures: ClosureTable): CoordinationActivities {
   return {
     async requestApTurn({ request, ...input }) {
       const coordinator = new WithStartWorkflowOperation(AP_COORDINATOR_WORKFLOW_TYPE, {
@@ -119,24 +124,20 @@ export function createCoordinationActivities(client: Client): CoordinationActivi
         ),
       );
     },
-    async noticeRadarMove({ move, closure, neighbours, ...input }) {
-      const close = (apId: string, c: CloseChannels) =>
-        client.workflow.signalWithStart(AP_COORDINATOR_WORKFLOW_TYPE, {
-          ...coordinatorStart({ ...input, apId }),
-          signal: closeChannelsSignal,
-          signalArgs: [c],
-        });
-      // Repeats (a retried activity) change nothing: a closure is never shortened, a watch is the same.
-      await Promise.all([
-        move
-          ? client.workflow.signalWithStart(AP_COORDINATOR_WORKFLOW_TYPE, {
-              ...coordinatorStart(input),
-              signal: radarMovedSignal,
-              signalArgs: [{ ...move, closure }],
-            })
-          : closure && close(input.apId, closure),
-        ...(closure ? neighbours : []).map((apId) => close(apId, { ...closure!, heardBy: input.apId })),
-      ]);
+    async noticeRadarMove({ move, closure, ...input }) {
+      // A repeat (a retried activity) changes nothing: a closure is never shortened, a watch is the same.
+      const start = coordinatorStart(input);
+      await (move
+        ? client.workflow.signalWithStart(AP_COORDINATOR_WORKFLOW_TYPE, {
+            ...start,
+            signal: radarMovedSignal,
+            signalArgs: [{ ...move, closure }],
+          })
+        : client.workflow.signalWithStart(AP_COORDINATOR_WORKFLOW_TYPE, {
+            ...start,
+            signal: closeChannelsSignal,
+            signalArgs: [closure!],
+          }));
     },
     async reserveChannel(request) {
       // A signal, not an update: a burst's bookings must never meet a workflow's limit of updates in flight.
@@ -163,7 +164,9 @@ export function createCoordinationActivities(client: Client): CoordinationActivi
       }
     },
     async closedChannelsOf(apIds, radio) {
-      const closed = async (apId: string): Promise<number[]> => {
+      // The closure table holds every closure the radar reflex made; a coordinator, those signalled
+      // to it by runs begun before the reflex (docs/upgrades.md), until they run out.
+      const inCoordinator = async (apId: string): Promise<number[]> => {
         const handle = client.workflow.getHandle(apCoordinatorWorkflowId(apId));
         try {
           if ((await handle.describe()).status.name !== 'RUNNING') return [];
@@ -172,6 +175,13 @@ export function createCoordinationActivities(client: Client): CoordinationActivi
           if (err instanceof WorkflowNotFoundError) return [];
           throw err;
         }
+      };
+      const closed = async (apId: string): Promise<number[]> => {
+        const [table, coordinator] = await Promise.all([
+          closures.closedFor(apId, radio, Date.now()),
+          inCoordinator(apId),
+        ]);
+        return [...new Set([...table.map((c) => c.channel), ...coordinator])].sort((a, b) => a - b);
       };
       return Object.fromEntries(await Promise.all(apIds.map(async (apId) => [apId, await closed(apId)])));
     },

@@ -2,13 +2,12 @@
 // the move in the controller. It reads the radio, its channel scan and the closures it must avoid
 // (./closures.ts) at once, chooses with the domain's selection and posts the move under the radio's
 // compare-and-set. The event workflow does everything else once the move has landed.
-import { Context } from '@temporalio/activity';
 import { belowConfidence, staleness, unknownApRefusal } from '../domain/change-decisions';
 import type { ControllerStep } from '../domain/controller-steps';
 import type { RrmEvent } from '../domain/events';
 import { PLANNERS, radarClosedChannels, type ActionPlan } from '../domain/plans';
 import type { Policy } from '../domain/policy';
-import { changedParams, radioOf, type ApSnapshot } from '../domain/radio';
+import { changedParams, radioOf, type ApSnapshot, type RadioSnapshot } from '../domain/radio';
 import type { ClosedChannel } from '../domain/radio-turns';
 import { bondedSubchannels, type RegulatoryDomain } from '../domain/regulatory';
 import type { ClosureTable } from './closures';
@@ -38,6 +37,8 @@ interface ReflexFacts {
   regulatoryDomain: RegulatoryDomain;
   /** The 20 MHz channels this detection closes on the radio (none when nothing was read or it joined another). */
   closing: number[];
+  /** Epoch ms at which their Non-Occupancy Period ends: the table, the coordinator and the audit say the same. */
+  closedUntil: number;
   /** The RF neighbours the closure also holds for (the policy's `radar.closeForNeighbours`). */
   neighbours: string[];
   /** Closures of the radio read before the move, with the detection behind each. */
@@ -96,6 +97,7 @@ async function reflex(deps: RadarReflexDeps, { event, changeId }: ReflexRequest)
     policy,
     regulatoryDomain: policy.regulatoryDomain,
     closing: [],
+    closedUntil: Date.now() + policy.nonOccupancyPeriodMs,
     neighbours: [],
     closures: [],
     closureRecorded: true,
@@ -113,10 +115,7 @@ async function reflex(deps: RadarReflexDeps, { event, changeId }: ReflexRequest)
     belowConfidence(event.confidence, eventPolicy) ?? staleness(event.detectedAt, Date.now(), eventPolicy);
   if (refusal) return decided(refusal.startsWith('confidence') ? 'REJECTED' : 'STALE', refusal);
 
-  // A retry whose first attempt died after the move finds the move in the controller's record.
-  const earlier =
-    Context.current().info.attempt > 1 ? await controller.changeOf(event.apId, changeId) : undefined;
-  const monitored = eventPolicy.monitorWindowMs > 0 && !earlier;
+  const monitored = eventPolicy.monitorWindowMs > 0;
   // The baseline is read before the move is posted, but never waited for by it.
   const baseline = monitored
     ? controller.sampleRadio(event.apId, event.radio).catch(() => undefined)
@@ -127,7 +126,7 @@ async function reflex(deps: RadarReflexDeps, { event, changeId }: ReflexRequest)
   try {
     [ap, observations, read] = await Promise.all([
       controller.readAp(event.apId),
-      earlier ? undefined : controller.scanChannels(event.apId, event.radio),
+      controller.scanChannels(event.apId, event.radio),
       closuresOf(deps.closures, event),
     ]);
   } catch (err) {
@@ -146,12 +145,21 @@ async function reflex(deps: RadarReflexDeps, { event, changeId }: ReflexRequest)
   };
   if (read.unread) facts.closuresUnread = read.unread;
 
+  // An operator's retry of this event plans around its closure but does not close again: the
+  // Non-Occupancy Period runs from the detection.
+  const closedEarlier = read.closures.filter((c) => c.closedBy === event.eventId).map((c) => c.channel);
+  const closedNow = (radio: RadioSnapshot) =>
+    radarClosedChannels(radar, radio).filter((c) => !closedEarlier.includes(c));
+  const onAir = radioOf(ap, event.radio);
+  // Off the radar channel already: perhaps by this very move, made by an attempt that died before
+  // it could tell (a retry, or the whole workflow task again after a worker crash).
+  const earlier =
+    onAir && !operatingChannels(onAir).includes(radar)
+      ? await controller.changeOf(event.apId, changeId)
+      : undefined;
   if (earlier) {
-    const radio = { ...radioOf(ap, event.radio)!, config: earlier.from };
-    // An operator's retry of this event plans around its closure but does not close again: the
-    // Non-Occupancy Period runs from the detection.
-    const closedEarlier = read.closures.filter((c) => c.closedBy === event.eventId).map((c) => c.channel);
-    facts.closing = radarClosedChannels(radar, radio).filter((c) => !closedEarlier.includes(c));
+    const radio = { ...onAir!, config: earlier.from };
+    facts.closing = closedNow(radio);
     facts.closureRecorded = await recorded(deps.closures, event, facts);
     const step: RadioStep = {
       kind: 'radio',
@@ -170,21 +178,18 @@ async function reflex(deps: RadarReflexDeps, { event, changeId }: ReflexRequest)
     return { ...facts, kind: 'moved', plan, step, recovered: true };
   }
 
-  const radio = radioOf(ap, event.radio);
+  const radio = onAir;
   if (!radio) return decided('REJECTED', `${event.apId} has no ${event.radio} radio`);
   const { channel, width } = radio.config;
   const joined = read.closures.find((c) => c.channel === radar && c.closedBy !== event.eventId);
-  if (joined && !bondedSubchannels(event.radio, channel, width, ap.regulatoryDomain).includes(radar)) {
+  if (joined && !operatingChannels(radio).includes(radar)) {
     // Another report of this detection (one per 20 MHz sub-channel) moved the radio and closed the channel.
     return decided(
       'NO_ACTION',
       `radar on channel ${radar} is handled by ${joined.closedBy}: the radio left it (now on ${channel}/${width} MHz)`,
     );
   }
-  // An operator's retry of this event plans around its closure but does not close again: the
-  // Non-Occupancy Period runs from the detection.
-  const closedEarlier = read.closures.filter((c) => c.closedBy === event.eventId).map((c) => c.channel);
-  facts.closing = radarClosedChannels(radar, radio).filter((c) => !closedEarlier.includes(c));
+  facts.closing = closedNow(radio);
   const blocked = [...new Set([...facts.closing, ...read.closures.map((c) => c.channel)])];
   const avoid: number[] = [];
   let current = radio;
@@ -233,6 +238,11 @@ async function reflex(deps: RadarReflexDeps, { event, changeId }: ReflexRequest)
   }
 }
 
+/** The 20 MHz channels the radio occupies now. */
+function operatingChannels({ radio, config, regulatoryDomain }: RadioSnapshot): number[] {
+  return bondedSubchannels(radio, config.channel, config.width, regulatoryDomain);
+}
+
 /** The radio's closures, within the budget; on failure none, and why. */
 async function closuresOf(
   table: ClosureTable,
@@ -263,7 +273,7 @@ async function recorded(table: ClosureTable, event: RrmEvent, facts: ReflexFacts
       neighbours: facts.neighbours,
       radio: event.radio,
       channels: facts.closing,
-      until: Date.now() + facts.policy.nonOccupancyPeriodMs,
+      until: facts.closedUntil,
       closedBy: event.eventId,
     });
     return true;

@@ -5,7 +5,7 @@
 // simulator through the adapter RRM_CONTROLLER names: `simulator` (its native API, the default) or
 // `openwifi` (its OpenWiFi gateway face, docs/controllers.md).
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { RrmClient, terminateRunningWorkflows } from '../client/library';
 import { DEFAULT_POLICY, type Policy } from '../domain/policy';
@@ -51,8 +51,8 @@ export async function withRadarStand(
   await withScratchDatabase(async (databaseUrl) => {
     const sim = await startSimulator({ port: 0, seed: 1, scenario });
     const nativeConnection = await NativeConnection.connect({ address });
-    const connection = await Connection.connect({ address });
-    const client = new Client({ connection });
+    // On the workers' connection: the loop's events start eagerly, as in the main job.
+    const client = new Client({ connection: nativeConnection });
     const controller = benchController(sim);
     const loop = await createRrmWorker({
       temporal: { connection: { address }, namespace: 'default', taskQueue: loopQueue },
@@ -70,7 +70,7 @@ export async function withRadarStand(
       activities: createFloorActivities(controller),
     });
     const running = [loop.run(), floorWorker.run()];
-    const rrm = new RrmClient(client, loopQueue, policy);
+    const rrm = new RrmClient(client, loopQueue, policy, { eagerStart: loop.eagerStart });
     const channelOf = (apId: string) => scenario.aps.find((ap) => ap.apId === apId)!.radios['5g']!.channel;
     const stand: RadarStand = {
       sim,
@@ -112,7 +112,6 @@ export async function withRadarStand(
       floorWorker.shutdown();
       await Promise.all(running);
       await loop.close();
-      await connection.close();
       await nativeConnection.close();
       await sim.close();
     }

@@ -72,6 +72,12 @@ export interface ClosedChannel {
   heardBy?: string;
 }
 
+/** Closures from two sources (a coordinator's, the closure table's) as one list, one per channel. */
+export function unionOfClosures(first: ClosedChannel[], second: ClosedChannel[]): ClosedChannel[] {
+  const seen = new Set(first.map((c) => `${c.radio}/${c.channel}`));
+  return [...first, ...second.filter((c) => !seen.has(`${c.radio}/${c.channel}`))];
+}
+
 export interface TurnSettings {
   cooldownMs: number;
   /** Requests waiting for one radio beyond this: the lowest in priority order is dropped. */

@@ -72,7 +72,8 @@ async function main(): Promise<void> {
       ? undefined
       : await serveMetrics(metricsPort, metrics.registry, sdkMetricsUrl, '127.0.0.1');
   const { client } = worker;
-  const rrm = new RrmClient(client, config.temporal.taskQueue, policy);
+  // On the worker's own connection: events start eagerly on this process's worker.
+  const rrm = new RrmClient(client, config.temporal.taskQueue, policy, { eagerStart: worker.eagerStart });
   // Workflows left running by an earlier main job acted on a simulator that is gone (and may have
   // been written by older code): they are ended, so the AP coordinators start afresh.
   const leftovers = await terminateRunningWorkflows(

@@ -26,7 +26,9 @@ start() {
   else
     local args=(server start-dev --ip 127.0.0.1 --port "$port" --namespace "$NAMESPACE" --log-level warn
       # Task priority (docs/temporal-contract.md) needs the priority-aware matcher.
-      --dynamic-config-value matching.useNewMatcher=true)
+      --dynamic-config-value matching.useNewMatcher=true
+      # An in-process client starts events eagerly on its worker (docs/event-lifecycle.md).
+      --dynamic-config-value system.enableEagerWorkflowStart=true)
     for sa in "${SEARCH_ATTRIBUTES[@]}"; do args+=(--search-attribute "$sa=Keyword"); done
     if $ephemeral; then
       args+=(--headless)

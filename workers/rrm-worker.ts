@@ -8,7 +8,7 @@ import {
   Worker,
   type WorkerOptions,
 } from '@temporalio/worker';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { Policy } from '../domain/policy';
 import { createControllerActivities, type ControllerPort } from '../activities/controller';
@@ -65,6 +65,11 @@ export interface RrmWorker {
   /** Starts a graceful shutdown of both workers; `run()` resolves once they have stopped. */
   shutdown(): void;
   client: Client;
+  /**
+   * Whether `client` may start events eagerly on this worker (RrmClient's `eagerStart`): not under
+   * Worker Versioning, where the server's routing, not the starting process, picks the build.
+   */
+  eagerStart: boolean;
   metrics: LoopMetrics;
   /** Closes what this wiring opened (not connections passed in). */
   close(): Promise<void>;
@@ -73,11 +78,11 @@ export interface RrmWorker {
 export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker> {
   const { temporal } = opts;
   const nativeConnection = opts.nativeConnection ?? (await NativeConnection.connect(temporal.connection));
-  const clientConnection = opts.client ? undefined : await Connection.connect(temporal.connection);
   const client =
     opts.client ??
     new Client({
-      connection: clientConnection!,
+      // The worker's own connection: a client on it may start events eagerly (RrmClient's eagerStart).
+      connection: nativeConnection,
       namespace: temporal.namespace,
       // The turn requests and closures the activities send stay in the event's trace.
       interceptors: opts.tracing ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined,
@@ -113,7 +118,7 @@ export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker
         policy: () => opts.policy,
       }),
       ...createClosureActivities(closures),
-      ...createCoordinationActivities(client),
+      ...createCoordinationActivities(client, closures),
       ...createPolicyActivities(opts.policy),
       ...createAuditActivities(pool, loadAuditKeys(env)),
     },
@@ -163,12 +168,12 @@ export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker
     },
     shutdown,
     client,
+    eagerStart: !temporal.workerDeployment,
     metrics,
     async close() {
       stopCheckpoints();
       await Promise.all([pool.end(), closurePool.end()]);
       if (!opts.nativeConnection) await nativeConnection.close();
-      await clientConnection?.close();
     },
   };
 }

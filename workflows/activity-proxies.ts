@@ -14,9 +14,11 @@ const AFTER_RADAR_MOVES = { priority: { priorityKey: FOLLOW_UP_PRIORITY_KEY } };
 
 /**
  * The radar reflex: the one activity between a radar report and its move (docs/event-lifecycle.md).
- * Its attempts fit the 10 s Channel Move Time; the controller's answers it decides on itself.
+ * A local activity: it runs inside the event's first workflow task, with no round trip through the
+ * server to schedule it or to report it. Its attempts fit the 10 s Channel Move Time; the
+ * controller's answers it decides on itself.
  */
-export const radarReflex = proxyActivities<RadarReflexActivities>({
+export const radarReflex = proxyLocalActivities<RadarReflexActivities>({
   startToCloseTimeout: '3s',
   retry: {
     initialInterval: '300ms',
@@ -33,8 +35,8 @@ export const radarReflex = proxyActivities<RadarReflexActivities>({
 });
 
 /**
- * What follows a radar move on the coordinators (the move's notice, the closures for its neighbours)
- * and in the closure table when the reflex could not write it: retried until it lands.
+ * What follows a radar move: its notice to the radio's coordinator, and its closure in the closure
+ * table when the reflex could not write it. Retried until it lands.
  */
 export const radarFollowUp = proxyActivities<
   Pick<CoordinationActivities, 'noticeRadarMove'> & Pick<ClosureActivities, 'recordClosure'>

@@ -79,6 +79,13 @@ export interface CallOptions {
    * other starts): it tells an unreachable server from a busy machine. Default: the SDK's own.
    */
   callDeadlineMs?: number;
+  /**
+   * Ask the server to hand each event's first workflow task straight back to the worker in this
+   * process (eager workflow start): a radar move then never waits in the task queue. Only for a
+   * client on the worker's own NativeConnection (the main job's); the server falls back to the queue
+   * when that worker has no free slot.
+   */
+  eagerStart?: boolean;
 }
 
 export class RrmClient {
@@ -94,7 +101,7 @@ export class RrmClient {
 
   /** The same client whose every call to Temporal must answer within `callDeadlineMs`. */
   withCallDeadline(callDeadlineMs: number): RrmClient {
-    return new RrmClient(this.client, this.taskQueue, this.policy, { callDeadlineMs });
+    return new RrmClient(this.client, this.taskQueue, this.policy, { ...this.options, callDeadlineMs });
   }
 
   /** Runs one call to Temporal within the call deadline, when there is one. */
@@ -149,6 +156,7 @@ export class RrmClient {
         args: [event],
         // An eventId is an idempotency key for good: even a finished workflow is not started again.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        requestEagerStart: this.options.eagerStart,
         priority: { priorityKey: taskPriorityKey(severity) },
         typedSearchAttributes: [
           { key: searchAttributes.apId, value: event.apId },

@@ -126,13 +126,18 @@ describe('DFS radar on the real stack', () => {
     const apId = stack.ap('ap-05');
     const { neighbors } = await simGet<{ neighbors: string[] }>(stack.sim.url, `/v1/aps/${apId}`);
     expect(neighbors.length).toBeGreaterThan(0);
+    // In the closure table the plans read (docs/coordination.md, "Closures").
     for (const neighbour of neighbors) {
-      const { closedChannels } = await eventually(async () => {
-        const s = await stack.rrm.apState(neighbour);
-        return s.closedChannels.length ? s : undefined;
+      const closed = await eventually(async () => {
+        const rows = await stack.query<{ channel: number; closed_by: string; heard_by: string }>(
+          `select channel, closed_by, heard_by from channel_closures
+            where ap_id = $1 and radio = '5g' and until > now() order by channel`,
+          [neighbour],
+        );
+        return rows.length ? rows : undefined;
       });
-      expect(closedChannels.map((c) => c.channel)).toEqual([52, 56, 60, 64]);
-      for (const c of closedChannels) expect(c).toMatchObject({ closedBy: `radar-${apId}`, heardBy: apId });
+      expect(closed.map((c) => c.channel)).toEqual([52, 56, 60, 64]);
+      for (const c of closed) expect(c).toMatchObject({ closed_by: `radar-${apId}`, heard_by: apId });
     }
 
     // The radar is gone from the air (the controller would take 52 again): the closure still holds.

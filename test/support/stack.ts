@@ -116,7 +116,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   });
   const running = rrmWorker.run();
   return {
-    rrm: new RrmClient(rrmWorker.client, taskQueue, policy),
+    rrm: new RrmClient(rrmWorker.client, taskQueue, policy, { eagerStart: rrmWorker.eagerStart }),
     taskQueue,
     sim,
     controller,

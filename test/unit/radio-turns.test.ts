@@ -20,6 +20,7 @@ import {
   request,
   takeAnswer,
   takeOutbox,
+  unionOfClosures,
   viewOf,
   waitingFor,
   type ApTurnState,
@@ -1342,5 +1343,17 @@ describe('property: random sequences of turns', () => {
     );
     // The runs met every case the invariants are about.
     for (const count of Object.values(seen)) expect(count).toBeGreaterThan(0);
+  });
+});
+
+describe('unionOfClosures', () => {
+  it("keeps one closure per radio and channel, the first source's when both name it", () => {
+    const coordinator = [{ radio: '5g' as const, channel: 52, until: 10, closedBy: 'ev-1' }];
+    const table = [
+      { radio: '5g' as const, channel: 52, until: 20, closedBy: 'ev-2', heardBy: 'ap-2' },
+      { radio: '5g' as const, channel: 56, until: 20, closedBy: 'ev-2', heardBy: 'ap-2' },
+    ];
+    expect(unionOfClosures(coordinator, table)).toEqual([coordinator[0], table[1]]);
+    expect(unionOfClosures([], table)).toEqual(table);
   });
 });

@@ -434,8 +434,8 @@ export function createFakes(client: Client): Fakes {
   const audit = new FakeAudit(journal);
   const policy = new FakePolicy();
   const bookings = { failing: false };
-  const coordination = createCoordinationActivities(client);
   const closures = new FakeClosures();
+  const coordination = createCoordinationActivities(client, closures);
   return {
     controller,
     closures,

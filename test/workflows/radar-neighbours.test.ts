@@ -1,6 +1,6 @@
-// Radar known to the neighbours (docs/coordination.md, "Radar closures shared with RF neighbours"):
-// a detection closes the bonded channel for the AP's RF neighbours too, in their own coordinators,
-// so no action moves a neighbour onto it during the Non-Occupancy Period.
+// Radar known to the neighbours (docs/coordination.md, "Closures"): a detection closes the bonded
+// channel for the AP's RF neighbours too, in the closure table every plan reads (no signal to their
+// coordinators), so no action moves a neighbour onto it during the Non-Occupancy Period.
 import { rollbackUpdate } from '../../workflows/definitions';
 import { policyWith } from '../support/policy';
 import { useHarness } from './harness';
@@ -19,26 +19,37 @@ describe('radar closures shared with RF neighbours (stubbed activities)', () => 
     return { radarAp, neighbour };
   }
 
-  it("closes the radar's channels in the neighbour's coordinator, naming the detection and the AP that heard it", async () => {
+  /** The neighbour's closed channels in the closure table, once there are `n` of them. */
+  async function closedFor(apId: string, n: number) {
+    for (;;) {
+      const closed = await h.closures.closedFor(apId, '5g', Date.now());
+      if (closed.length >= n) return closed;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it("closes the radar's channels for the neighbour in the closure table, naming the detection and the AP that heard it", async () => {
     const { radarAp, neighbour } = radarApAndNeighbour();
     const radar = await h.start({ type: 'DFS_RADAR', apId: radarAp, data: { channel: 52 } });
-    const state = await h.apStateWhen(neighbour, (s) => s.closedChannels.length === 4);
-    expect(state.closedChannels).toEqual(
+    const closed = await closedFor(neighbour, 4);
+    expect(closed).toEqual(
       RADAR_BLOCK.map((channel) =>
         expect.objectContaining({ radio: '5g', channel, closedBy: radar.eventId, heardBy: radarAp }),
       ),
     );
-    // The same Non-Occupancy Period as on the AP that heard it.
+    // The same Non-Occupancy Period as on the AP that heard it, which its coordinator knows too.
     const own = await h.apStateWhen(radarAp, (s) => s.closedChannels.length === 4);
-    expect(state.closedChannels.map((c) => c.until)).toEqual(own.closedChannels.map((c) => c.until));
+    expect(closed.map((c) => c.until)).toEqual(own.closedChannels.map((c) => c.until));
     const closing = h.audit.of(radar.eventId).find((e) => e.executionStatus === 'CHANNELS_CLOSED')!;
     expect(closing.details).toMatchObject({ closedChannels: RADAR_BLOCK, neighbours: [neighbour] });
+    // No signal to the neighbour's coordinator: none was started for it.
+    await expect(h.apState(neighbour)).rejects.toThrow();
   });
 
   it('never moves the neighbour onto them, even when they would score best; its audit names the closure', async () => {
     const { radarAp, neighbour } = radarApAndNeighbour();
     const radar = await h.start({ type: 'DFS_RADAR', apId: radarAp, data: { channel: 52 } });
-    await h.apStateWhen(neighbour, (s) => s.closedChannels.length === 4);
+    await closedFor(neighbour, 4);
     // Every non-DFS channel of the neighbour is jammed: 52-64 would be the best choice without the closure.
     h.controller.jam(neighbour, [36, 40, 44, 48, 149, 153, 157, 161, 165]);
     const burst = await h.start({
@@ -65,6 +76,7 @@ describe('radar closures shared with RF neighbours (stubbed activities)', () => 
     await h.statusWhen(radar.eventId, (s) => s.stage === 'monitor');
     const closing = h.audit.of(radar.eventId).find((e) => e.executionStatus === 'CHANNELS_CLOSED')!;
     expect(closing.details).toMatchObject({ neighbours: [] });
+    expect(await h.closures.closedFor(neighbour, '5g', Date.now())).toEqual([]);
     await expect(h.apState(neighbour)).rejects.toThrow();
   });
 });

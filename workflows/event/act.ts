@@ -7,7 +7,7 @@ import { changesOf, versionsOf } from '../../domain/controller-steps';
 import { radarClosedChannels, type PlanningContext } from '../../domain/plans';
 import { radioOf, type ApSnapshot, type RadioSnapshot } from '../../domain/radio';
 import type { MonitorSample } from '../../activities/controller';
-import type { ClosedChannel } from '../../domain/radio-turns';
+import { unionOfClosures, type ClosedChannel } from '../../domain/radio-turns';
 import { closureReads, controllerReads } from '../activity-proxies';
 import { loopMetrics } from '../metrics';
 import { applySteps, failureReason, isActivityFailure, unknownApOf } from '../controller-saga';
@@ -86,7 +86,10 @@ function refuseUnknownAp(err: unknown, apId: string): string | undefined {
 async function sign(run: EventRun, decided: Decided | undefined): Promise<void> {
   if (decided?.outcome === 'FAILED') await run.failApply(decided.reason);
   else if (decided) await run.finish(decided.outcome, decided.reason);
-  else await recordApplied(run, run.turns.closuresOf(run.event.apId, run.event.radio));
+  else {
+    const granted = run.turns.closuresOf(run.event.apId, run.event.radio);
+    await recordApplied(run, unionOfClosures(granted, run.closuresRead));
+  }
 }
 
 /** The watch a change leaves on its radio: until its window ends, over the channel it moved to. */
@@ -114,10 +117,11 @@ async function planAndApply(
   if (!radio) return { outcome: 'REJECTED', reason: `${event.apId} has no ${event.radio} radio` };
   // Closures the coordinator knew at the grant, and the closure table's (a radar move's closure
   // reaches the table at once and the coordinator after the move: docs/coordination.md, "Closures").
+  run.closuresRead = await readings.closures;
   const blocked = new Set([
     ...run.turns.closedChannels(event.apId, event.radio),
     ...run.status.closedChannels,
-    ...(await readings.closures),
+    ...closedIn(run.closuresRead),
   ]);
   // Regulatory obligation first: the radar's bonded channel closes whatever the plan turns out to be.
   // Nothing of the closure is waited for: its signal leaves with the plan's workflow task and the
@@ -157,7 +161,8 @@ async function planAndApply(
       const closures = readClosures(run);
       ap = await controllerReads.readAp(event.apId);
       radio = radioOf(ap, event.radio)!;
-      run.blocked = [...new Set([...run.blocked, ...(await closures)])];
+      run.closuresRead = await closures;
+      run.blocked = [...new Set([...run.blocked, ...closedIn(run.closuresRead)])];
       continue;
     }
     if (result.kind !== 'applied') return { outcome: 'FAILED', reason: `apply failed: ${result.reason}` };
@@ -221,7 +226,7 @@ interface Readings {
   /** The radio before the change, when the change will be monitored. */
   baseline: Promise<MonitorSample | undefined>;
   /** Channels of the radio in the closure table, when the plan may move it. */
-  closures: Promise<number[]>;
+  closures: Promise<ClosedChannel[]>;
 }
 
 function startReadings(run: EventRun): Readings {
@@ -230,14 +235,16 @@ function startReadings(run: EventRun): Readings {
   return { ap, views: readRadioViews(run), baseline: readBaseline(run), closures: readClosures(run) };
 }
 
-/** The radio's channels in the closure table, started now, when its planner may move its channel. */
-function readClosures(run: EventRun): Promise<number[]> {
+/** The radio's closures in the closure table, started now, when its planner may move its channel. */
+function readClosures(run: EventRun): Promise<ClosedChannel[]> {
   if (!run.planner.needs.scan || !run.readsClosureTable) return Promise.resolve([]);
   const { apId, radio } = run.own;
-  const read = closureReads.readClosures(apId, radio).then((closed) => closed.map((c) => c.channel));
+  const read = closureReads.readClosures(apId, radio);
   read.catch(() => undefined); // a failure surfaces where it is awaited
   return read;
 }
+
+const closedIn = (closures: ClosedChannel[]) => closures.map((c) => c.channel);
 
 /** The radio's scan and clients as its planner needs them, started now. */
 interface RadioViews {

@@ -1,8 +1,8 @@
-// The radar reflex (docs/event-lifecycle.md): a radar report moves its radio first, in one activity
-// that reads, chooses and posts the move, with no turn asked for. Then the move is followed up: its
-// closure and the move are told to the radio's coordinator (watch, cooldown, supersession) and the
-// closure to the neighbours', the move counts for the burst's joint re-plan, and the decisions are
-// signed. The follow-up's activities wait in the queue behind every radar move still to be made.
+// The radar reflex (docs/event-lifecycle.md): a radar report moves its radio first, in one local
+// activity inside the event's first workflow task that reads, chooses and posts the move, with no
+// turn asked for. Then the move is followed up: the move and its closure are told to the radio's
+// coordinator (watch, cooldown, supersession), the move counts for the burst's joint re-plan, and
+// the decisions are signed. The follow-up's activities wait in the queue behind every radar move.
 import type { ReflexOutcome } from '../../activities/radar-reflex';
 import { versionKey } from '../../domain/controller-steps';
 import type { RrmEvent } from '../../domain/events';
@@ -82,7 +82,7 @@ async function followUp(run: EventRun, outcome: ReflexOutcome): Promise<boolean>
 function closeForNonOccupancy(run: EventRun, outcome: ReflexOutcome): CloseChannels {
   const { event } = run;
   const { closing: channels, neighbours } = outcome;
-  const until = Date.now() + run.rules.nonOccupancyPeriodMs;
+  const until = outcome.closedUntil;
   run.status.closedChannels = channels;
   const alsoFor = neighbours.length ? ` (also for its neighbours ${neighbours.join(', ')})` : '';
   run.signLater({
@@ -97,8 +97,8 @@ function closeForNonOccupancy(run: EventRun, outcome: ReflexOutcome): CloseChann
 
 /**
  * The radio's coordinator learns of the move (its watcher superseded, the radio cooling down and
- * watched) and of the closure, the neighbours' coordinators of the closure; the closure table gets
- * the closure when the reflex could not write it.
+ * watched) and of the closure; the closure table gets the closure (the neighbours' too) when the
+ * reflex could not write it.
  */
 async function tellCoordinators(
   run: EventRun,
@@ -123,7 +123,6 @@ async function tellCoordinators(
       ...run.turns.coordinator,
       move: move || undefined,
       closure,
-      neighbours: outcome.neighbours,
     }),
     closure && !outcome.closureRecorded
       ? radarFollowUp.recordClosure({

@@ -16,6 +16,7 @@ import { monitorWindowEnd } from '../../domain/rollback-rules';
 import type { ConfigurationChange } from '../../domain/radio';
 import type { Severity } from '../../domain/event-types';
 import type { RegulatoryDomain } from '../../domain/regulatory';
+import type { ClosedChannel } from '../../domain/radio-turns';
 import type { AuditEntry } from '../../audit';
 import type { MonitorSample } from '../../activities/controller';
 import { audit, policy } from '../activity-proxies';
@@ -69,6 +70,8 @@ export class EventRun {
   blocked: number[] = [];
   /** Whether its plans read the closure table (runs begun before it read only the coordinator's closures). */
   readsClosureTable = false;
+  /** The radio's closures in the closure table, as its latest plan read them (named in its audit). */
+  closuresRead: ClosedChannel[] = [];
   /** Epoch ms from which the changed radio transmits: after the CAC of a move onto an unchecked DFS channel. */
   servingFrom = 0;
   /** Epoch ms at which the monitor window (and the watch) ends. */
