@@ -2,11 +2,12 @@
 // The floor (bench/floor) and then the loop move the same radios at once; for each it prints the
 // machine's CPU time per event until the last move (all processes: dev server, PostgreSQL, worker,
 // simulator). Then it reads every event's and coordinator's workflow history back and prints the
-// median and p95 of each step from submit to the move (workflow and activity tasks waiting in the
-// queue, local activities inside a task, the turn's signal round trip) and the history events each
-// radar event costs. On a 2-core machine a burst is CPU-bound: its last move comes about when the
+// median and p95 of each step from submit to the move (the first workflow task waiting in the queue,
+// the radar reflex inside it) and of what follows the move (the coordinator's notice, each follow-up
+// activity), and the history events each radar event costs. On a 2-core machine a burst is CPU-bound: its last move comes about when the
 // machine has spent the burst's CPU time, so the CPU per event is the figure to bring down.
 import { readFileSync } from 'node:fs';
+import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { apCoordinatorWorkflowId, eventWorkflowId } from '../workflows/definitions';
 import { campus, radarApId } from './campus';
@@ -67,6 +68,8 @@ async function main(): Promise<void> {
       }
     };
     const add = (step: string, ms: number) => steps.set(step, [...(steps.get(step) ?? []), ms]);
+    await coordinatorsTold(client, apIds);
+    await sleep(2000); // the follow-up's last activities
     for (const [i, { eventId }] of submitted.entries()) {
       const apId = apIds[i];
       const history = await client.workflow.getHandle(eventWorkflowId(eventId)).fetchHistory();
@@ -85,9 +88,7 @@ async function main(): Promise<void> {
         `  ${step.padEnd(58)} ${percentile(sorted, 0.5).padStart(6)} / ${percentile(sorted, 0.95).padStart(6)}`,
       );
     }
-    console.log(
-      `history events per radar event, up to the end of the burst's trace (event and its coordinator):`,
-    );
+    console.log(`history events per radar event, its follow-up done (event and its coordinator):`);
     for (const [kind, n] of [...kinds].sort()) console.log(`  ${kind.padEnd(58)} ${(n / APS).toFixed(2)}`);
   });
 }
@@ -99,36 +100,50 @@ function traceEvent(
   movedAt: number | undefined,
   add: (step: string, ms: number) => void,
 ): void {
-  const of = (list: HistoryEvent[], type: number, from = 0) =>
-    list.slice(from).find((e) => e.eventType === type && at(e) >= since);
+  const of = (list: HistoryEvent[], type: number) => list.find((e) => e.eventType === type && at(e) >= since);
   const started = of(events, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED)!;
   add('event workflow started', at(started) - since);
   const wftStarted = of(events, EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED)!;
-  add('  first workflow task waited in the queue', at(wftStarted) - at(started));
-  // The coordinator's side of the turn request (an update): its task, from scheduled to the answer.
-  const answered = of(coordinator, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED);
-  if (answered) {
-    const ci = coordinator.indexOf(answered);
-    const before = (type: number) =>
-      coordinator
-        .slice(0, ci)
-        .reverse()
-        .find((e) => e.eventType === type);
-    const cScheduled = before(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
-    const cStarted = before(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
-    if (cScheduled) add('  turn request reached the coordinator', at(cScheduled) - since);
-    if (cScheduled && cStarted)
-      add('    coordinator task waited in the queue', at(cStarted) - at(cScheduled));
-    if (cStarted) add('    coordinator task ran (the answer: granted)', at(answered) - at(cStarted));
-    add('  turn granted', at(answered) - since);
+  add('  first workflow task waited in the queue (none when started eagerly)', at(wftStarted) - at(started));
+  if (movedAt !== undefined) {
+    add('  the reflex (a local activity in that task) moved the radio', movedAt - at(wftStarted));
+    add('moved in the controller', movedAt - since);
   }
-  const applyScheduled = of(events, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
-  const applyStarted = of(events, EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED);
-  if (applyScheduled)
-    add('  first task done (policy, turn, reads, plan; apply scheduled)', at(applyScheduled) - since);
-  if (applyScheduled && applyStarted)
-    add('    apply activity waited in the queue', at(applyStarted) - at(applyScheduled));
-  if (movedAt !== undefined) add('moved in the controller', movedAt - since);
+  const firstDone = of(events, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+  if (firstDone) add('first task done (the move made, its follow-up scheduled)', at(firstDone) - since);
+  // What follows the move, each from submit: the coordinator's notice and every activity.
+  const noticed = of(coordinator, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
+  if (noticed) add('  follow-up: the coordinator told of the move', at(noticed) - since);
+  for (const scheduled of events.filter(
+    (e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+  )) {
+    const name = scheduled.activityTaskScheduledEventAttributes!.activityType!.name!;
+    const completed = events.find(
+      (e) =>
+        e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED &&
+        Number(e.activityTaskCompletedEventAttributes!.scheduledEventId) === Number(scheduled.eventId),
+    );
+    if (completed) add(`  follow-up: ${name} done`, at(completed) - since);
+  }
+}
+
+/** Waits (up to 60 s) until every radar AP's coordinator has been told of its move. */
+async function coordinatorsTold(client: Client, apIds: string[]): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let pending = apIds;
+  while (pending.length && Date.now() < deadline) {
+    const told = await Promise.all(
+      pending.map((apId) =>
+        client.workflow
+          .getHandle(apCoordinatorWorkflowId(apId))
+          .describe()
+          .then(() => true)
+          .catch(() => false),
+      ),
+    );
+    pending = pending.filter((_, i) => !told[i]);
+    if (pending.length) await sleep(500);
+  }
 }
 
 /** Busy CPU time of the whole machine (all processes, /proc/stat) and of this process. */

@@ -2,12 +2,14 @@
 // (TEMPORAL_ADDRESS), PostgreSQL (DATABASE_URL, a scratch database) and one simulator over HTTP:
 // - the floor (bench/floor): one workflow, one activity that reads the AP and posts the channel,
 //   on a worker with the SDK's default options, as the loop's worker has;
-// - the loop: a DFS_RADAR event through validation, the radio's turn, plan, apply and audit.
+// - the loop: a DFS_RADAR event end to end (its radar reflex, then the follow-up and the audit), on
+//   the project's own worker settings, started eagerly as the main job starts it.
 // Each figure is submit → the move in the controller's change log, printed with its ratio to the
 // floor measured in the same run: one event at a time on an idle system (each submitted once the
 // previous one's work is done) and back to back, bursts of 48 radios, of 200 (three times) and of
-// 1,000, and one radar event a second while 20 events a second of the other types run on 100 other
-// APs. It ends with the targets of the radar reflex (docs/event-lifecycle.md), each met or not.
+// 1,000, and one radar move a second (the floor's, then the loop's) while 20 events a second of the
+// other types run on 100 other APs. It ends with the targets of the radar reflex
+// (docs/event-lifecycle.md), each met or not.
 // `npm run bench`; BENCH_LOAD_SECONDS shortens the loaded run (default 60).
 import type { RrmClient } from '../client/library';
 import { CHANNEL_MOVE_TIME_MS } from '../domain/regulatory';
@@ -84,21 +86,30 @@ async function main(): Promise<void> {
       bursts.push(burst);
     }
 
-    await fresh();
-    const loaded = await underLoad(sim, rrm, radar);
-    const unloaded = single.get('loop DFS_RADAR')!;
-    const ratio = (p: number) => ratioOf(percentile(loaded.times, p), percentile(unloaded.times, p));
-    console.log(
-      `latency under load (one DFS_RADAR a second for ${LOAD_SECONDS} s, ${loaded.background} events of other types ` +
-        `at ${BACKGROUND_PER_SECOND}/s on ${BACKGROUND_APS} other APs): DFS move ${figures(loaded)}; ` +
-        `p50 ${ratio(0.5)}, p99 ${ratio(0.99)} of unloaded`,
-    );
-    reportTargets(single, bursts, loaded);
+    // The same load under the floor's moves too: what the machine leaves any radar move.
+    const loadedRuns = new Map<string, Moves>();
+    for (const [name, move] of movers) {
+      await fresh();
+      const loaded = await underLoad(sim, rrm, move);
+      const unloaded = single.get(name)!;
+      const ratio = (p: number) => ratioOf(percentile(loaded.times, p), percentile(unloaded.times, p));
+      console.log(
+        `latency under load, ${name} (one radar move a second for ${LOAD_SECONDS} s, ${loaded.background} events of other types ` +
+          `at ${BACKGROUND_PER_SECOND}/s on ${BACKGROUND_APS} other APs): move ${figures(loaded)}; ` +
+          `p50 ${ratio(0.5)}, p99 ${ratio(0.99)} of unloaded`,
+      );
+      loadedRuns.set(name, loaded);
+    }
+    reportTargets(single, bursts, loadedRuns);
   });
 }
 
 /** The radar reflex's targets, each with what this run measured. */
-function reportTargets(single: Map<string, Moves>, bursts: Map<string, Moves>[], loaded: Moves): void {
+function reportTargets(
+  single: Map<string, Moves>,
+  bursts: Map<string, Moves>[],
+  loaded: Map<string, Moves>,
+): void {
   const loop = (m: Map<string, Moves>) => m.get('loop DFS_RADAR')!;
   const floor = (m: Map<string, Moves>) => m.get('floor')!;
   const at = (m: Moves, p: number) => Number(percentile(m.times, p));
@@ -127,8 +138,9 @@ function reportTargets(single: Map<string, Moves>, bursts: Map<string, Moves>[],
     ]),
     [
       'under load: radar p99 ≤ 2× unloaded',
-      at(loaded, 0.99) <= 2 * at(loop(single), 0.99),
-      `${(at(loaded, 0.99) / at(loop(single), 0.99)).toFixed(2)}×`,
+      at(loop(loaded), 0.99) <= 2 * at(loop(single), 0.99),
+      `${(at(loop(loaded), 0.99) / at(loop(single), 0.99)).toFixed(2)}×; the floor under the same load: ` +
+        `${(at(floor(loaded), 0.99) / at(floor(single), 0.99)).toFixed(2)}×`,
     ],
     ...sized(1_000).map((b): [string, boolean, string] => [
       `burst of 1,000 (the moonshot): all within ${CHANNEL_MOVE_TIME_MS / 1000} s`,
@@ -185,11 +197,11 @@ async function movesSince(sim: RunningSimulator, apIds: string[], since: number)
   return { times: [...movedAt.values()].sort((a, b) => a - b), missing: apIds.length - movedAt.size };
 }
 
-/** One radar event a second on its own radio while the other types run on the background APs. */
+/** One radar move a second on its own radio while the other types run on the background APs. */
 async function underLoad(
   sim: RunningSimulator,
   rrm: RrmClient,
-  radar: Mover,
+  move: Mover,
 ): Promise<Moves & { background: number }> {
   let background = 0;
   let stop = false;
@@ -210,7 +222,7 @@ async function underLoad(
   for (let i = 0; i < LOAD_SECONDS; i++) {
     const apId = radarApId(i % RADAR_APS);
     const since = Date.now();
-    await radar([apId]);
+    await move([apId]);
     probes.push(movesSince(sim, [apId], since));
     await sleep(Math.max(0, since + 1000 - Date.now()));
   }
