@@ -27,6 +27,12 @@ export interface ReflexRequest {
   event: RrmEvent;
   /** The move's change id: one per reflex of the event (an operator's retry makes another). */
   changeId: string;
+  /**
+   * The workflow's time when it asked for the move (epoch ms): the report's age, the closures in
+   * force and the Non-Occupancy Period's start are all taken at it, on the clock the workflow's
+   * timers run on (a retry of the move does not change them).
+   */
+  at: number;
 }
 
 type RadioStep = Extract<ControllerStep, { kind: 'radio' }>;
@@ -89,7 +95,7 @@ export function createRadarReflexActivities(deps: RadarReflexDeps): RadarReflexA
   };
 }
 
-async function reflex(deps: RadarReflexDeps, { event, changeId }: ReflexRequest): Promise<ReflexOutcome> {
+async function reflex(deps: RadarReflexDeps, { event, changeId, at }: ReflexRequest): Promise<ReflexOutcome> {
   const { controller } = deps;
   const policy = deps.policy();
   const eventPolicy = policy.events.DFS_RADAR;
@@ -97,7 +103,7 @@ async function reflex(deps: RadarReflexDeps, { event, changeId }: ReflexRequest)
     policy,
     regulatoryDomain: policy.regulatoryDomain,
     closing: [],
-    closedUntil: Date.now() + policy.nonOccupancyPeriodMs,
+    closedUntil: at + policy.nonOccupancyPeriodMs,
     neighbours: [],
     closures: [],
     closureRecorded: true,
@@ -112,7 +118,7 @@ async function reflex(deps: RadarReflexDeps, { event, changeId }: ReflexRequest)
     reason,
   });
   const refusal =
-    belowConfidence(event.confidence, eventPolicy) ?? staleness(event.detectedAt, Date.now(), eventPolicy);
+    belowConfidence(event.confidence, eventPolicy) ?? staleness(event.detectedAt, at, eventPolicy);
   if (refusal) return decided(refusal.startsWith('confidence') ? 'REJECTED' : 'STALE', refusal);
 
   const monitored = eventPolicy.monitorWindowMs > 0;
@@ -127,7 +133,7 @@ async function reflex(deps: RadarReflexDeps, { event, changeId }: ReflexRequest)
     [ap, observations, read] = await Promise.all([
       controller.readAp(event.apId),
       controller.scanChannels(event.apId, event.radio),
-      closuresOf(deps.closures, event),
+      closuresOf(deps.closures, event, at),
     ]);
   } catch (err) {
     if (err instanceof ControllerError && err.type === 'UnknownAp') {
@@ -247,6 +253,7 @@ function operatingChannels({ radio, config, regulatoryDomain }: RadioSnapshot): 
 async function closuresOf(
   table: ClosureTable,
   event: RrmEvent,
+  at: number,
 ): Promise<{ closures: ClosedChannel[]; unread?: string }> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
@@ -256,7 +263,7 @@ async function closuresOf(
     );
   });
   try {
-    return { closures: await Promise.race([table.closedFor(event.apId, event.radio, Date.now()), late]) };
+    return { closures: await Promise.race([table.closedFor(event.apId, event.radio, at), late]) };
   } catch (err) {
     return { closures: [], unread: (err as Error).message };
   } finally {

@@ -5,7 +5,7 @@
 // simulator through the adapter RRM_CONTROLLER names: `simulator` (its native API, the default) or
 // `openwifi` (its OpenWiFi gateway face, docs/controllers.md).
 import { randomUUID } from 'node:crypto';
-import { Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { RrmClient, terminateRunningWorkflows } from '../client/library';
 import { DEFAULT_POLICY, type Policy } from '../domain/policy';
@@ -51,8 +51,6 @@ export async function withRadarStand(
   await withScratchDatabase(async (databaseUrl) => {
     const sim = await startSimulator({ port: 0, seed: 1, scenario });
     const nativeConnection = await NativeConnection.connect({ address });
-    // On the workers' connection: the loop's events start eagerly, as in the main job.
-    const client = new Client({ connection: nativeConnection });
     const controller = benchController(sim);
     const loop = await createRrmWorker({
       temporal: { connection: { address }, namespace: 'default', taskQueue: loopQueue },
@@ -61,8 +59,9 @@ export async function withRadarStand(
       policy,
       env: { RRM_AUDIT_HMAC_KEYS: `bench:${Buffer.alloc(32, 1).toString('base64')}` },
       nativeConnection,
-      client,
     });
+    // The loop's own client, on the workers' connection: its events start eagerly, as in the main job.
+    const { client } = loop;
     const floorWorker = await Worker.create({
       connection: nativeConnection,
       taskQueue: floorQueue,

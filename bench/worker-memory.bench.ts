@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { RrmClient, terminateRunningWorkflows } from '../client/library';
 import { DEFAULT_POLICY } from '../domain/policy';
 import { startSimulator } from '../simulator/server';
-import { apCoordinatorWorkflowId } from '../workflows/definitions';
+import { apCoordinatorWorkflowId, coordinatorTaskQueue } from '../workflows/definitions';
 import { createRrmWorker } from '../workers/rrm-worker';
 import { createSimulatorController } from '../activities/controller/simulator';
 import { campus, radarApId } from './campus';
@@ -59,6 +59,9 @@ async function main(): Promise<void> {
       const watching = await client.workflow.count(
         `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running" AND WorkflowType = "rrmEvent"`,
       );
+      const coordinators = await client.workflow.count(
+        `TaskQueue = "${coordinatorTaskQueue(taskQueue)}" AND ExecutionStatus = "Running"`,
+      );
       const after = residentMb();
       const probes = Array.from({ length: IDLE_PROBES }, (_, i) =>
         client.workflow.getHandle(apCoordinatorWorkflowId(radarApId(i * Math.floor(EVENTS / IDLE_PROBES)))),
@@ -69,7 +72,10 @@ async function main(): Promise<void> {
       const grown = (await lengths()).reduce((n, len, i) => n + (len - first[i]), 0);
       console.log(
         `worker memory: ${EVENTS} DFS_RADAR events moved in ${settledS} s, ${watching.count} still running (in their monitor window or holding a rollback token): ` +
-          `resident ${after.toFixed(0)} MB (${before.toFixed(0)} MB before the events; simulator included); ` +
+          `resident ${after.toFixed(0)} MB (${before.toFixed(0)} MB before the events; simulator included), ` +
+          `${(((after - before) * 1000) / (watching.count + coordinators.count)).toFixed(0)} KB per running workflow ` +
+          `(${watching.count} events, ${coordinators.count} AP coordinators; workflow caches: events ` +
+          `${worker.workers.events.options.maxCachedWorkflows}, coordinators ${worker.workers.coordinators.options.maxCachedWorkflows}); ` +
           `history events added to ${IDLE_PROBES} idle AP coordinators in ${IDLE_SECONDS} s: ${grown}`,
       );
     } finally {

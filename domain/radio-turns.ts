@@ -346,6 +346,13 @@ export interface WatchRequest {
   channels: number[];
 }
 
+/** The watch a change places on its radio; its watcher is checked a lease from now. */
+function placedWatch(party: TurnParty, watch: WatchRequest, now: number, state: ApTurnState): Watch {
+  const { eventId, type, severity } = party;
+  const { until, channels } = watch;
+  return { eventId, type, severity, until, channels, checkAt: now + state.settings.leaseMs };
+}
+
 /**
  * The event gives back its turns on this AP and forgets any request it still has here. The radios
  * it changed cool down from `lastChangeAt`. `watch`: a new watch on a radio it held, for its window
@@ -369,20 +376,10 @@ export function release(
     next = withRadio(next, radio, { holder: null, cooldownUntil });
   }
   if (watch && held.includes(watch.radio) && watch.until > now) {
-    const { eventId, type, severity } = party;
     // A radar move landed while this event held the radio (its apply planned again around it): the
     // newer change takes the radio's watch, and the radar's watcher is told so.
     if (next.radios[watch.radio].watch) next = supersede(next, watch.radio, party, false);
-    next = withRadio(next, watch.radio, {
-      watch: {
-        eventId,
-        type,
-        severity,
-        until: watch.until,
-        channels: watch.channels,
-        checkAt: now + state.settings.leaseMs,
-      },
-    });
+    next = withRadio(next, watch.radio, { watch: placedWatch(party, watch, now, state) });
   }
   return next;
 }
@@ -413,16 +410,7 @@ export function radarMoved(state: ApTurnState, move: RadarMove, now: number): Ap
   const cooldownUntil = Math.max(next.radios[radio].cooldownUntil, move.movedAt + state.settings.cooldownMs);
   next = withRadio(next, radio, { cooldownUntil });
   if (watch && watch.until > now) {
-    next = withRadio(next, radio, {
-      watch: {
-        eventId,
-        type,
-        severity,
-        until: watch.until,
-        channels: watch.channels,
-        checkAt: now + state.settings.leaseMs,
-      },
-    });
+    next = withRadio(next, radio, { watch: placedWatch(move, watch, now, state) });
   }
   return next;
 }

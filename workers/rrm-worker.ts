@@ -168,7 +168,8 @@ export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker
     },
     shutdown,
     client,
-    eagerStart: !temporal.workerDeployment,
+    // A client passed in may not be on the worker's connection (the time-skipping environment's is not).
+    eagerStart: !temporal.workerDeployment && !opts.client,
     metrics,
     async close() {
       stopCheckpoints();

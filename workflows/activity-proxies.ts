@@ -12,6 +12,15 @@ import { FOLLOW_UP_PRIORITY_KEY } from '../domain/priority';
 /** Behind every radar move in the queue: what follows a move never holds up the next one. */
 const AFTER_RADAR_MOVES = { priority: { priorityKey: FOLLOW_UP_PRIORITY_KEY } };
 
+/** A write's attempts: 3 s each, 4 in all, within the 10 s Channel Move Time of a radar move. */
+const WITHIN_CHANNEL_MOVE_TIME = {
+  startToCloseTimeout: '3s',
+  retry: { initialInterval: '300ms', backoffCoefficient: 2, maximumInterval: '2s', maximumAttempts: 4 },
+} as const;
+
+/** Controller answers that a retry cannot change. */
+const FINAL_ANSWERS = ['VersionConflict', 'ChannelUnavailable', 'ControllerRefused'];
+
 /**
  * The radar reflex: the one activity between a radar report and its move (docs/event-lifecycle.md).
  * A local activity: it runs inside the event's first workflow task, with no round trip through the
@@ -19,18 +28,10 @@ const AFTER_RADAR_MOVES = { priority: { priorityKey: FOLLOW_UP_PRIORITY_KEY } };
  * controller's answers it decides on itself.
  */
 export const radarReflex = proxyLocalActivities<RadarReflexActivities>({
-  startToCloseTimeout: '3s',
+  ...WITHIN_CHANNEL_MOVE_TIME,
   retry: {
-    initialInterval: '300ms',
-    backoffCoefficient: 2,
-    maximumInterval: '2s',
-    maximumAttempts: 4,
-    nonRetryableErrorTypes: [
-      'VersionConflict',
-      'ChannelUnavailable',
-      'ControllerRefused',
-      'ControllerProtocol',
-    ],
+    ...WITHIN_CHANNEL_MOVE_TIME.retry,
+    nonRetryableErrorTypes: [...FINAL_ANSWERS, 'ControllerProtocol'],
   },
 });
 
@@ -63,19 +64,10 @@ export const controllerReads = proxyLocalActivities<
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 5 },
 });
 
-/**
- * Configuration changes: idempotent by change id and guarded by version, so retries are safe.
- * The budget (attempts × timeout) stays within the 10 s Channel Move Time for a radar move.
- */
+/** Configuration changes: idempotent by change id and guarded by version, so retries are safe. */
 export const controllerWrites = proxyActivities<Pick<ControllerActivities, 'applyStep'>>({
-  startToCloseTimeout: '3s',
-  retry: {
-    initialInterval: '300ms',
-    backoffCoefficient: 2,
-    maximumInterval: '2s',
-    maximumAttempts: 4,
-    nonRetryableErrorTypes: ['VersionConflict', 'ChannelUnavailable', 'ControllerRefused', 'UnknownAp'],
-  },
+  ...WITHIN_CHANNEL_MOVE_TIME,
+  retry: { ...WITHIN_CHANNEL_MOVE_TIME.retry, nonRetryableErrorTypes: [...FINAL_ANSWERS, 'UnknownAp'] },
 });
 
 /**

@@ -313,14 +313,6 @@ function closeForNonOccupancy(run: EventRun, channels: number[], apNeighbours: s
   const { event } = run;
   const until = Date.now() + run.rules.nonOccupancyPeriodMs;
   const neighbours = run.rules.radar.closeForNeighbours ? apNeighbours : [];
-  run.status.closedChannels = channels;
   run.turns.closeChannels(event.apId, { radio: event.radio, channels, until }, neighbours);
-  const alsoFor = neighbours.length ? ` (also for its neighbours ${neighbours.join(', ')})` : '';
-  run.signLater({
-    actionType: 'NON_OCCUPANCY',
-    executionStatus: 'CHANNELS_CLOSED',
-    reason: `radar on channel ${String(event.data.channel)}: channels ${channels.join(', ')} closed until ${new Date(until).toISOString()}${alsoFor}`,
-    configurationChanges: [],
-    details: { closedChannels: channels, until: new Date(until).toISOString(), neighbours },
-  });
+  run.signClosure(channels, until, neighbours);
 }

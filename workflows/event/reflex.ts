@@ -50,7 +50,7 @@ export class RadarReflex {
 }
 
 function move(event: RrmEvent, attempt: number): Promise<ReflexOutcome> {
-  return radarReflex.moveOffRadar({ event, changeId: `${event.eventId}:reflex:${attempt}` });
+  return radarReflex.moveOffRadar({ event, changeId: `${event.eventId}:reflex:${attempt}`, at: Date.now() });
 }
 
 async function followUp(run: EventRun, outcome: ReflexOutcome): Promise<boolean> {
@@ -80,19 +80,9 @@ async function followUp(run: EventRun, outcome: ReflexOutcome): Promise<boolean>
 
 /** The radar's bonded channel closes for the Non-Occupancy Period: signed with the next record. */
 function closeForNonOccupancy(run: EventRun, outcome: ReflexOutcome): CloseChannels {
-  const { event } = run;
-  const { closing: channels, neighbours } = outcome;
-  const until = outcome.closedUntil;
-  run.status.closedChannels = channels;
-  const alsoFor = neighbours.length ? ` (also for its neighbours ${neighbours.join(', ')})` : '';
-  run.signLater({
-    actionType: 'NON_OCCUPANCY',
-    executionStatus: 'CHANNELS_CLOSED',
-    reason: `radar on channel ${String(event.data.channel)}: channels ${channels.join(', ')} closed until ${new Date(until).toISOString()}${alsoFor}`,
-    configurationChanges: [],
-    details: { closedChannels: channels, until: new Date(until).toISOString(), neighbours },
-  });
-  return { eventId: event.eventId, radio: event.radio, channels, until };
+  const { closing: channels, neighbours, closedUntil: until } = outcome;
+  run.signClosure(channels, until, neighbours);
+  return { eventId: run.event.eventId, radio: run.event.radio, channels, until };
 }
 
 /**

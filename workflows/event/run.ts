@@ -207,6 +207,23 @@ export class EventRun {
     this.unsigned.push(this.entryOf(entry));
   }
 
+  /**
+   * The radar's bonded channels close for the Non-Occupancy Period (on `neighbours` too): signed with
+   * the next record, since the move must not wait for the audit store.
+   */
+  signClosure(channels: number[], until: number, neighbours: string[]): void {
+    this.status.closedChannels = channels;
+    const at = new Date(until).toISOString();
+    const alsoFor = neighbours.length ? ` (also for its neighbours ${neighbours.join(', ')})` : '';
+    this.signLater({
+      actionType: 'NON_OCCUPANCY',
+      executionStatus: 'CHANNELS_CLOSED',
+      reason: `radar on channel ${String(this.event.data.channel)}: channels ${channels.join(', ')} closed until ${at}${alsoFor}`,
+      configurationChanges: [],
+      details: { closedChannels: channels, until: at, neighbours },
+    });
+  }
+
   private entryOf(entry: AuditNote): AuditEntry {
     this.auditSeq++;
     const { event, status } = this;
