@@ -38,6 +38,14 @@ const OTEL_WORKFLOW_INTERCEPTORS =
 
 /** Event workflow tasks one worker runs at once (bench/latency.bench.ts measures the burst it serves). */
 const EVENT_TASK_SLOTS = 200;
+/**
+ * Coordinators each worker keeps in memory between tasks (the SDK's default grows with the heap:
+ * 2,310 here, for events and coordinators alike). A cached workflow costs about 380 KB
+ * (bench/worker-memory.bench.ts); an evicted one replays its history at its next task. A coordinator
+ * waits minutes between tasks (a watch's end, its idle timeout), so few need to stay; events wake at
+ * every sample of their window (30 s), and evicting them costs more CPU than a burst can spare.
+ */
+const CACHED_COORDINATORS = 200;
 
 export interface RrmWorkerOptions {
   temporal: TemporalConfig;
@@ -149,7 +157,11 @@ export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker
       maxConcurrentWorkflowTaskExecutions: EVENT_TASK_SLOTS,
       maxConcurrentLocalActivityExecutions: 2 * EVENT_TASK_SLOTS,
     }),
-    coordinators: await Worker.create({ ...options, taskQueue: coordinatorTaskQueue(temporal.taskQueue) }),
+    coordinators: await Worker.create({
+      ...options,
+      taskQueue: coordinatorTaskQueue(temporal.taskQueue),
+      maxCachedWorkflows: CACHED_COORDINATORS,
+    }),
   };
   const all = Object.values(workers);
   const shutdown = () => all.forEach((w) => w.getState() === 'RUNNING' && w.shutdown());
