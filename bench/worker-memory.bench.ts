@@ -1,9 +1,10 @@
 // What a worker costs while changes are being watched: 2,000 DFS_RADAR events, each moved and still
 // running (its 5-minute monitor window, then its rollback token), with their 2,000 AP coordinators
 // holding the watches and radar closures. Prints the process's resident memory before and after
-// (the simulator runs in the same process, so its share is in both figures), and how many history
-// events the coordinators gained over 30 s in which nothing happened to them (an idle coordinator
-// should gain none).
+// (the simulator runs in the same process, so its share is in both figures), what one workflow in
+// the workers' caches costs, how many history events the coordinators gained over 30 s in which
+// nothing happened to them (an idle coordinator should gain none), and the process's CPU meanwhile
+// (the events' samples, every 30 s each).
 // `npm run bench`; BENCH_WATCHED_EVENTS sets the number of events (default 2000).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RrmClient, terminateRunningWorkflows } from '../client/library';
@@ -68,15 +69,24 @@ async function main(): Promise<void> {
       );
       const lengths = async () => Promise.all(probes.map(async (h) => (await h.describe()).historyLength));
       const first = await lengths();
+      // What the waiting costs the process (samples every 30 s; an evicted workflow replays to take one).
+      const cpu = process.cpuUsage();
       await sleep(IDLE_SECONDS * 1000);
+      const used = process.cpuUsage(cpu);
+      const busy = (100 * (used.user + used.system)) / 1e6 / IDLE_SECONDS;
       const grown = (await lengths()).reduce((n, len, i) => n + (len - first[i]), 0);
+      const caches = { events: worker.workers.events, coordinators: worker.workers.coordinators };
+      const cached =
+        Math.min(watching.count, caches.events.options.maxCachedWorkflows) +
+        Math.min(coordinators.count, caches.coordinators.options.maxCachedWorkflows);
       console.log(
         `worker memory: ${EVENTS} DFS_RADAR events moved in ${settledS} s, ${watching.count} still running (in their monitor window or holding a rollback token): ` +
           `resident ${after.toFixed(0)} MB (${before.toFixed(0)} MB before the events; simulator included), ` +
-          `${(((after - before) * 1000) / (watching.count + coordinators.count)).toFixed(0)} KB per running workflow ` +
-          `(${watching.count} events, ${coordinators.count} AP coordinators; workflow caches: events ` +
-          `${worker.workers.events.options.maxCachedWorkflows}, coordinators ${worker.workers.coordinators.options.maxCachedWorkflows}); ` +
-          `history events added to ${IDLE_PROBES} idle AP coordinators in ${IDLE_SECONDS} s: ${grown}`,
+          `${(((after - before) * 1000) / cached).toFixed(0)} KB per cached workflow ` +
+          `(${watching.count} events, ${coordinators.count} AP coordinators running; workflow caches: events ` +
+          `${caches.events.options.maxCachedWorkflows}, coordinators ${caches.coordinators.options.maxCachedWorkflows}); ` +
+          `history events added to ${IDLE_PROBES} idle AP coordinators in ${IDLE_SECONDS} s: ${grown}; ` +
+          `the process's CPU meanwhile: ${busy.toFixed(0)} % of a core`,
       );
     } finally {
       await terminateRunningWorkflows(client, taskQueue, 'benchmark finished');
