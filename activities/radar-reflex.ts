@@ -157,12 +157,10 @@ async function reflex(deps: RadarReflexDeps, { event, changeId, at }: ReflexRequ
   const closedNow = (radio: RadioSnapshot) =>
     radarClosedChannels(radar, radio).filter((c) => !closedEarlier.includes(c));
   const onAir = radioOf(ap, event.radio);
+  const leftRadar = onAir !== undefined && !operatingChannels(onAir).includes(radar);
   // Off the radar channel already: perhaps by this very move, made by an attempt that died before
   // it could tell (a retry, or the whole workflow task again after a worker crash).
-  const earlier =
-    onAir && !operatingChannels(onAir).includes(radar)
-      ? await controller.changeOf(event.apId, changeId)
-      : undefined;
+  const earlier = leftRadar ? await controller.changeOf(event.apId, changeId) : undefined;
   if (earlier) {
     const radio = { ...onAir!, config: earlier.from };
     facts.closing = closedNow(radio);
@@ -188,7 +186,7 @@ async function reflex(deps: RadarReflexDeps, { event, changeId, at }: ReflexRequ
   if (!radio) return decided('REJECTED', `${event.apId} has no ${event.radio} radio`);
   const { channel, width } = radio.config;
   const joined = read.closures.find((c) => c.channel === radar && c.closedBy !== event.eventId);
-  if (joined && !operatingChannels(radio).includes(radar)) {
+  if (joined && leftRadar) {
     // Another report of this detection (one per 20 MHz sub-channel) moved the radio and closed the channel.
     return decided(
       'NO_ACTION',
