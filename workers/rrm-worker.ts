@@ -40,7 +40,7 @@ const OTEL_WORKFLOW_INTERCEPTORS =
 const EVENT_TASK_SLOTS = 200;
 /**
  * Coordinators each worker keeps in memory between tasks (the SDK's default grows with the heap:
- * 2,310 here, for events and coordinators alike). A cached workflow costs about 380 KB
+ * 2,310 here, for events and coordinators alike). A cached workflow costs about 300–450 KB
  * (bench/worker-memory.bench.ts); an evicted one replays its history at its next task. A coordinator
  * waits minutes between tasks (a watch's end, its idle timeout), so few need to stay; events wake at
  * every sample of their window (30 s), and evicting them costs more CPU than a burst can spare.
