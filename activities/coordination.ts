@@ -3,7 +3,7 @@
 // way and returns the coordinator's answer (a free turn is granted in it, in one round trip).
 // `noticeRadarMove` tells a radar AP's coordinator of the reflex's move; `closeChannelsNear` (runs begun before
 // the reflex) tells its neighbours' coordinators (starting them) of its closure.
-// `reserveChannel` sends a move's channel booking to the deployment's burst re-plan workflow
+// `reserveChannel` sends a move's channel reservation to the reservation book (the burstReplan workflow)
 // (starting it), `noteChannelChange` tells it the move landed, `releaseReservation` that it was given
 // up, and `closedChannelsOf` reads the radar closures (the closure table's and the AP coordinators'),
 // for its joint plan.
@@ -21,7 +21,7 @@ import {
   BURST_REPLAN_WORKFLOW_TYPE,
   burstReplanWorkflowId,
   channelChangedSignal,
-  type ChannelBookingRequest,
+  type ReserveChannel,
   type ChannelChange,
   closeChannelsSignal,
   type CloseChannels,
@@ -34,8 +34,8 @@ import {
   reserveChannelSignal,
   searchAttributes,
   type TurnAnswer,
-} from '../workflows/definitions';
-import type { ApCoordinatorInput } from '../workflows/ap-coordinator';
+} from '../workflows/contract';
+import type { ApCoordinatorInput } from '../workflows/coordinator/workflow';
 
 export interface TurnRequestCall extends Omit<ApCoordinatorInput, 'carried'> {
   request: TurnRequest;
@@ -66,8 +66,8 @@ export interface CoordinationActivities {
   closeChannelsNear(call: NeighbourClosureCall): Promise<void>;
   noticeRadarMove(call: RadarNoticeCall): Promise<void>;
   eventRunStatus(eventId: string): Promise<EventRunStatus>;
-  /** Sends a booking; its answer, when asked for, comes to the event by signal. */
-  reserveChannel(request: ChannelBookingRequest): Promise<void>;
+  /** Sends a reservation; its answer, when asked for, comes to the event by signal. */
+  reserveChannel(request: ReserveChannel): Promise<void>;
   noteChannelChange(change: ChannelChange): Promise<void>;
   releaseReservation(eventId: string): Promise<void>;
   /** Per AP, the 20 MHz channels of `radio` in their Non-Occupancy Period (none when its coordinator is idle). */
@@ -88,7 +88,7 @@ function coordinatorStart(input: ApCoordinatorInput) {
   };
 }
 
-/** How the deployment's burst re-plan workflow is started when a note or a booking finds it not running. */
+/** How the deployment's burst re-plan workflow is started when a note or a reservation finds it not running. */
 function burstReplanStart() {
   // The event's queue is the deployment's: one burst workflow per deployment, on it.
   const { taskQueue } = Context.current().info;
@@ -140,7 +140,7 @@ export function createCoordinationActivities(client: Client, closures: ClosureTa
           }));
     },
     async reserveChannel(request) {
-      // A signal, not an update: a burst's bookings must never meet a workflow's limit of updates in flight.
+      // A signal, not an update: a burst's reservations must never meet a workflow's limit of updates in flight.
       await client.workflow.signalWithStart(BURST_REPLAN_WORKFLOW_TYPE, {
         ...burstReplanStart(),
         signal: reserveChannelSignal,

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { apCoordinatorWorkflowId, eventWorkflowId } from '../workflows/definitions';
+import { apCoordinatorWorkflowId, eventWorkflowId } from '../workflows/contract';
 import { campus, radarApId } from './campus';
 import { percentile } from './percentile';
 import { withRadarStand } from './radar-stand';

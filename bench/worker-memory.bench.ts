@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { RrmClient, terminateRunningWorkflows } from '../client/library';
 import { DEFAULT_POLICY } from '../domain/policy';
 import { startSimulator } from '../simulator/server';
-import { apCoordinatorWorkflowId, coordinatorTaskQueue } from '../workflows/definitions';
+import { apCoordinatorWorkflowId, coordinatorTaskQueue } from '../workflows/contract';
 import { createRrmWorker } from '../workers/rrm-worker';
 import { createSimulatorController } from '../activities/controller/simulator';
 import { campus, radarApId } from './campus';

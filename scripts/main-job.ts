@@ -26,8 +26,8 @@ import type { ChannelWidth } from '../domain/regulatory';
 import { STORY_STAGES, type StoryContext } from './story';
 import { createPool } from '../db/pool';
 import { waitingFor } from '../domain/radio-turns';
-import { burstReplanWorkflowId, burstStateQuery, type BurstPlanned } from '../workflows/definitions';
-import type { EventStatus } from '../workflows/event-status';
+import { burstReplanWorkflowId, burstStateQuery, type BurstPlanned } from '../workflows/contract';
+import type { EventStatus } from '../workflows/contract';
 
 const opts = new Command('main-job')
   .option('--duration <seconds>', 'stop after this many seconds and print a summary', (v) => {

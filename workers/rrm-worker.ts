@@ -30,7 +30,7 @@ import type { Context as ActivityContext } from '@temporalio/activity';
 import type { Tracing } from '../config/tracing';
 import { LoopMetrics } from './metrics';
 import { createPool } from '../db/pool';
-import { coordinatorTaskQueue } from '../workflows/definitions';
+import { coordinatorTaskQueue } from '../workflows/contract';
 
 /** Temporal's OpenTelemetry workflow interceptors, bundled with the workflows when tracing is on. */
 const OTEL_WORKFLOW_INTERCEPTORS =

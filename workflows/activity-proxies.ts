@@ -91,7 +91,7 @@ export const neighbourClosures = proxyActivities<Pick<CoordinationActivities, 'c
 });
 
 /**
- * Sending a move's channel booking is on the move's path: a local activity (a signal-with-start, no
+ * Sending a move's channel reservation is on the move's path: a local activity (a signal-with-start, no
  * round trip through the server to schedule it). Its answer comes by signal, waited for within the
  * policy's time box; a send that fails is no answer, never a failed move.
  */
@@ -101,9 +101,9 @@ export const reservations = proxyLocalActivities<Pick<CoordinationActivities, 'r
 });
 
 /**
- * What a move tells the deployment's burst re-plan workflow besides its answered booking: that it
- * landed, that it was given up, or a choice booked without an answer. Never waited for; retried until
- * it lands (a repeat changes nothing: notes count once, bookings replace, releases are idempotent).
+ * What a move tells the reservation book (the burstReplan workflow) besides its answered reservation: that it
+ * landed, that it was given up, or a choice reserved without an answer. Never waited for; retried until
+ * it lands (a repeat changes nothing: notes count once, reservations replace, releases are idempotent).
  * All are signals: none waits for a workflow task.
  */
 export const burstNotes = proxyActivities<
@@ -124,4 +124,5 @@ export const audit = proxyActivities<AuditActivities>({
   ...AFTER_RADAR_MOVES,
 });
 
-export const policy = proxyLocalActivities<PolicyActivities>({ startToCloseTimeout: '5s' });
+/** The worker's policy: read once per run, in its first workflow task. */
+export const policyReads = proxyLocalActivities<PolicyActivities>({ startToCloseTimeout: '5s' });

@@ -1,5 +1,5 @@
 // The worker's workflow bundle entry: every workflow type the RRM Event Loop registers.
-export { rrmEvent } from './rrm-event';
-export { apCoordinator } from './ap-coordinator';
-export { burstReplan } from './burst-replan';
-export { operatorRefusal } from './operator-refusal';
+export { rrmEvent } from './event/workflow';
+export { apCoordinator } from './coordinator/workflow';
+export { burstReplan } from './burst-replan/workflow';
+export { operatorRefusal } from './operator-refusal/workflow';

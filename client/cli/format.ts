@@ -1,6 +1,6 @@
 // Human-readable output of the CLI.
 import { RADIOS } from '../../domain/regulatory';
-import { OUTCOMES, type EventStatus } from '../../workflows/event-status';
+import { OUTCOMES, type EventStatus } from '../../workflows/contract';
 import type { ApState, FloorRadio, FloorView, RrmStats, Submitted } from '../library';
 
 const line = (s: string): void => void process.stdout.write(`${s}\n`);

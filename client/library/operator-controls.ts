@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { safeText } from '../../domain/safe-text';
 import { signRefusal, type Refusal } from './refusal-audit';
 import { NotFoundError, OperatorRefusedError, type RrmClient } from './rrm-client';
-import type { OperatorAction } from '../../workflows/definitions';
-import type { EventStatus } from '../../workflows/event-status';
+import type { OperatorAction } from '../../workflows/contract';
+import type { EventStatus } from '../../workflows/contract';
 
 export const OPERATOR_CONTROLS = ['rollback', 'retry', 'abandon', 'commit'] as const;
 export type OperatorControl = (typeof OPERATOR_CONTROLS)[number];

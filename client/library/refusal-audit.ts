@@ -8,7 +8,7 @@ import {
   OPERATOR_REFUSAL_WORKFLOW_TYPE,
   operatorRefusalWorkflowId,
   searchAttributes,
-} from '../../workflows/definitions';
+} from '../../workflows/contract';
 import type { RrmClient } from './rrm-client';
 
 export interface Refusal {

@@ -32,8 +32,8 @@ import {
   type OperatorAction,
   EVENT_WORKFLOW_TYPE,
   searchAttributes,
-} from '../../workflows/definitions';
-import type { EventStatus } from '../../workflows/event-status';
+} from '../../workflows/contract';
+import type { EventStatus } from '../../workflows/contract';
 import type { TemporalConfig } from '../../config/env';
 
 export interface Submitted {

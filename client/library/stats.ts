@@ -5,8 +5,8 @@ import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { ALL_EVENT_TYPES, type EventType } from '../../domain/events';
 import { limiter } from './limiter';
-import { EVENT_WORKFLOW_TYPE } from '../../workflows/definitions';
-import { OUTCOMES, type Outcome } from '../../workflows/event-status';
+import { EVENT_WORKFLOW_TYPE } from '../../workflows/contract';
+import { OUTCOMES, type Outcome } from '../../workflows/contract';
 
 export interface TypeStats {
   /** Every event of the type, finished or not. */

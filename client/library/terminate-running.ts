@@ -1,7 +1,7 @@
 // Ends the workflows still running on a task queue: used when the controller they act on is gone
 // (a restarted main job's simulator, a finished benchmark) and no worker will carry them on.
 import type { Client } from '@temporalio/client';
-import { coordinatorTaskQueue } from '../../workflows/definitions';
+import { coordinatorTaskQueue } from '../../workflows/contract';
 
 /** Terminates every running event on `taskQueue` and coordinator beside it, with `reason`; returns how many. */
 export async function terminateRunningWorkflows(

@@ -3,7 +3,7 @@
 // reflex). Each move books its choice with the burst workflow and counts what its neighbours booked
 // before it, so the four leave their channels onto channels of their own, without the joint re-plan
 // (off here) having anything to mend; each booking ends as its move lands.
-import { burstReplanWorkflowId, burstStateQuery } from '../../workflows/definitions';
+import { burstReplanWorkflowId, burstStateQuery } from '../../workflows/contract';
 import { policyWith } from '../support/policy';
 import { RADAR, RADAR_ROW, radarRow } from '../support/radar-row';
 import { eventually, startStack, type Stack } from '../support/stack';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RrmStats } from '../../client/library';
 import { writeRunningStack } from '../../config/running-stack';
-import { EVENT_WORKFLOW_TYPE, eventWorkflowId } from '../../workflows/definitions';
+import { EVENT_WORKFLOW_TYPE, eventWorkflowId } from '../../workflows/contract';
 import { runCli } from '../support/cli';
 import { harmlessEvent } from '../support/scenarios';
 import { eventually, startStack, TEST_AUDIT_ENV, type Stack } from '../support/stack';

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { FloorView } from '../../client/library';
 import { buildIngestServer } from '../../client/http-ingest/server';
-import type { EventStatus } from '../../workflows/event-status';
+import type { EventStatus } from '../../workflows/contract';
 import { runCli } from '../support/cli';
 import { radarInMonitor } from '../support/scenarios';
 import { getRadio } from '../support/sim-client';

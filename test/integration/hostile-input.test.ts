@@ -5,8 +5,8 @@
 import { ControlPendingError, runOperatorControl } from '../../client/library';
 import type { IngestServer } from '../../client/http-ingest/server';
 import { ALICE_TOKEN, ingestOnStack, TOKEN } from '../support/ingest-on-stack';
-import type { EventStatus } from '../../workflows/event-status';
-import { EVENT_WORKFLOW_TYPE, eventWorkflowId } from '../../workflows/definitions';
+import type { EventStatus } from '../../workflows/contract';
+import { EVENT_WORKFLOW_TYPE, eventWorkflowId } from '../../workflows/contract';
 import { eventually, startStack, type Stack } from '../support/stack';
 
 describe('hostile input on the real stack', () => {

@@ -3,8 +3,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { IngestServer } from '../../client/http-ingest/server';
 import { ALICE_TOKEN, ingestOnStack, TOKEN } from '../support/ingest-on-stack';
-import { eventWorkflowId } from '../../workflows/definitions';
-import type { EventStatus } from '../../workflows/event-status';
+import { eventWorkflowId } from '../../workflows/contract';
+import type { EventStatus } from '../../workflows/contract';
 import { eventually, startStack, type Stack } from '../support/stack';
 import { simPost } from '../support/sim-client';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { InvalidEventsError } from '../../client/library';
-import { eventWorkflowId } from '../../workflows/definitions';
+import { eventWorkflowId } from '../../workflows/contract';
 import { startStack, type Stack } from '../support/stack';
 
 const run = promisify(execFile);

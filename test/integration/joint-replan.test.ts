@@ -3,7 +3,7 @@
 // reservations off, each radio leaves on its own, blind to the others, and they pile onto one
 // channel; the burst workflow then plans them jointly and JOINT_REPLAN events spread them, each
 // under its turn, watched and signed.
-import { burstReplanWorkflowId, burstStateQuery } from '../../workflows/definitions';
+import { burstReplanWorkflowId, burstStateQuery } from '../../workflows/contract';
 import { policyWith } from '../support/policy';
 import { RADAR, RADAR_ROW, radarRow } from '../support/radar-row';
 import { simPost, simRequest } from '../support/sim-client';

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { RrmStats } from '../../client/library';
-import type { EventStatus } from '../../workflows/event-status';
+import type { EventStatus } from '../../workflows/contract';
 import { radarInMonitor as monitoredRadar } from '../support/scenarios';
 import { eventually, startStack, type Stack } from '../support/stack';
 

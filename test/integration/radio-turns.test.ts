@@ -3,7 +3,7 @@
 // ones wait for it, and a holder or watcher whose workflow has vanished is found and its turns
 // reclaimed (audited), so no AP is ever stuck. Bounds are generous: they prove "does not wait for the
 // window", not a speed.
-import { eventWorkflowId } from '../../workflows/definitions';
+import { eventWorkflowId } from '../../workflows/contract';
 import { fastSampling } from '../support/policy';
 import { getAp, getDfs, getRadio, simPost, simRequest } from '../support/sim-client';
 import {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../../config/env';
-import type { EventStatus } from '../../workflows/event-status';
+import type { EventStatus } from '../../workflows/contract';
 import { runCli } from '../support/cli';
 import { harmlessEvent } from '../support/scenarios';
 import { startStack, type Stack } from '../support/stack';

@@ -1,6 +1,6 @@
 // Building blocks for integration tests that need an event in a given state on the real stack.
 import { jammerBeside } from '../../simulator/scenario';
-import type { EventStatus } from '../../workflows/event-status';
+import type { EventStatus } from '../../workflows/contract';
 import { getAp, getRadio, simPost } from './sim-client';
 import { eventually, type Stack } from './stack';
 

@@ -2,7 +2,7 @@
 // downloaded), with the project's search attributes registered as the dev server has them.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
-import { searchAttributes } from '../../workflows/definitions';
+import { searchAttributes } from '../../workflows/contract';
 import type { Submitted } from '../../client/library';
 import { startStack, type Stack, type StackOptions } from './stack';
 

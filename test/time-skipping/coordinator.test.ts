@@ -1,7 +1,7 @@
 // The AP coordinator's life in skipped time: it ends itself after 10 idle minutes, and it continues
 // as new past its history limit carrying its state (closed channels included).
 import { policyWith } from '../support/policy';
-import { apCoordinatorWorkflowId } from '../../workflows/definitions';
+import { apCoordinatorWorkflowId } from '../../workflows/contract';
 import { simPost } from '../support/sim-client';
 import { harmlessEvent, statusWhen } from '../support/scenarios';
 import { useTimeSkippingStack } from '../support/time-skipping';

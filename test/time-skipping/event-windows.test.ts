@@ -2,7 +2,7 @@
 // samples, and what it does at the end. The stack is real; only time is skipped.
 import { bondedSubchannels } from '../../domain/regulatory';
 import { STORY } from '../../simulator/scenario';
-import type { EventStatus } from '../../workflows/event-status';
+import type { EventStatus } from '../../workflows/contract';
 import { getRadio, simPost } from '../support/sim-client';
 import { jamCurrentChannel, statusWhen } from '../support/scenarios';
 import { useTimeSkippingStack } from '../support/time-skipping';

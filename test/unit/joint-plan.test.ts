@@ -74,7 +74,7 @@ describe('planJointly: a burst planned as one', () => {
   });
 
   it('spreads a 48-AP campus piled onto 36/20 over the free channels: no co-channel neighbours left', () => {
-    // As issue 13 found it: after a radar burst, almost every radio on 36, some on 40 and 44.
+    // As a radar burst leaves a floor: almost every radio on 36, some on 40 and 44.
     const radios = campus(6, 8, (i) => (i % 12 === 0 ? 40 : i % 23 === 0 ? 44 : 36), NON_DFS_20);
     const plan = planJointly(radios, OPTS);
     expect(plan.coChannelPairs.before).toBeGreaterThan(100);

@@ -1,7 +1,7 @@
 // Applying and undoing against a controller that says no, in skipped time with a stubbed controller:
 // re-planning after a version conflict or radar on the chosen channel, an undo the controller refuses,
 // and a FAILED apply waiting for an operator to retry or abandon it.
-import { abandonUpdate, commitUpdate, retryUpdate } from '../../workflows/definitions';
+import { abandonUpdate, commitUpdate, retryUpdate } from '../../workflows/contract';
 import { SECOND, useHarness } from './harness';
 
 describe('apply and undo failures (rrmEvent, stubbed activities)', () => {

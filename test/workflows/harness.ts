@@ -25,8 +25,8 @@ import {
   EVENT_WORKFLOW_TYPE,
   eventStatusQuery,
   eventWorkflowId,
-} from '../../workflows/definitions';
-import type { EventStatus } from '../../workflows/event-status';
+} from '../../workflows/contract';
+import type { EventStatus } from '../../workflows/contract';
 import { policyWith } from '../support/policy';
 import { eventually, workflowBundle } from '../support/stack';
 import { startTimeSkipping } from '../support/time-skipping';

@@ -6,7 +6,7 @@ import {
   burstReplanWorkflowId,
   burstStateQuery,
   channelChangedSignal,
-} from '../../workflows/definitions';
+} from '../../workflows/contract';
 import { overlaps } from '../../domain/joint-plan';
 import { policyWith } from '../support/policy';
 import { SECOND, useHarness } from './harness';

@@ -1,7 +1,7 @@
 // Radar known to the neighbours (docs/coordination.md, "Closures"): a detection closes the bonded
 // channel for the AP's RF neighbours too, in the closure table every plan reads (no signal to their
 // coordinators), so no action moves a neighbour onto it during the Non-Occupancy Period.
-import { rollbackUpdate } from '../../workflows/definitions';
+import { rollbackUpdate } from '../../workflows/contract';
 import { policyWith } from '../support/policy';
 import { useHarness } from './harness';
 

@@ -2,7 +2,7 @@
 // controller whose scans show a neighbour once it has moved, never while it is choosing: three
 // neighbouring radios hit at once spread out because each books its choice with the burst workflow
 // and sees the bookings before it.
-import { burstReplanWorkflowId, burstStateQuery } from '../../workflows/definitions';
+import { burstReplanWorkflowId, burstStateQuery } from '../../workflows/contract';
 import { policyWith } from '../support/policy';
 import { eventually } from '../support/stack';
 import { useHarness } from './harness';

@@ -1,9 +1,8 @@
 // Take the radios' turns, plan, take a baseline, apply, and give the turns back at once: the turn
 // is held for seconds, never through the monitor window (docs/coordination.md). A change with a
 // monitor window leaves a watch on its radio as the turn is given back.
-import { uuid4 } from '@temporalio/workflow';
 import { staleness, turnScope, unknownApRefusal } from '../../domain/change-decisions';
-import { changesOf, versionsOf } from '../../domain/controller-steps';
+import { versionsOf } from '../../domain/controller-steps';
 import { radarClosedChannels, type PlanningContext } from '../../domain/plans';
 import { radioOf, type ApSnapshot, type RadioSnapshot } from '../../domain/radio';
 import type { MonitorSample } from '../../activities/controller';
@@ -11,20 +10,22 @@ import { unionOfClosures, type ClosedChannel } from '../../domain/radio-turns';
 import { closureReads, controllerReads } from '../activity-proxies';
 import { loopMetrics } from '../metrics';
 import { applySteps, failureReason, isActivityFailure, unknownApOf } from '../controller-saga';
-import type { Outcome } from '../event-status';
-import type { EventRun } from './run';
+import type { ActiveChange, EventRun } from './run';
+import type { Outcome } from './status';
 
 /** Re-plans after the controller reports the AP's configuration moved under us or radar on the choice. */
 const MAX_VERSION_CONFLICTS = 3;
 
 /** What plan and apply came to while the turns were held; recorded once they are given back. */
-type Decided = { outcome: Extract<Outcome, 'REJECTED' | 'NO_ACTION' | 'STALE' | 'FAILED'>; reason: string };
+type Decided =
+  | { outcome: Extract<Outcome, 'REJECTED' | 'NO_ACTION' | 'STALE' | 'FAILED'>; reason: string }
+  | { outcome: 'APPLIED'; change: ActiveChange };
 
 /**
- * Takes the event's turns and acts. True when a change went onto the network (signed APPLIED);
- * false when the event was decided without one (or its apply FAILED, waiting for an operator).
+ * Takes the event's turns and acts. The change when one went onto the network (signed APPLIED);
+ * undefined when the event was decided without one (or its apply FAILED, waiting for an operator).
  */
-export async function takeTurnAndApply(run: EventRun, attempt: number): Promise<boolean> {
+export async function takeTurnAndApply(run: EventRun, attempt: number): Promise<ActiveChange | undefined> {
   run.enter('waiting');
   const { event } = run;
   // Failover changes the neighbours too: their turns are taken with the AP's, in AP-id order.
@@ -36,33 +37,44 @@ export async function takeTurnAndApply(run: EventRun, attempt: number): Promise<
       if (!isActivityFailure(err)) throw err;
       const unknown = refuseUnknownAp(err, event.apId);
       await (unknown ? run.finish('REJECTED', unknown) : run.failApply(`controller: ${failureReason(err)}`));
-      return false;
+      return undefined;
     }
   }
-  run.scope = turnScope(event.type, event.apId, event.radio, neighbours);
+  run.actsOn(turnScope(event.type, event.apId, event.radio, neighbours));
   // Read while the turn is asked for: a free radio's turn comes in the answer, and its plan needs no
   // second round of reads. After a wait the radio may have changed, so it is read again; a change
   // landing between the read and the grant fails the apply's version check and is planned again.
   const early = startReadings(run);
   const askedAt = Date.now();
-  if ((await run.turns.acquire(run.scope)) !== 'granted') {
-    const { apId, waiting } = run.turns.dropped!;
+  const turns = await run.turns.acquire(run.scope);
+  if (turns.kind === 'dropped') {
+    const { apId, waiting } = turns.dropped;
     await run.finish(
       'REJECTED',
       `dropped: the queue of ${apId} is full (${waiting} more urgent events waiting)`,
     );
-    return false;
+    return undefined;
   }
-  run.status.waitedForWatchOf = run.turns.heldBackBy;
-  loopMetrics.turnGranted(event.type, run.severity, Date.now() - askedAt);
-  let decided: Decided | undefined;
-  const release = () => run.turns.release(run.lastChangeAt, decided ? undefined : watchOf(run));
+  if (turns.kind === 'superseded') {
+    await run.finish(
+      'SUPERSEDED',
+      `superseded by ${turns.by.eventId} (${turns.by.severity}) before its turn`,
+    );
+    return undefined;
+  }
+  run.turnsGranted(askedAt);
+  let decided: Decided;
+  const release = () =>
+    run.turns.release(
+      run.lastChangeAt,
+      decided.outcome === 'APPLIED' ? run.watchOf(decided.change) : undefined,
+    );
   try {
     decided = await planAndApply(run, attempt, run.turns.grantedAtOnce ? early : startReadings(run));
   } catch (err) {
     if (!isActivityFailure(err)) {
-      run.booking.release();
-      await release();
+      run.reservation.release();
+      await run.turns.release(run.lastChangeAt, run.change && run.watchOf(run.change));
       throw err;
     }
     // An AP the controller does not know is refused at once; an unreachable controller or a refused
@@ -72,10 +84,10 @@ export async function takeTurnAndApply(run: EventRun, attempt: number): Promise<
       ? { outcome: 'REJECTED', reason: unknown }
       : { outcome: 'FAILED', reason: `controller: ${failureReason(err)}` };
   }
-  if (decided) run.booking.release();
+  if (decided.outcome !== 'APPLIED') run.reservation.release();
   // The turn goes back while the decision is signed: neither waits for the other.
   await Promise.all([release(), sign(run, decided)]);
-  return !decided;
+  return decided.outcome === 'APPLIED' ? decided.change : undefined;
 }
 
 /** Why an event on `apId` is refused when `err` says the controller does not know that AP. */
@@ -83,28 +95,15 @@ function refuseUnknownAp(err: unknown, apId: string): string | undefined {
   return unknownApOf(err) === apId ? unknownApRefusal(apId) : undefined;
 }
 
-async function sign(run: EventRun, decided: Decided | undefined): Promise<void> {
-  if (decided?.outcome === 'FAILED') await run.failApply(decided.reason);
-  else if (decided) await run.finish(decided.outcome, decided.reason);
-  else {
+async function sign(run: EventRun, decided: Decided): Promise<void> {
+  if (decided.outcome === 'APPLIED') {
     const granted = run.turns.closuresOf(run.event.apId, run.event.radio);
-    await recordApplied(run, unionOfClosures(granted, run.closuresRead));
-  }
+    await run.signApplied(decided.change, unionOfClosures(granted, run.closuresRead));
+  } else if (decided.outcome === 'FAILED') await run.failApply(decided.reason);
+  else await run.finish(decided.outcome, decided.reason);
 }
 
-/** The watch a change leaves on its radio: until its window ends, over the channel it moved to. */
-export function watchOf(run: EventRun) {
-  if (!run.active || run.eventPolicy.monitorWindowMs === 0) return undefined;
-  const { apId, radio } = run.own;
-  const channels = run.channelsMovedOnto(run.active.applied.steps);
-  return { apId, radio, until: run.watchUntil, channels };
-}
-
-async function planAndApply(
-  run: EventRun,
-  attempt: number,
-  readings: Readings,
-): Promise<Decided | undefined> {
+async function planAndApply(run: EventRun, attempt: number, readings: Readings): Promise<Decided> {
   const { event, eventPolicy } = run;
   const stale = staleness(event.detectedAt, Date.now(), eventPolicy);
   if (stale) return { outcome: 'STALE', reason: stale };
@@ -112,31 +111,30 @@ async function planAndApply(
   run.enter('plan');
   let { views, baseline: baselineRead } = readings;
   let ap = await readings.ap;
-  run.regulatoryDomain = ap.regulatoryDomain;
   let radio = radioOf(ap, event.radio);
-  if (!radio) return { outcome: 'REJECTED', reason: `${event.apId} has no ${event.radio} radio` };
+  if (!radio) return noRadio(run);
   // Closures the coordinator knew at the grant, and the closure table's (a radar move's closure
   // reaches the table at once and the coordinator after the move: docs/coordination.md, "Closures").
-  run.closuresRead = await readings.closures;
-  const blocked = new Set([
+  const closuresRead = await readings.closures;
+  const closed = new Set([
     ...run.turns.closedChannels(event.apId, event.radio),
     ...run.status.closedChannels,
-    ...closedIn(run.closuresRead),
+    ...closedIn(closuresRead),
   ]);
   // Regulatory obligation first: the radar's bonded channel closes whatever the plan turns out to be.
   // Nothing of the closure is waited for: its signal leaves with the plan's workflow task and the
   // audit signs it with the next record (the Channel Move Time runs; docs/event-lifecycle.md). One
   // detection closes once: an operator's retry plans around the closure, it does not close again.
-  const closing =
+  const closedByRadar =
     event.type === 'DFS_RADAR' && !run.status.closedChannels.length ? radarClosure(run, radio) : [];
-  closing.forEach((c) => blocked.add(c));
-  run.blocked = [...blocked];
-  if (closing.length) closeForNonOccupancy(run, closing, ap.neighbors);
+  closedByRadar.forEach((c) => closed.add(c));
+  run.planAround({ regulatoryDomain: ap.regulatoryDomain, closedChannels: [...closed], closuresRead });
+  if (closedByRadar.length) closeForNonOccupancy(run, closedByRadar, ap.neighbors);
 
   const avoid: number[] = [];
   for (let conflicts = 0; ; conflicts++) {
     const ctx = await planningContext(run, ap, radio, avoid, views);
-    const plan = await run.booking.plan(ctx);
+    const plan = await run.reservation.plan(ctx);
     if (plan.kind === 'no_action') return { outcome: 'NO_ACTION', reason: plan.explanation };
     if (plan.kind === 'impossible') return { outcome: 'FAILED', reason: plan.explanation };
 
@@ -160,9 +158,13 @@ async function planAndApply(
       baselineRead = readBaseline(run);
       const closures = readClosures(run);
       ap = await controllerReads.readAp(event.apId);
-      radio = radioOf(ap, event.radio)!;
-      run.closuresRead = await closures;
-      run.blocked = [...new Set([...run.blocked, ...closedIn(run.closuresRead)])];
+      radio = radioOf(ap, event.radio);
+      if (!radio) return noRadio(run);
+      const reread = await closures;
+      run.planAround({
+        closedChannels: [...new Set([...run.closedChannels, ...closedIn(reread)])],
+        closuresRead: reread,
+      });
       continue;
     }
     if (result.kind !== 'applied') return { outcome: 'FAILED', reason: `apply failed: ${result.reason}` };
@@ -172,10 +174,14 @@ async function planAndApply(
         reason: `${plan.explanation}; the controller moved none of the clients`,
       };
     }
-    run.changeApplied({ plan, applied: result.applied, baseline });
-    loopMetrics.changeApplied(event.type, run.lastChangeAt! - Date.parse(event.receivedAt));
-    return undefined;
+    const change = run.changeApplied({ plan, applied: result.applied, baseline });
+    loopMetrics.changeApplied(event.type, change.appliedAt - Date.parse(event.receivedAt));
+    return { outcome: 'APPLIED', change };
   }
+}
+
+function noRadio(run: EventRun): Decided {
+  return { outcome: 'REJECTED', reason: `${run.event.apId} has no ${run.event.radio} radio` };
 }
 
 /**
@@ -187,36 +193,6 @@ function radarClosure(run: EventRun, radio: RadioSnapshot): number[] {
   const wasOn = run.turns.undoneMoveOnto(run.event.apId);
   const closing = radarClosedChannels(radar, radio);
   return wasOn.includes(radar) ? [...new Set([...closing, ...wasOn])].sort((a, b) => a - b) : closing;
-}
-
-/**
- * Signs the change on the network (APPLIED), naming the radar closures it was planned around (the
- * AP's own detections and its neighbours') with their detection.
- */
-export async function recordApplied(
-  run: EventRun,
-  closures: ClosedChannel[],
-  extra?: Record<string, unknown>,
-): Promise<void> {
-  const { status, active, eventPolicy } = run;
-  status.appliedAt = new Date(run.lastChangeAt!).toISOString();
-  status.actionType = active!.plan.actionType;
-  status.changes = changesOf(active!.applied.steps, run.own);
-  if (eventPolicy.rollbackTokenTtlMs > 0) {
-    status.rollbackToken = uuid4();
-    run.tokenExpiresAt = Date.now() + eventPolicy.rollbackTokenTtlMs;
-  }
-  const details = {
-    ...(active!.plan.scores ? { scores: active!.plan.scores } : {}),
-    ...(closures.length ? { closures } : {}),
-    ...extra,
-  };
-  await run.record({
-    executionStatus: 'APPLIED',
-    reason: active!.plan.explanation,
-    details: Object.keys(details).length ? details : undefined,
-  });
-  run.booking.landed();
 }
 
 /** What a plan reads of the AP and its radio, all started at once (none depends on another). */
@@ -287,9 +263,9 @@ export async function planningContext(
     event,
     ap,
     radio,
-    blockedChannels: run.blocked,
+    blockedChannels: run.closedChannels,
     avoidChannels,
-    policy: run.rules,
+    policy: run.policy,
     observations,
     clients,
     neighbours,
@@ -311,8 +287,8 @@ function readBaseline(run: EventRun): Promise<MonitorSample | undefined> {
  */
 function closeForNonOccupancy(run: EventRun, channels: number[], apNeighbours: string[]): void {
   const { event } = run;
-  const until = Date.now() + run.rules.nonOccupancyPeriodMs;
-  const neighbours = run.rules.radar.closeForNeighbours ? apNeighbours : [];
+  const until = Date.now() + run.policy.nonOccupancyPeriodMs;
+  const neighbours = run.policy.radar.closeForNeighbours ? apNeighbours : [];
   run.turns.closeChannels(event.apId, { radio: event.radio, channels, until }, neighbours);
   run.signClosure(channels, until, neighbours);
 }

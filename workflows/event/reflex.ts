@@ -7,12 +7,11 @@ import type { ReflexOutcome } from '../../activities/radar-reflex';
 import { versionKey } from '../../domain/controller-steps';
 import type { RrmEvent } from '../../domain/events';
 import type { Policy } from '../../domain/policy';
-import { policy, radarFollowUp, radarReflex } from '../activity-proxies';
+import { policyReads, radarFollowUp, radarReflex } from '../activity-proxies';
 import { failureReason, isActivityFailure } from '../controller-saga';
-import type { CloseChannels } from '../definitions';
+import type { CloseChannels } from '../coordinator/messages';
 import { loopMetrics } from '../metrics';
-import { recordApplied, watchOf } from './act';
-import type { EventRun } from './run';
+import type { ActiveChange, EventRun } from './run';
 
 export class RadarReflex {
   private readonly firstMove: Promise<ReflexOutcome>;
@@ -27,15 +26,15 @@ export class RadarReflex {
   policy(): Promise<Policy> {
     return this.firstMove.then(
       (outcome) => outcome.policy,
-      () => policy.currentPolicy(),
+      () => policyReads.currentPolicy(),
     );
   }
 
   /**
    * The move (the first one already under way; an operator's retry makes another), then what
-   * follows it. As takeTurnAndApply: true when a change is on the network (signed APPLIED).
+   * follows it. As takeTurnAndApply: the change when one is on the network (signed APPLIED).
    */
-  async act(run: EventRun, attempt: number): Promise<boolean> {
+  async act(run: EventRun, attempt: number): Promise<ActiveChange | undefined> {
     run.enter('apply');
     let outcome: ReflexOutcome;
     try {
@@ -43,7 +42,7 @@ export class RadarReflex {
     } catch (err) {
       if (!isActivityFailure(err)) throw err;
       await run.failApply(`controller: ${failureReason(err)}`);
-      return false;
+      return undefined;
     }
     return followUp(run, outcome);
   }
@@ -53,11 +52,13 @@ function move(event: RrmEvent, attempt: number): Promise<ReflexOutcome> {
   return radarReflex.moveOffRadar({ event, changeId: `${event.eventId}:reflex:${attempt}`, at: Date.now() });
 }
 
-async function followUp(run: EventRun, outcome: ReflexOutcome): Promise<boolean> {
+async function followUp(run: EventRun, outcome: ReflexOutcome): Promise<ActiveChange | undefined> {
   const { event } = run;
-  run.regulatoryDomain = outcome.regulatoryDomain;
-  run.scope = [{ apId: event.apId, radios: [event.radio] }];
-  run.blocked = [...new Set([...outcome.closing, ...outcome.closures.map((c) => c.channel)])];
+  run.actsOn([{ apId: event.apId, radios: [event.radio] }]);
+  run.planAround({
+    regulatoryDomain: outcome.regulatoryDomain,
+    closedChannels: [...new Set([...outcome.closing, ...outcome.closures.map((c) => c.channel)])],
+  });
   const closure = outcome.closing.length ? closeForNonOccupancy(run, outcome) : undefined;
   if (outcome.kind === 'decided') {
     const sign =
@@ -65,17 +66,20 @@ async function followUp(run: EventRun, outcome: ReflexOutcome): Promise<boolean>
         ? run.failApply(outcome.reason)
         : run.finish(outcome.outcome, outcome.reason);
     await Promise.all([tellCoordinators(run, outcome, closure), sign]);
-    return false;
+    return undefined;
   }
   const { plan, step, version, baseline } = outcome;
   const versions = version === undefined ? {} : { [versionKey(step)]: version };
-  run.changeApplied({ plan, applied: { steps: [step], versions }, baseline });
-  loopMetrics.changeApplied(event.type, run.lastChangeAt! - Date.parse(event.receivedAt));
+  const change = run.changeApplied({ plan, applied: { steps: [step], versions }, baseline });
+  loopMetrics.changeApplied(event.type, change.appliedAt - Date.parse(event.receivedAt));
   const details = outcome.closuresUnread
     ? { closuresUnread: `the closure table could not be read: ${outcome.closuresUnread}` }
     : undefined;
-  await Promise.all([tellCoordinators(run, outcome, closure), recordApplied(run, outcome.closures, details)]);
-  return true;
+  await Promise.all([
+    tellCoordinators(run, outcome, closure, change),
+    run.signApplied(change, outcome.closures, details),
+  ]);
+  return change;
 }
 
 /** The radar's bonded channel closes for the Non-Occupancy Period: signed with the next record. */
@@ -94,9 +98,9 @@ async function tellCoordinators(
   run: EventRun,
   outcome: ReflexOutcome,
   closure: CloseChannels | undefined,
+  moved?: ActiveChange,
 ): Promise<void> {
   const { event, severity } = run;
-  const moved = outcome.kind === 'moved';
   if (!moved && !closure) return;
   const move = moved && {
     eventId: event.eventId,
@@ -104,8 +108,8 @@ async function tellCoordinators(
     severity,
     radio: event.radio,
     channel: Number(event.data.channel),
-    movedAt: run.lastChangeAt!,
-    watch: watchOf(run),
+    movedAt: moved.appliedAt,
+    watch: run.watchOf(moved),
   };
   await Promise.all([
     radarFollowUp.noticeRadarMove({

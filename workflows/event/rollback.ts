@@ -6,8 +6,7 @@ import { changesOf, versionsOf } from '../../domain/controller-steps';
 import type { ApSnapshot, ConfigurationChange } from '../../domain/radio';
 import { controllerReads } from '../activity-proxies';
 import { failureReason, undoSteps } from '../controller-saga';
-import type { OperatorAction } from '../definitions';
-import { because, type EventRun } from './run';
+import { because, type ActiveChange, type EventRun } from './run';
 
 export interface UndoHow {
   /** Rollback by the policy's rules (degradation, CRITICAL on the new channel). */
@@ -26,36 +25,37 @@ export interface UndoHow {
  */
 export async function undoUnderTurn(
   run: EventRun,
+  change: ActiveChange,
   reason: string,
   how: UndoHow,
 ): Promise<string | undefined> {
   if (!how.lift) run.enter('rollback');
-  const got = await run.turns.acquire(run.scope);
-  if (got === 'superseded') {
-    const by = run.turns.superseded!.by;
+  const turns = await run.turns.acquire(run.scope);
+  if (turns.kind === 'superseded') {
+    const { by } = turns;
     await run.finish(
       'SUPERSEDED',
       `superseded by ${by.eventId} (${by.severity}) before the undo; the change stays`,
     );
     return undefined;
   }
-  if (got === 'dropped') return 'the radio is too busy right now (queue full); try again';
+  if (turns.kind === 'dropped') return 'the radio is too busy right now (queue full); try again';
   let undone: ConfigurationChange[] | undefined;
   let refusal: string | undefined;
   let failure: string | undefined;
   let cac: Cac;
   try {
     // Regulation first; then the radios as they read now, against a later change and as the undo's guard.
-    refusal = run.rollbackForbidden();
+    refusal = run.rollbackForbidden(change);
     const [aps, cost] = refusal
       ? [[], undefined]
       : await Promise.all([
           Promise.all(run.scope.map((s) => controllerReads.readAp(s.apId))),
-          how.lift ? undefined : cacOfRollback(run),
+          how.lift ? undefined : cacOfRollback(run, change),
         ]);
     cac = cost;
-    refusal ??= reconfiguredSince(run.active!.applied.steps, aps);
-    if (!refusal) undone = await undo(run, aps, how.lift ? 'lift' : 'rollback');
+    refusal ??= reconfiguredSince(change.applied.steps, aps);
+    if (!refusal) undone = await undo(run, change, aps, how.lift ? 'lift' : 'rollback');
   } catch (err) {
     failure = failureReason(err);
   } finally {
@@ -72,7 +72,7 @@ export async function undoUnderTurn(
       operator,
     });
   } else if (how.lift) {
-    run.status.rollbackToken = undefined;
+    run.endRollbackToken();
     await run.finish('APPLIED', reason, { executionStatus: 'LIFTED', changes: undone });
   } else {
     const offAir = cac
@@ -92,9 +92,9 @@ export async function undoUnderTurn(
 type Cac = ReturnType<typeof rollbackCac>;
 
 /** The CAC undoing the change costs its radio (back onto DFS channels it has not kept checked), read from its scan. */
-async function cacOfRollback(run: EventRun): Promise<Cac> {
+async function cacOfRollback(run: EventRun, change: ActiveChange): Promise<Cac> {
   const { apId, radio } = run.own;
-  const { steps } = run.active!.applied;
+  const { steps } = change.applied;
   if (run.channelsMovedOnto(steps).length === 0) return undefined;
   const observations = await controllerReads.scanChannels(apId, radio);
   return rollbackCac(steps, apId, radio, run.regulatoryDomain, observations);
@@ -103,39 +103,41 @@ async function cacOfRollback(run: EventRun): Promise<Cac> {
 /** Undoes the active change against the versions the controller gave in `aps`; throws when it will not take it. */
 async function undo(
   run: EventRun,
+  change: ActiveChange,
   aps: ApSnapshot[],
   kind: 'lift' | 'rollback',
 ): Promise<ConfigurationChange[]> {
-  const { applied } = run.active!;
+  const { applied } = change;
   const versions = { ...applied.versions, ...versionsOf(aps) };
   const result = await undoSteps({ ...applied, versions }, `${run.event.eventId}:${kind}`);
-  run.lastChangeAt = Date.now();
+  run.changeUndone();
   return changesOf(result.steps, run.own);
 }
 
 /** An operator's rollback: carried out, or answered with why not. */
-export async function manualRollback(run: EventRun): Promise<void> {
-  const request = run.inbox.rollback!;
-  const action: OperatorAction = request.action;
+export async function manualRollback(run: EventRun, change: ActiveChange): Promise<void> {
+  const request = run.controls.rollbackAsked();
+  if (!request) return;
+  const { action } = request;
   const reason = `manual rollback by ${action.operator}${because(action)}`;
-  request.refusal = await undoUnderTurn(run, reason, { operator: action.operator });
-  if (request.refusal && run.outcome !== undefined) run.enter('done');
-  request.done = true;
+  const refusal = await undoUnderTurn(run, change, reason, { operator: action.operator });
+  if (refusal && run.outcome !== undefined) run.enter('done');
+  run.controls.rollbackAnswered(refusal);
 }
 
 /** While the rollback token lives, an operator may still undo an applied change. */
 export async function standByForManualRollback(run: EventRun): Promise<void> {
-  const { status, inbox } = run;
+  const { status, change } = run;
   const kept = status.outcome === 'APPLIED' || status.outcome === 'SUPERSEDED';
-  if (!run.active || !status.rollbackToken || !kept) return;
+  if (!change || !status.rollbackToken || !kept) return;
   for (;;) {
     const asked = await run.alarms.until(
-      () => inbox.rollback !== undefined && !inbox.rollback.done,
+      () => run.controls.rollbackAsked() !== undefined,
       run.tokenExpiresAt,
     );
     if (!asked) return; // token expired: the change is final
     run.enter('waiting');
-    await manualRollback(run);
+    await manualRollback(run, change);
     if (run.outcome === 'ROLLED_BACK' || run.outcome === 'FAILED') return;
   }
 }

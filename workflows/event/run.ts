@@ -1,40 +1,46 @@
-// One event's run: its status, its policy, its turns and the change it put on the network, with
-// the few verbs every stage uses (enter a stage, sign an audit record, finish). The stages
-// (act.ts, watch.ts, rollback.ts) work on it; rrmEvent strings them together.
-import { condition, patched, setCurrentDetails, setHandler } from '@temporalio/workflow';
+// One event's run: its status, its policy, its turns and the change it put on the network. Every
+// change to that state is a method here (enter a stage, plan around closed channels, apply, sign an
+// audit record, finish); the stages (act.ts, reflex.ts, watch.ts, rollback.ts) decide, and rrmEvent
+// (workflow.ts) strings them together.
+import { patched, setCurrentDetails, uuid4 } from '@temporalio/workflow';
 import type { RrmEvent } from '../../domain/events';
-import {
-  DEFAULT_EVENT_POLICIES,
-  effectiveSeverity,
-  type EventPolicy,
-  type Policy,
-} from '../../domain/policy';
+import { effectiveSeverity, type EventPolicy, type Policy } from '../../domain/policy';
 import { PLANNERS, type ActionPlan, type Planner } from '../../domain/plans';
 import { movedOnto, rollbackForbidden, type TurnScope } from '../../domain/change-decisions';
-import type { ControllerStep } from '../../domain/controller-steps';
-import { monitorWindowEnd } from '../../domain/rollback-rules';
+import { changesOf, type ControllerStep } from '../../domain/controller-steps';
+import { monitorWindowEnd, type DegradationFinding } from '../../domain/rollback-rules';
 import type { ConfigurationChange } from '../../domain/radio';
 import type { Severity } from '../../domain/event-types';
 import type { RegulatoryDomain } from '../../domain/regulatory';
-import type { ClosedChannel } from '../../domain/radio-turns';
+import type { ClosedChannel, WatchRequest } from '../../domain/radio-turns';
 import type { AuditEntry } from '../../audit';
 import type { MonitorSample } from '../../activities/controller';
-import { audit, policy } from '../activity-proxies';
-import type { AppliedSteps } from '../controller-saga';
-import { eventStatusQuery, searchAttributes, type OperatorAction } from '../definitions';
-import type { EventStatus, Outcome, Stage } from '../event-status';
-import { registerOperatorControls, type OperatorInbox } from '../operator-controls';
+import { audit } from '../activity-proxies';
 import { Alarms } from '../alarms';
+import type { AppliedSteps } from '../controller-saga';
 import { loopMetrics } from '../metrics';
+import { searchAttributes, type OperatorAction } from './messages';
+import { OperatorControls } from './operator-controls';
+import { MoveReservation } from './reservation';
 import { SearchAttributeBatch } from './search-attributes';
+import type { EventStatus, Outcome, Stage } from './status';
 import { EventTurns } from './turns';
-import { ChannelBooking } from './booking';
 
-/** A change in place on the network, and what it is judged against. */
-export interface ActiveChange {
+/** What a change put on the network, and what it is judged against. */
+export interface AppliedChange {
   plan: ActionPlan & { kind: 'change' };
   applied: AppliedSteps;
   baseline?: MonitorSample;
+}
+
+/** A change in place on the network, with its times: its monitor window runs from when the radio transmits. */
+export interface ActiveChange extends AppliedChange {
+  /** Epoch ms at which it was applied. */
+  appliedAt: number;
+  /** Epoch ms from which the changed radio transmits: after the CAC of a move onto an unchecked DFS channel. */
+  servingFrom: number;
+  /** Epoch ms at which the monitor window (and the watch) ends. */
+  watchUntil: number;
 }
 
 export interface FinishOptions {
@@ -54,64 +60,38 @@ export class EventRun {
   readonly severity: Severity;
   readonly planner: Planner;
   readonly turns: EventTurns;
-  /** The channel its move books, so neighbours planning at the same time see it. */
-  readonly booking = new ChannelBooking(this);
-  readonly inbox: OperatorInbox;
+  /** The channel its move reserves, so neighbours planning at the same time count it. */
+  readonly reservation = new MoveReservation(this);
+  readonly controls: OperatorControls;
   /** Timers waited on but never cancelled (workflows/alarms.ts). */
   readonly alarms = new Alarms();
   private readonly visibility = new SearchAttributeBatch();
-  regulatoryDomain: RegulatoryDomain;
-  /** The radios this event's action changes (its turns). */
-  scope: TurnScope = [];
-  active?: ActiveChange;
-  /** Epoch ms of the last configuration change this event made: the radios' cooldown runs from it. */
-  lastChangeAt: number | null = null;
-  /** Channels of the event's radio that must stay closed to it (radar). */
-  blocked: number[] = [];
-  /** Whether its plans read the closure table (runs begun before it read only the coordinator's closures). */
-  readsClosureTable = false;
-  /** The radio's closures in the closure table, as its latest plan read them (named in its audit). */
-  closuresRead: ClosedChannel[] = [];
-  /** Epoch ms from which the changed radio transmits: after the CAC of a move onto an unchecked DFS channel. */
-  servingFrom = 0;
-  /** Epoch ms at which the monitor window (and the watch) ends. */
-  watchUntil = 0;
-  tokenExpiresAt = 0;
+  private _regulatoryDomain: RegulatoryDomain;
+  private _scope: TurnScope = [];
+  private active?: ActiveChange;
+  private _lastChangeAt: number | null = null;
+  private _closedChannels: number[] = [];
+  private _closuresRead: ClosedChannel[] = [];
+  private _tokenExpiresAt = 0;
   private auditSeq = 0;
   /** Decisions that must not wait for the audit store (a radar closure): signed with the next record. */
   private unsigned: AuditEntry[] = [];
 
   /**
-   * Answers `status` from the first moment, then takes the worker's policy: as `rules` gives it
-   * (the radar reflex reads it in its move), else read through a local activity.
+   * `readsClosureTable`: whether its plans read the closure table (runs begun before it read only
+   * the closures their coordinator grants: docs/upgrades.md).
    */
-  static async start(event: RrmEvent, rules?: Promise<Policy>): Promise<EventRun> {
-    const status: EventStatus = {
-      eventId: event.eventId,
-      apId: event.apId,
-      type: event.type,
-      // The table's default until the worker's policy is loaded.
-      severity: event.severity ?? DEFAULT_EVENT_POLICIES[event.type].severity,
-      stage: 'validate',
-      changes: [],
-      samples: 0,
-      findings: [],
-      closedChannels: [],
-    };
-    setHandler(eventStatusQuery, () => status);
-    return new EventRun(event, status, await (rules ?? policy.currentPolicy()));
-  }
-
-  private constructor(
+  constructor(
     readonly event: RrmEvent,
     readonly status: EventStatus,
-    readonly rules: Policy,
+    readonly policy: Policy,
+    readonly readsClosureTable: boolean,
   ) {
-    this.eventPolicy = rules.events[event.type];
-    this.severity = status.severity = effectiveSeverity(rules, event.type, event.severity);
+    this.eventPolicy = policy.events[event.type];
+    this.severity = status.severity = effectiveSeverity(policy, event.type, event.severity);
     this.planner = PLANNERS[event.type];
-    this.regulatoryDomain = rules.regulatoryDomain;
-    const { idleTimeoutMs, continueAsNewAfterEvents, leaseMs } = rules.coordinator;
+    this._regulatoryDomain = policy.regulatoryDomain;
+    const { idleTimeoutMs, continueAsNewAfterEvents, leaseMs } = policy.coordinator;
     this.turns = new EventTurns(
       {
         eventId: event.eventId,
@@ -122,12 +102,12 @@ export class EventRun {
         channel: typeof event.data.channel === 'number' ? event.data.channel : undefined,
       },
       {
-        settings: { cooldownMs: rules.cooldownMs, maxQueue: rules.maxQueuePerAp, leaseMs },
+        settings: { cooldownMs: policy.cooldownMs, maxQueue: policy.maxQueuePerAp, leaseMs },
         idleTimeoutMs,
         continueAsNewAfterEvents,
       },
     );
-    this.inbox = registerOperatorControls(status, {
+    this.controls = new OperatorControls(status, {
       rollbackUnavailable: () => this.rollbackUnavailable(),
       awaitingOperator: () => this.awaitingOperator(),
     });
@@ -139,6 +119,41 @@ export class EventRun {
 
   get own(): { apId: string; radio: RrmEvent['radio'] } {
     return { apId: this.event.apId, radio: this.event.radio };
+  }
+
+  /** The AP's regulatory domain: the policy's until the controller names the AP's. */
+  get regulatoryDomain(): RegulatoryDomain {
+    return this._regulatoryDomain;
+  }
+
+  /** The radios this event's action changes (its turns). */
+  get scope(): TurnScope {
+    return this._scope;
+  }
+
+  /** The change this event has in place on the network, if any. */
+  get change(): ActiveChange | undefined {
+    return this.active;
+  }
+
+  /** Epoch ms of the last configuration change this event made: the radios' cooldown runs from it. */
+  get lastChangeAt(): number | null {
+    return this._lastChangeAt;
+  }
+
+  /** Channels of the event's radio that must stay closed to it (radar), as its latest plan saw them. */
+  get closedChannels(): number[] {
+    return this._closedChannels;
+  }
+
+  /** The radio's closures in the closure table, as its latest plan read them (named in its audit). */
+  get closuresRead(): ClosedChannel[] {
+    return this._closuresRead;
+  }
+
+  /** Epoch ms at which the rollback token expires (0 before it is issued). */
+  get tokenExpiresAt(): number {
+    return this._tokenExpiresAt;
   }
 
   /** The 20 MHz channels `steps` move the event's own radio onto (none when they move no channel). */
@@ -160,28 +175,24 @@ export class EventRun {
     const { status } = this;
     if (!status.rollbackToken || !this.active) return 'no change of this event can be rolled back';
     if (status.outcome === 'ROLLED_BACK') return 'already rolled back';
-    if (status.outcome !== undefined && Date.now() >= this.tokenExpiresAt)
+    if (status.outcome !== undefined && Date.now() >= this._tokenExpiresAt)
       return 'the rollback token has expired';
     if (status.stage !== 'monitor' && status.outcome === undefined)
       return `not now: the event is in stage ${status.stage}`;
     return undefined;
   }
 
-  /** Why undoing the change now would put a radio back on a radar-closed channel, or undefined. */
-  rollbackForbidden(): string | undefined {
-    const closed = [...this.blocked, ...this.turns.closedChannels(this.event.apId, this.event.radio)];
-    return rollbackForbidden(this.active!.applied.steps, closed, this.regulatoryDomain);
+  /** Why undoing `change` now would put a radio back on a radar-closed channel, or undefined. */
+  rollbackForbidden(change: ActiveChange): string | undefined {
+    const closed = [...this.closedChannels, ...this.turns.closedChannels(this.event.apId, this.event.radio)];
+    return rollbackForbidden(change.applied.steps, closed, this.regulatoryDomain);
   }
 
-  /** A change is on the network: the cooldown runs from now, the monitor window from when the radio transmits. */
-  changeApplied(active: ActiveChange): void {
-    // Runs that applied a CAC move before the window waited for the CAC replay without it (docs/upgrades.md).
-    const cacMs = active.plan.cacMs && patched('monitor-window-after-cac') ? active.plan.cacMs : 0;
-    this.active = active;
-    this.lastChangeAt = Date.now();
-    this.servingFrom = this.lastChangeAt + cacMs;
-    this.status.cacUntil = cacMs > 0 ? new Date(this.servingFrom).toISOString() : undefined;
-    this.watchUntil = monitorWindowEnd(this.lastChangeAt, this.eventPolicy.monitorWindowMs, cacMs);
+  /** The watch `change` leaves on its radio: until its window ends, over the channel it moved to. */
+  watchOf(change: ActiveChange): (WatchRequest & { apId: string }) | undefined {
+    if (this.eventPolicy.monitorWindowMs === 0) return undefined;
+    const { apId, radio } = this.own;
+    return { apId, radio, until: change.watchUntil, channels: this.channelsMovedOnto(change.applied.steps) };
   }
 
   enter(stage: Stage): void {
@@ -190,6 +201,105 @@ export class EventRun {
     const { type, apId } = this.event;
     const outcome = this.status.outcome ? `, ${this.status.outcome}` : '';
     setCurrentDetails(`${type} on ${apId} (${this.severity}): ${stage}${outcome}`);
+  }
+
+  /** The radios whose turns this event's action takes. */
+  actsOn(scope: TurnScope): void {
+    this._scope = scope;
+  }
+
+  /** Its turns were granted, `askedAt` after it asked; `heldBackBy` names a watch it waited for. */
+  turnsGranted(askedAt: number): void {
+    this.status.waitedForWatchOf = this.turns.heldBackBy;
+    loopMetrics.turnGranted(this.event.type, this.severity, Date.now() - askedAt);
+  }
+
+  /**
+   * What the plan is made around: the AP's regulatory domain, the channels closed to the radio and
+   * the closure table's rows behind them (when it read them).
+   */
+  planAround(around: {
+    regulatoryDomain?: RegulatoryDomain;
+    closedChannels: number[];
+    closuresRead?: ClosedChannel[];
+  }): void {
+    this._regulatoryDomain = around.regulatoryDomain ?? this._regulatoryDomain;
+    this._closedChannels = around.closedChannels;
+    this._closuresRead = around.closuresRead ?? this._closuresRead;
+  }
+
+  /** A change is on the network: the cooldown runs from now, the monitor window from when the radio transmits. */
+  changeApplied(applied: AppliedChange): ActiveChange {
+    // Runs that applied a CAC move before the window waited for the CAC replay without it (docs/upgrades.md).
+    const cacMs = applied.plan.cacMs && patched('monitor-window-after-cac') ? applied.plan.cacMs : 0;
+    const appliedAt = (this._lastChangeAt = Date.now());
+    const servingFrom = appliedAt + cacMs;
+    this.status.cacUntil = cacMs > 0 ? new Date(servingFrom).toISOString() : undefined;
+    const watchUntil = monitorWindowEnd(appliedAt, this.eventPolicy.monitorWindowMs, cacMs);
+    this.active = { ...applied, appliedAt, servingFrom, watchUntil };
+    return this.active;
+  }
+
+  /** The change was undone (or lifted): the radios cool down from now. */
+  changeUndone(): void {
+    this._lastChangeAt = Date.now();
+  }
+
+  /** A monitor sample judged against the baseline. */
+  sampled(): void {
+    this.status.samples++;
+  }
+
+  /** The samples showed the network worse than its baseline. */
+  degradationFound(findings: DegradationFinding[]): void {
+    this.status.findings = findings;
+  }
+
+  /**
+   * Signs the change on the network (APPLIED), naming the radar closures it was planned around (the
+   * AP's own detections and its neighbours') with their detection; its rollback token starts.
+   */
+  async signApplied(
+    change: ActiveChange,
+    closures: ClosedChannel[],
+    extra?: Record<string, unknown>,
+  ): Promise<void> {
+    const { status, eventPolicy } = this;
+    status.appliedAt = new Date(change.appliedAt).toISOString();
+    status.actionType = change.plan.actionType;
+    status.changes = changesOf(change.applied.steps, this.own);
+    if (eventPolicy.rollbackTokenTtlMs > 0) {
+      status.rollbackToken = uuid4();
+      this._tokenExpiresAt = Date.now() + eventPolicy.rollbackTokenTtlMs;
+    }
+    const details = {
+      ...(change.plan.scores ? { scores: change.plan.scores } : {}),
+      ...(closures.length ? { closures } : {}),
+      ...extra,
+    };
+    await this.record({
+      executionStatus: 'APPLIED',
+      reason: change.plan.explanation,
+      details: Object.keys(details).length ? details : undefined,
+    });
+    this.reservation.landed(change);
+  }
+
+  /** A radar move's degraded channel was chosen afresh: signed, with the token undoing the whole move. */
+  async signReselection(change: ActiveChange): Promise<void> {
+    this.status.changes = changesOf(change.applied.steps, this.own);
+    this.status.findings = [];
+    await this.record({
+      executionStatus: 'APPLIED',
+      degradationDetected: true,
+      reason: `new channel degraded after the radar move; fresh selection: ${change.plan.explanation}`,
+      details: change.plan.scores ? { scores: change.plan.scores } : undefined,
+    });
+  }
+
+  /** Lifting a change is its natural end: nothing is left to roll back. */
+  endRollbackToken(): void {
+    this.status.rollbackToken = undefined;
   }
 
   /**
@@ -206,7 +316,6 @@ export class EventRun {
   signLater(entry: AuditNote): void {
     this.unsigned.push(this.entryOf(entry));
   }
-
   /**
    * The radar's bonded channels close for the Non-Occupancy Period (on `neighbours` too): signed with
    * the next record, since the move must not wait for the audit store.
@@ -284,9 +393,7 @@ export class EventRun {
 
   /** Waits for an operator's decision on a FAILED apply; true to try again. */
   async retryAfterFailure(): Promise<boolean> {
-    const { inbox } = this;
-    await condition(() => inbox.failedDecision !== undefined);
-    const decision = inbox.failedDecision!;
+    const decision = await this.controls.failedDecided();
     const { operator } = decision.action;
     if (decision.kind === 'abandon') {
       await this.finish('ABANDONED', `abandoned by ${operator}${because(decision.action)}`, { operator });
@@ -300,8 +407,7 @@ export class EventRun {
       this.status.reason = undefined;
       this.visibility.set(searchAttributes.outcome, null);
     }
-    decision.done = true;
-    this.inbox.failedDecision = undefined;
+    this.controls.failedDecisionDone();
     return decision.kind === 'retry';
   }
 }

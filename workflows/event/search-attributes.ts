@@ -1,9 +1,9 @@
 // The event's search attributes (docs/temporal-contract.md), upserted once per activation and only
-// where they changed. An event passes through plan, baseline and apply inside one workflow task, and
-// every upsert is a history event and a visibility write on the server: in a radar burst they were a
-// seventh of the server's work (bench/burst-trace.bench.ts). Visibility shows where each task left the event.
+// where they changed: an event passes through plan, baseline and apply inside one workflow task, and
+// every upsert is a history event and a visibility write on the server, which a radar burst cannot
+// spare. Visibility shows where each task left the event.
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { searchAttributes } from '../definitions';
+import { searchAttributes } from './messages';
 
 type Keyword = (typeof searchAttributes)[keyof typeof searchAttributes];
 

@@ -2,24 +2,19 @@
 // time in AP-id order (all the radios it needs on one AP together), a fixed global order, so two
 // events that need overlapping radios can never wait on each other in a cycle. They are held only
 // through plan and apply; what follows an apply is a watch, placed as the turn is given back.
-import { CancellationScope, condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
+import { CancellationScope, condition, getExternalWorkflowHandle } from '@temporalio/workflow';
 import type { ClosedChannel, TurnRequest, TurnSettings, WatchRequest } from '../../domain/radio-turns';
 import type { TurnScope } from '../../domain/change-decisions';
 import type { Radio } from '../../domain/regulatory';
 import { coordination, neighbourClosures } from '../activity-proxies';
 import {
   apCoordinatorWorkflowId,
-  endWatchSignal,
   closeChannelsSignal,
+  endWatchSignal,
   releaseTurnSignal,
-  supersededSignal,
   type CloseChannels,
-  turnDroppedSignal,
-  turnGrantedSignal,
-  type Supersession,
-  type TurnDropped,
-  type TurnGranted,
-} from '../definitions';
+} from '../coordinator/messages';
+import type { Supersession, TurnDropped, TurnGranted } from './messages';
 
 /** What the coordinators need besides the request: settings for starting one. */
 export interface CoordinatorSettings {
@@ -28,7 +23,11 @@ export interface CoordinatorSettings {
   continueAsNewAfterEvents: number;
 }
 
-export type TurnResult = 'granted' | 'dropped' | 'superseded';
+/** What asking for the turns came to: granted, or why not (what was taken is given back). */
+export type TurnResult =
+  | { kind: 'granted' }
+  | { kind: 'dropped'; dropped: TurnDropped }
+  | { kind: 'superseded'; by: Supersession['by'] };
 
 export class EventTurns {
   private readonly granted = new Map<string, TurnGranted>();
@@ -47,14 +46,23 @@ export class EventTurns {
   constructor(
     private readonly request: Omit<TurnRequest, 'radios'>,
     readonly coordinator: CoordinatorSettings,
-  ) {
-    setHandler(turnGrantedSignal, (granted) => this.onGranted(granted));
-    setHandler(turnDroppedSignal, (drop) => void (this.dropped ??= drop));
-    setHandler(supersededSignal, (s) => {
-      this.superseded ??= s;
-      // Handed the radio to undo its move first: that is a turn held on the AP.
-      if (s.rollbackFirst && !this.held.includes(s.apId)) this.held.push(s.apId);
-    });
+  ) {}
+
+  // --- signal handlers (the AP's coordinator answers a queued request) ---
+
+  onGranted(granted: TurnGranted): void {
+    this.granted.set(granted.apId, granted);
+    this.heldBackBy ??= granted.heldBackBy;
+  }
+
+  onDropped(dropped: TurnDropped): void {
+    this.dropped ??= dropped;
+  }
+
+  onSuperseded(superseded: Supersession): void {
+    this.superseded ??= superseded;
+    // Handed the radio to undo its move first: that is a turn held on the AP.
+    if (superseded.rollbackFirst && !this.held.includes(superseded.apId)) this.held.push(superseded.apId);
   }
 
   /** Takes the turns of `scope` in order; on a drop or a supersession, what was taken is given back. */
@@ -71,27 +79,27 @@ export class EventTurns {
       if (answer.kind === 'granted') this.onGranted(answer);
       else this.grantedAtOnce = false; // queued: answered later, by signal (or dropped)
       if (answer.kind === 'dropped') this.dropped ??= answer;
-      await condition(() => this.granted.has(apId) || this.held.includes(apId) || this.stopped());
+      await condition(() => this.granted.has(apId) || this.held.includes(apId) || !!this.stopped());
       if (this.held.includes(apId)) {
         this.grantedAtOnce = false; // handed over to undo first while it asked
         continue;
       }
-      if (!this.granted.has(apId)) {
+      const stopped = this.stopped();
+      if (!this.granted.has(apId) && stopped) {
         await this.release(null);
-        return this.dropped ? 'dropped' : 'superseded';
+        return stopped;
       }
       this.held.push(apId);
     }
-    return 'granted';
+    return { kind: 'granted' };
   }
 
-  private onGranted(granted: TurnGranted): void {
-    this.granted.set(granted.apId, granted);
-    this.heldBackBy ??= granted.heldBackBy;
-  }
-
-  private stopped(): boolean {
-    return this.dropped !== undefined || (this.superseded !== undefined && !this.superseded.rollbackFirst);
+  /** Why the turns will not come: dropped, or superseded without being handed the radio to undo first. */
+  private stopped(): TurnResult | undefined {
+    if (this.dropped) return { kind: 'dropped', dropped: this.dropped };
+    if (this.superseded && !this.superseded.rollbackFirst)
+      return { kind: 'superseded', by: this.superseded.by };
+    return undefined;
   }
 
   /**

@@ -1,28 +1,29 @@
 // Monitor the change through its window (the radio is watched, not locked) and decide its fate:
 // keep it, choose afresh after radar, roll it back, or hand over to the event that superseded it.
 import { conclude, type MonitorVerdict } from '../../domain/change-decisions';
-import { changesOf, versionsOf, type ControllerStep } from '../../domain/controller-steps';
+import { versionsOf, type ControllerStep } from '../../domain/controller-steps';
 import { PLANNERS } from '../../domain/plans';
 import { radioOf } from '../../domain/radio';
 import { initialMonitorVerdict, judgesTheChange, observeSample } from '../../domain/rollback-rules';
 import type { MonitorSample } from '../../activities/controller';
 import { controllerReads } from '../activity-proxies';
 import { applySteps, isActivityFailure } from '../controller-saga';
-import { planningContext, readRadioViews, watchOf } from './act';
+import { planningContext, readRadioViews } from './act';
 import { manualRollback, undoUnderTurn } from './rollback';
-import type { EventRun } from './run';
+import type { ActiveChange, EventRun } from './run';
 
 /** Fresh channel selections a radar move may make when its new channel degrades. */
 const MAX_RADAR_RESELECTIONS = 2;
 
-export async function watchAndConclude(run: EventRun): Promise<void> {
+export async function watchAndConclude(run: EventRun, applied: ActiveChange): Promise<void> {
+  let change = applied;
   for (let reselections = 0; ; reselections++) {
-    const verdict = await monitor(run);
+    const verdict = await monitor(run, change);
     if (verdict === 'decided') return;
     const next = conclude(verdict, {
       type: run.event.type,
       policy: run.eventPolicy,
-      rollbackForbidden: run.rollbackForbidden(),
+      rollbackForbidden: run.rollbackForbidden(change),
       reselectionsLeft: MAX_RADAR_RESELECTIONS - reselections,
     });
     switch (next.kind) {
@@ -30,18 +31,21 @@ export async function watchAndConclude(run: EventRun): Promise<void> {
         await run.turns.stopWatching(run.event.apId);
         return run.finish(next.outcome, next.reason, next);
       case 'roll-back':
-        await undoUnderTurn(run, next.reason, { auto: true, degraded: next.degraded });
+        await undoUnderTurn(run, change, next.reason, { auto: true, degraded: next.degraded });
         return;
       case 'lift':
-        await undoUnderTurn(run, next.reason, { lift: true });
+        await undoUnderTurn(run, change, next.reason, { lift: true });
         return;
-      case 'reselect':
+      case 'reselect': {
         // A supersession met while asking for the turn is taken up by the next monitor pass.
-        if ((await reselectAfterRadar(run, reselections + 1)) || run.turns.superseded) continue;
+        const reselected = await reselectAfterRadar(run, change, reselections + 1);
+        change = reselected ?? change;
+        if (reselected || run.turns.superseded) continue;
         await run.turns.stopWatching(run.event.apId);
         return run.finish('APPLIED', `degraded (${next.degradation}) and no better open channel`, {
           degraded: true,
         });
+      }
     }
   }
 }
@@ -50,39 +54,39 @@ export async function watchAndConclude(run: EventRun): Promise<void> {
  * Samples through the window, waking early for a supersession and operator controls; 'decided'
  * when an operator's rollback ended the event meanwhile.
  */
-async function monitor(run: EventRun): Promise<MonitorVerdict | 'decided'> {
-  const { inbox, turns, rules, event } = run;
+async function monitor(run: EventRun, change: ActiveChange): Promise<MonitorVerdict | 'decided'> {
+  const { controls, turns, policy, event } = run;
   run.enter('monitor');
   // A radar move found applied by a retry lost the sample taken before it: its first sample after
   // the move stands in as the baseline.
-  let baseline = run.active!.baseline;
+  let baseline = change.baseline;
   let verdict = initialMonitorVerdict;
   // Samples keep their cadence from the window's start (once the radio transmits after a CAC),
   // whatever wakes the loop in between.
-  let nextSampleAt = Math.max(Date.now(), run.servingFrom) + rules.sampleIntervalMs;
+  let nextSampleAt = Math.max(Date.now(), change.servingFrom) + policy.sampleIntervalMs;
   for (;;) {
     if (turns.superseded) {
       const { by, rollbackFirst } = turns.superseded;
       return { kind: 'superseded', by, rollbackFirst };
     }
-    if (inbox.commit) return { kind: 'committed', operator: inbox.commit.operator };
-    if (inbox.rollback && !inbox.rollback.done) {
-      await manualRollback(run);
+    if (controls.committedBy) return { kind: 'committed', operator: controls.committedBy.operator };
+    if (controls.rollbackAsked()) {
+      await manualRollback(run, change);
       if (run.outcome !== undefined) return 'decided';
       run.enter('monitor');
       continue;
     }
-    if (Date.now() >= run.watchUntil) return { kind: 'healthy' };
-    const sampleAt = Math.min(nextSampleAt, run.watchUntil);
+    if (Date.now() >= change.watchUntil) return { kind: 'healthy' };
+    const sampleAt = Math.min(nextSampleAt, change.watchUntil);
     const woken = await run.alarms.until(
       () =>
         turns.superseded !== undefined ||
-        inbox.commit !== undefined ||
-        (inbox.rollback !== undefined && !inbox.rollback.done),
+        controls.committedBy !== undefined ||
+        controls.rollbackAsked() !== undefined,
       sampleAt,
     );
     if (woken || Date.now() < sampleAt) continue;
-    nextSampleAt = sampleAt + rules.sampleIntervalMs;
+    nextSampleAt = sampleAt + policy.sampleIntervalMs;
     const sample = await readSample(run);
     // A sample the controller could not give, or of a radio off the air, is neither healthy nor degraded.
     if (!sample || !judgesTheChange(sample)) continue;
@@ -90,17 +94,17 @@ async function monitor(run: EventRun): Promise<MonitorVerdict | 'decided'> {
       baseline = sample;
       continue;
     }
-    run.status.samples++;
+    run.sampled();
     if (
       event.type === 'DENSITY_SPIKE' &&
-      sample.associationsPerMin < rules.density.spikeEndsBelowAssociationsPerMin
+      sample.associationsPerMin < policy.density.spikeEndsBelowAssociationsPerMin
     ) {
       return { kind: 'spike-over' };
     }
-    const observed = observeSample(verdict, baseline, sample, rules.rollbackThresholds);
+    const observed = observeSample(verdict, baseline, sample, policy.rollbackThresholds);
     verdict = observed.state;
     if (observed.rollback) {
-      run.status.findings = observed.findings;
+      run.degradationFound(observed.findings);
       return { kind: 'degraded', findings: observed.findings.map((f) => f.change).join('; ') };
     }
   }
@@ -117,49 +121,50 @@ async function readSample(run: EventRun): Promise<MonitorSample | undefined> {
 
 /**
  * A radar move whose new channel degraded: never back onto the radar channel, choose afresh among
- * the channels still open, under the radio's turn again. False when nothing better could be applied.
+ * the channels still open, under the radio's turn again. The new change, signed; undefined when
+ * nothing better could be applied.
  */
-async function reselectAfterRadar(run: EventRun, n: number): Promise<boolean> {
+async function reselectAfterRadar(
+  run: EventRun,
+  change: ActiveChange,
+  n: number,
+): Promise<ActiveChange | undefined> {
   const { event } = run;
   run.enter('waiting');
-  if ((await run.turns.acquire(run.scope)) !== 'granted') return false;
-  let moved = false;
+  if ((await run.turns.acquire(run.scope)).kind !== 'granted') return undefined;
+  let reselected: ActiveChange | undefined;
   try {
     run.enter('plan');
     const views = readRadioViews(run);
     const ap = await controllerReads.readAp(event.apId);
-    const radio = radioOf(ap, event.radio)!;
-    run.blocked = [...new Set([...run.blocked, ...run.turns.closedChannels(event.apId, event.radio)])];
+    const radio = radioOf(ap, event.radio);
+    if (!radio) return undefined;
+    const closed = [...run.closedChannels, ...run.turns.closedChannels(event.apId, event.radio)];
+    run.planAround({ closedChannels: [...new Set(closed)] });
     const ctx = await planningContext(run, ap, radio, [], views);
     const plan = PLANNERS.DFS_RADAR.plan({
       ...ctx,
       event: { ...event, data: { channel: radio.config.channel } },
     });
-    if (plan.kind !== 'change') return false;
+    if (plan.kind !== 'change') return undefined;
     const baseline = await controllerReads.sampleRadio(event.apId, event.radio);
     run.enter('apply');
     const result = await applySteps(plan.steps, versionsOf([ap]), `${event.eventId}:reselect:${n}`);
-    if (result.kind !== 'applied') return false;
+    if (result.kind !== 'applied') return undefined;
     // The token still undoes the whole move: back to where the radio was before the radar.
-    const original = run.active!.applied.steps[0] as ControllerStep & { kind: 'radio' };
+    const original = change.applied.steps[0] as ControllerStep & { kind: 'radio' };
     const step = result.applied.steps[0] as ControllerStep & { kind: 'radio' };
-    run.changeApplied({
+    reselected = run.changeApplied({
       plan,
       baseline,
       applied: { ...result.applied, steps: [{ ...step, from: original.from }] },
     });
-    moved = true;
   } finally {
-    await run.turns.release(moved ? run.lastChangeAt : null, moved ? watchOf(run) : undefined);
+    await run.turns.release(
+      reselected ? run.lastChangeAt : null,
+      reselected ? run.watchOf(reselected) : undefined,
+    );
   }
-  const { applied, plan } = run.active!;
-  run.status.changes = changesOf(applied.steps, run.own);
-  run.status.findings = [];
-  await run.record({
-    executionStatus: 'APPLIED',
-    degradationDetected: true,
-    reason: `new channel degraded after the radar move; fresh selection: ${plan.explanation}`,
-    details: plan.scores ? { scores: plan.scores } : undefined,
-  });
-  return true;
+  await run.signReselection(reselected);
+  return reselected;
 }

@@ -10,7 +10,8 @@ import { SEVERITY_RANK, taskPriorityKey } from '../../domain/priority';
 import { radioOf, type ApSnapshot } from '../../domain/radio';
 import { controllerReads, coordination } from '../activity-proxies';
 import { failureReason, isActivityFailure } from '../controller-saga';
-import { EVENT_WORKFLOW_TYPE, eventWorkflowId, type BurstPlanned, type ChannelChange } from '../definitions';
+import { EVENT_WORKFLOW_TYPE, eventWorkflowId } from '../event/messages';
+import type { BurstPlanned, ChannelChange } from './messages';
 
 const RADIO = '5g';
 

@@ -1,7 +1,8 @@
 // What `status` on an event workflow answers, and the outcomes of docs/temporal-contract.md.
-import type { EventType, Severity } from '../domain/events';
-import type { ConfigurationChange } from '../domain/radio';
-import type { DegradationFinding } from '../domain/rollback-rules';
+import type { EventType, RrmEvent, Severity } from '../../domain/events';
+import { DEFAULT_EVENT_POLICIES } from '../../domain/policy';
+import type { ConfigurationChange } from '../../domain/radio';
+import type { DegradationFinding } from '../../domain/rollback-rules';
 
 export const STAGES = [
   'validate',
@@ -51,4 +52,19 @@ export interface EventStatus {
   waitedForWatchOf?: string;
   /** Channels closed for the Non-Occupancy Period by this event (DFS). */
   closedChannels: number[];
+}
+
+/** An event's status before anything is decided: the table's severity until the worker's policy is read. */
+export function initialStatus(event: RrmEvent): EventStatus {
+  return {
+    eventId: event.eventId,
+    apId: event.apId,
+    type: event.type,
+    severity: event.severity ?? DEFAULT_EVENT_POLICIES[event.type].severity,
+    stage: 'validate',
+    changes: [],
+    samples: 0,
+    findings: [],
+    closedChannels: [],
+  };
 }
