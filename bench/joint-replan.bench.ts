@@ -1,4 +1,4 @@
-// A radar burst on the 48-AP campus re-planned as one (issue 13; `npm run bench`): the co-channel
+// A radar burst on the 48-AP campus re-planned as one (`npm run bench`): the co-channel
 // neighbour pairs before the burst, right after each radio's own radar move, and after the burst's
 // joint re-plan (docs/coordination.md), beside a greedy colouring of the same neighbour graph; and
 // how long the re-plan took. The loop runs with `jointReplan.enabled`, the same burst twice: with
