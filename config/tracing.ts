@@ -1,8 +1,9 @@
-// OpenTelemetry traces (README "Traces"): on when OTEL_EXPORTER_OTLP_ENDPOINT is set, off (and free)
-// otherwise. One event is one trace: the HTTP ingest's request span, the client's StartWorkflow, the
-// workflow's spans (through Temporal's workflow interceptors and a sink), each activity and each
-// controller call. Exported over OTLP/HTTP to the endpoint (`<endpoint>/v1/traces`); the standard
-// OTEL_* variables (service name, headers, batch delays) apply as the OpenTelemetry SDK reads them.
+// OpenTelemetry traces (docs/operator-surfaces.md, "Traces"): on when OTEL_EXPORTER_OTLP_ENDPOINT
+// is set, off (and free) otherwise. One event is one trace: the HTTP ingest's request span, the
+// client's StartWorkflow, the workflow's spans (through Temporal's workflow interceptors and a
+// sink), each activity and each controller call. Exported over OTLP/HTTP to the endpoint
+// (`<endpoint>/v1/traces`); the standard OTEL_* variables (service name, headers, batch delays)
+// apply as the OpenTelemetry SDK reads them.
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job's development audit keys, made once per checkout in the state directory (.local);
-# production passes its own (README "Audit"). Prints `export ...` for each variable not already
-# given (neither the keys nor their file):
+# production passes its own (docs/audit-trail.md, "Keys and rotation"). Prints `export ...` for each
+# variable not already given (neither the keys nor their file):
 #   RRM_AUDIT_HMAC_KEYS_FILE        HMAC key that signs the audit records (audit-keys.json)
 #   RRM_AUDIT_CHECKPOINT_KEYS_FILE  Ed25519 key that signs checkpoints (audit-checkpoint-keys.json)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -15,7 +15,7 @@ export RRM_AUDIT_CHECKPOINT_DIR="${RRM_AUDIT_CHECKPOINT_DIR:-$STATE_DIR/audit-ch
 export RRM_AUDIT_CHECKPOINT_INTERVAL_MS="${RRM_AUDIT_CHECKPOINT_INTERVAL_MS:-60000}"
 mkdir -p "$RRM_AUDIT_CHECKPOINT_DIR"
 
-# The worker's Prometheus metrics (README "Worker metrics"), on 9464 unless it is taken.
+# The worker's Prometheus metrics (docs/operator-surfaces.md, "Worker metrics"), on 9464 unless taken.
 export RRM_METRICS_PORT="${RRM_METRICS_PORT:-$(port_or_free 9464)}"
 
 npx tsx db/migrate.ts

@@ -1,8 +1,8 @@
-// The worker's Prometheus metrics (README "Worker metrics"): the loop's domain metrics, counted
-// here from the workflows' sinks (workflows/metrics.ts) and from the activities as they run, and
-// served on RRM_METRICS_PORT together with the Temporal SDK's own metrics (its Runtime's Prometheus
-// exporter, on a loopback port of its own), so one scrape endpoint has both. Closed by default: on
-// 127.0.0.1 unless RRM_METRICS_HOST opens it to a scraper elsewhere.
+// The worker's Prometheus metrics (docs/operator-surfaces.md, "Worker metrics"): the loop's domain
+// metrics, counted here from the workflows' sinks (workflows/metrics.ts) and from the activities as
+// they run, and served on RRM_METRICS_PORT together with the Temporal SDK's own metrics (its
+// Runtime's Prometheus exporter, on a loopback port of its own), so one scrape endpoint has both.
+// Closed by default: on 127.0.0.1 unless RRM_METRICS_HOST opens it to a scraper elsewhere.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';

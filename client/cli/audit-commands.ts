@@ -1,5 +1,5 @@
 // `rrm audit …`: export, verify, checkpoint and archive the signed audit trail (docs/audit-contract.md,
-// README "Audit trail"). Reads DATABASE_URL and the RRM_AUDIT_* key variables. Failures throw a one-line
+// docs/audit-trail.md). Reads DATABASE_URL and the RRM_AUDIT_* key variables. Failures throw a one-line
 // reason (the program prints it and exits 1); `audit verify` and `audit verify-archive` exit 2 when
 // they find damage.
 import { createWriteStream } from 'node:fs';
