@@ -2,7 +2,7 @@
 // re-planning after a version conflict or radar on the chosen channel, an undo the controller refuses,
 // and a FAILED apply waiting for an operator to retry or abandon it.
 import { abandonUpdate, commitUpdate, retryUpdate } from '../../workflows/contract';
-import { SECOND, useHarness } from './harness';
+import { callsWhere, changeIdOf, SECOND, useHarness } from './harness';
 
 describe('apply and undo failures (rrmEvent, stubbed activities)', () => {
   const h = useHarness();
@@ -30,6 +30,14 @@ describe('apply and undo failures (rrmEvent, stubbed activities)', () => {
         reason: expect.stringContaining('does not know AP ghost-ap-1'),
       });
       expect(h.audit.statusesOf(e.eventId)).toEqual(['REJECTED']);
+      // Refused on the controller's answer to the read: nothing written, the refusal signed alone.
+      expect(h.activities.readAp).toHaveBeenCalledWith('ghost-ap-1');
+      expect(h.activities.applyStep).not.toHaveBeenCalledWith(
+        expect.objectContaining({ changeId: changeIdOf(e.eventId) }),
+      );
+      expect(h.activities.recordAudits).toHaveBeenCalledWith([
+        expect.objectContaining({ eventId: e.eventId, executionStatus: 'REJECTED' }),
+      ]);
     },
   );
 
@@ -43,6 +51,14 @@ describe('apply and undo failures (rrmEvent, stubbed activities)', () => {
       reason: expect.stringContaining('controller unreachable'),
     });
     expect(h.audit.statusesOf(e.eventId)).toEqual(['FAILED']);
+    // The read was retried until its attempts ran out; no turn was asked for, nothing written.
+    expect(callsWhere(h.activities.readAp, (id) => id === apId)).toHaveLength(5);
+    expect(h.activities.requestApTurn).not.toHaveBeenCalledWith(
+      expect.objectContaining({ request: expect.objectContaining({ eventId: e.eventId }) }),
+    );
+    expect(h.activities.applyStep).not.toHaveBeenCalledWith(
+      expect.objectContaining({ changeId: changeIdOf(e.eventId) }),
+    );
     await e.handle.executeUpdate(abandonUpdate, { args: [operator] });
   });
 
@@ -57,6 +73,12 @@ describe('apply and undo failures (rrmEvent, stubbed activities)', () => {
       [`${e.eventId}:apply:1.0:0`, 1, 'VersionConflict'],
       [`${e.eventId}:apply:1.1:0`, 2, 'applied'],
     ]);
+    // The second plan's step: the same move, guarded by the version read after the conflict.
+    expect(h.activities.applyStep).toHaveBeenCalledWith({
+      changeId: `${e.eventId}:apply:1.1:0`,
+      expectedVersion: 2,
+      step: expect.objectContaining({ apId, radio: '5g', target: { channel: 149, width: 80 } }),
+    });
     expect(h.controller.ap(apId).version).toBe(9);
     expect(h.audit.statusesOf(e.eventId)).toEqual(['APPLIED']);
 
@@ -115,6 +137,12 @@ describe('apply and undo failures (rrmEvent, stubbed activities)', () => {
       [`${e.eventId}:apply:1.0:0`, 1, 'applied'],
       [`${e.eventId}:rollback:0`, 2, 'ControllerRefused'],
     ]);
+    // The undo asked for: the channel back to 36, against the version the move left.
+    expect(h.activities.applyStep).toHaveBeenCalledWith({
+      changeId: `${e.eventId}:rollback:0`,
+      expectedVersion: 2,
+      step: expect.objectContaining({ apId, radio: '5g', target: { channel: 36 } }),
+    });
     expect(h.controller.radio(apId)).toMatchObject({ channel: 149, width: 80 });
     expect(h.audit.statusesOf(e.eventId)).toEqual(['APPLIED', 'FAILED']);
     expect(h.audit.of(e.eventId)[1]).toMatchObject({
@@ -151,6 +179,11 @@ describe('apply and undo failures (rrmEvent, stubbed activities)', () => {
       [`${e.eventId}:apply:1.0:0`, 1, 'ControllerRefused'],
       [`${e.eventId}:apply:2.0:0`, 1, 'applied'],
     ]);
+    // The FAILED apply gave the radio's turn back: the retry asked for it again.
+    expect(callsWhere(h.activities.requestApTurn, (c) => c.request.eventId === e.eventId)).toEqual([
+      [expect.objectContaining({ apId })],
+      [expect.objectContaining({ apId })],
+    ]);
     expect(h.audit.statusesOf(e.eventId)).toEqual(['FAILED', 'RETRY', 'APPLIED']);
     expect(h.audit.of(e.eventId)[1]).toMatchObject({
       reason: 'retry requested by test: controller fixed',
@@ -178,6 +211,16 @@ describe('apply and undo failures (rrmEvent, stubbed activities)', () => {
     expect(h.audit.statusesOf(e.eventId)).toEqual(['CHANNELS_CLOSED', 'FAILED', 'RETRY', 'APPLIED']);
     // The Non-Occupancy Period still runs from the detection, not from the retry.
     expect((await h.apState(apId)).closedChannels).toEqual(closed);
+    // A second reflex, under a change id of its own; the coordinator was told of the closure once,
+    // with the refused move, and of the retried move without it.
+    expect(
+      callsWhere(h.activities.moveOffRadar, (r) => r.event.eventId === e.eventId).map(([r]) => r.changeId),
+    ).toEqual([`${e.eventId}:reflex:1`, `${e.eventId}:reflex:2`]);
+    const notices = callsWhere(h.activities.noticeRadarMove, (c) => c.apId === apId);
+    expect(notices.map(([c]) => [c.move?.eventId, c.closure?.channels])).toEqual([
+      [undefined, [52, 56, 60, 64]],
+      [e.eventId, undefined],
+    ]);
   });
 
   it('abandons a FAILED apply (three version conflicts in a row) for an operator', async () => {

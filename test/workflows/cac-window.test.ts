@@ -2,7 +2,7 @@
 // radio is off the air for the CAC, so the window starts when it transmits again, and a sample of a
 // radio off the air judges nothing (it is neither healthy nor degraded).
 import { channelsOfBand, isDfsChannel } from '../../domain/regulatory';
-import { MINUTE, SECOND, useHarness } from './harness';
+import { callsWhere, MINUTE, SECOND, useHarness } from './harness';
 
 describe('the monitor window around a CAC (rrmEvent + apCoordinator, stubbed activities)', () => {
   const h = useHarness();
@@ -43,6 +43,10 @@ describe('the monitor window around a CAC (rrmEvent + apCoordinator, stubbed act
       samples: 10,
     });
     expect(Date.parse(done.decidedAt!)).toBeGreaterThanOrEqual(appliedAt + 6 * MINUTE);
+    // The baseline before the move, then the window's ten samples: none taken during the CAC.
+    expect(callsWhere(h.activities.sampleRadio, (id, radio) => id === apId && radio === '5g')).toHaveLength(
+      1 + 10,
+    );
   });
 
   it('counts no sample of a radio off the air: neither toward a rollback nor as served', async () => {
@@ -65,5 +69,10 @@ describe('the monitor window around a CAC (rrmEvent + apCoordinator, stubbed act
       samples: 7,
     });
     expect(h.audit.statusesOf(eventId)).toEqual(['APPLIED', 'COMMITTED']);
+    // The baseline, then a sample every 30 s through the window: ten taken, the three off the air
+    // counted for nothing.
+    expect(callsWhere(h.activities.sampleRadio, (id, radio) => id === apId && radio === '5g')).toHaveLength(
+      1 + 10,
+    );
   });
 });

@@ -3,7 +3,7 @@
 // end after ten idle minutes. A holder is kept in its turn by a controller that holds its move.
 import type { ApTurnView } from '../../domain/radio-turns';
 import { policyWith } from '../support/policy';
-import { MINUTE, SECOND, useHarness } from './harness';
+import { callsWhere, MINUTE, SECOND, useHarness } from './harness';
 
 describe('AP coordinator: leases, continue-as-new and idle end (stubbed activities)', () => {
   const h = useHarness();
@@ -116,6 +116,21 @@ describe('AP coordinator: leases, continue-as-new and idle end (stubbed activiti
     );
     expect(await h.outcomeOf(medium.eventId)).toMatchObject({ outcome: 'NO_ACTION' });
     expect((await h.apState(apId)).closedChannels.map((c) => c.channel)).toEqual([52, 56, 60, 64]);
+    // The waiting events asked for their turns once, in the first run: the new run granted them from
+    // the queue it carried. The radar asked for none; its coordinator was told of its move.
+    for (const { eventId } of [low, medium]) {
+      expect(callsWhere(h.activities.requestApTurn, (c) => c.request.eventId === eventId)).toHaveLength(1);
+    }
+    expect(h.activities.requestApTurn).not.toHaveBeenCalledWith(
+      expect.objectContaining({ request: expect.objectContaining({ eventId: radar.eventId }) }),
+    );
+    expect(h.activities.noticeRadarMove).toHaveBeenCalledWith(
+      expect.objectContaining({
+        apId,
+        move: expect.objectContaining({ eventId: radar.eventId }),
+        closure: expect.objectContaining({ channels: [52, 56, 60, 64] }),
+      }),
+    );
   });
 
   it('ends after ten idle minutes, not before', async () => {
@@ -123,11 +138,17 @@ describe('AP coordinator: leases, continue-as-new and idle end (stubbed activiti
     const e = await harmless(apId, '5g');
     expect(await h.outcomeOf(e.eventId)).toMatchObject({ outcome: 'NO_ACTION' });
     await h.apStateWhen(apId, (s) => s.queue.length === 0 && s.radios['5g'].holder === null);
+    // The event's turn request started the coordinator, and was the only one it got.
+    const idleSince = callsWhere(h.activities.requestApTurn, (c) => c.apId === apId);
+    expect(idleSince).toEqual([
+      [expect.objectContaining({ request: expect.objectContaining({ eventId: e.eventId, radios: ['5g'] }) })],
+    ]);
 
     await h.env.sleep(9 * MINUTE);
     expect((await h.coordinator(apId).describe()).status.name).toBe('RUNNING');
     await h.env.sleep(2 * MINUTE);
     expect((await h.coordinator(apId).describe()).status.name).toBe('COMPLETED');
+    expect(callsWhere(h.activities.requestApTurn, (c) => c.apId === apId)).toEqual(idleSince);
   });
   // Last: its 1 s lease keeps the test server's clock busy for the rest of the file.
   it('renews the lease of a holder that still runs: it keeps its turn past the lease', async () => {
@@ -145,6 +166,8 @@ describe('AP coordinator: leases, continue-as-new and idle end (stubbed activiti
     expect(renewed.queue).toEqual([medium.eventId]);
     expect(await h.status(holder.eventId)).toMatchObject({ stage: 'apply' });
     expect(h.audit.reclaimsOf(holder.eventId)).toEqual([]);
+    // The lease ran out: the coordinator asked whether the holder still runs, and renewed it.
+    expect(h.activities.eventRunStatus).toHaveBeenCalledWith(holder.eventId);
 
     holder.moveGoesThrough();
     const moved = await h.statusWhen(holder.eventId, (s) => s.stage === 'monitor');
@@ -183,6 +206,8 @@ describe('AP coordinator: leases, continue-as-new and idle end (stubbed activiti
     const done = await h.outcomeOf(medium.eventId);
     expect(done).toMatchObject({ outcome: 'NO_ACTION', reason: 'no neighbour to share the load with' });
     expect(Date.parse(done.decidedAt!)).toBeGreaterThanOrEqual(holder.turn.leaseUntil);
+    // The lease ran out: the coordinator asked whether the holder still runs, and took its turn back.
+    expect(h.activities.eventRunStatus).toHaveBeenCalledWith(holder.eventId);
     expect(h.audit.reclaimsOf(holder.eventId)).toEqual([
       expect.objectContaining({
         eventType: 'NON_WIFI_BURST',

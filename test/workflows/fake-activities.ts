@@ -1,6 +1,11 @@
 // Stubbed activities for workflow tests in skipped time: an in-memory controller, an audit trail in
 // an array and a policy the test sets. The coordination activities are the real ones, against the
 // test environment's client (signal-with-start of the AP coordinator, describe of an event).
+// Every activity the worker runs (a fake, or a real coordination activity) is wrapped in `jest.fn`
+// (createFakes), so a test states the calls it expects, as the samples' sleep-for-days test does:
+// `expect(h.activities.applyStep).toHaveBeenCalledWith(expect.objectContaining({ changeId }))`.
+// The mocks are never cleared: one worker serves every test of a file, and an earlier test's
+// workflows may still call activities, so an expectation names the test's own event or AP ids.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import {
@@ -13,9 +18,14 @@ import {
   type StepResult,
 } from '../../activities/controller';
 import { ControllerError } from '../../activities/controller/port';
-import { createCoordinationActivities } from '../../activities/coordination';
-import { createClosureActivities, type Closure, type ClosureTable } from '../../activities/closures';
-import { createRadarReflexActivities } from '../../activities/radar-reflex';
+import { createCoordinationActivities, type CoordinationActivities } from '../../activities/coordination';
+import {
+  createClosureActivities,
+  type Closure,
+  type ClosureActivities,
+  type ClosureTable,
+} from '../../activities/closures';
+import { createRadarReflexActivities, type RadarReflexActivities } from '../../activities/radar-reflex';
 import type { ClosedChannel } from '../../domain/radio-turns';
 import type { PolicyActivities } from '../../activities/policy';
 import { parseAuditEntry, type AuditEntry } from '../../audit';
@@ -417,6 +427,26 @@ export class FakeClosures implements ClosureTable {
   }
 }
 
+/** Every activity the loop's worker registers (workers/rrm-worker.ts), by name. */
+export type LoopActivities = ControllerActivities &
+  RadarReflexActivities &
+  ClosureActivities &
+  AuditActivities &
+  PolicyActivities &
+  CoordinationActivities;
+
+/** The fake activities, each a `jest.fn` with its fake's signature: `mock.calls` are typed. */
+export type MockedActivities = { [K in keyof LoopActivities]: jest.MockedFunction<LoopActivities[K]> };
+
+/** Each fake wrapped in `jest.fn`: it does what it did, and the mock records its calls. */
+function mocked(activities: LoopActivities): MockedActivities {
+  const mocks = {} as Record<keyof LoopActivities, jest.Mock>;
+  for (const name of Object.keys(activities) as (keyof LoopActivities)[]) {
+    mocks[name] = jest.fn(activities[name] as (...args: never[]) => unknown);
+  }
+  return mocks as MockedActivities;
+}
+
 export interface Fakes {
   controller: FakeController;
   closures: FakeClosures;
@@ -425,7 +455,8 @@ export interface Fakes {
   journal: Journal;
   /** While set, the channel bookings' activity fails (as a timed-out local activity would). */
   bookings: { failing: boolean };
-  activities: Record<string, (...args: never[]) => Promise<unknown>>;
+  /** What the worker runs: the fakes as jest mocks, for `toHaveBeenCalledWith` and `mock.calls`. */
+  activities: MockedActivities;
 }
 
 export function createFakes(client: Client): Fakes {
@@ -443,7 +474,7 @@ export function createFakes(client: Client): Fakes {
     policy,
     journal,
     bookings,
-    activities: {
+    activities: mocked({
       ...controller.activities(),
       ...createRadarReflexActivities({
         controller: controller.port(),
@@ -458,6 +489,6 @@ export function createFakes(client: Client): Fakes {
         if (bookings.failing) throw ApplicationFailure.nonRetryable('the booking did not finish in time');
         return coordination.reserveChannel(...args);
       },
-    },
+    }),
   };
 }

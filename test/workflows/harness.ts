@@ -4,6 +4,11 @@
 // time). Time skips only while a test sleeps on the server (`env.sleep`); everything else (a workflow
 // reacting to a signal, an activity) happens in real time.
 //
+// The fakes are `jest.fn`s (`h.activities.applyStep`, `h.activities.requestApTurn`, …), so a test
+// states the calls it expects with `toHaveBeenCalledWith` / `not.toHaveBeenCalledWith`. They are
+// never cleared (the worker, and earlier tests' workflows, outlive each test): an expectation names
+// the test's own ids, e.g. `expect.objectContaining({ changeId: changeIdOf(eventId) })`.
+//
 // The test server never skips time again once a workflow was terminated with an activity or a
 // workflow task (local activities included) in flight: the worker's late completion is refused
 // ("Completed workflow") and the server's time lock for it is never released. A test that terminates
@@ -34,6 +39,18 @@ import { createFakes, type Fakes } from './fake-activities';
 
 export const SECOND = 1_000;
 export const MINUTE = 60_000;
+
+/** Matches a change id of the event (`<eventId>:apply:…`, `<eventId>:rollback:…`, `<eventId>:reflex:…`). */
+export const changeIdOf = (eventId: string): unknown =>
+  expect.stringMatching(new RegExp(`^${eventId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:`));
+
+/** The calls of a fake activity whose arguments `match`, in order, retries included. */
+export function callsWhere<R, A extends unknown[]>(
+  activity: jest.MockInstance<R, A>,
+  match: (...args: A) => boolean,
+): A[] {
+  return activity.mock.calls.filter((args) => match(...args));
+}
 
 export interface StartedEvent {
   eventId: string;

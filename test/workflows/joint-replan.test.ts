@@ -53,7 +53,30 @@ describe('joint re-plan of a burst (burstReplan + rrmEvent, stubbed activities)'
       expect(applied.reason).toContain(
         `joint re-plan of burst ${planned.burstId} (3 radios, co-channel neighbour pairs 3 → 0)`,
       );
+      // The move under its radio's turn, onto the channel the joint plan chose for it.
+      expect(h.activities.requestApTurn).toHaveBeenCalledWith(
+        expect.objectContaining({
+          apId: move.apId,
+          request: expect.objectContaining({ eventId: move.eventId, type: 'JOINT_REPLAN' }),
+        }),
+      );
+      expect(h.activities.applyStep).toHaveBeenCalledWith(
+        expect.objectContaining({
+          changeId: `${move.eventId}:apply:1.0:0`,
+          step: expect.objectContaining({
+            apId: move.apId,
+            radio: '5g',
+            target: expect.objectContaining({ channel: move.to.channel }),
+          }),
+        }),
+      );
+      // A re-plan's own moves are not noted for another re-plan.
+      expect(h.activities.noteChannelChange).not.toHaveBeenCalledWith(
+        expect.objectContaining({ eventId: move.eventId }),
+      );
     }
+    // The plan avoided the radar closures of the whole group, read at once.
+    expect(h.activities.closedChannelsOf).toHaveBeenCalledWith(expect.arrayContaining(apIds), '5g');
     const channels = apIds.map((id) => h.controller.radio(id));
     for (let i = 0; i < channels.length; i++)
       for (let j = i + 1; j < channels.length; j++) {

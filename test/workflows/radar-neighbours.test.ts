@@ -44,6 +44,20 @@ describe('radar closures shared with RF neighbours (stubbed activities)', () => 
     expect(closing.details).toMatchObject({ closedChannels: RADAR_BLOCK, neighbours: [neighbour] });
     // No signal to the neighbour's coordinator: none was started for it.
     await expect(h.apState(neighbour)).rejects.toThrow();
+    // The reflex wrote the closure itself, the neighbour's row with it: no follow-up wrote it, and
+    // nothing was sent to the neighbour's coordinator.
+    expect(h.activities.recordClosure).not.toHaveBeenCalledWith(
+      expect.objectContaining({ closedBy: radar.eventId }),
+    );
+    expect(h.activities.noticeRadarMove).toHaveBeenCalledWith(
+      expect.objectContaining({ apId: radarAp, closure: expect.objectContaining({ channels: RADAR_BLOCK }) }),
+    );
+    expect(h.activities.noticeRadarMove).not.toHaveBeenCalledWith(
+      expect.objectContaining({ apId: neighbour }),
+    );
+    expect(h.activities.closeChannelsNear).not.toHaveBeenCalledWith(
+      expect.objectContaining({ apIds: expect.arrayContaining([neighbour]) }),
+    );
   });
 
   it('never moves the neighbour onto them, even when they would score best; its audit names the closure', async () => {
@@ -61,6 +75,8 @@ describe('radar closures shared with RF neighbours (stubbed activities)', () => 
     const moved = await h.statusWhen(burst.eventId, (s) => s.stage === 'monitor' || s.outcome !== undefined);
     expect(moved.actionType).toBe('CHANNEL_CHANGE');
     expect(RADAR_BLOCK).not.toContain(h.controller.radio(neighbour).channel);
+    // Its plan read the closure table, where the radar AP's detection had closed them.
+    expect(h.activities.readClosures).toHaveBeenCalledWith(neighbour, '5g');
     const applied = h.audit.of(burst.eventId).find((e) => e.executionStatus === 'APPLIED')!;
     expect(applied.details!.closures).toEqual(
       RADAR_BLOCK.map((channel) =>
@@ -78,6 +94,16 @@ describe('radar closures shared with RF neighbours (stubbed activities)', () => 
     expect(closing.details).toMatchObject({ neighbours: [] });
     expect(await h.closures.closedFor(neighbour, '5g', Date.now())).toEqual([]);
     await expect(h.apState(neighbour)).rejects.toThrow();
+    // The radar AP's own coordinator was told of the closure; nothing went to the neighbour's.
+    expect(h.activities.noticeRadarMove).toHaveBeenCalledWith(
+      expect.objectContaining({ apId: radarAp, closure: expect.objectContaining({ channels: RADAR_BLOCK }) }),
+    );
+    expect(h.activities.noticeRadarMove).not.toHaveBeenCalledWith(
+      expect.objectContaining({ apId: neighbour }),
+    );
+    expect(h.activities.closeChannelsNear).not.toHaveBeenCalledWith(
+      expect.objectContaining({ apIds: expect.arrayContaining([neighbour]) }),
+    );
   });
 });
 
@@ -98,5 +124,12 @@ describe('a rollback back onto DFS channels says the CAC it costs (stubbed activ
     );
     const rolledBack = h.audit.of(burst.eventId).find((e) => e.executionStatus === 'ROLLED_BACK')!;
     expect(rolledBack.details).toMatchObject({ cac: { channel: 52, width: 80, cacMs: 60_000 } });
+    // The undo the operator asked for: the radio back onto 52.
+    expect(h.activities.applyStep).toHaveBeenCalledWith(
+      expect.objectContaining({
+        changeId: `${burst.eventId}:rollback:0`,
+        step: expect.objectContaining({ apId, radio: '5g', target: { channel: 52 } }),
+      }),
+    );
   });
 });

@@ -1,7 +1,7 @@
 // The radar reflex (docs/event-lifecycle.md) in skipped time with a stubbed controller: a radar move
 // takes no turn and waits for no holder, one detection reported per sub-channel is one move, and a
 // move whose answer was lost is found, not made again, by the activity's retry.
-import { useHarness } from './harness';
+import { callsWhere, useHarness } from './harness';
 
 describe('the radar reflex (rrmEvent + apCoordinator, stubbed activities)', () => {
   const h = useHarness();
@@ -19,6 +19,28 @@ describe('the radar reflex (rrmEvent + apCoordinator, stubbed activities)', () =
       holder: { eventId: holder.eventId },
       watch: { eventId: radar.eventId, severity: 'CRITICAL' },
     });
+    // The holder asked for the radio's turn; the radar move asked for none: one reflex activity made
+    // it, the coordinator was told after the fact, and the closure was signed with the move.
+    expect(h.activities.requestApTurn).toHaveBeenCalledWith(
+      expect.objectContaining({ apId, request: expect.objectContaining({ eventId: holder.eventId }) }),
+    );
+    expect(h.activities.requestApTurn).not.toHaveBeenCalledWith(
+      expect.objectContaining({ request: expect.objectContaining({ eventId: radar.eventId }) }),
+    );
+    expect(callsWhere(h.activities.moveOffRadar, (r) => r.event.eventId === radar.eventId)).toEqual([
+      [expect.objectContaining({ changeId: `${radar.eventId}:reflex:1` })],
+    ]);
+    expect(h.activities.noticeRadarMove).toHaveBeenCalledWith(
+      expect.objectContaining({
+        apId,
+        move: expect.objectContaining({ eventId: radar.eventId, channel: 52 }),
+        closure: expect.objectContaining({ eventId: radar.eventId, channels: [52, 56, 60, 64] }),
+      }),
+    );
+    expect(h.activities.recordAudits).toHaveBeenCalledWith([
+      expect.objectContaining({ eventId: radar.eventId, executionStatus: 'CHANNELS_CLOSED' }),
+      expect.objectContaining({ eventId: radar.eventId, executionStatus: 'APPLIED' }),
+    ]);
 
     held.release('apply');
     // Its step was planned on the radio before the radar move: refused, read again, nothing left to do.
@@ -48,6 +70,21 @@ describe('the radar reflex (rrmEvent + apCoordinator, stubbed activities)', () =
     }
     const moves = reports.flatMap(({ eventId }) => h.controller.callsOf(eventId));
     expect(moves.map((c) => c.result)).toEqual(['applied']);
+    // Each report ran the reflex once, none asked for a turn, and only the mover told the coordinator.
+    for (const { eventId } of reports) {
+      expect(callsWhere(h.activities.moveOffRadar, (r) => r.event.eventId === eventId)).toEqual([
+        [expect.objectContaining({ changeId: `${eventId}:reflex:1` })],
+      ]);
+      expect(h.activities.requestApTurn).not.toHaveBeenCalledWith(
+        expect.objectContaining({ request: expect.objectContaining({ eventId }) }),
+      );
+    }
+    const told = reports.flatMap(({ eventId }) =>
+      callsWhere(h.activities.noticeRadarMove, (c) => c.move?.eventId === eventId),
+    );
+    expect(told).toEqual([
+      [expect.objectContaining({ apId, move: expect.objectContaining({ eventId: mover.eventId }) })],
+    ]);
     const closed = reports
       .flatMap(({ eventId }) => h.audit.statusesOf(eventId))
       .filter((s) => s === 'CHANNELS_CLOSED');
@@ -68,6 +105,11 @@ describe('the radar reflex (rrmEvent + apCoordinator, stubbed activities)', () =
     ]);
     expect(h.controller.callsOf(radar.eventId).map((c) => [c.changeId, c.result])).toEqual([
       [`${radar.eventId}:reflex:1`, 'AnswerLost'],
+    ]);
+    // Two attempts of the reflex under one change id: the second found the move, and made none.
+    expect(callsWhere(h.activities.moveOffRadar, (r) => r.event.eventId === radar.eventId)).toEqual([
+      [expect.objectContaining({ changeId: `${radar.eventId}:reflex:1` })],
+      [expect.objectContaining({ changeId: `${radar.eventId}:reflex:1` })],
     ]);
     const [closing, applied] = h.audit.of(radar.eventId);
     expect(closing).toMatchObject({ executionStatus: 'CHANNELS_CLOSED' });

@@ -2,7 +2,7 @@
 // test server and in real time: once a workflow is terminated with an activity in flight, the
 // time-skipping test server never skips time again (see harness.ts), so leases here are short.
 import { policyWith } from '../support/policy';
-import { SECOND, useHarness } from './harness';
+import { callsWhere, SECOND, useHarness } from './harness';
 
 const LEASE_MS = 5_000;
 
@@ -36,6 +36,8 @@ describe('a holder terminated in its apply (rrmEvent + apCoordinator, stubbed ac
     const done = await h.outcomeOf(medium.eventId, LEASE_MS + 10 * SECOND);
     expect(done).toMatchObject({ outcome: 'NO_ACTION', reason: 'no neighbour to share the load with' });
     expect(Date.parse(done.decidedAt!)).toBeGreaterThanOrEqual(vanished.turn.leaseUntil);
+    // The lease ran out: the coordinator asked whether the holder still runs, and took its turn back.
+    expect(h.activities.eventRunStatus).toHaveBeenCalledWith(vanished.eventId);
     expect(h.audit.reclaimsOf(vanished.eventId)).toEqual([
       expect.objectContaining({
         eventType: 'NON_WIFI_BURST',
@@ -70,5 +72,13 @@ describe('a holder terminated in its apply (rrmEvent + apCoordinator, stubbed ac
       watch: { eventId: radar.eventId },
     });
     expect(state.closedChannels.map((c) => c.channel)).toEqual([52, 56, 60, 64]);
+    // No turn asked for: one reflex made the move, the coordinator was told after the fact.
+    expect(h.activities.requestApTurn).not.toHaveBeenCalledWith(
+      expect.objectContaining({ request: expect.objectContaining({ eventId: radar.eventId }) }),
+    );
+    expect(callsWhere(h.activities.moveOffRadar, (r) => r.event.eventId === radar.eventId)).toHaveLength(1);
+    expect(h.activities.noticeRadarMove).toHaveBeenCalledWith(
+      expect.objectContaining({ apId, move: expect.objectContaining({ eventId: radar.eventId }) }),
+    );
   });
 });

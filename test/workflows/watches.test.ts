@@ -3,7 +3,7 @@
 // CRITICAL event on the channel it moved to has it roll back first (or hand over), and radar there
 // moves the radio at once and supersedes it after the fact.
 import { policyWith } from '../support/policy';
-import { MINUTE, SECOND, useHarness } from './harness';
+import { changeIdOf, MINUTE, SECOND, useHarness } from './harness';
 
 describe('watches on a radio (rrmEvent + apCoordinator, stubbed activities)', () => {
   const h = useHarness();
@@ -55,6 +55,22 @@ describe('watches on a radio (rrmEvent + apCoordinator, stubbed activities)', ()
     const windowEnd = Date.parse(watched.appliedAt!) + 5 * MINUTE;
     expect(Date.parse(lowDone.decidedAt!)).toBeGreaterThanOrEqual(windowEnd);
     expect(h.controller.callsOf(watcher.eventId).map((c) => c.result)).toEqual(['applied']);
+    // The watcher's move onto 149/80; the LOW event asked for its turn, waited, and wrote nothing.
+    expect(h.activities.applyStep).toHaveBeenCalledWith(
+      expect.objectContaining({
+        changeId: `${watcher.eventId}:apply:1.0:0`,
+        step: expect.objectContaining({ apId, radio: '5g', target: { channel: 149, width: 80 } }),
+      }),
+    );
+    expect(h.activities.requestApTurn).toHaveBeenCalledWith(
+      expect.objectContaining({
+        apId,
+        request: expect.objectContaining({ eventId: low.eventId, severity: 'LOW' }),
+      }),
+    );
+    expect(h.activities.applyStep).not.toHaveBeenCalledWith(
+      expect.objectContaining({ changeId: changeIdOf(low.eventId) }),
+    );
   });
 
   it('lets an equal severity supersede a watch at once: the watcher ends SUPERSEDED, its change kept', async () => {
@@ -81,6 +97,13 @@ describe('watches on a radio (rrmEvent + apCoordinator, stubbed activities)', ()
     expect(waited).toBeGreaterThanOrEqual(10 * SECOND);
     expect(waited).toBeLessThan(30 * SECOND);
 
+    // The newcomer's tuning, made on the channel the watcher moved to.
+    expect(h.activities.applyStep).toHaveBeenCalledWith(
+      expect.objectContaining({
+        changeId: `${newcomer.eventId}:apply:1.0:0`,
+        step: expect.objectContaining({ apId, radio: '5g', target: { obssPdDbm: -79, txPowerDbm: 18 } }),
+      }),
+    );
     // No undo: the watcher's only step is its move, and the radio stays on the new channel.
     expect(h.controller.callsOf(watcher.eventId).map((c) => [c.changeId, c.result])).toEqual([
       [`${watcher.eventId}:apply:1.0:0`, 'applied'],
@@ -127,6 +150,19 @@ describe('watches on a radio (rrmEvent + apCoordinator, stubbed activities)', ()
     );
     expect(h.controller.callsOf(critical.eventId)).toEqual([]);
     expect(h.controller.radio(apId)).toMatchObject({ channel: 36, width: 80 });
+    // The undo put the channel back, and only it; the CRITICAL event asked for the radio's turn.
+    expect(h.activities.applyStep).toHaveBeenCalledWith(
+      expect.objectContaining({
+        changeId: `${watcher.eventId}:rollback:0`,
+        step: expect.objectContaining({ apId, radio: '5g', target: { channel: 36 } }),
+      }),
+    );
+    expect(h.activities.requestApTurn).toHaveBeenCalledWith(
+      expect.objectContaining({
+        apId,
+        request: expect.objectContaining({ eventId: critical.eventId, severity: 'CRITICAL', channel: 52 }),
+      }),
+    );
     const [, rollback] = h.audit.of(watcher.eventId);
     expect(rollback).toMatchObject({
       executionStatus: 'ROLLED_BACK',
@@ -151,6 +187,13 @@ describe('watches on a radio (rrmEvent + apCoordinator, stubbed activities)', ()
     expect(h.controller.callsOf(watcher.eventId).map((c) => c.changeId)).toEqual([
       `${watcher.eventId}:apply:1.0:0`,
     ]);
+    // The CRITICAL event moved the radio itself, from where the watcher had left it.
+    expect(h.activities.applyStep).toHaveBeenCalledWith(
+      expect.objectContaining({
+        changeId: `${critical.eventId}:apply:1.0:0`,
+        step: expect.objectContaining({ apId, radio: '5g', from: expect.objectContaining({ channel: 52 }) }),
+      }),
+    );
   });
 
   it('lets radar on the channel a watcher moved to move the radio at once: the watcher is superseded after the fact', async () => {
@@ -168,6 +211,16 @@ describe('watches on a radio (rrmEvent + apCoordinator, stubbed activities)', ()
       outcome: 'SUPERSEDED',
       reason: `superseded by radar ${radar.eventId} (CRITICAL) on channel 52: the radar move took the radio on; this change is not undone`,
     });
+    // The radar took no turn: its reflex moved the radio and told the coordinator after the fact.
+    expect(h.activities.requestApTurn).not.toHaveBeenCalledWith(
+      expect.objectContaining({ request: expect.objectContaining({ eventId: radar.eventId }) }),
+    );
+    expect(h.activities.noticeRadarMove).toHaveBeenCalledWith(
+      expect.objectContaining({
+        apId,
+        move: expect.objectContaining({ eventId: radar.eventId, severity: 'CRITICAL', channel: 52 }),
+      }),
+    );
     // One move, by the radar's reflex; the watcher undid nothing.
     expect(h.controller.callsOf(watcher.eventId).map((c) => c.changeId)).toEqual([
       `${watcher.eventId}:apply:1.0:0`,
