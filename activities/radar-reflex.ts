@@ -5,10 +5,10 @@
 import { belowConfidence, staleness, unknownApRefusal } from '../domain/change-decisions';
 import type { ControllerStep } from '../domain/controller-steps';
 import type { RrmEvent } from '../domain/events';
-import { PLANNERS, radarClosedChannels, type ActionPlan } from '../domain/plans';
+import { closureNeighbours, nonOccupancyEnd, radarClosedChannels, type ClosedChannel } from '../domain/dfs';
+import { PLANNERS, type ActionPlan } from '../domain/plans';
 import type { Policy } from '../domain/policy';
 import { changedParams, radioOf, type ApSnapshot, type RadioSnapshot } from '../domain/radio';
-import type { ClosedChannel } from '../domain/radio-turns';
 import { bondedSubchannels, type RegulatoryDomain } from '../domain/regulatory';
 import type { ClosureTable } from './closures';
 import { asFailure, type ControllerPort, type MonitorSample } from './controller';
@@ -103,7 +103,7 @@ async function reflex(deps: RadarReflexDeps, { event, changeId, at }: ReflexRequ
     policy,
     regulatoryDomain: policy.regulatoryDomain,
     closing: [],
-    closedUntil: at + policy.nonOccupancyPeriodMs,
+    closedUntil: nonOccupancyEnd(policy, at),
     neighbours: [],
     closures: [],
     closureRecorded: true,
@@ -142,7 +142,7 @@ async function reflex(deps: RadarReflexDeps, { event, changeId, at }: ReflexRequ
     throw err;
   }
   const radar = Number(event.data.channel);
-  const neighbours = policy.radar.closeForNeighbours ? ap.neighbors : [];
+  const neighbours = closureNeighbours(policy, ap.neighbors);
   facts = {
     ...facts,
     regulatoryDomain: ap.regulatoryDomain,

@@ -1,12 +1,11 @@
 // Channel scoring of docs/policy.md: pick the channel an AP radio moves to, and say why. Pure: it is
 // called from workflow code, so no clocks, no randomness, no I/O.
 
+import { cacCost, channelsInDfsState, touchesDfs, WEATHER_RADAR_CAC_MS, type DfsState } from './dfs';
 import {
   PREFERRED_2G_CHANNELS,
   bondedSubchannels,
-  cacTimeMs,
   permittedChannels,
-  touchesDfs,
   widthsUpTo,
   type ChannelWidth,
   type Radio,
@@ -27,7 +26,7 @@ export interface ChannelObservation {
    * A DFS channel's state for this radio, when the controller reports it (hostapd's): `available`
    * needs no CAC, `usable` (or unknown) costs one, `unavailable` (radar) is never a candidate.
    */
-  dfsState?: 'usable' | 'cac' | 'available' | 'unavailable';
+  dfsState?: DfsState;
 }
 
 export interface ChannelSelectionRequest {
@@ -95,7 +94,6 @@ const DFS_SCORE_AVAILABLE = 0.8;
 const DFS_SCORE_DFS = 0.5;
 /** EU weather-radar channels need a 10 min CAC: worse still. */
 const DFS_SCORE_LONG_CAC = 0.25;
-const LONG_CAC_MS = 10 * 60_000;
 
 /**
  * Neighbour RSSI range over which a neighbour's weight grows linearly: at or below −90 dBm a
@@ -197,7 +195,7 @@ function scoreCandidate(
     ? DFS_SCORE_NON_DFS
     : cacMs === 0
       ? DFS_SCORE_AVAILABLE
-      : cacMs >= LONG_CAC_MS
+      : cacMs >= WEATHER_RADAR_CAC_MS
         ? DFS_SCORE_LONG_CAC
         : DFS_SCORE_DFS;
   const components = {
@@ -215,28 +213,6 @@ function scoreCandidate(
   };
   if (unobserved.length > 0) score.unobserved = unobserved;
   return score;
-}
-
-/**
- * The longest CAC among the DFS sub-channels not in `checked` (the channels the controller reports
- * `available` to the radio; a channel it reports nothing about counts as not checked).
- */
-export function cacCost(
-  radio: Radio,
-  domain: RegulatoryDomain,
-  subchannels: number[],
-  checked: ReadonlySet<number>,
-): number {
-  const unchecked = subchannels.filter((c) => !checked.has(c));
-  return Math.max(0, ...unchecked.map((c) => cacTimeMs(radio, c, domain)));
-}
-
-/** The channels the controller's scan reports in DFS state `state` for the radio. */
-export function channelsInDfsState(
-  observations: ChannelObservation[],
-  state: NonNullable<ChannelObservation['dfsState']>,
-): number[] {
-  return observations.filter((o) => o.dfsState === state).map((o) => o.channel);
 }
 
 const byScore = (a: CandidateScore, b: CandidateScore): number =>

@@ -21,10 +21,10 @@ import {
   channelsOfBand,
   isPermitted,
   permittedChannels,
-  touchesDfs,
   widthsUpTo,
   type ChannelWidth,
 } from '../../domain/regulatory';
+import { touchesDfs } from '../../domain/dfs';
 import { obs } from './plan-fixtures';
 
 /** A clean channel: no neighbours, no interference, every client able to use it. */

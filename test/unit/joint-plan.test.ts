@@ -11,7 +11,7 @@ import {
 } from '../../domain/joint-plan';
 import { PLANNERS } from '../../domain/plans';
 import { ap, context, event } from './plan-fixtures';
-import { isDfsChannel } from '../../domain/regulatory';
+import { isDfsChannel } from '../../domain/dfs';
 
 const OPTS = { radio: '5g' as const, domain: 'US' as const, minImprovement: 0.05 };
 const NON_DFS_20 = [36, 40, 44, 48, 149, 153, 157, 161, 165];

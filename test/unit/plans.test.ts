@@ -1,16 +1,16 @@
 import fc from 'fast-check';
 
 import { ALL_EVENT_TYPES, type EventType } from '../../domain/events';
-import { PLANNERS, radarClosedChannels, type ActionPlan, type PlanningContext } from '../../domain/plans';
+import { PLANNERS, type ActionPlan, type PlanningContext } from '../../domain/plans';
 import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
 import { radioOf, type RadioState } from '../../domain/radio';
 import {
   bondedSubchannels,
   channelsOfBand,
-  isDfsChannel,
   maxTxPowerForObssPd,
   type RegulatoryDomain,
 } from '../../domain/regulatory';
+import { isDfsChannel } from '../../domain/dfs';
 import type { ChannelObservation } from '../../domain/channel-selection';
 import { ap, change, changesIn, context, event, policyWith, radioSteps, scan } from './plan-fixtures';
 
@@ -23,9 +23,6 @@ const ap5g = (config: Partial<RadioState>, domain: RegulatoryDomain = 'US') =>
     { '5g': { channel: 52, width: 80, txPowerDbm: 20, obssPdDbm: -82, ...config } },
     { regulatoryDomain: domain },
   );
-
-const snapshot = (config: Partial<RadioState>, domain: RegulatoryDomain = 'US') =>
-  radioOf(ap5g(config, domain), '5g')!;
 
 /** The channel (and width, 0 when unchanged) a channel-change plan moves the radio to. */
 const newChannelOf = (ctx: PlanningContext, plan: ActionPlan): { channel: number; width: number } => {
@@ -168,33 +165,6 @@ describe('radar planner (DFS_RADAR)', () => {
     );
     expect(us.kind).toBe('impossible');
     expect(us.explanation).toContain('radar on channel 52');
-  });
-});
-
-describe('radarClosedChannels', () => {
-  it('closes the whole operating bonded channel: 52/80 → 52, 56, 60, 64', () => {
-    expect(radarClosedChannels(52, snapshot({ channel: 52, width: 80 }))).toEqual([52, 56, 60, 64]);
-    expect(radarClosedChannels(60, snapshot({ channel: 56, width: 80 }))).toEqual([52, 56, 60, 64]);
-  });
-
-  it('closes the operating 40 and 160 MHz blocks', () => {
-    expect(radarClosedChannels(64, snapshot({ channel: 60, width: 40 }))).toEqual([60, 64]);
-    expect(radarClosedChannels(116, snapshot({ channel: 100, width: 160 }))).toEqual([
-      100, 104, 108, 112, 116, 120, 124, 128,
-    ]);
-    expect(radarClosedChannels(56, snapshot({ channel: 36, width: 160 }))).toEqual([
-      36, 40, 44, 48, 52, 56, 60, 64,
-    ]);
-  });
-
-  it('closes only the 20 MHz channel when the radar is outside the operating channel', () => {
-    expect(radarClosedChannels(60, snapshot({ channel: 36, width: 80 }))).toEqual([60]);
-    expect(radarClosedChannels(108, snapshot({ channel: 52, width: 80 }))).toEqual([108]);
-    expect(radarClosedChannels(56, snapshot({ channel: 52, width: 20 }))).toEqual([56]);
-  });
-
-  it('closes only the channel itself on a 20 MHz radio', () => {
-    expect(radarClosedChannels(52, snapshot({ channel: 52, width: 20 }))).toEqual([52]);
   });
 });
 

@@ -16,7 +16,7 @@ import { ControllerError } from '../../activities/controller/port';
 import { createCoordinationActivities } from '../../activities/coordination';
 import { createClosureActivities, type Closure, type ClosureTable } from '../../activities/closures';
 import { createRadarReflexActivities } from '../../activities/radar-reflex';
-import type { ClosedChannel } from '../../domain/radio-turns';
+import type { ClosedChannel } from '../../domain/dfs';
 import type { PolicyActivities } from '../../activities/policy';
 import { parseAuditEntry, type AuditEntry } from '../../audit';
 import type { AuditActivities } from '../../activities/audit';

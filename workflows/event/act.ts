@@ -4,10 +4,16 @@
 import { uuid4 } from '@temporalio/workflow';
 import { staleness, turnScope, unknownApRefusal } from '../../domain/change-decisions';
 import { changesOf, versionsOf } from '../../domain/controller-steps';
-import { radarClosedChannels, type PlanningContext } from '../../domain/plans';
+import {
+  closureNeighbours,
+  nonOccupancyEnd,
+  radarClosure,
+  unionOfClosures,
+  type ClosedChannel,
+} from '../../domain/dfs';
+import type { PlanningContext } from '../../domain/plans';
 import { radioOf, type ApSnapshot, type RadioSnapshot } from '../../domain/radio';
 import type { MonitorSample } from '../../activities/controller';
-import { unionOfClosures, type ClosedChannel } from '../../domain/radio-turns';
 import { closureReads, controllerReads } from '../activity-proxies';
 import { loopMetrics } from '../metrics';
 import { applySteps, failureReason, isActivityFailure, unknownApOf } from '../controller-saga';
@@ -128,7 +134,9 @@ async function planAndApply(
   // audit signs it with the next record (the Channel Move Time runs; docs/event-lifecycle.md). One
   // detection closes once: an operator's retry plans around the closure, it does not close again.
   const closing =
-    event.type === 'DFS_RADAR' && !run.status.closedChannels.length ? radarClosure(run, radio) : [];
+    event.type === 'DFS_RADAR' && !run.status.closedChannels.length
+      ? radarClosure(Number(event.data.channel), radio, run.turns.undoneMoveOnto(event.apId))
+      : [];
   closing.forEach((c) => blocked.add(c));
   run.blocked = [...blocked];
   if (closing.length) closeForNonOccupancy(run, closing, ap.neighbors);
@@ -176,17 +184,6 @@ async function planAndApply(
     loopMetrics.changeApplied(event.type, run.lastChangeAt! - Date.parse(event.receivedAt));
     return undefined;
   }
-}
-
-/**
- * The bonded channel the radar closes: the one the radio operates on, or, when a watcher's move
- * onto the radar channel was undone before this turn, the one the radio was on when radar was heard.
- */
-function radarClosure(run: EventRun, radio: RadioSnapshot): number[] {
-  const radar = Number(run.event.data.channel);
-  const wasOn = run.turns.undoneMoveOnto(run.event.apId);
-  const closing = radarClosedChannels(radar, radio);
-  return wasOn.includes(radar) ? [...new Set([...closing, ...wasOn])].sort((a, b) => a - b) : closing;
 }
 
 /**
@@ -311,8 +308,8 @@ function readBaseline(run: EventRun): Promise<MonitorSample | undefined> {
  */
 function closeForNonOccupancy(run: EventRun, channels: number[], apNeighbours: string[]): void {
   const { event } = run;
-  const until = Date.now() + run.rules.nonOccupancyPeriodMs;
-  const neighbours = run.rules.radar.closeForNeighbours ? apNeighbours : [];
+  const until = nonOccupancyEnd(run.rules, Date.now());
+  const neighbours = closureNeighbours(run.rules, apNeighbours);
   run.turns.closeChannels(event.apId, { radio: event.radio, channels, until }, neighbours);
   run.signClosure(channels, until, neighbours);
 }

@@ -10,7 +10,8 @@ import {
   type Policy,
 } from '../../domain/policy';
 import { PLANNERS, type ActionPlan, type Planner } from '../../domain/plans';
-import { movedOnto, rollbackForbidden, type TurnScope } from '../../domain/change-decisions';
+import type { TurnScope } from '../../domain/change-decisions';
+import { movedOnto, rollbackForbidden } from '../../domain/dfs';
 import type { ControllerStep } from '../../domain/controller-steps';
 import { monitorWindowEnd } from '../../domain/rollback-rules';
 import type { ConfigurationChange } from '../../domain/radio';
