@@ -5,7 +5,13 @@
 import { belowConfidence, staleness, unknownApRefusal } from '../domain/change-decisions';
 import type { ControllerStep } from '../domain/controller-steps';
 import type { RrmEvent } from '../domain/events';
-import { closureNeighbours, nonOccupancyEnd, radarClosedChannels, type ClosedChannel } from '../domain/dfs';
+import {
+  closureNeighbours,
+  nonOccupancyEnd,
+  radarChannelOf,
+  radarClosedChannels,
+  type ClosedChannel,
+} from '../domain/dfs';
 import { PLANNERS, type ActionPlan } from '../domain/plans';
 import type { Policy } from '../domain/policy';
 import { changedParams, radioOf, type ApSnapshot, type RadioSnapshot } from '../domain/radio';
@@ -141,7 +147,7 @@ async function reflex(deps: RadarReflexDeps, { event, changeId, at }: ReflexRequ
     }
     throw err;
   }
-  const radar = Number(event.data.channel);
+  const radar = radarChannelOf(event);
   const neighbours = closureNeighbours(policy, ap.neighbors);
   facts = {
     ...facts,

@@ -3,6 +3,7 @@
 // Availability Check, the Non-Occupancy Period, what a radar closes and for whom, and what a closed
 // channel forbids. Pure data and functions, importable from workflow code.
 import type { ControllerStep } from './controller-steps';
+import type { RrmEvent } from './events';
 import type { Policy } from './policy';
 import type { RadioSnapshot } from './radio';
 import { bondedSubchannels, type ChannelWidth, type Radio, type RegulatoryDomain } from './regulatory';
@@ -80,6 +81,13 @@ export function cacCost(
 ): number {
   const unchecked = subchannels.filter((c) => !checked.has(c));
   return Math.max(0, ...unchecked.map((c) => cacTimeMs(radio, c, domain)));
+}
+
+/** The channel a radar report names; only a DFS_RADAR event has one. */
+export function radarChannelOf(event: RrmEvent): number {
+  if (event.type !== 'DFS_RADAR')
+    throw new TypeError(`${event.eventId} is ${event.type}, not a radar report`);
+  return event.data.channel;
 }
 
 /**

@@ -1,12 +1,12 @@
 // DFS radar: leave the radar's bonded channel for the best non-DFS channel, keeping the width if possible.
 import { bondedSubchannels } from '../regulatory';
 import { channelMove } from './channel-move';
-import type { Planner } from './types';
+import { plannerFor } from './types';
 
-export const radarMove: Planner = {
+export const radarMove = plannerFor('DFS_RADAR', {
   needs: { scan: true },
   plan(ctx) {
-    const radarChannel = Number(ctx.event.data.channel);
+    const radarChannel = ctx.event.data.channel;
     const { config, regulatoryDomain } = ctx.radio;
     const operating = bondedSubchannels('5g', config.channel, config.width, regulatoryDomain);
     if (!operating.includes(radarChannel)) {
@@ -17,4 +17,4 @@ export const radarMove: Planner = {
     }
     return channelMove(ctx, operating, true, `radar on channel ${radarChannel}`);
   },
-};
+});

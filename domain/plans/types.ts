@@ -1,5 +1,5 @@
 // The plan stage's contract: what a planner sees, and what it decides.
-import type { RrmEvent } from '../events';
+import type { EventOf, EventType, RrmEvent } from '../events';
 import type { Policy } from '../policy';
 import type { CandidateScore, ChannelObservation } from '../channel-selection';
 import type { ChannelReservation } from '../channel-reservations';
@@ -25,8 +25,8 @@ export interface ClientView {
   candidates: { apId: string; rssiDbm: number; clientCount: number; admissionCap: number | null }[];
 }
 
-export interface PlanningContext {
-  event: RrmEvent;
+export interface PlanningContext<E extends RrmEvent = RrmEvent> {
+  event: E;
   ap: ApSnapshot;
   radio: RadioSnapshot;
   /** 20 MHz channels of the radio in their Non-Occupancy Period on this AP. */
@@ -64,6 +64,25 @@ export type ActionPlan =
 export interface Planner {
   needs: { scan?: boolean; clients?: boolean; neighbours?: boolean };
   plan(ctx: PlanningContext): ActionPlan;
+}
+
+/**
+ * The planner of one event type, which reads that type's `data` as the contract types it. It is
+ * only ever given its own type's events; another type's is a caller's mistake, and throws.
+ */
+export function plannerFor<T extends EventType>(
+  type: T,
+  planner: Pick<Planner, 'needs'> & { plan(ctx: PlanningContext<EventOf<T>>): ActionPlan },
+): Planner {
+  const isOfType = (event: RrmEvent): event is EventOf<T> => event.type === type;
+  return {
+    needs: planner.needs,
+    plan(ctx) {
+      const { event } = ctx;
+      if (!isOfType(event)) throw new TypeError(`the ${type} planner was given a ${event.type} event`);
+      return planner.plan({ ...ctx, event });
+    },
+  };
 }
 
 /** A single radio step on the event's own radio. */

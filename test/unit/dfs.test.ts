@@ -10,6 +10,7 @@ import {
   isDfsChannel,
   movedOnto,
   nonOccupancyEnd,
+  radarChannelOf,
   radarClosedChannels,
   radarClosure,
   rollbackCac,
@@ -20,7 +21,7 @@ import {
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { radioOf, type RadioConfig, type RadioState } from '../../domain/radio';
 import { channelsOfBand, type Radio, type RegulatoryDomain } from '../../domain/regulatory';
-import { ap, obs } from './plan-fixtures';
+import { ap, event, obs } from './plan-fixtures';
 
 const span = (from: number, to: number, step = 4): number[] => {
   const out: number[] = [];
@@ -283,6 +284,15 @@ describe('unionOfClosures', () => {
     ];
     expect(unionOfClosures(coordinator, table)).toEqual([coordinator[0], table[1]]);
     expect(unionOfClosures([], table)).toEqual(table);
+  });
+});
+
+describe('radarChannelOf', () => {
+  it('is the channel a radar report names; no other event type has one', () => {
+    expect(radarChannelOf(event('DFS_RADAR', { channel: 100 }))).toBe(100);
+    expect(() => radarChannelOf(event('NON_WIFI_BURST', { channel: 100 }))).toThrow(
+      'e-1 is NON_WIFI_BURST, not a radar report',
+    );
   });
 });
 

@@ -9,7 +9,7 @@ import {
   type BondedChannel,
   type JointRadio,
 } from '../../domain/joint-plan';
-import { PLANNERS } from '../../domain/plans';
+import { PLANNERS, type JointReplanMoveData } from '../../domain/plans';
 import { ap, context, event } from './plan-fixtures';
 import { isDfsChannel } from '../../domain/dfs';
 
@@ -181,7 +181,7 @@ describe('neighbourhoods of a burst', () => {
 
 describe('the JOINT_REPLAN planner: one move of the joint plan, under the radio’s turn', () => {
   const burst = { id: 'b1', radios: 3, coChannelPairsBefore: 3, coChannelPairsAfter: 0 };
-  const plan = (data: Record<string, unknown>, blocked: number[] = []) =>
+  const plan = (data: Pick<JointReplanMoveData, 'channel' | 'width'>, blocked: number[] = []) =>
     PLANNERS.JOINT_REPLAN.plan(
       context({
         event: event('JOINT_REPLAN', { burst, ...data }, { apId: 'ap-1' }),

@@ -45,6 +45,13 @@ describe('PLANNERS', () => {
     expect(Object.keys(PLANNERS).sort()).toEqual([...ALL_EVENT_TYPES].sort());
   });
 
+  it("refuses another type's event: it reads its own type's data", () => {
+    const ctx = context({ event: event('NON_WIFI_BURST', { channel: 52 }), ap: ap5g({}) });
+    expect(() => PLANNERS.DFS_RADAR.plan(ctx)).toThrow(
+      'the DFS_RADAR planner was given a NON_WIFI_BURST event',
+    );
+  });
+
   // A planner gets a scan, the clients or the neighbours only when it declares it needs them.
   it.each<[EventType, 'scan' | 'clients' | 'neighbours', boolean]>([
     ['DFS_RADAR', 'scan', true],

@@ -115,7 +115,7 @@ async function startMove(move: JointMove, data: JointReplanMoveData, severity: C
     detectedAt: now,
     receivedAt: now,
     source: 'AUTOMATED',
-    data: data as unknown as Record<string, unknown>,
+    data,
   };
   await startChild(EVENT_WORKFLOW_TYPE, {
     workflowId: eventWorkflowId(eventId),

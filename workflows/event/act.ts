@@ -135,7 +135,7 @@ async function planAndApply(
   // detection closes once: an operator's retry plans around the closure, it does not close again.
   const closing =
     event.type === 'DFS_RADAR' && !run.status.closedChannels.length
-      ? radarClosure(Number(event.data.channel), radio, run.turns.undoneMoveOnto(event.apId))
+      ? radarClosure(event.data.channel, radio, run.turns.undoneMoveOnto(event.apId))
       : [];
   closing.forEach((c) => blocked.add(c));
   run.blocked = [...blocked];

@@ -11,7 +11,7 @@ import {
 } from '../../domain/policy';
 import { PLANNERS, type ActionPlan, type Planner } from '../../domain/plans';
 import type { TurnScope } from '../../domain/change-decisions';
-import { movedOnto, rollbackForbidden } from '../../domain/dfs';
+import { movedOnto, radarChannelOf, rollbackForbidden } from '../../domain/dfs';
 import type { ControllerStep } from '../../domain/controller-steps';
 import { monitorWindowEnd } from '../../domain/rollback-rules';
 import type { ConfigurationChange } from '../../domain/radio';
@@ -120,7 +120,7 @@ export class EventRun {
         severity: this.severity,
         detectedAt: event.detectedAt,
         bypassesCooldown: this.eventPolicy.bypassesCooldown,
-        channel: typeof event.data.channel === 'number' ? event.data.channel : undefined,
+        channel: 'channel' in event.data ? event.data.channel : undefined,
       },
       {
         settings: { cooldownMs: rules.cooldownMs, maxQueue: rules.maxQueuePerAp, leaseMs },
@@ -219,7 +219,7 @@ export class EventRun {
     this.signLater({
       actionType: 'NON_OCCUPANCY',
       executionStatus: 'CHANNELS_CLOSED',
-      reason: `radar on channel ${String(this.event.data.channel)}: channels ${channels.join(', ')} closed until ${at}${alsoFor}`,
+      reason: `radar on channel ${radarChannelOf(this.event)}: channels ${channels.join(', ')} closed until ${at}${alsoFor}`,
       configurationChanges: [],
       details: { closedChannels: channels, until: at, neighbours },
     });

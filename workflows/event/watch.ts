@@ -133,7 +133,7 @@ async function reselectAfterRadar(run: EventRun, n: number): Promise<boolean> {
     const ctx = await planningContext(run, ap, radio, [], views);
     const plan = PLANNERS.DFS_RADAR.plan({
       ...ctx,
-      event: { ...event, data: { channel: radio.config.channel } },
+      event: { ...event, type: 'DFS_RADAR', data: { channel: radio.config.channel } },
     });
     if (plan.kind !== 'change') return false;
     const baseline = await controllerReads.sampleRadio(event.apId, event.radio);
