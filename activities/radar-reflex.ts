@@ -200,16 +200,16 @@ async function reflex(deps: RadarReflexDeps, { event, changeId, at }: ReflexRequ
     );
   }
   facts.closing = closedNow(radio);
-  const blocked = [...new Set([...facts.closing, ...read.closures.map((c) => c.channel)])];
-  const avoid: number[] = [];
+  const closed = [...new Set([...facts.closing, ...read.closures.map((c) => c.channel)])];
+  const unavailable: number[] = [];
   let current = radio;
   for (let plans = 1; ; plans++) {
     const plan = PLANNERS.DFS_RADAR.plan({
       event,
       ap,
       radio: current,
-      blockedChannels: blocked,
-      avoidChannels: avoid,
+      closedChannels: closed,
+      unavailableChannels: unavailable,
       policy,
       observations,
       // Neighbours' bookings unseen, it draws among equal channels; with reservations off, as any
@@ -238,7 +238,7 @@ async function reflex(deps: RadarReflexDeps, { event, changeId, at }: ReflexRequ
         return decided('FAILED', `apply failed: ${err.type}: ${err.message}`);
       }
       if (err.type === 'ChannelUnavailable') {
-        avoid.push(...((err.details?.radarChannels as number[] | undefined) ?? []));
+        unavailable.push(...((err.details?.radarChannels as number[] | undefined) ?? []));
       } else if (err.type === 'VersionConflict') {
         // The radio changed under the reflex (an action mid-apply, another report of this radar).
         ap = await controller.readAp(event.apId);

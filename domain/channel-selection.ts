@@ -35,9 +35,12 @@ export interface ChannelSelectionRequest {
   currentChannel: number;
   currentWidth: ChannelWidth;
   observations: ChannelObservation[];
-  /** 20 MHz channels in their Non-Occupancy Period: never selectable. */
-  blockedChannels: number[];
-  /** 20 MHz channels to move away from (e.g. the interferer's): not selectable. */
+  /** 20 MHz channels closed by radar (in their Non-Occupancy Period): never selectable. */
+  closedChannels: number[];
+  /**
+   * 20 MHz channels to move away from (the radio's own, the interferer's) and those the controller
+   * refused for radar: not selectable either, and named apart in the explanation.
+   */
   avoidChannels: number[];
   /** True for a radar move: DFS channels are not candidates at all. */
   nonDfsOnly: boolean;
@@ -223,7 +226,7 @@ const fmt = (x: number): string => x.toFixed(2);
 
 /**
  * Chooses the channel to move to: the best-scoring permitted bonded channel that avoids every
- * blocked and avoided 20 MHz channel, is not the current one, and (for a radar move) touches no
+ * closed and avoided 20 MHz channel, is not the current one, and (for a radar move) touches no
  * DFS channel. The current width is kept when it has a candidate; otherwise the widest narrower
  * width that has one is used, because a narrower clean channel beats staying put.
  */
@@ -301,7 +304,7 @@ function scoresAt(
     const subchannels = bondedSubchannels(radio, channel, width, domain);
     if (subchannels.some((c) => excluded.has(c))) continue;
     // Same width and containing the current channel means it is the current bonded channel. A
-    // narrower channel inside it stays eligible: it sheds the blocked/avoided part, excluded above.
+    // narrower channel inside it stays eligible: it sheds the closed/avoided part, excluded above.
     if (!keepCurrent && width === req.currentWidth && subchannels.includes(req.currentChannel)) continue;
     if (req.nonDfsOnly && touchesDfs(radio, channel, width, domain)) continue;
     scores.push(scoreCandidate(req, channel, width, subchannels, observationsByChannel, checked));
@@ -312,7 +315,7 @@ function scoresAt(
 /** What a selection reads off the request once: the channels it may not take, the checked ones, the looks per channel. */
 function scanContext(req: ChannelSelectionRequest) {
   const excluded = new Set([
-    ...req.blockedChannels,
+    ...req.closedChannels,
     ...req.avoidChannels,
     ...channelsInDfsState(req.observations, 'unavailable'),
   ]);
@@ -328,7 +331,8 @@ function scanContext(req: ChannelSelectionRequest) {
 
 function exclusionNotes(req: ChannelSelectionRequest): string[] {
   const notes: string[] = [];
-  if (req.blockedChannels.length > 0) notes.push(`blocked ${listChannels(req.blockedChannels, req.radio)}`);
+  // "blocked" is the audit's word for closed channels (docs/policy.md shows it).
+  if (req.closedChannels.length > 0) notes.push(`blocked ${listChannels(req.closedChannels, req.radio)}`);
   if (req.avoidChannels.length > 0) notes.push(`avoiding ${listChannels(req.avoidChannels, req.radio)}`);
   const unavailable = channelsInDfsState(req.observations, 'unavailable');
   if (unavailable.length > 0) notes.push(`unavailable after radar ${listChannels(unavailable, req.radio)}`);

@@ -19,7 +19,7 @@ export const jointReplanMove = plannerFor('JOINT_REPLAN', {
     }
     // Closed for radar since the plan, or refused by the controller for radar just now.
     const closed = bondedSubchannels(radio, channel, width, regulatoryDomain).filter(
-      (c) => ctx.blockedChannels.includes(c) || ctx.avoidChannels.includes(c),
+      (c) => ctx.closedChannels.includes(c) || ctx.unavailableChannels.includes(c),
     );
     if (closed.length > 0) {
       return {

@@ -29,10 +29,14 @@ export interface PlanningContext<E extends RrmEvent = RrmEvent> {
   event: E;
   ap: ApSnapshot;
   radio: RadioSnapshot;
-  /** 20 MHz channels of the radio in their Non-Occupancy Period on this AP. */
-  blockedChannels: number[];
-  /** Channels to stay off beyond the blocked ones, e.g. one that degraded after a move. */
-  avoidChannels: number[];
+  /** 20 MHz channels of the radio closed by radar on this AP (in their Non-Occupancy Period). */
+  closedChannels: number[];
+  /**
+   * Channels the controller refused for radar when this change was applied: stayed off like closed
+   * ones, but they are the controller's word for this apply only (no Non-Occupancy end is known, so
+   * they forbid no rollback) and the audit names them apart.
+   */
+  unavailableChannels: number[];
   policy: Policy;
   /** Present when the planner declared it needs a channel scan. */
   observations?: ChannelObservation[];

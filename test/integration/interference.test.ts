@@ -121,7 +121,7 @@ describe('a channel the controller refuses for radar', () => {
       currentChannel: radio.channel,
       currentWidth: radio.width,
       observations: scan.channels,
-      blockedChannels: [],
+      closedChannels: [],
       avoidChannels: operating,
       nonDfsOnly: false,
     });

@@ -128,7 +128,7 @@ function floor() {
         context({
           event: event('DFS_RADAR', { channel }, { apId: APS[i] }),
           ap: snapshot(i),
-          blocked: closed(i),
+          closed: closed(i),
           observations: scan(i),
         }),
       );
@@ -141,7 +141,7 @@ function floor() {
         context({
           event: event('NON_WIFI_BURST', { channel: radios[i].channel }, { apId: APS[i], confidence: 0.9 }),
           ap: snapshot(i),
-          blocked: closed(i),
+          closed: closed(i),
           observations: scan(i, jammed),
         }),
       );
@@ -156,7 +156,7 @@ function floor() {
         context({
           event: event('QOE_DEGRADATION', { clients }, { apId: APS[i], confidence: 0.9 }),
           ap: snapshot(i),
-          blocked: closed(i),
+          closed: closed(i),
           observations: scan(i, jammed),
           clients: [],
         }),

@@ -181,12 +181,12 @@ describe('neighbourhoods of a burst', () => {
 
 describe('the JOINT_REPLAN planner: one move of the joint plan, under the radioâ€™s turn', () => {
   const burst = { id: 'b1', radios: 3, coChannelPairsBefore: 3, coChannelPairsAfter: 0 };
-  const plan = (data: Pick<JointReplanMoveData, 'channel' | 'width'>, blocked: number[] = []) =>
+  const plan = (data: Pick<JointReplanMoveData, 'channel' | 'width'>, closed: number[] = []) =>
     PLANNERS.JOINT_REPLAN.plan(
       context({
         event: event('JOINT_REPLAN', { burst, ...data }, { apId: 'ap-1' }),
         ap: ap('ap-1', { '5g': { channel: 149, width: 80 } }),
-        blocked,
+        closed,
       }),
     );
 
@@ -204,7 +204,7 @@ describe('the JOINT_REPLAN planner: one move of the joint plan, under the radioâ
       context({
         event: event('JOINT_REPLAN', { burst, channel: 120, width: 80 }, { apId: 'ap-1' }),
         ap: ap('ap-1', { '5g': { channel: 149, width: 80 } }),
-        avoid: [124],
+        unavailable: [124],
       }),
     );
     expect(refused).toMatchObject({ kind: 'no_action' });

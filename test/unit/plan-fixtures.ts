@@ -85,8 +85,8 @@ export function ap(
 export function context(o: {
   event: RrmEvent;
   ap: ApSnapshot;
-  blocked?: number[];
-  avoid?: number[];
+  closed?: number[];
+  unavailable?: number[];
   policy?: Policy;
   observations?: ChannelObservation[];
   clients?: ClientView[];
@@ -98,8 +98,8 @@ export function context(o: {
     event: o.event,
     ap: o.ap,
     radio,
-    blockedChannels: o.blocked ?? [],
-    avoidChannels: o.avoid ?? [],
+    closedChannels: o.closed ?? [],
+    unavailableChannels: o.unavailable ?? [],
     policy: o.policy ?? DEFAULT_POLICY,
     observations: o.observations,
     clients: o.clients,

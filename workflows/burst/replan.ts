@@ -65,7 +65,7 @@ async function replanNeighbourhood(
       currentChannel: config.channel,
       currentWidth: config.width,
       observations: scans[i],
-      blockedChannels: closedHere,
+      closedChannels: closedHere,
       avoidChannels: [],
       nonDfsOnly: false,
     });

@@ -265,7 +265,7 @@ export async function planningContext(
   run: EventRun,
   ap: ApSnapshot,
   radio: RadioSnapshot,
-  avoidChannels: number[],
+  unavailableChannels: number[],
   views: RadioViews = readRadioViews(run),
 ): Promise<PlanningContext> {
   const { event, planner } = run;
@@ -284,8 +284,8 @@ export async function planningContext(
     event,
     ap,
     radio,
-    blockedChannels: run.blocked,
-    avoidChannels,
+    closedChannels: run.blocked,
+    unavailableChannels,
     policy: run.rules,
     observations,
     clients,
