@@ -46,9 +46,9 @@ export function reconfiguredSince(steps: ControllerStep[], aps: ApSnapshot[]): s
 }
 
 /** Why an event is refused before it takes any turn, or undefined. */
-export function belowConfidence(confidence: number, policy: EventPolicy): string | undefined {
-  return confidence < policy.minConfidence
-    ? `confidence ${confidence} is below the minimum ${policy.minConfidence}`
+export function belowConfidence(confidence: number, eventPolicy: EventPolicy): string | undefined {
+  return confidence < eventPolicy.minConfidence
+    ? `confidence ${confidence} is below the minimum ${eventPolicy.minConfidence}`
     : undefined;
 }
 
@@ -58,10 +58,10 @@ export function unknownApRefusal(apId: string): string {
 }
 
 /** Why an event is too old to act on when its turn comes, or undefined. */
-export function staleness(detectedAt: string, now: number, policy: EventPolicy): string | undefined {
+export function staleness(detectedAt: string, now: number, eventPolicy: EventPolicy): string | undefined {
   const ageMs = now - Date.parse(detectedAt);
-  return ageMs > policy.ttlMs
-    ? `event is ${Math.round(ageMs / 1000)} s old, past its ${policy.ttlMs / 1000} s TTL`
+  return ageMs > eventPolicy.ttlMs
+    ? `event is ${Math.round(ageMs / 1000)} s old, past its ${eventPolicy.ttlMs / 1000} s TTL`
     : undefined;
 }
 
@@ -81,7 +81,7 @@ export type MonitorVerdict =
 
 export interface ConclusionFacts {
   type: EventType;
-  policy: EventPolicy;
+  eventPolicy: EventPolicy;
   /** Why a rollback would break regulation now, if it would. */
   rollbackForbidden?: string;
   /** A radar move may choose afresh this many more times. */
@@ -106,7 +106,7 @@ export type Conclusion =
   | { kind: 'reselect'; degradation: string };
 
 export function conclude(verdict: MonitorVerdict, facts: ConclusionFacts): Conclusion {
-  const { type, policy } = facts;
+  const { type, eventPolicy } = facts;
   switch (verdict.kind) {
     case 'superseded': {
       const by = `${verdict.by.eventId} (${verdict.by.severity})`;
@@ -126,7 +126,7 @@ export function conclude(verdict: MonitorVerdict, facts: ConclusionFacts): Concl
         };
       }
       const why = `CRITICAL ${verdict.by.type} (${verdict.by.eventId}) on the new channel ${verdict.by.channel}`;
-      if (policy.autoRollback && !facts.rollbackForbidden)
+      if (eventPolicy.autoRollback && !facts.rollbackForbidden)
         return { kind: 'roll-back', reason: `automatic rollback: ${why}`, degraded: false };
       return {
         kind: 'keep',
@@ -148,7 +148,7 @@ export function conclude(verdict: MonitorVerdict, facts: ConclusionFacts): Concl
       if (type === 'DENSITY_SPIKE') {
         return {
           kind: 'lift',
-          reason: `spike still on after ${policy.monitorWindowMs / 60_000} min: admission cap lifted at the window's end`,
+          reason: `spike still on after ${eventPolicy.monitorWindowMs / 60_000} min: admission cap lifted at the window's end`,
         };
       }
       return {
@@ -160,7 +160,7 @@ export function conclude(verdict: MonitorVerdict, facts: ConclusionFacts): Concl
     case 'degraded':
       if (type === 'DFS_RADAR' && facts.reselectionsLeft > 0)
         return { kind: 'reselect', degradation: verdict.findings };
-      if (policy.autoRollback && !facts.rollbackForbidden) {
+      if (eventPolicy.autoRollback && !facts.rollbackForbidden) {
         return { kind: 'roll-back', reason: `automatic rollback: ${verdict.findings}`, degraded: true };
       }
       return {

@@ -139,12 +139,12 @@ describe('reconfiguredSince', () => {
 });
 
 describe('belowConfidence', () => {
-  const policy = DEFAULT_EVENT_POLICIES.NON_WIFI_BURST;
+  const eventPolicy = DEFAULT_EVENT_POLICIES.NON_WIFI_BURST;
 
   it('refuses an event below the minimum confidence of its type, not one at it', () => {
-    expect(belowConfidence(0.49, policy)).toBe('confidence 0.49 is below the minimum 0.5');
-    expect(belowConfidence(0.5, policy)).toBeUndefined();
-    expect(belowConfidence(1, policy)).toBeUndefined();
+    expect(belowConfidence(0.49, eventPolicy)).toBe('confidence 0.49 is below the minimum 0.5');
+    expect(belowConfidence(0.5, eventPolicy)).toBeUndefined();
+    expect(belowConfidence(1, eventPolicy)).toBeUndefined();
   });
 
   it('accepts any radar or failure event (minimum 0)', () => {
@@ -157,10 +157,10 @@ describe('staleness', () => {
   const detected = Date.parse(T);
 
   it('lets an event act up to its TTL, and calls it stale past it', () => {
-    const policy = DEFAULT_EVENT_POLICIES.NON_WIFI_BURST; // 5 min
-    expect(staleness(T, detected + 300_000, policy)).toBeUndefined();
-    expect(staleness(T, detected + 300_001, policy)).toBe('event is 300 s old, past its 300 s TTL');
-    expect(staleness(T, detected + 301_500, policy)).toBe('event is 302 s old, past its 300 s TTL');
+    const eventPolicy = DEFAULT_EVENT_POLICIES.NON_WIFI_BURST; // 5 min
+    expect(staleness(T, detected + 300_000, eventPolicy)).toBeUndefined();
+    expect(staleness(T, detected + 300_001, eventPolicy)).toBe('event is 300 s old, past its 300 s TTL');
+    expect(staleness(T, detected + 301_500, eventPolicy)).toBe('event is 302 s old, past its 300 s TTL');
   });
 
   it("uses the type's own TTL", () => {
@@ -170,19 +170,19 @@ describe('staleness', () => {
   });
 
   it('compares instants, not text, and never calls an event from the future stale', () => {
-    const policy = DEFAULT_EVENT_POLICIES.NON_WIFI_BURST;
+    const eventPolicy = DEFAULT_EVENT_POLICIES.NON_WIFI_BURST;
     // 13:00+01:00 is 12:00Z: 300.001 s before `now`, stale; read as 13:00Z it would not be.
-    expect(staleness('2025-03-01T13:00:00+01:00', detected + 300_001, policy)).toBe(
+    expect(staleness('2025-03-01T13:00:00+01:00', detected + 300_001, eventPolicy)).toBe(
       'event is 300 s old, past its 300 s TTL',
     );
-    expect(staleness('2025-03-01T12:10:00.000Z', detected, policy)).toBeUndefined();
+    expect(staleness('2025-03-01T12:10:00.000Z', detected, eventPolicy)).toBeUndefined();
   });
 });
 
 describe('conclude', () => {
   const facts = (type: EventType, o: Partial<ConclusionFacts> = {}): ConclusionFacts => ({
     type,
-    policy: DEFAULT_EVENT_POLICIES[type],
+    eventPolicy: DEFAULT_EVENT_POLICIES[type],
     reselectionsLeft: 0,
     ...o,
   });
@@ -278,8 +278,11 @@ describe('conclude', () => {
         kind: 'lift',
         reason: "spike still on after 30 min: admission cap lifted at the window's end",
       });
-      const policy: EventPolicy = { ...DEFAULT_EVENT_POLICIES.DENSITY_SPIKE, monitorWindowMs: 45 * 60_000 };
-      expect(conclude({ kind: 'healthy' }, facts('DENSITY_SPIKE', { policy }))).toEqual({
+      const eventPolicy: EventPolicy = {
+        ...DEFAULT_EVENT_POLICIES.DENSITY_SPIKE,
+        monitorWindowMs: 45 * 60_000,
+      };
+      expect(conclude({ kind: 'healthy' }, facts('DENSITY_SPIKE', { eventPolicy }))).toEqual({
         kind: 'lift',
         reason: "spike still on after 45 min: admission cap lifted at the window's end",
       });
@@ -306,9 +309,11 @@ describe('conclude', () => {
       };
       expect(conclude(degraded, facts('DFS_RADAR'))).toEqual(kept);
       // Also under a policy that rolls back, when the old channel is closed.
-      const policy = { ...DEFAULT_EVENT_POLICIES.DFS_RADAR, autoRollback: true };
-      expect(conclude(degraded, facts('DFS_RADAR', { policy, rollbackForbidden: forbidden }))).toEqual(kept);
-      expect(conclude(degraded, facts('DFS_RADAR', { policy }))).toEqual({
+      const eventPolicy = { ...DEFAULT_EVENT_POLICIES.DFS_RADAR, autoRollback: true };
+      expect(conclude(degraded, facts('DFS_RADAR', { eventPolicy, rollbackForbidden: forbidden }))).toEqual(
+        kept,
+      );
+      expect(conclude(degraded, facts('DFS_RADAR', { eventPolicy }))).toEqual({
         kind: 'roll-back',
         reason: 'automatic rollback: PER 0.1 → 0.3',
         degraded: true,

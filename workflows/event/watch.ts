@@ -21,7 +21,7 @@ export async function watchAndConclude(run: EventRun): Promise<void> {
     if (verdict === 'decided') return;
     const next = conclude(verdict, {
       type: run.event.type,
-      policy: run.eventPolicy,
+      eventPolicy: run.eventPolicy,
       rollbackForbidden: run.rollbackForbidden(),
       reselectionsLeft: MAX_RADAR_RESELECTIONS - reselections,
     });
