@@ -6,7 +6,7 @@ export const spectrumTuning = plannerFor('SPECTRUM_SAT', {
   needs: {},
   plan(ctx) {
     const utilization = ctx.event.data.utilizationPct;
-    const why = `spectrum saturated${typeof utilization === 'number' ? ` (${utilization} % airtime)` : ''}`;
+    const why = `spectrum saturated${utilization === undefined ? '' : ` (${utilization} % airtime)`}`;
     return obssPdRaise(ctx, why);
   },
 });
