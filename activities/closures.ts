@@ -2,7 +2,7 @@
 // PostgreSQL, written once a radar move has landed and read by the radar reflex in the same activity
 // as its move, so no radar move waits for another workflow to say which channels are closed.
 import type { Pool } from 'pg';
-import type { ClosedChannel } from '../domain/radio-turns';
+import type { ClosedChannel } from '../domain/dfs';
 import type { Radio } from '../domain/regulatory';
 
 /** A radar's closure: on the AP that heard it and, when the policy says so, on its RF neighbours. */

@@ -11,7 +11,8 @@
 import { Context } from '@temporalio/activity';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { COORDINATOR_PRIORITY_KEY } from '../domain/priority';
-import { closedChannelsOf, type TurnRequest } from '../domain/radio-turns';
+import { type TurnRequest } from '../domain/radio-turns';
+import { closedChannelsFor } from '../domain/dfs';
 import type { Radio } from '../domain/regulatory';
 import type { ClosureTable } from './closures';
 import {
@@ -170,7 +171,7 @@ export function createCoordinationActivities(client: Client, closures: ClosureTa
         const handle = client.workflow.getHandle(apCoordinatorWorkflowId(apId));
         try {
           if ((await handle.describe()).status.name !== 'RUNNING') return [];
-          return closedChannelsOf(await handle.query(apStateQuery), radio);
+          return closedChannelsFor((await handle.query(apStateQuery)).closedChannels, radio);
         } catch (err) {
           if (err instanceof WorkflowNotFoundError) return [];
           throw err;

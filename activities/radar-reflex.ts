@@ -5,10 +5,16 @@
 import { belowConfidence, staleness, unknownApRefusal } from '../domain/change-decisions';
 import type { ControllerStep } from '../domain/controller-steps';
 import type { RrmEvent } from '../domain/events';
-import { PLANNERS, radarClosedChannels, type ActionPlan } from '../domain/plans';
+import {
+  closureNeighbours,
+  nonOccupancyEnd,
+  radarChannelOf,
+  radarClosedChannels,
+  type ClosedChannel,
+} from '../domain/dfs';
+import { PLANNERS, type ActionPlan } from '../domain/plans';
 import type { Policy } from '../domain/policy';
 import { changedParams, radioOf, type ApSnapshot, type RadioSnapshot } from '../domain/radio';
-import type { ClosedChannel } from '../domain/radio-turns';
 import { bondedSubchannels, type RegulatoryDomain } from '../domain/regulatory';
 import type { ClosureTable } from './closures';
 import { asFailure, type ControllerPort, type MonitorSample } from './controller';
@@ -103,7 +109,7 @@ async function reflex(deps: RadarReflexDeps, { event, changeId, at }: ReflexRequ
     policy,
     regulatoryDomain: policy.regulatoryDomain,
     closing: [],
-    closedUntil: at + policy.nonOccupancyPeriodMs,
+    closedUntil: nonOccupancyEnd(policy, at),
     neighbours: [],
     closures: [],
     closureRecorded: true,
@@ -141,8 +147,8 @@ async function reflex(deps: RadarReflexDeps, { event, changeId, at }: ReflexRequ
     }
     throw err;
   }
-  const radar = Number(event.data.channel);
-  const neighbours = policy.radar.closeForNeighbours ? ap.neighbors : [];
+  const radar = radarChannelOf(event);
+  const neighbours = closureNeighbours(policy, ap.neighbors);
   facts = {
     ...facts,
     regulatoryDomain: ap.regulatoryDomain,
@@ -194,16 +200,16 @@ async function reflex(deps: RadarReflexDeps, { event, changeId, at }: ReflexRequ
     );
   }
   facts.closing = closedNow(radio);
-  const blocked = [...new Set([...facts.closing, ...read.closures.map((c) => c.channel)])];
-  const avoid: number[] = [];
+  const closed = [...new Set([...facts.closing, ...read.closures.map((c) => c.channel)])];
+  const unavailable: number[] = [];
   let current = radio;
   for (let plans = 1; ; plans++) {
     const plan = PLANNERS.DFS_RADAR.plan({
       event,
       ap,
       radio: current,
-      blockedChannels: blocked,
-      avoidChannels: avoid,
+      closedChannels: closed,
+      unavailableChannels: unavailable,
       policy,
       observations,
       // Neighbours' bookings unseen, it draws among equal channels; with reservations off, as any
@@ -232,7 +238,7 @@ async function reflex(deps: RadarReflexDeps, { event, changeId, at }: ReflexRequ
         return decided('FAILED', `apply failed: ${err.type}: ${err.message}`);
       }
       if (err.type === 'ChannelUnavailable') {
-        avoid.push(...((err.details?.radarChannels as number[] | undefined) ?? []));
+        unavailable.push(...((err.details?.radarChannels as number[] | undefined) ?? []));
       } else if (err.type === 'VersionConflict') {
         // The radio changed under the reflex (an action mid-apply, another report of this radar).
         ap = await controller.readAp(event.apId);

@@ -20,7 +20,7 @@ for (const width of WIDTHS) {
     currentChannel: 52,
     currentWidth: width,
     observations,
-    blockedChannels: [52, 56, 60, 64],
+    closedChannels: [52, 56, 60, 64],
     avoidChannels: [],
     nonDfsOnly: false,
   };

@@ -12,7 +12,7 @@
 // (docs/event-lifecycle.md), each met or not.
 // `npm run bench`; BENCH_LOAD_SECONDS shortens the loaded run (default 60).
 import type { RrmClient } from '../client/library';
-import { CHANNEL_MOVE_TIME_MS } from '../domain/regulatory';
+import { CHANNEL_MOVE_TIME_MS } from '../domain/dfs';
 import type { EventType } from '../domain/event-types';
 import type { RunningSimulator } from '../simulator/server';
 import { backgroundApId, campus, radarApId } from './campus';

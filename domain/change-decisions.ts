@@ -1,12 +1,11 @@
 // The event workflow's decisions about a change, as pure functions: which radios' turns an action
-// takes, what a watch covers, whether a rollback is allowed, and how a monitor window's verdict
-// ends the event (docs/coordination.md, docs/event-lifecycle.md).
+// takes, whether an undo would overwrite a later change, and how a monitor window's verdict ends the
+// event (docs/coordination.md, docs/event-lifecycle.md). What DFS forbids a change is in dfs.ts.
 import type { EventType, Severity } from './event-types';
 import type { EventPolicy } from './policy-schema';
 import type { ControllerStep } from './controller-steps';
 import { changedParams, type ApSnapshot } from './radio';
-import { bondedSubchannels, RADIOS, type Radio, type RegulatoryDomain } from './regulatory';
-import { cacCost, channelsInDfsState, type ChannelObservation } from './channel-selection';
+import { RADIOS, type Radio } from './regulatory';
 
 /** The radios an action changes, per AP, in the global order (AP id, then radio). */
 export type TurnScope = { apId: string; radios: Radio[] }[];
@@ -22,69 +21,6 @@ export function turnScope(type: EventType, apId: string, radio: Radio, neighbour
   if (!AP_WIDE.includes(type)) return [{ apId, radios: [radio] }];
   const aps = type === 'HW_FAILURE' ? [apId, ...neighbours] : [apId];
   return [...new Set(aps)].sort().map((id) => ({ apId: id, radios: [...RADIOS] }));
-}
-
-type RadioStep = ControllerStep & { kind: 'radio' };
-
-/** The step that moved the event's own radio to another channel, if any. */
-function channelMove(steps: ControllerStep[], apId: string, radio: Radio): RadioStep | undefined {
-  return steps.find(
-    (s): s is RadioStep =>
-      s.kind === 'radio' &&
-      s.apId === apId &&
-      s.radio === radio &&
-      s.target.channel !== undefined &&
-      s.target.channel !== s.from.channel,
-  );
-}
-
-/** The 20 MHz channels of the channel the action moved its radio onto ([] when it moved none). */
-export function movedOnto(
-  steps: ControllerStep[],
-  apId: string,
-  radio: Radio,
-  domain: RegulatoryDomain,
-): number[] {
-  const move = channelMove(steps, apId, radio);
-  if (!move) return [];
-  return bondedSubchannels(radio, move.target.channel!, move.target.width ?? move.from.width, domain);
-}
-
-/**
- * The Channel Availability Check undoing the steps costs the event's radio: moving back onto DFS
- * channels the controller's scan does not report available takes it off the air for their check.
- * Undefined when the undo moves the radio nowhere, or only onto checked or non-DFS channels.
- */
-export function rollbackCac(
-  steps: ControllerStep[],
-  apId: string,
-  radio: Radio,
-  domain: RegulatoryDomain,
-  observations: ChannelObservation[],
-): { channel: number; width: number; cacMs: number } | undefined {
-  const move = channelMove(steps, apId, radio);
-  if (!move) return undefined;
-  const { channel, width } = move.from;
-  const checked = new Set(channelsInDfsState(observations, 'available'));
-  const cacMs = cacCost(radio, domain, bondedSubchannels(radio, channel, width, domain), checked);
-  return cacMs > 0 ? { channel, width, cacMs } : undefined;
-}
-
-/** Why undoing the steps would break regulation (an old channel is radar-closed), or undefined. */
-export function rollbackForbidden(
-  steps: ControllerStep[],
-  closed: number[],
-  domain: RegulatoryDomain,
-): string | undefined {
-  for (const step of steps) {
-    if (step.kind !== 'radio' || step.target.channel === undefined) continue;
-    const old = bondedSubchannels(step.radio, step.from.channel, step.from.width, domain);
-    const closedOld = old.filter((c) => closed.includes(c));
-    if (closedOld.length) {
-      return `channel ${step.from.channel} is radar-closed (Non-Occupancy Period on ${closedOld.join(', ')}); a rollback would put the radio back on it`;
-    }
-  }
-  return undefined;
 }
 
 /**
@@ -110,9 +46,9 @@ export function reconfiguredSince(steps: ControllerStep[], aps: ApSnapshot[]): s
 }
 
 /** Why an event is refused before it takes any turn, or undefined. */
-export function belowConfidence(confidence: number, policy: EventPolicy): string | undefined {
-  return confidence < policy.minConfidence
-    ? `confidence ${confidence} is below the minimum ${policy.minConfidence}`
+export function belowConfidence(confidence: number, eventPolicy: EventPolicy): string | undefined {
+  return confidence < eventPolicy.minConfidence
+    ? `confidence ${confidence} is below the minimum ${eventPolicy.minConfidence}`
     : undefined;
 }
 
@@ -122,10 +58,10 @@ export function unknownApRefusal(apId: string): string {
 }
 
 /** Why an event is too old to act on when its turn comes, or undefined. */
-export function staleness(detectedAt: string, now: number, policy: EventPolicy): string | undefined {
+export function staleness(detectedAt: string, now: number, eventPolicy: EventPolicy): string | undefined {
   const ageMs = now - Date.parse(detectedAt);
-  return ageMs > policy.ttlMs
-    ? `event is ${Math.round(ageMs / 1000)} s old, past its ${policy.ttlMs / 1000} s TTL`
+  return ageMs > eventPolicy.ttlMs
+    ? `event is ${Math.round(ageMs / 1000)} s old, past its ${eventPolicy.ttlMs / 1000} s TTL`
     : undefined;
 }
 
@@ -145,7 +81,7 @@ export type MonitorVerdict =
 
 export interface ConclusionFacts {
   type: EventType;
-  policy: EventPolicy;
+  eventPolicy: EventPolicy;
   /** Why a rollback would break regulation now, if it would. */
   rollbackForbidden?: string;
   /** A radar move may choose afresh this many more times. */
@@ -170,7 +106,7 @@ export type Conclusion =
   | { kind: 'reselect'; degradation: string };
 
 export function conclude(verdict: MonitorVerdict, facts: ConclusionFacts): Conclusion {
-  const { type, policy } = facts;
+  const { type, eventPolicy } = facts;
   switch (verdict.kind) {
     case 'superseded': {
       const by = `${verdict.by.eventId} (${verdict.by.severity})`;
@@ -190,7 +126,7 @@ export function conclude(verdict: MonitorVerdict, facts: ConclusionFacts): Concl
         };
       }
       const why = `CRITICAL ${verdict.by.type} (${verdict.by.eventId}) on the new channel ${verdict.by.channel}`;
-      if (policy.autoRollback && !facts.rollbackForbidden)
+      if (eventPolicy.autoRollback && !facts.rollbackForbidden)
         return { kind: 'roll-back', reason: `automatic rollback: ${why}`, degraded: false };
       return {
         kind: 'keep',
@@ -212,7 +148,7 @@ export function conclude(verdict: MonitorVerdict, facts: ConclusionFacts): Concl
       if (type === 'DENSITY_SPIKE') {
         return {
           kind: 'lift',
-          reason: `spike still on after ${policy.monitorWindowMs / 60_000} min: admission cap lifted at the window's end`,
+          reason: `spike still on after ${eventPolicy.monitorWindowMs / 60_000} min: admission cap lifted at the window's end`,
         };
       }
       return {
@@ -224,7 +160,7 @@ export function conclude(verdict: MonitorVerdict, facts: ConclusionFacts): Concl
     case 'degraded':
       if (type === 'DFS_RADAR' && facts.reselectionsLeft > 0)
         return { kind: 'reselect', degradation: verdict.findings };
-      if (policy.autoRollback && !facts.rollbackForbidden) {
+      if (eventPolicy.autoRollback && !facts.rollbackForbidden) {
         return { kind: 'roll-back', reason: `automatic rollback: ${verdict.findings}`, degraded: true };
       }
       return {

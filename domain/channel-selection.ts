@@ -1,12 +1,11 @@
 // Channel scoring of docs/policy.md: pick the channel an AP radio moves to, and say why. Pure: it is
 // called from workflow code, so no clocks, no randomness, no I/O.
 
+import { cacCost, channelsInDfsState, touchesDfs, WEATHER_RADAR_CAC_MS, type DfsState } from './dfs';
 import {
   PREFERRED_2G_CHANNELS,
   bondedSubchannels,
-  cacTimeMs,
   permittedChannels,
-  touchesDfs,
   widthsUpTo,
   type ChannelWidth,
   type Radio,
@@ -27,7 +26,7 @@ export interface ChannelObservation {
    * A DFS channel's state for this radio, when the controller reports it (hostapd's): `available`
    * needs no CAC, `usable` (or unknown) costs one, `unavailable` (radar) is never a candidate.
    */
-  dfsState?: 'usable' | 'cac' | 'available' | 'unavailable';
+  dfsState?: DfsState;
 }
 
 export interface ChannelSelectionRequest {
@@ -36,9 +35,12 @@ export interface ChannelSelectionRequest {
   currentChannel: number;
   currentWidth: ChannelWidth;
   observations: ChannelObservation[];
-  /** 20 MHz channels in their Non-Occupancy Period: never selectable. */
-  blockedChannels: number[];
-  /** 20 MHz channels to move away from (e.g. the interferer's): not selectable. */
+  /** 20 MHz channels closed by radar (in their Non-Occupancy Period): never selectable. */
+  closedChannels: number[];
+  /**
+   * 20 MHz channels to move away from (the radio's own, the interferer's) and those the controller
+   * refused for radar: not selectable either, and named apart in the explanation.
+   */
   avoidChannels: number[];
   /** True for a radar move: DFS channels are not candidates at all. */
   nonDfsOnly: boolean;
@@ -95,7 +97,6 @@ const DFS_SCORE_AVAILABLE = 0.8;
 const DFS_SCORE_DFS = 0.5;
 /** EU weather-radar channels need a 10 min CAC: worse still. */
 const DFS_SCORE_LONG_CAC = 0.25;
-const LONG_CAC_MS = 10 * 60_000;
 
 /**
  * Neighbour RSSI range over which a neighbour's weight grows linearly: at or below −90 dBm a
@@ -197,7 +198,7 @@ function scoreCandidate(
     ? DFS_SCORE_NON_DFS
     : cacMs === 0
       ? DFS_SCORE_AVAILABLE
-      : cacMs >= LONG_CAC_MS
+      : cacMs >= WEATHER_RADAR_CAC_MS
         ? DFS_SCORE_LONG_CAC
         : DFS_SCORE_DFS;
   const components = {
@@ -217,28 +218,6 @@ function scoreCandidate(
   return score;
 }
 
-/**
- * The longest CAC among the DFS sub-channels not in `checked` (the channels the controller reports
- * `available` to the radio; a channel it reports nothing about counts as not checked).
- */
-export function cacCost(
-  radio: Radio,
-  domain: RegulatoryDomain,
-  subchannels: number[],
-  checked: ReadonlySet<number>,
-): number {
-  const unchecked = subchannels.filter((c) => !checked.has(c));
-  return Math.max(0, ...unchecked.map((c) => cacTimeMs(radio, c, domain)));
-}
-
-/** The channels the controller's scan reports in DFS state `state` for the radio. */
-export function channelsInDfsState(
-  observations: ChannelObservation[],
-  state: NonNullable<ChannelObservation['dfsState']>,
-): number[] {
-  return observations.filter((o) => o.dfsState === state).map((o) => o.channel);
-}
-
 const byScore = (a: CandidateScore, b: CandidateScore): number =>
   Math.abs(a.total - b.total) > TIE_EPSILON ? b.total - a.total : a.channel - b.channel;
 
@@ -247,7 +226,7 @@ const fmt = (x: number): string => x.toFixed(2);
 
 /**
  * Chooses the channel to move to: the best-scoring permitted bonded channel that avoids every
- * blocked and avoided 20 MHz channel, is not the current one, and (for a radar move) touches no
+ * closed and avoided 20 MHz channel, is not the current one, and (for a radar move) touches no
  * DFS channel. The current width is kept when it has a candidate; otherwise the widest narrower
  * width that has one is used, because a narrower clean channel beats staying put.
  */
@@ -325,7 +304,7 @@ function scoresAt(
     const subchannels = bondedSubchannels(radio, channel, width, domain);
     if (subchannels.some((c) => excluded.has(c))) continue;
     // Same width and containing the current channel means it is the current bonded channel. A
-    // narrower channel inside it stays eligible: it sheds the blocked/avoided part, excluded above.
+    // narrower channel inside it stays eligible: it sheds the closed/avoided part, excluded above.
     if (!keepCurrent && width === req.currentWidth && subchannels.includes(req.currentChannel)) continue;
     if (req.nonDfsOnly && touchesDfs(radio, channel, width, domain)) continue;
     scores.push(scoreCandidate(req, channel, width, subchannels, observationsByChannel, checked));
@@ -336,7 +315,7 @@ function scoresAt(
 /** What a selection reads off the request once: the channels it may not take, the checked ones, the looks per channel. */
 function scanContext(req: ChannelSelectionRequest) {
   const excluded = new Set([
-    ...req.blockedChannels,
+    ...req.closedChannels,
     ...req.avoidChannels,
     ...channelsInDfsState(req.observations, 'unavailable'),
   ]);
@@ -352,7 +331,8 @@ function scanContext(req: ChannelSelectionRequest) {
 
 function exclusionNotes(req: ChannelSelectionRequest): string[] {
   const notes: string[] = [];
-  if (req.blockedChannels.length > 0) notes.push(`blocked ${listChannels(req.blockedChannels, req.radio)}`);
+  // "blocked" is the audit's word for closed channels (docs/policy.md shows it).
+  if (req.closedChannels.length > 0) notes.push(`blocked ${listChannels(req.closedChannels, req.radio)}`);
   if (req.avoidChannels.length > 0) notes.push(`avoiding ${listChannels(req.avoidChannels, req.radio)}`);
   const unavailable = channelsInDfsState(req.observations, 'unavailable');
   if (unavailable.length > 0) notes.push(`unavailable after radar ${listChannels(unavailable, req.radio)}`);

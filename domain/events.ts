@@ -1,7 +1,7 @@
 // The event contract of docs/event-contract.md: what sensing sources send, validated with zod, and the
 // normalised event the workflows receive. Pure: the ingest time and id generator are passed in.
 import { z } from 'zod';
-import { RADIOS, type Radio } from './regulatory';
+import { RADIOS, type ChannelWidth, type Radio } from './regulatory';
 import { safeText } from './safe-text';
 import {
   EVENT_SOURCES,
@@ -85,35 +85,53 @@ const commonFields = {
   source: z.enum(EVENT_SOURCES).default('SENSING_API'),
 };
 
-function variant<T extends ExternalEventType>(type: T) {
+/** One type's event, its aliases normalised to the type. */
+function variant<T extends ExternalEventType, D extends z.ZodType>(type: T, data: D) {
   const aliases = Object.entries(EVENT_TYPE_ALIASES)
     .filter(([, target]) => target === type)
     .map(([alias]) => alias);
-  const dataSchema = EVENT_DATA_SCHEMAS[type];
-  // Types whose data has no required field may omit `data` altogether.
-  const data: z.ZodType<Record<string, unknown>> = dataSchema.safeParse({}).success
-    ? (dataSchema as z.ZodType<Record<string, unknown>>).optional().transform((d) => d ?? {})
-    : dataSchema;
   return z.strictObject({
     ...commonFields,
-    type: z.enum([type, ...aliases] as [string, ...string[]]).transform((): T => type),
+    type: z.enum([type, ...aliases]).transform((): T => type),
     data,
   });
 }
 
-/** One event as a sensing source sends it. */
-export const EventInputSchema = z.discriminatedUnion(
-  'type',
-  EVENT_TYPES.map((t) => variant(t)) as unknown as [
-    ReturnType<typeof variant>,
-    ...ReturnType<typeof variant>[],
-  ],
-);
+/** `data` with no required field, which an event may leave out altogether. */
+function omissible<S extends z.ZodObject>(schema: S) {
+  return schema.optional().transform((d) => d ?? schema.parse({}));
+}
 
-/** An event after validation and normalisation: what an `rrmEvent` workflow is started with. */
-export interface RrmEvent {
+const DATA = EVENT_DATA_SCHEMAS;
+
+/** One event as a sensing source sends it. */
+export const EventInputSchema = z.discriminatedUnion('type', [
+  variant('DFS_RADAR', DATA.DFS_RADAR),
+  variant('NON_WIFI_BURST', omissible(DATA.NON_WIFI_BURST)),
+  variant('SPECTRUM_SAT', omissible(DATA.SPECTRUM_SAT)),
+  variant('QOE_DEGRADATION', DATA.QOE_DEGRADATION),
+  variant('DENSITY_SPIKE', omissible(DATA.DENSITY_SPIKE)),
+  variant('HW_FAILURE', omissible(DATA.HW_FAILURE)),
+  variant('POWER_BUDGET_EXCEEDED', omissible(DATA.POWER_BUDGET_EXCEEDED)),
+  variant('LOAD_IMBALANCE', omissible(DATA.LOAD_IMBALANCE)),
+]);
+
+/** `data` of a JOINT_REPLAN event: the move the burst workflow chose for one radio (never sent by a source). */
+export interface JointReplanMoveData {
+  channel: number;
+  width: ChannelWidth;
+  /** The burst it answers, for the audit and the Temporal UI. */
+  burst: { id: string; radios: number; coChannelPairsBefore: number; coChannelPairsAfter: number };
+}
+
+/** `data` of each event type: the contract's after validation, and the loop's own for JOINT_REPLAN. */
+export type EventData = { [T in ExternalEventType]: z.output<(typeof EVENT_DATA_SCHEMAS)[T]> } & {
+  JOINT_REPLAN: JointReplanMoveData;
+};
+
+/** What every event has, whatever its type. */
+interface EventFields {
   eventId: string;
-  type: EventType;
   apId: string;
   radio: Radio;
   /** Explicit override, or undefined to use the policy's default for the type. */
@@ -123,8 +141,17 @@ export interface RrmEvent {
   /** When the loop took the event in; `detectedAt` defaults to it. */
   receivedAt: string;
   source: EventSource;
-  data: Record<string, unknown>;
 }
+
+/**
+ * An event after validation and normalisation: what an `rrmEvent` workflow is started with. A union
+ * by `type`, so that checking the type gives its `data` (`event.data.channel` of a DFS_RADAR event
+ * is a number).
+ */
+export type RrmEvent = { [T in EventType]: EventFields & { type: T; data: EventData[T] } }[EventType];
+
+/** The events of one type. */
+export type EventOf<T extends EventType> = Extract<RrmEvent, { type: T }>;
 
 export interface FieldError {
   /** Dotted path of the bad field, e.g. `data.channel`; empty for the event as a whole. */
@@ -193,7 +220,7 @@ export function validateEvent(raw: unknown, ctx: IngestContext): EventValidation
     };
   }
   const identity = (): EventIdentity => ({
-    type: input.type as EventType,
+    type: input.type,
     apId: input.apId,
     radio: input.radio,
     severity: input.severity ?? null,
@@ -202,21 +229,15 @@ export function validateEvent(raw: unknown, ctx: IngestContext): EventValidation
       ? detectedAt.toISOString()
       : `ingest minute ${ctx.now.toISOString().slice(0, 16)}`,
     source: input.source,
-    data: input.data as Record<string, unknown>,
+    data: input.data,
   });
   return {
     ok: true,
     event: {
+      ...input,
       eventId: input.eventId ?? ctx.newEventId(identity()),
-      type: input.type as EventType,
-      apId: input.apId,
-      radio: input.radio,
-      severity: input.severity,
-      confidence: input.confidence,
       detectedAt: detectedAt.toISOString(),
       receivedAt: ctx.now.toISOString(),
-      source: input.source,
-      data: input.data as Record<string, unknown>,
     },
   };
 }

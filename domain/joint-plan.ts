@@ -1,10 +1,10 @@
-// Planning a burst's neighbourhood as one (issue 13): radios that changed channels in the same
-// seconds each chose blind to the others, and pile up on the same few channels. The joint plan is a
-// colouring of the neighbour graph: each radio takes one of its candidate channels, the cost being
-// its own channel score (interference, client compatibility, DFS/CAC; closed channels are never
-// candidates) plus a cost for every pair of neighbours left on overlapping channels. Pure: called
-// from workflow code. A greedy pass (most-connected radio first) then local improvement, and only
-// the moves worth their disruption are kept.
+// Planning a burst's neighbourhood as one: radios that changed channels in the same seconds each
+// chose blind to the others, and pile up on the same few channels. The joint plan is a colouring of
+// the neighbour graph: each radio takes one of its candidate channels, the cost being its own channel
+// score (interference, client compatibility, DFS/CAC; closed channels are never candidates) plus a
+// cost for every pair of neighbours left on overlapping channels. Pure: called from workflow code. A
+// greedy pass (most-connected radio first) then local improvement, and only the moves worth their
+// disruption are kept.
 import { CHANNEL_SCORE_WEIGHTS, type CandidateScore } from './channel-selection';
 import { bondedSubchannels, type ChannelWidth, type Radio, type RegulatoryDomain } from './regulatory';
 

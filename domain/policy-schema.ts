@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { ALL_EVENT_TYPES, SEVERITIES, type EventType } from './event-types';
 import { DEFAULT_POLICY } from './policy';
-import { REGULATORY_DOMAINS, OBSS_PD_MAX_DBM, OBSS_PD_MIN_DBM, NON_OCCUPANCY_PERIOD_MS } from './regulatory';
+import { REGULATORY_DOMAINS, OBSS_PD_MAX_DBM, OBSS_PD_MIN_DBM } from './regulatory';
+import { NON_OCCUPANCY_PERIOD_MS } from './dfs';
 import { RollbackThresholdsSchema } from './rollback-thresholds-schema';
 
 const EventPolicySchema = z.strictObject({

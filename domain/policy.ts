@@ -2,7 +2,8 @@
 // part of it and is validated field by field (policy-schema.ts) before a worker starts.
 import type { EventType, Severity } from './event-types';
 import type { EventPolicy, Policy } from './policy-schema';
-import { OBSS_PD_MAX_DBM, NON_OCCUPANCY_PERIOD_MS } from './regulatory';
+import { OBSS_PD_MAX_DBM } from './regulatory';
+import { NON_OCCUPANCY_PERIOD_MS } from './dfs';
 import { DEFAULT_MONITOR_SAMPLE_INTERVAL_MS, DEFAULT_ROLLBACK_THRESHOLDS } from './rollback-rules';
 
 export type { EventPolicy, Policy };

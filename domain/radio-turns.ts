@@ -2,6 +2,7 @@
 // lease), who watches it after a change, who waits in which order, each radio's cooldown, and the
 // channels closed by radar. Pure state transitions; the apCoordinator workflow drives them with
 // signals and timers and delivers the notices they leave in the outbox.
+import { closedChannelsFor, stillClosed, withClosure, type ClosedChannel } from './dfs';
 import type { EventType, Severity } from './event-types';
 import { RADIOS, type Radio } from './regulatory';
 import { byPriority, outranks } from './priority';
@@ -60,23 +61,8 @@ export interface RadioTurn {
   cooldownUntil: number;
 }
 
-/** A 20 MHz channel in its Non-Occupancy Period after radar. */
-export interface ClosedChannel {
-  radio: Radio;
-  channel: number;
-  /** Epoch ms when the Non-Occupancy Period ends. */
-  until: number;
-  /** The radar event whose detection closed it. */
-  closedBy: string;
-  /** The AP that heard the radar, when it is a neighbour of this one. */
-  heardBy?: string;
-}
-
-/** Closures from two sources (a coordinator's, the closure table's) as one list, one per channel. */
-export function unionOfClosures(first: ClosedChannel[], second: ClosedChannel[]): ClosedChannel[] {
-  const seen = new Set(first.map((c) => `${c.radio}/${c.channel}`));
-  return [...first, ...second.filter((c) => !seen.has(`${c.radio}/${c.channel}`))];
-}
+/** The radar closures an AP's coordinator keeps (the DFS rules are dfs.ts's). */
+export type { ClosedChannel };
 
 export interface TurnSettings {
   cooldownMs: number;
@@ -151,10 +137,6 @@ export function radiosHeldBy(state: ApTurnState, eventId: string): Radio[] {
   return RADIOS.filter((r) => state.radios[r].holder?.eventId === eventId);
 }
 
-export function closedChannelsOf(state: Pick<ApTurnState, 'closedChannels'>, radio: Radio): number[] {
-  return state.closedChannels.filter((c) => c.radio === radio).map((c) => c.channel);
-}
-
 function grantNotice(
   state: ApTurnState,
   eventId: string,
@@ -166,7 +148,7 @@ function grantNotice(
     kind: 'granted',
     eventId,
     radios,
-    closedChannels: Object.fromEntries(radios.map((r) => [r, closedChannelsOf(state, r)])),
+    closedChannels: Object.fromEntries(radios.map((r) => [r, closedChannelsFor(state.closedChannels, r)])),
     ...(closures.length ? { closures } : {}),
     ...(told.heldBackBy ? { heldBackBy: told.heldBackBy } : {}),
     ...(told.undoneMoveOnto ? { undoneMoveOnto: told.undoneMoveOnto } : {}),
@@ -485,7 +467,7 @@ export function expire(state: ApTurnState, now: number): ApTurnState {
     const watch = next.radios[radio].watch;
     if (watch && watch.until <= now) next = withRadio(next, radio, { watch: null });
   }
-  const open = next.closedChannels.filter((c) => c.until > now);
+  const open = stillClosed(next.closedChannels, now);
   return open.length === next.closedChannels.length ? next : { ...next, closedChannels: open };
 }
 
@@ -498,16 +480,8 @@ export function closeChannels(
   closedBy: string,
   heardBy?: string,
 ): ApTurnState {
-  const others = state.closedChannels.filter((c) => !(c.radio === radio && channels.includes(c.channel)));
-  const updated = channels.map((channel) => {
-    const existing = state.closedChannels.find((c) => c.radio === radio && c.channel === channel);
-    if (existing && existing.until >= until) return existing;
-    return heardBy ? { radio, channel, until, closedBy, heardBy } : { radio, channel, until, closedBy };
-  });
-  return {
-    ...state,
-    closedChannels: [...others, ...updated].sort((a, b) => a.channel - b.channel),
-  };
+  const closedChannels = withClosure(state.closedChannels, { radio, channels, until, closedBy, heardBy });
+  return { ...state, closedChannels };
 }
 
 /**

@@ -1,5 +1,6 @@
-// Regulatory facts of docs/policy.md: which channels a radio may use, which are DFS, how 20 MHz
-// channels bond into wider ones. Pure data and functions, importable from workflow code.
+// Regulatory facts of docs/policy.md: which channels a radio may use and how 20 MHz channels bond
+// into wider ones. Which of them are DFS, and the rules that follow, are in dfs.ts. Pure data and
+// functions, importable from workflow code.
 
 export const RADIOS = ['2g', '5g', '6g'] as const;
 export type Radio = (typeof RADIOS)[number];
@@ -9,11 +10,6 @@ export type RegulatoryDomain = (typeof REGULATORY_DOMAINS)[number];
 
 export const WIDTHS = [20, 40, 80, 160] as const;
 export type ChannelWidth = (typeof WIDTHS)[number];
-
-/** Channel Move Time: after radar, the radio must leave the channel within this time. */
-export const CHANNEL_MOVE_TIME_MS = 10_000;
-/** Non-Occupancy Period: a channel where radar was seen stays closed this long. */
-export const NON_OCCUPANCY_PERIOD_MS = 30 * 60_000;
 
 /** OBSS-PD (spatial reuse) threshold range in dBm, IEEE 802.11ax. */
 export const OBSS_PD_MIN_DBM = -82;
@@ -25,13 +21,10 @@ const range = (from: number, to: number, step = 4): number[] => {
   return out;
 };
 
-const NON_DFS_5G: Record<RegulatoryDomain, number[]> = {
-  US: [...range(36, 48), ...range(149, 165)],
-  EU: range(36, 48),
-};
-const DFS_5G: Record<RegulatoryDomain, number[]> = {
-  US: [...range(52, 64), ...range(100, 144)],
-  EU: [...range(52, 64), ...range(100, 140)],
+/** The 5 GHz band per domain; which of its channels are DFS is dfs.ts's. */
+const BAND_5G: Record<RegulatoryDomain, number[]> = {
+  US: [...range(36, 64), ...range(100, 144), ...range(149, 165)],
+  EU: [...range(36, 64), ...range(100, 140)],
 };
 const CHANNELS_2G: Record<RegulatoryDomain, number[]> = {
   US: range(1, 11, 1),
@@ -55,11 +48,6 @@ const BONDED_5G_STARTS: Record<Exclude<ChannelWidth, 20>, number[]> = {
 
 const SUBCHANNELS_PER_WIDTH: Record<ChannelWidth, number> = { 20: 1, 40: 2, 80: 4, 160: 8 };
 
-const BAND_5G: Record<RegulatoryDomain, number[]> = {
-  US: [...NON_DFS_5G.US, ...DFS_5G.US].sort((a, b) => a - b),
-  EU: [...NON_DFS_5G.EU, ...DFS_5G.EU].sort((a, b) => a - b),
-};
-
 /** All 20 MHz channels the radio's band has in the domain (a shared list: do not change it). */
 export function channelsOfBand(radio: Radio, domain: RegulatoryDomain): readonly number[] {
   switch (radio) {
@@ -70,17 +58,6 @@ export function channelsOfBand(radio: Radio, domain: RegulatoryDomain): readonly
     case '6g':
       return CHANNELS_6G[domain];
   }
-}
-
-/** DFS applies to 5 GHz only; 6 GHz has no DFS. */
-export function isDfsChannel(radio: Radio, channel: number, domain: RegulatoryDomain): boolean {
-  return radio === '5g' && DFS_5G[domain].includes(channel);
-}
-
-/** Channel Availability Check time before a DFS channel may be used (10 min on EU weather radar channels). */
-export function cacTimeMs(radio: Radio, channel: number, domain: RegulatoryDomain): number {
-  if (!isDfsChannel(radio, channel, domain)) return 0;
-  return domain === 'EU' && channel >= 120 && channel <= 128 ? 10 * 60_000 : 60_000;
 }
 
 /**
@@ -125,30 +102,6 @@ export function isPermitted(
   domain: RegulatoryDomain,
 ): boolean {
   return bondedSubchannels(radio, channel, width, domain).length > 0;
-}
-
-/** True when any 20 MHz channel of the bonded channel is DFS. */
-export function touchesDfs(
-  radio: Radio,
-  channel: number,
-  width: ChannelWidth,
-  domain: RegulatoryDomain,
-): boolean {
-  return bondedSubchannels(radio, channel, width, domain).some((c) => isDfsChannel(radio, c, domain));
-}
-
-/**
- * Radar seen on `radarChannel` by a radio operating at `width`: the 20 MHz channels that enter the
- * Non-Occupancy Period. Radar on any sub-channel closes the whole bonded channel (hostapd marks
- * every sub-channel of the operating bandwidth unavailable).
- */
-export function channelsClosedByRadar(
-  radarChannel: number,
-  width: ChannelWidth,
-  domain: RegulatoryDomain,
-): number[] {
-  const block = bondedSubchannels('5g', radarChannel, width, domain);
-  return block.length > 0 ? block : [radarChannel];
 }
 
 /** The widths to try, widest first, no wider than `width`. */

@@ -1,17 +1,11 @@
-// DFS channel states per radio, as hostapd keeps them (src/ap/dfs.c): a DFS channel the radio has
-// not checked is usable; a move onto it starts a Channel Availability Check (CAC) during which the
-// radio does not transmit; once the CAC passes the channel is available, and stays so. Radar on a
-// channel the radio operates or checks on makes it unavailable for the Non-Occupancy Period, after
-// which it is usable again. Non-DFS channels need none of this. Time comes from the world's clock.
-import {
-  NON_OCCUPANCY_PERIOD_MS,
-  cacTimeMs,
-  channelsOfBand,
-  isDfsChannel,
-  type RegulatoryDomain,
-} from '../domain/regulatory';
-
-export type DfsState = 'usable' | 'cac' | 'available' | 'unavailable';
+// The simulated radios' DFS channel states (the states and their rules are domain/dfs.ts's, as
+// hostapd keeps them in src/ap/dfs.c): a DFS channel the radio has not checked is usable; a move onto
+// it starts a Channel Availability Check (CAC) during which the radio does not transmit; once the CAC
+// passes the channel is available, and stays so. Radar on a channel the radio operates or checks on
+// makes it unavailable for the Non-Occupancy Period, after which it is usable again. Non-DFS channels
+// need none of this. Time comes from the world's clock.
+import { NON_OCCUPANCY_PERIOD_MS, cacTimeMs, isDfsChannel, type DfsState } from '../domain/dfs';
+import { channelsOfBand, type RegulatoryDomain } from '../domain/regulatory';
 
 export interface DfsChannelState {
   channel: number;

@@ -1,6 +1,7 @@
 // What an AP and the sensing system observe of the spectrum: the per-channel scan, the
 // neighbour list and the detections (radar, non-Wi-Fi interference). Pure functions.
-import { RADIOS, channelsOfBand, isDfsChannel, type Radio } from '../domain/regulatory';
+import { RADIOS, channelsOfBand, type Radio } from '../domain/regulatory';
+import { isDfsChannel } from '../domain/dfs';
 import { NEIGHBOR_RANGE_DBM, interfererImpact, overlapFraction, scanDetectability } from './propagation';
 import {
   apToApDbm,

@@ -2,7 +2,8 @@
 // capabilities, with a deterministic share of clients lacking DFS or UNII-3 support or 802.11v
 // BSS transition, and a few "roamers" that wandered next to a neighbour AP but stay associated.
 // Draws added later (BTM, roamers) use their own streams so the original draws stay as they were.
-import { isDfsChannel, type ChannelWidth, type Radio, type RegulatoryDomain } from '../domain/regulatory';
+import { type ChannelWidth, type Radio, type RegulatoryDomain } from '../domain/regulatory';
+import { isDfsChannel } from '../domain/dfs';
 import { intBetween, rngFor, type Rng } from './random';
 import { subchannelsOf } from './rf-model';
 import type { Client, ClientSpec, RadioConfig, ScenarioAp } from './types';

@@ -3,11 +3,11 @@
 // disconnects and QoE. Pure functions; the only randomness is the small noise passed in.
 import {
   bondedSubchannels,
-  isDfsChannel,
   type ChannelWidth,
   type Radio,
   type RegulatoryDomain,
 } from '../domain/regulatory';
+import { isDfsChannel } from '../domain/dfs';
 import { OVER_BUDGET_CAPACITY, overBudget } from './power';
 import { jitter, type Rng } from './random';
 import {

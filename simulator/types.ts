@@ -1,4 +1,4 @@
-import type { DfsState } from './dfs-states';
+import type { DfsState } from '../domain/dfs';
 // The simulated world's data model, in the words of docs/architecture.md: APs with radios, clients,
 // non-Wi-Fi interferers, radar, and the shapes the REST API returns.
 import type { ChannelWidth, Radio, RegulatoryDomain } from '../domain/regulatory';
@@ -141,7 +141,7 @@ export interface RadioMetrics extends RadioFigures {
 export interface ScanChannel {
   channel: number;
   dfs: boolean;
-  /** A DFS channel's state for this radio (simulator/dfs-states.ts); absent on non-DFS channels. */
+  /** A DFS channel's state for this radio (domain/dfs.ts, kept by dfs-states.ts); absent on non-DFS channels. */
   dfsState?: DfsState;
   neighborCount: number;
   strongestNeighborDbm: number | null;

@@ -5,11 +5,11 @@ import {
   OBSS_PD_MIN_DBM,
   RADIOS,
   channelsOfBand,
-  isDfsChannel,
   isPermitted,
   type Radio,
   type RegulatoryDomain,
 } from '../domain/regulatory';
+import { isDfsChannel } from '../domain/dfs';
 import { AssociationLog } from './association-rates';
 import { DfsStates, type RadioDfsView } from './dfs-states';
 import { planRadioChange } from './config-change';

@@ -2,7 +2,8 @@
 // reports it (channel, width, power, clients) beside what the loop is doing with it: who holds or
 // watches its turn, who waits in its queue, which channels radar has closed for it.
 import { RADIOS, type Radio } from '../../domain/regulatory';
-import { closedChannelsOf, type TurnParty } from '../../domain/radio-turns';
+import { type TurnParty } from '../../domain/radio-turns';
+import { closedChannelsFor } from '../../domain/dfs';
 import { limiter } from './limiter';
 import type { RrmClient } from './rrm-client';
 import type { ControllerPort, FloorApReading } from '../../activities/controller';
@@ -55,7 +56,7 @@ async function floorAp(rrm: RrmClient, ap: FloorApReading): Promise<FloorAp> {
       },
       queue,
       cooldownUntil,
-      closedChannels: closedChannelsOf(turns, radio),
+      closedChannels: closedChannelsFor(turns.closedChannels, radio),
     };
   });
   return { apId: ap.apId, status: ap.status, coordinator: turns.running ? 'running' : 'idle', radios };

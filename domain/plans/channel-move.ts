@@ -5,7 +5,8 @@ import { ownRadioStep, type ActionPlan, type PlanningContext } from './types';
 
 export function channelMove(
   ctx: PlanningContext,
-  avoid: number[],
+  /** The radio's channels it moves off. */
+  leaving: number[],
   nonDfsOnly: boolean,
   why: string,
 ): ActionPlan {
@@ -17,8 +18,8 @@ export function channelMove(
     currentChannel: radio.config.channel,
     currentWidth: radio.config.width,
     observations: withReservations(ctx.observations, ctx.reservations ?? []),
-    blockedChannels: ctx.blockedChannels,
-    avoidChannels: [...avoid, ...ctx.avoidChannels],
+    closedChannels: ctx.closedChannels,
+    avoidChannels: [...leaving, ...ctx.unavailableChannels],
     nonDfsOnly,
     ...(ctx.blind ? { drawAmongTies: `${ctx.ap.apId}/${radio.radio}` } : {}),
   });

@@ -2,9 +2,9 @@
 import type { ControllerStep } from '../controller-steps';
 import { maxTxPowerForObssPd, RADIOS } from '../regulatory';
 import { configOf } from '../radio';
-import type { Planner } from './types';
+import { plannerFor } from './types';
 
-export const failover: Planner = {
+export const failover = plannerFor('HW_FAILURE', {
   needs: { neighbours: true },
   plan(ctx) {
     const { txPowerRaiseDb, maxTxPowerDbm } = ctx.policy.failover;
@@ -35,7 +35,7 @@ export const failover: Planner = {
       kind: 'change',
       actionType: 'FAILOVER',
       steps,
-      explanation: `${ctx.ap.apId} failed${ctx.event.data.component ? ` (${String(ctx.event.data.component)})` : ''}: marked down; neighbours cover: ${raised.join(', ') || 'none could raise TX power'}`,
+      explanation: `${ctx.ap.apId} failed${ctx.event.data.component ? ` (${ctx.event.data.component})` : ''}: marked down; neighbours cover: ${raised.join(', ') || 'none could raise TX power'}`,
     };
   },
-};
+});

@@ -23,6 +23,5 @@ export const PLANNERS: Record<EventType, Planner> = {
   JOINT_REPLAN: jointReplanMove,
 };
 
-export { radarClosedChannels } from './radar';
 export type { JointReplanMoveData } from './joint-replan';
 export * from './types';

@@ -2,14 +2,14 @@
 import { bondedSubchannels } from '../regulatory';
 import { channelMove } from './channel-move';
 import { obssPdRaise } from './obss-pd';
-import type { Planner } from './types';
+import { plannerFor } from './types';
 
-export const interferenceResponse: Planner = {
+export const interferenceResponse = plannerFor('NON_WIFI_BURST', {
   needs: { scan: true },
   plan(ctx) {
     const { event, radio, policy } = ctx;
     const { config, regulatoryDomain } = radio;
-    const interfererChannel = typeof event.data.channel === 'number' ? event.data.channel : config.channel;
+    const interfererChannel = event.data.channel ?? config.channel;
     const operating = bondedSubchannels(radio.radio, config.channel, config.width, regulatoryDomain);
     if (!operating.includes(interfererChannel)) {
       return {
@@ -22,4 +22,4 @@ export const interferenceResponse: Planner = {
       ? channelMove(ctx, operating, false, why)
       : obssPdRaise(ctx, why);
   },
-};
+});

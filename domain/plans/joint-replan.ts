@@ -1,21 +1,15 @@
 // A move of a burst's joint re-plan (domain/joint-plan.ts): the burst workflow chose the channel for
 // this radio together with its neighbours'; the event moves it there, under its turn like any change,
 // unless radar has closed that channel since or the radio is already there.
-import { bondedSubchannels, type ChannelWidth } from '../regulatory';
-import { ownRadioStep, type Planner } from './types';
+import { bondedSubchannels } from '../regulatory';
+import { ownRadioStep, plannerFor } from './types';
 
-/** What the burst workflow gives each move (`data` of a JOINT_REPLAN event). */
-export interface JointReplanMoveData {
-  channel: number;
-  width: ChannelWidth;
-  /** The burst it answers, for the audit and the Temporal UI. */
-  burst: { id: string; radios: number; coChannelPairsBefore: number; coChannelPairsAfter: number };
-}
+export type { JointReplanMoveData } from '../events';
 
-export const jointReplanMove: Planner = {
+export const jointReplanMove = plannerFor('JOINT_REPLAN', {
   needs: {},
   plan(ctx) {
-    const { channel, width, burst } = ctx.event.data as unknown as JointReplanMoveData;
+    const { channel, width, burst } = ctx.event.data;
     const { config, regulatoryDomain, radio } = ctx.radio;
     const why =
       `joint re-plan of burst ${burst.id} (${burst.radios} radios, co-channel neighbour pairs ` +
@@ -25,7 +19,7 @@ export const jointReplanMove: Planner = {
     }
     // Closed for radar since the plan, or refused by the controller for radar just now.
     const closed = bondedSubchannels(radio, channel, width, regulatoryDomain).filter(
-      (c) => ctx.blockedChannels.includes(c) || ctx.avoidChannels.includes(c),
+      (c) => ctx.closedChannels.includes(c) || ctx.unavailableChannels.includes(c),
     );
     if (closed.length > 0) {
       return {
@@ -40,4 +34,4 @@ export const jointReplanMove: Planner = {
       explanation: `${why}: ${config.channel}/${config.width} → ${channel}/${width} MHz`,
     };
   },
-};
+});

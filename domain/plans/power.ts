@@ -2,14 +2,13 @@
 import type { ControllerStep } from '../controller-steps';
 import { RADIOS, type Radio } from '../regulatory';
 import { configOf } from '../radio';
-import type { Planner } from './types';
+import { plannerFor } from './types';
 
-export const powerReduction: Planner = {
+export const powerReduction = plannerFor('POWER_BUDGET_EXCEEDED', {
   needs: {},
   plan(ctx) {
     // The controller's figures, else the ones the event reports (a controller without PoE data).
-    const reported = ctx.event.data as { budgetWatts?: number; drawWatts?: number };
-    const { budgetWatts, drawWatts } = ctx.ap.power ?? reported;
+    const { budgetWatts, drawWatts } = ctx.ap.power ?? ctx.event.data;
     const { wattsPerTxDb, minTxPowerDbm } = ctx.policy.power;
     if (budgetWatts === undefined || drawWatts === undefined) {
       return {
@@ -57,4 +56,4 @@ export const powerReduction: Planner = {
       explanation: `PoE draw ${drawWatts} W over budget ${budgetWatts} W: lowering TX power (${fits})`,
     };
   },
-};
+});

@@ -3,13 +3,13 @@
 import { bondedSubchannels } from '../regulatory';
 import { channelMove } from './channel-move';
 import { steeringSteps, steeringUnavailable } from './steering';
-import type { Planner } from './types';
+import { plannerFor } from './types';
 
-export const qoeRemedy: Planner = {
+export const qoeRemedy = plannerFor('QOE_DEGRADATION', {
   needs: { scan: true, clients: true },
   plan(ctx) {
     const { poorQoe, channelChangeShare, minCandidateRssiDbm, maxClientsPerAction } = ctx.policy.qoe;
-    const reported = (ctx.event.data.clients as { clientId: string; qoe: number }[] | undefined) ?? [];
+    const reported = ctx.event.data.clients;
     const poor = reported.filter((c) => c.qoe < poorQoe);
     const share = reported.length ? poor.length / reported.length : 0;
     const why = `${poor.length} of ${reported.length} clients below QoE ${poorQoe} (${Math.round(share * 100)} %)`;
@@ -41,4 +41,4 @@ export const qoeRemedy: Planner = {
       explanation: `${why}: steering ${count} poor client(s) to their best neighbour`,
     };
   },
-};
+});

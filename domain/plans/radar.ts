@@ -1,21 +1,12 @@
 // DFS radar: leave the radar's bonded channel for the best non-DFS channel, keeping the width if possible.
-import { bondedSubchannels, channelsClosedByRadar } from '../regulatory';
-import type { RadioSnapshot } from '../radio';
+import { bondedSubchannels } from '../regulatory';
 import { channelMove } from './channel-move';
-import type { Planner } from './types';
+import { plannerFor } from './types';
 
-/** The 20 MHz channels the radar closes on this radio (the whole bonded channel it operates on). */
-export function radarClosedChannels(radarChannel: number, radio: RadioSnapshot): number[] {
-  const { config, regulatoryDomain } = radio;
-  const operating = bondedSubchannels('5g', config.channel, config.width, regulatoryDomain);
-  const width = operating.includes(radarChannel) ? config.width : 20;
-  return channelsClosedByRadar(radarChannel, width, regulatoryDomain);
-}
-
-export const radarMove: Planner = {
+export const radarMove = plannerFor('DFS_RADAR', {
   needs: { scan: true },
   plan(ctx) {
-    const radarChannel = Number(ctx.event.data.channel);
+    const radarChannel = ctx.event.data.channel;
     const { config, regulatoryDomain } = ctx.radio;
     const operating = bondedSubchannels('5g', config.channel, config.width, regulatoryDomain);
     if (!operating.includes(radarChannel)) {
@@ -26,4 +17,4 @@ export const radarMove: Planner = {
     }
     return channelMove(ctx, operating, true, `radar on channel ${radarChannel}`);
   },
-};
+});

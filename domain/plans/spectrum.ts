@@ -1,12 +1,12 @@
 // Spectrum saturation: more spatial reuse, i.e. a higher OBSS-PD threshold.
 import { obssPdRaise } from './obss-pd';
-import type { Planner } from './types';
+import { plannerFor } from './types';
 
-export const spectrumTuning: Planner = {
+export const spectrumTuning = plannerFor('SPECTRUM_SAT', {
   needs: {},
   plan(ctx) {
     const utilization = ctx.event.data.utilizationPct;
-    const why = `spectrum saturated${typeof utilization === 'number' ? ` (${utilization} % airtime)` : ''}`;
+    const why = `spectrum saturated${utilization === undefined ? '' : ` (${utilization} % airtime)`}`;
     return obssPdRaise(ctx, why);
   },
-};
+});

@@ -1,5 +1,5 @@
 // The plan stage's contract: what a planner sees, and what it decides.
-import type { RrmEvent } from '../events';
+import type { EventOf, EventType, RrmEvent } from '../events';
 import type { Policy } from '../policy';
 import type { CandidateScore, ChannelObservation } from '../channel-selection';
 import type { ChannelReservation } from '../channel-reservations';
@@ -25,14 +25,18 @@ export interface ClientView {
   candidates: { apId: string; rssiDbm: number; clientCount: number; admissionCap: number | null }[];
 }
 
-export interface PlanningContext {
-  event: RrmEvent;
+export interface PlanningContext<E extends RrmEvent = RrmEvent> {
+  event: E;
   ap: ApSnapshot;
   radio: RadioSnapshot;
-  /** 20 MHz channels of the radio in their Non-Occupancy Period on this AP. */
-  blockedChannels: number[];
-  /** Channels to stay off beyond the blocked ones, e.g. one that degraded after a move. */
-  avoidChannels: number[];
+  /** 20 MHz channels of the radio closed by radar on this AP (in their Non-Occupancy Period). */
+  closedChannels: number[];
+  /**
+   * Channels the controller refused for radar when this change was applied: stayed off like closed
+   * ones, but they are the controller's word for this apply only (no Non-Occupancy end is known, so
+   * they forbid no rollback) and the audit names them apart.
+   */
+  unavailableChannels: number[];
   policy: Policy;
   /** Present when the planner declared it needs a channel scan. */
   observations?: ChannelObservation[];
@@ -64,6 +68,25 @@ export type ActionPlan =
 export interface Planner {
   needs: { scan?: boolean; clients?: boolean; neighbours?: boolean };
   plan(ctx: PlanningContext): ActionPlan;
+}
+
+/**
+ * The planner of one event type, which reads that type's `data` as the contract types it. It is
+ * only ever given its own type's events; another type's is a caller's mistake, and throws.
+ */
+export function plannerFor<T extends EventType>(
+  type: T,
+  planner: Pick<Planner, 'needs'> & { plan(ctx: PlanningContext<EventOf<T>>): ActionPlan },
+): Planner {
+  const isOfType = (event: RrmEvent): event is EventOf<T> => event.type === type;
+  return {
+    needs: planner.needs,
+    plan(ctx) {
+      const { event } = ctx;
+      if (!isOfType(event)) throw new TypeError(`the ${type} planner was given a ${event.type} event`);
+      return planner.plan({ ...ctx, event });
+    },
+  };
 }
 
 /** A single radio step on the event's own radio. */

@@ -5,7 +5,7 @@
 // worker is its own process, as in production. Windows are 8 s here (test/chaos/case.ts says why).
 import { Connection } from '@temporalio/client';
 import { Pool } from 'pg';
-import { CHANNEL_MOVE_TIME_MS } from '../../domain/regulatory';
+import { CHANNEL_MOVE_TIME_MS } from '../../domain/dfs';
 import { startChaosCase, type ChaosCase } from './case';
 import { countFaults, faultsOf, NO_FAULTS } from './ledger';
 import { databaseStopped } from './outages';

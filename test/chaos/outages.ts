@@ -2,8 +2,7 @@
 // the controller unreachable. Each hits every set of floors of a case at once (the suite runs one set,
 // bench/chaos.bench.ts ten), checks what must hold while it lasts, and returns the events it submitted
 // and when it ended; the caller counts what happened (test/chaos/ledger.ts).
-import type { ClosedChannel } from '../../domain/radio-turns';
-import { CHANNEL_MOVE_TIME_MS } from '../../domain/regulatory';
+import { CHANNEL_MOVE_TIME_MS, type ClosedChannel } from '../../domain/dfs';
 import { simPost, simRequest } from '../support/sim-client';
 import { eventually } from '../support/stack';
 import {

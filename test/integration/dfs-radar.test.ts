@@ -1,12 +1,8 @@
 // A DFS radar report on the real stack: the AP leaves the radar channel for a non-DFS channel within
 // the Channel Move Time, the radar's bonded channel is closed for the Non-Occupancy Period, and the
 // decisions are signed into the audit trail.
-import {
-  bondedSubchannels,
-  CHANNEL_MOVE_TIME_MS,
-  isDfsChannel,
-  NON_OCCUPANCY_PERIOD_MS,
-} from '../../domain/regulatory';
+import { bondedSubchannels } from '../../domain/regulatory';
+import { CHANNEL_MOVE_TIME_MS, isDfsChannel, NON_OCCUPANCY_PERIOD_MS } from '../../domain/dfs';
 import { eventually, startStack, type Stack } from '../support/stack';
 import { getDfs, getRadio, simGet, simPost, simRequest } from '../support/sim-client';
 

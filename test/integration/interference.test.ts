@@ -3,7 +3,8 @@
 // Sampling runs every 2 s here (a policy setting) to keep the suite quick; the real 30 s cadence
 // and 5-minute window are covered by the time-skipping suite.
 import { fastSampling } from '../support/policy';
-import { bondedSubchannels, isDfsChannel } from '../../domain/regulatory';
+import { bondedSubchannels } from '../../domain/regulatory';
+import { isDfsChannel } from '../../domain/dfs';
 import { selectChannel } from '../../domain/channel-selection';
 import { STORY_INTERFERER } from '../../simulator/scenario';
 import { getRadio, getScan, simGet, simPost } from '../support/sim-client';
@@ -120,7 +121,7 @@ describe('a channel the controller refuses for radar', () => {
       currentChannel: radio.channel,
       currentWidth: radio.width,
       observations: scan.channels,
-      blockedChannels: [],
+      closedChannels: [],
       avoidChannels: operating,
       nonDfsOnly: false,
     });

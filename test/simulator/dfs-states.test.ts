@@ -1,7 +1,6 @@
 // DFS channel states in the simulated controller, as hostapd keeps them: usable → CAC → available;
 // radar → unavailable for the Non-Occupancy Period → usable. The world's clock is moved by hand.
-import { NON_OCCUPANCY_PERIOD_MS } from '../../domain/regulatory';
-import type { DfsState } from '../../simulator/dfs-states';
+import { NON_OCCUPANCY_PERIOD_MS, type DfsState } from '../../domain/dfs';
 import { SimulatorError } from '../../simulator/errors';
 import { builtInScenario } from '../../simulator/scenario';
 import type { RegulatoryDomain } from '../../domain/regulatory';

@@ -1,10 +1,7 @@
 import {
   belowConfidence,
   conclude,
-  movedOnto,
   reconfiguredSince,
-  rollbackCac,
-  rollbackForbidden,
   staleness,
   turnScope,
   type ConclusionFacts,
@@ -15,7 +12,7 @@ import { EVENT_TYPES, type EventType } from '../../domain/event-types';
 import { DEFAULT_EVENT_POLICIES, type EventPolicy } from '../../domain/policy';
 import type { RadioConfig } from '../../domain/radio';
 import type { Radio } from '../../domain/regulatory';
-import { ap, obs, T } from './plan-fixtures';
+import { ap, T } from './plan-fixtures';
 
 const ALL_RADIOS: Radio[] = ['2g', '5g', '6g'];
 
@@ -66,132 +63,6 @@ describe('turnScope', () => {
     scope[0].radios.pop();
     expect(scope[1].radios).toEqual(ALL_RADIOS);
     expect(turnScope('HW_FAILURE', 'ap-01', '5g')[0].radios).toEqual(ALL_RADIOS);
-  });
-});
-
-describe('movedOnto', () => {
-  it('is the bonded 20 MHz channels of the channel the own radio moved onto', () => {
-    expect(movedOnto([radioStep('ap-01', '5g', { channel: 52, width: 80 })], 'ap-01', '5g', 'US')).toEqual([
-      52, 56, 60, 64,
-    ]);
-    expect(movedOnto([radioStep('ap-01', '5g', { channel: 149, width: 40 })], 'ap-01', '5g', 'US')).toEqual([
-      149, 153,
-    ]);
-  });
-
-  it('is nothing for a step that names the channel the radio is already on', () => {
-    const from = cfg5;
-    expect(movedOnto([radioStep('ap-01', '5g', { channel: from.channel })], 'ap-01', '5g', 'US')).toEqual([]);
-  });
-
-  it('takes the width the radio kept when the step changes only the channel', () => {
-    expect(movedOnto([radioStep('ap-01', '5g', { channel: 100 })], 'ap-01', '5g', 'US')).toEqual([
-      100, 104, 108, 112,
-    ]);
-    const narrow = { ...cfg5, width: 20 as const };
-    expect(movedOnto([radioStep('ap-01', '5g', { channel: 100 }, narrow)], 'ap-01', '5g', 'US')).toEqual([
-      100,
-    ]);
-  });
-
-  it('works on 6 GHz bonding', () => {
-    const from: RadioConfig = { channel: 37, width: 80, txPowerDbm: 18, obssPdDbm: -82, admissionCap: null };
-    expect(movedOnto([radioStep('ap-01', '6g', { channel: 69 }, from)], 'ap-01', '6g', 'US')).toEqual([
-      65, 69, 73, 77,
-    ]);
-  });
-
-  it('is [] when the action moved no channel of the own radio', () => {
-    const cases: ControllerStep[][] = [
-      [],
-      [radioStep('ap-01', '5g', { txPowerDbm: 14 })],
-      [radioStep('ap-01', '5g', { width: 40 })],
-      [radioStep('ap-01', '2g', { channel: 11 }, { ...cfg5, channel: 6, width: 20 })],
-      [radioStep('ap-02', '5g', { channel: 52 })],
-      [steer, markDown],
-    ];
-    for (const steps of cases) expect(movedOnto(steps, 'ap-01', '5g', 'US')).toEqual([]);
-  });
-
-  it('reads the step of the own radio among others', () => {
-    const steps = [
-      radioStep('ap-02', '5g', { channel: 149 }),
-      radioStep('ap-01', '6g', { channel: 5 }, { ...cfg5, channel: 1, width: 20 }),
-      radioStep('ap-01', '5g', { channel: 52, width: 20 }),
-    ];
-    expect(movedOnto(steps, 'ap-01', '5g', 'US')).toEqual([52]);
-  });
-
-  it("is [] for a channel outside the domain's band", () => {
-    expect(movedOnto([radioStep('ap-01', '5g', { channel: 149, width: 80 })], 'ap-01', '5g', 'EU')).toEqual(
-      [],
-    );
-  });
-});
-
-describe('rollbackCac', () => {
-  const awayFrom52 = radioStep('ap-01', '5g', { channel: 36 }, { ...cfg5, channel: 52 });
-  const scan = (states: Record<number, 'usable' | 'available'>) =>
-    Object.entries(states).map(([channel, dfsState]) => obs(Number(channel), { dfsState }));
-
-  it('costs the CAC of DFS channels the radio has not kept available (no state reported: not checked)', () => {
-    expect(rollbackCac([awayFrom52], 'ap-01', '5g', 'US', [])).toEqual({
-      channel: 52,
-      width: 80,
-      cacMs: 60_000,
-    });
-    const oneUnchecked = scan({ 52: 'available', 56: 'available', 60: 'available', 64: 'usable' });
-    expect(rollbackCac([awayFrom52], 'ap-01', '5g', 'US', oneUnchecked)).toMatchObject({ cacMs: 60_000 });
-  });
-
-  it('costs nothing back onto checked DFS channels, non-DFS channels, or for no move of the radio', () => {
-    const checked = scan({ 52: 'available', 56: 'available', 60: 'available', 64: 'available' });
-    expect(rollbackCac([awayFrom52], 'ap-01', '5g', 'US', checked)).toBeUndefined();
-    const awayFrom36 = radioStep('ap-01', '5g', { channel: 52 });
-    expect(rollbackCac([awayFrom36], 'ap-01', '5g', 'US', [])).toBeUndefined();
-    expect(rollbackCac([awayFrom52], 'ap-02', '5g', 'US', [])).toBeUndefined();
-  });
-});
-
-describe('rollbackForbidden', () => {
-  const awayFrom52 = radioStep('ap-01', '5g', { channel: 36 }, { ...cfg5, channel: 52 });
-
-  it('forbids undoing a move off a channel now radar-closed, naming the closed subchannels', () => {
-    expect(rollbackForbidden([awayFrom52], [60], 'US')).toBe(
-      'channel 52 is radar-closed (Non-Occupancy Period on 60); a rollback would put the radio back on it',
-    );
-    expect(rollbackForbidden([awayFrom52], [64, 100, 56], 'US')).toBe(
-      'channel 52 is radar-closed (Non-Occupancy Period on 56, 64); a rollback would put the radio back on it',
-    );
-  });
-
-  it('allows it when no subchannel of the old channel is closed', () => {
-    expect(rollbackForbidden([awayFrom52], [], 'US')).toBeUndefined();
-    expect(rollbackForbidden([awayFrom52], [36, 100], 'US')).toBeUndefined();
-  });
-
-  it('looks only at channel moves', () => {
-    const onClosed = { ...cfg5, channel: 52 };
-    expect(
-      rollbackForbidden([radioStep('ap-01', '5g', { txPowerDbm: 14 }, onClosed)], [52], 'US'),
-    ).toBeUndefined();
-    expect(rollbackForbidden([steer, markDown], [36], 'US')).toBeUndefined();
-    expect(rollbackForbidden([], [36], 'US')).toBeUndefined();
-  });
-
-  it('forbids undoing a narrowing that shed a now-closed subchannel', () => {
-    // 52 at 80 MHz narrowed to 52 at 40 MHz; a rollback would widen it back over 60.
-    const narrowed = radioStep('ap-01', '5g', { channel: 52, width: 40 }, { ...cfg5, channel: 52 });
-    expect(rollbackForbidden([narrowed], [60], 'US')).toBe(
-      'channel 52 is radar-closed (Non-Occupancy Period on 60); a rollback would put the radio back on it',
-    );
-  });
-
-  it('checks every step, not only the first', () => {
-    const steps = [radioStep('ap-01', '5g', { txPowerDbm: 14 }), awayFrom52];
-    expect(rollbackForbidden(steps, [52], 'US')).toBe(
-      'channel 52 is radar-closed (Non-Occupancy Period on 52); a rollback would put the radio back on it',
-    );
   });
 });
 
@@ -268,12 +139,12 @@ describe('reconfiguredSince', () => {
 });
 
 describe('belowConfidence', () => {
-  const policy = DEFAULT_EVENT_POLICIES.NON_WIFI_BURST;
+  const eventPolicy = DEFAULT_EVENT_POLICIES.NON_WIFI_BURST;
 
   it('refuses an event below the minimum confidence of its type, not one at it', () => {
-    expect(belowConfidence(0.49, policy)).toBe('confidence 0.49 is below the minimum 0.5');
-    expect(belowConfidence(0.5, policy)).toBeUndefined();
-    expect(belowConfidence(1, policy)).toBeUndefined();
+    expect(belowConfidence(0.49, eventPolicy)).toBe('confidence 0.49 is below the minimum 0.5');
+    expect(belowConfidence(0.5, eventPolicy)).toBeUndefined();
+    expect(belowConfidence(1, eventPolicy)).toBeUndefined();
   });
 
   it('accepts any radar or failure event (minimum 0)', () => {
@@ -286,10 +157,10 @@ describe('staleness', () => {
   const detected = Date.parse(T);
 
   it('lets an event act up to its TTL, and calls it stale past it', () => {
-    const policy = DEFAULT_EVENT_POLICIES.NON_WIFI_BURST; // 5 min
-    expect(staleness(T, detected + 300_000, policy)).toBeUndefined();
-    expect(staleness(T, detected + 300_001, policy)).toBe('event is 300 s old, past its 300 s TTL');
-    expect(staleness(T, detected + 301_500, policy)).toBe('event is 302 s old, past its 300 s TTL');
+    const eventPolicy = DEFAULT_EVENT_POLICIES.NON_WIFI_BURST; // 5 min
+    expect(staleness(T, detected + 300_000, eventPolicy)).toBeUndefined();
+    expect(staleness(T, detected + 300_001, eventPolicy)).toBe('event is 300 s old, past its 300 s TTL');
+    expect(staleness(T, detected + 301_500, eventPolicy)).toBe('event is 302 s old, past its 300 s TTL');
   });
 
   it("uses the type's own TTL", () => {
@@ -299,19 +170,19 @@ describe('staleness', () => {
   });
 
   it('compares instants, not text, and never calls an event from the future stale', () => {
-    const policy = DEFAULT_EVENT_POLICIES.NON_WIFI_BURST;
+    const eventPolicy = DEFAULT_EVENT_POLICIES.NON_WIFI_BURST;
     // 13:00+01:00 is 12:00Z: 300.001 s before `now`, stale; read as 13:00Z it would not be.
-    expect(staleness('2025-03-01T13:00:00+01:00', detected + 300_001, policy)).toBe(
+    expect(staleness('2025-03-01T13:00:00+01:00', detected + 300_001, eventPolicy)).toBe(
       'event is 300 s old, past its 300 s TTL',
     );
-    expect(staleness('2025-03-01T12:10:00.000Z', detected, policy)).toBeUndefined();
+    expect(staleness('2025-03-01T12:10:00.000Z', detected, eventPolicy)).toBeUndefined();
   });
 });
 
 describe('conclude', () => {
   const facts = (type: EventType, o: Partial<ConclusionFacts> = {}): ConclusionFacts => ({
     type,
-    policy: DEFAULT_EVENT_POLICIES[type],
+    eventPolicy: DEFAULT_EVENT_POLICIES[type],
     reselectionsLeft: 0,
     ...o,
   });
@@ -407,8 +278,11 @@ describe('conclude', () => {
         kind: 'lift',
         reason: "spike still on after 30 min: admission cap lifted at the window's end",
       });
-      const policy: EventPolicy = { ...DEFAULT_EVENT_POLICIES.DENSITY_SPIKE, monitorWindowMs: 45 * 60_000 };
-      expect(conclude({ kind: 'healthy' }, facts('DENSITY_SPIKE', { policy }))).toEqual({
+      const eventPolicy: EventPolicy = {
+        ...DEFAULT_EVENT_POLICIES.DENSITY_SPIKE,
+        monitorWindowMs: 45 * 60_000,
+      };
+      expect(conclude({ kind: 'healthy' }, facts('DENSITY_SPIKE', { eventPolicy }))).toEqual({
         kind: 'lift',
         reason: "spike still on after 45 min: admission cap lifted at the window's end",
       });
@@ -435,9 +309,11 @@ describe('conclude', () => {
       };
       expect(conclude(degraded, facts('DFS_RADAR'))).toEqual(kept);
       // Also under a policy that rolls back, when the old channel is closed.
-      const policy = { ...DEFAULT_EVENT_POLICIES.DFS_RADAR, autoRollback: true };
-      expect(conclude(degraded, facts('DFS_RADAR', { policy, rollbackForbidden: forbidden }))).toEqual(kept);
-      expect(conclude(degraded, facts('DFS_RADAR', { policy }))).toEqual({
+      const eventPolicy = { ...DEFAULT_EVENT_POLICIES.DFS_RADAR, autoRollback: true };
+      expect(conclude(degraded, facts('DFS_RADAR', { eventPolicy, rollbackForbidden: forbidden }))).toEqual(
+        kept,
+      );
+      expect(conclude(degraded, facts('DFS_RADAR', { eventPolicy }))).toEqual({
         kind: 'roll-back',
         reason: 'automatic rollback: PER 0.1 → 0.3',
         degraded: true,

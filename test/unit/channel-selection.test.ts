@@ -21,10 +21,10 @@ import {
   channelsOfBand,
   isPermitted,
   permittedChannels,
-  touchesDfs,
   widthsUpTo,
   type ChannelWidth,
 } from '../../domain/regulatory';
+import { touchesDfs } from '../../domain/dfs';
 import { obs } from './plan-fixtures';
 
 /** A clean channel: no neighbours, no interference, every client able to use it. */
@@ -45,7 +45,7 @@ const request = (r: Partial<ChannelSelectionRequest>): ChannelSelectionRequest =
   currentChannel: 36,
   currentWidth: 80,
   observations: scan(US_5G),
-  blockedChannels: [],
+  closedChannels: [],
   avoidChannels: [],
   nonDfsOnly: false,
   ...r,
@@ -67,7 +67,7 @@ describe('selectChannel: radar move', () => {
     request({
       currentChannel: 52,
       currentWidth: 80,
-      blockedChannels: [52, 56, 60, 64],
+      closedChannels: [52, 56, 60, 64],
       nonDfsOnly: true,
       observations: scan(US_5G, overrides),
     });
@@ -114,7 +114,7 @@ describe('selectChannel: width', () => {
           currentChannel: 52,
           currentWidth: 80,
           observations: scan(EU_5G),
-          blockedChannels: [52, 56, 60, 64],
+          closedChannels: [52, 56, 60, 64],
           avoidChannels: [44],
           nonDfsOnly: true,
         }),
@@ -132,7 +132,7 @@ describe('selectChannel: width', () => {
           currentChannel: 52,
           currentWidth: 80,
           observations: scan(EU_5G, { 48: { neighborCount: 1, strongestNeighborDbm: -60 } }),
-          blockedChannels: [52, 56, 60, 64],
+          closedChannels: [52, 56, 60, 64],
           avoidChannels: [40, 44],
           nonDfsOnly: true,
         }),
@@ -162,9 +162,9 @@ describe('selectChannel: exclusions', () => {
     expect(result.scores.map((s) => s.channel)).not.toContain(36);
   });
 
-  it('drops a bonded channel when any one of its sub-channels is blocked or avoided', () => {
+  it('drops a bonded channel when any one of its sub-channels is closed or avoided', () => {
     const result = selected(
-      selectChannel(request({ currentChannel: 36, blockedChannels: [104], avoidChannels: [161] })),
+      selectChannel(request({ currentChannel: 36, closedChannels: [104], avoidChannels: [161] })),
     );
     const candidates = result.scores.map((s) => s.channel);
     expect(candidates).not.toContain(100);
@@ -172,9 +172,9 @@ describe('selectChannel: exclusions', () => {
     expect(candidates).toEqual(expect.arrayContaining([52, 116, 132]));
   });
 
-  it("returns 'none' when everything is blocked", () => {
+  it("returns 'none' when everything is closed", () => {
     const result = selectChannel(
-      request({ currentChannel: 36, currentWidth: 80, blockedChannels: [...US_5G] }),
+      request({ currentChannel: 36, currentWidth: 80, closedChannels: [...US_5G] }),
     );
     expect(result.kind).toBe('none');
     expect(result.explanation).toContain('no candidate channel on 5g in US at 80/40/20 MHz');
@@ -186,7 +186,7 @@ describe('selectChannel: exclusions', () => {
         regulatoryDomain: 'EU',
         currentChannel: 52,
         observations: scan(EU_5G),
-        blockedChannels: [52, 56, 60, 64],
+        closedChannels: [52, 56, 60, 64],
         avoidChannels: [36, 40, 44, 48],
         nonDfsOnly: true,
       }),
@@ -335,7 +335,7 @@ describe('selectChannel: scoring', () => {
       selectChannel(
         request({
           currentChannel: 52,
-          blockedChannels: [52, 56, 60, 64],
+          closedChannels: [52, 56, 60, 64],
           nonDfsOnly: true,
           observations: scan([36, 40, 44, 48]),
         }),
@@ -350,7 +350,7 @@ describe('selectChannel: scoring', () => {
       selectChannel(
         request({
           currentChannel: 52,
-          blockedChannels: [52, 56, 60, 64],
+          closedChannels: [52, 56, 60, 64],
           avoidChannels: [40],
           nonDfsOnly: true,
           observations: [],
@@ -395,7 +395,7 @@ describe('selectChannel: explanation', () => {
       selectChannel(
         request({
           currentChannel: 52,
-          blockedChannels: [52, 56, 60, 64],
+          closedChannels: [52, 56, 60, 64],
           nonDfsOnly: true,
           observations: scan(US_5G, { 149: { nonWifiDutyCyclePct: 15 } }),
         }),
@@ -419,7 +419,7 @@ describe('selectChannel: properties', () => {
       currentWidth: fc.constantFrom(...WIDTHS),
       pick: fc.nat(),
       // Indices into the band, so any band can be drawn from; empty lists are common.
-      blocked: fc.array(fc.nat(), { maxLength: 12 }),
+      closed: fc.array(fc.nat(), { maxLength: 12 }),
       avoided: fc.array(fc.nat(), { maxLength: 6 }),
       nonDfsOnly: fc.boolean(),
       looks: fc.array(
@@ -447,7 +447,7 @@ describe('selectChannel: properties', () => {
         currentChannel: current[g.pick % current.length],
         currentWidth: width,
         observations: g.looks.map(({ index, ...o }) => ({ channel: band[index % band.length], ...o })),
-        blockedChannels: at(g.blocked),
+        closedChannels: at(g.closed),
         avoidChannels: at(g.avoided),
         nonDfsOnly: g.nonDfsOnly,
       };
@@ -457,7 +457,7 @@ describe('selectChannel: properties', () => {
     fc.assert(
       fc.property(arbRequest, (req) => {
         const result = selectChannel(req);
-        const excluded = new Set([...req.blockedChannels, ...req.avoidChannels]);
+        const excluded = new Set([...req.closedChannels, ...req.avoidChannels]);
         const eligible = (channel: number, width: ChannelWidth): boolean => {
           const subs = bondedSubchannels(req.radio, channel, width, req.regulatoryDomain);
           return (
@@ -510,12 +510,12 @@ describe('selectChannel: properties', () => {
 });
 
 describe('candidateScores: every channel a joint re-plan may give the radio', () => {
-  it('scores the current bonded channel too, at the current width only, without blocked or radar channels', () => {
+  it('scores the current bonded channel too, at the current width only, without closed or radar channels', () => {
     const scores = candidateScores(
       request({
         currentChannel: 36,
         currentWidth: 80,
-        blockedChannels: [52],
+        closedChannels: [52],
         observations: scan(US_5G, { 100: { dfsState: 'unavailable' } }),
       }),
     );
@@ -538,7 +538,7 @@ describe('a choice made blind to its neighbours (drawAmongTies)', () => {
       nonWifiDutyCyclePct: 0,
       clientSupportPct: 100,
     })),
-    blockedChannels: [52],
+    closedChannels: [52],
     avoidChannels: [],
     nonDfsOnly: true,
     ...(drawAmongTies ? { drawAmongTies } : {}),

@@ -7,14 +7,20 @@
 //   never samples a radio in CAC as serving;
 // - a radar move leaves the radio transmitting at once (no CAC): the Channel Move Time ends with it.
 // The decisions are the loop's own pure functions: the planners, the coordinators' closures
-// (domain/radio-turns.ts) and the rollback rules; the radios' DFS states are the simulator's.
+// (domain/radio-turns.ts) and the DFS rules (domain/dfs.ts); the radios' DFS states are the simulator's.
 import fc from 'fast-check';
-import { rollbackCac, rollbackForbidden } from '../../domain/change-decisions';
 import type { ControllerStep } from '../../domain/controller-steps';
-import { PLANNERS, radarClosedChannels, type ActionPlan } from '../../domain/plans';
+import {
+  closedChannelsFor,
+  isDfsChannel,
+  radarClosedChannels,
+  rollbackCac,
+  rollbackForbidden,
+} from '../../domain/dfs';
+import { PLANNERS, type ActionPlan } from '../../domain/plans';
 import { radioOf, type RadioState } from '../../domain/radio';
 import * as turns from '../../domain/radio-turns';
-import { bondedSubchannels, channelsOfBand, isDfsChannel } from '../../domain/regulatory';
+import { bondedSubchannels, channelsOfBand } from '../../domain/regulatory';
 import { DfsStates } from '../../simulator/dfs-states';
 import { ap, context, event, obs } from './plan-fixtures';
 
@@ -57,7 +63,7 @@ function floor() {
   let cacs = 0;
   const subs = (i: number) => bondedSubchannels('5g', radios[i].channel, radios[i].width, 'US');
   APS.forEach((apId, i) => dfs.serving(`${apId}/5g`, subs(i)));
-  const closed = (i: number) => turns.closedChannelsOf(coordinators[i], '5g');
+  const closed = (i: number) => closedChannelsFor(coordinators[i].closedChannels, '5g');
   const snapshot = (i: number) => ap(APS[i], { '5g': radios[i] }, { neighbors: neighboursOf(i) });
   /** The radio's scan: its own channel noisy, each DFS channel with the radio's state. */
   const scan = (i: number, jammed = false) => {
@@ -122,7 +128,7 @@ function floor() {
         context({
           event: event('DFS_RADAR', { channel }, { apId: APS[i] }),
           ap: snapshot(i),
-          blocked: closed(i),
+          closed: closed(i),
           observations: scan(i),
         }),
       );
@@ -135,7 +141,7 @@ function floor() {
         context({
           event: event('NON_WIFI_BURST', { channel: radios[i].channel }, { apId: APS[i], confidence: 0.9 }),
           ap: snapshot(i),
-          blocked: closed(i),
+          closed: closed(i),
           observations: scan(i, jammed),
         }),
       );
@@ -150,7 +156,7 @@ function floor() {
         context({
           event: event('QOE_DEGRADATION', { clients }, { apId: APS[i], confidence: 0.9 }),
           ap: snapshot(i),
-          blocked: closed(i),
+          closed: closed(i),
           observations: scan(i, jammed),
           clients: [],
         }),

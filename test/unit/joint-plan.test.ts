@@ -9,9 +9,9 @@ import {
   type BondedChannel,
   type JointRadio,
 } from '../../domain/joint-plan';
-import { PLANNERS } from '../../domain/plans';
+import { PLANNERS, type JointReplanMoveData } from '../../domain/plans';
 import { ap, context, event } from './plan-fixtures';
-import { isDfsChannel } from '../../domain/regulatory';
+import { isDfsChannel } from '../../domain/dfs';
 
 const OPTS = { radio: '5g' as const, domain: 'US' as const, minImprovement: 0.05 };
 const NON_DFS_20 = [36, 40, 44, 48, 149, 153, 157, 161, 165];
@@ -181,12 +181,12 @@ describe('neighbourhoods of a burst', () => {
 
 describe('the JOINT_REPLAN planner: one move of the joint plan, under the radioâ€™s turn', () => {
   const burst = { id: 'b1', radios: 3, coChannelPairsBefore: 3, coChannelPairsAfter: 0 };
-  const plan = (data: Record<string, unknown>, blocked: number[] = []) =>
+  const plan = (data: Pick<JointReplanMoveData, 'channel' | 'width'>, closed: number[] = []) =>
     PLANNERS.JOINT_REPLAN.plan(
       context({
         event: event('JOINT_REPLAN', { burst, ...data }, { apId: 'ap-1' }),
         ap: ap('ap-1', { '5g': { channel: 149, width: 80 } }),
-        blocked,
+        closed,
       }),
     );
 
@@ -204,7 +204,7 @@ describe('the JOINT_REPLAN planner: one move of the joint plan, under the radioâ
       context({
         event: event('JOINT_REPLAN', { burst, channel: 120, width: 80 }, { apId: 'ap-1' }),
         ap: ap('ap-1', { '5g': { channel: 149, width: 80 } }),
-        avoid: [124],
+        unavailable: [124],
       }),
     );
     expect(refused).toMatchObject({ kind: 'no_action' });

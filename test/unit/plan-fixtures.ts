@@ -1,7 +1,7 @@
 // Hand-built planning contexts for the planner unit tests (not a test file itself).
 import type { ChannelObservation } from '../../domain/channel-selection';
 import { changesOf, type ControllerStep } from '../../domain/controller-steps';
-import type { EventType, RrmEvent } from '../../domain/events';
+import type { EventData, EventOf, EventType, RrmEvent } from '../../domain/events';
 import type { ActionPlan, ClientView, PlanningContext } from '../../domain/plans';
 import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
 import { radioOf, type ApSnapshot, type ConfigurationChange, type RadioState } from '../../domain/radio';
@@ -9,11 +9,13 @@ import { channelsOfBand, type Radio, type RegulatoryDomain } from '../../domain/
 
 export const T = '2025-03-01T12:00:00.000Z';
 
-export function event(
-  type: EventType,
-  data: Record<string, unknown> = {},
+/** An event of `type` with `data`, as the ingest would have made it. */
+export function event<K extends EventType>(
+  type: K,
+  data: EventData[K],
   o: { confidence?: number; radio?: Radio; apId?: string } = {},
-): RrmEvent {
+): EventOf<K> {
+  // The pairing of `type` and `data` holds by the signature; TypeScript cannot follow it through K.
   return {
     eventId: 'e-1',
     type,
@@ -24,7 +26,7 @@ export function event(
     receivedAt: T,
     source: 'SENSING_API',
     data,
-  };
+  } as EventOf<K>;
 }
 
 const DEFAULT_RADIOS: Record<Radio, RadioState> = {
@@ -83,8 +85,8 @@ export function ap(
 export function context(o: {
   event: RrmEvent;
   ap: ApSnapshot;
-  blocked?: number[];
-  avoid?: number[];
+  closed?: number[];
+  unavailable?: number[];
   policy?: Policy;
   observations?: ChannelObservation[];
   clients?: ClientView[];
@@ -96,8 +98,8 @@ export function context(o: {
     event: o.event,
     ap: o.ap,
     radio,
-    blockedChannels: o.blocked ?? [],
-    avoidChannels: o.avoid ?? [],
+    closedChannels: o.closed ?? [],
+    unavailableChannels: o.unavailable ?? [],
     policy: o.policy ?? DEFAULT_POLICY,
     observations: o.observations,
     clients: o.clients,

@@ -1,16 +1,16 @@
 import fc from 'fast-check';
 
-import { ALL_EVENT_TYPES, type EventType } from '../../domain/events';
-import { PLANNERS, radarClosedChannels, type ActionPlan, type PlanningContext } from '../../domain/plans';
+import { ALL_EVENT_TYPES, type EventData, type EventType } from '../../domain/events';
+import { PLANNERS, type ActionPlan, type PlanningContext } from '../../domain/plans';
 import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
 import { radioOf, type RadioState } from '../../domain/radio';
 import {
   bondedSubchannels,
   channelsOfBand,
-  isDfsChannel,
   maxTxPowerForObssPd,
   type RegulatoryDomain,
 } from '../../domain/regulatory';
+import { isDfsChannel } from '../../domain/dfs';
 import type { ChannelObservation } from '../../domain/channel-selection';
 import { ap, change, changesIn, context, event, policyWith, radioSteps, scan } from './plan-fixtures';
 
@@ -23,9 +23,6 @@ const ap5g = (config: Partial<RadioState>, domain: RegulatoryDomain = 'US') =>
     { '5g': { channel: 52, width: 80, txPowerDbm: 20, obssPdDbm: -82, ...config } },
     { regulatoryDomain: domain },
   );
-
-const snapshot = (config: Partial<RadioState>, domain: RegulatoryDomain = 'US') =>
-  radioOf(ap5g(config, domain), '5g')!;
 
 /** The channel (and width, 0 when unchanged) a channel-change plan moves the radio to. */
 const newChannelOf = (ctx: PlanningContext, plan: ActionPlan): { channel: number; width: number } => {
@@ -46,6 +43,13 @@ function expectOwnRadioStep(ctx: PlanningContext, plan: ActionPlan): void {
 describe('PLANNERS', () => {
   it('has a planner for every event type, the internal JOINT_REPLAN too', () => {
     expect(Object.keys(PLANNERS).sort()).toEqual([...ALL_EVENT_TYPES].sort());
+  });
+
+  it("refuses another type's event: it reads its own type's data", () => {
+    const ctx = context({ event: event('NON_WIFI_BURST', { channel: 52 }), ap: ap5g({}) });
+    expect(() => PLANNERS.DFS_RADAR.plan(ctx)).toThrow(
+      'the DFS_RADAR planner was given a NON_WIFI_BURST event',
+    );
   });
 
   // A planner gets a scan, the clients or the neighbours only when it declares it needs them.
@@ -78,16 +82,16 @@ describe('radar planner (DFS_RADAR)', () => {
     o: {
       domain?: RegulatoryDomain;
       observations?: ChannelObservation[];
-      blocked?: number[];
-      avoid?: number[];
+      closed?: number[];
+      unavailable?: number[];
     } = {},
   ) =>
     context({
       event: event('DFS_RADAR', { channel: radarChannel }),
       ap: ap5g(config, o.domain ?? 'US'),
       observations: o.observations ?? scan(o.domain ?? 'US'),
-      blocked: o.blocked,
-      avoid: o.avoid,
+      closed: o.closed,
+      unavailable: o.unavailable,
     });
 
   it('moves off radar on the operating channel to the best non-DFS channel, keeping 80 MHz', () => {
@@ -136,65 +140,38 @@ describe('radar planner (DFS_RADAR)', () => {
     expect(changesIn(ctx, plan(ctx))).toEqual([{ param: 'channel', oldValue: 52, newValue: 36 }]);
   });
 
-  it('narrows when the non-DFS channel of the current width is blocked in part (EU)', () => {
-    const ctx = radarCtx(52, { channel: 52, width: 80 }, { domain: 'EU', blocked: [36] });
+  it('narrows when the non-DFS channel of the current width is closed in part (EU)', () => {
+    const ctx = radarCtx(52, { channel: 52, width: 80 }, { domain: 'EU', closed: [36] });
     const { channel, width } = newChannelOf(ctx, plan(ctx));
     expect(width).toBe(40);
     expect(channel).toBe(44);
   });
 
-  it('honours extra channels to avoid', () => {
-    const ctx = radarCtx(52, { channel: 52, width: 80 }, { avoid: [40] });
+  it('stays off the channels the controller refused for radar', () => {
+    const ctx = radarCtx(52, { channel: 52, width: 80 }, { unavailable: [40] });
     expect(newChannelOf(ctx, plan(ctx)).channel).toBe(149);
   });
 
-  it('never lands on a blocked (closed) sub-channel', () => {
+  it('never lands on a closed sub-channel', () => {
     // 149–161 closed: 36/80 is the only non-DFS 80 MHz channel left, even when it is the dirtier one.
     const dirty = { nonWifiDutyCyclePct: 50 };
     const ctx = radarCtx(
       52,
       { channel: 52, width: 80 },
-      { blocked: [149, 153, 157, 161], observations: scan('US', { 36: dirty, 44: dirty }) },
+      { closed: [149, 153, 157, 161], observations: scan('US', { 36: dirty, 44: dirty }) },
     );
     expect(changesIn(ctx, plan(ctx))).toEqual([{ param: 'channel', oldValue: 52, newValue: 36 }]);
   });
 
-  it('is impossible when every non-DFS channel is blocked', () => {
+  it('is impossible when every non-DFS channel is closed', () => {
     expect(
-      plan(radarCtx(52, { channel: 52, width: 80 }, { domain: 'EU', blocked: [36, 40, 44, 48] })).kind,
+      plan(radarCtx(52, { channel: 52, width: 80 }, { domain: 'EU', closed: [36, 40, 44, 48] })).kind,
     ).toBe('impossible');
     const us = plan(
-      radarCtx(52, { channel: 52, width: 80 }, { blocked: [36, 40, 44, 48, 149, 153, 157, 161, 165] }),
+      radarCtx(52, { channel: 52, width: 80 }, { closed: [36, 40, 44, 48, 149, 153, 157, 161, 165] }),
     );
     expect(us.kind).toBe('impossible');
     expect(us.explanation).toContain('radar on channel 52');
-  });
-});
-
-describe('radarClosedChannels', () => {
-  it('closes the whole operating bonded channel: 52/80 → 52, 56, 60, 64', () => {
-    expect(radarClosedChannels(52, snapshot({ channel: 52, width: 80 }))).toEqual([52, 56, 60, 64]);
-    expect(radarClosedChannels(60, snapshot({ channel: 56, width: 80 }))).toEqual([52, 56, 60, 64]);
-  });
-
-  it('closes the operating 40 and 160 MHz blocks', () => {
-    expect(radarClosedChannels(64, snapshot({ channel: 60, width: 40 }))).toEqual([60, 64]);
-    expect(radarClosedChannels(116, snapshot({ channel: 100, width: 160 }))).toEqual([
-      100, 104, 108, 112, 116, 120, 124, 128,
-    ]);
-    expect(radarClosedChannels(56, snapshot({ channel: 36, width: 160 }))).toEqual([
-      36, 40, 44, 48, 52, 56, 60, 64,
-    ]);
-  });
-
-  it('closes only the 20 MHz channel when the radar is outside the operating channel', () => {
-    expect(radarClosedChannels(60, snapshot({ channel: 36, width: 80 }))).toEqual([60]);
-    expect(radarClosedChannels(108, snapshot({ channel: 52, width: 80 }))).toEqual([108]);
-    expect(radarClosedChannels(56, snapshot({ channel: 52, width: 20 }))).toEqual([56]);
-  });
-
-  it('closes only the channel itself on a 20 MHz radio', () => {
-    expect(radarClosedChannels(52, snapshot({ channel: 52, width: 20 }))).toEqual([52]);
   });
 });
 
@@ -203,14 +180,14 @@ describe('interference planner (NON_WIFI_BURST)', () => {
   const input = (
     confidence: number,
     config: Partial<RadioState>,
-    data: Record<string, unknown> = {},
-    o: { blocked?: number[]; policy?: Policy; observations?: ChannelObservation[] } = {},
+    data: EventData['NON_WIFI_BURST'] = {},
+    o: { closed?: number[]; policy?: Policy; observations?: ChannelObservation[] } = {},
   ) =>
     context({
       event: event('NON_WIFI_BURST', data, { confidence }),
       ap: ap5g(config),
       observations: o.observations ?? scan('US'),
-      blocked: o.blocked,
+      closed: o.closed,
       policy: o.policy ?? DEFAULT_POLICY,
     });
 
@@ -303,16 +280,16 @@ describe('interference planner (NON_WIFI_BURST)', () => {
     ]);
   });
 
-  it('is impossible when every other channel is blocked', () => {
+  it('is impossible when every other channel is closed', () => {
     const others = channelsOfBand('5g', 'US').filter((c) => c !== 52);
-    expect(plan(input(0.9, { channel: 52, width: 20 }, {}, { blocked: others })).kind).toBe('impossible');
+    expect(plan(input(0.9, { channel: 52, width: 20 }, {}, { closed: others })).kind).toBe('impossible');
   });
 });
 
 describe('spectrum planner (SPECTRUM_SAT)', () => {
   const plan = (ctx: PlanningContext) => PLANNERS.SPECTRUM_SAT.plan(ctx);
   // No scan: the planner declared it needs none.
-  const input = (config: Partial<RadioState>, data: Record<string, unknown> = {}, policy?: Policy) =>
+  const input = (config: Partial<RadioState>, data: EventData['SPECTRUM_SAT'] = {}, policy?: Policy) =>
     context({ event: event('SPECTRUM_SAT', data), ap: ap5g(config), policy });
 
   it('raises OBSS-PD by 3 dB and lowers TX power to the 1:1 cap', () => {

@@ -4,7 +4,6 @@ import { SEVERITIES, type EventType, type Severity } from '../../domain/event-ty
 import { byPriority, outranks } from '../../domain/priority';
 import {
   closeChannels,
-  closedChannelsOf,
   endWatch,
   expire,
   grantReady,
@@ -20,7 +19,6 @@ import {
   request,
   takeAnswer,
   takeOutbox,
-  unionOfClosures,
   viewOf,
   waitingFor,
   type ApTurnState,
@@ -31,6 +29,7 @@ import {
   type TurnSettings,
   type WatchRequest,
 } from '../../domain/radio-turns';
+import { closedChannelsFor } from '../../domain/dfs';
 import { RADIOS, type Radio } from '../../domain/regulatory';
 
 const COOLDOWN = 10_000;
@@ -92,7 +91,7 @@ const granted = (s: ApTurnState, eventId: string, radios: Radio[], heldBackBy?: 
   kind: 'granted',
   eventId,
   radios,
-  closedChannels: Object.fromEntries(radios.map((r) => [r, closedChannelsOf(s, r)])),
+  closedChannels: Object.fromEntries(radios.map((r) => [r, closedChannelsFor(s.closedChannels, r)])),
   ...(heldBackBy ? { heldBackBy } : {}),
 });
 
@@ -858,15 +857,15 @@ describe('expire', () => {
   });
 });
 
-describe('closeChannels and closedChannelsOf', () => {
+describe('closeChannels and closedChannelsFor', () => {
   it('closes channels of one radio, kept in channel order', () => {
     const s = closeChannels(fresh(), '5g', [64, 52], 1_000, 'radar-1');
     expect(s.closedChannels).toEqual([
       { radio: '5g', channel: 52, until: 1_000, closedBy: 'radar-1' },
       { radio: '5g', channel: 64, until: 1_000, closedBy: 'radar-1' },
     ]);
-    expect(closedChannelsOf(s, '5g')).toEqual([52, 64]);
-    expect(closedChannelsOf(s, '6g')).toEqual([]);
+    expect(closedChannelsFor(s.closedChannels, '5g')).toEqual([52, 64]);
+    expect(closedChannelsFor(s.closedChannels, '6g')).toEqual([]);
   });
 
   it('extends a closure, never shortens it', () => {
@@ -886,8 +885,8 @@ describe('closeChannels and closedChannelsOf', () => {
   it('keeps the same channel number on two radios apart', () => {
     let s = closeChannels(fresh(), '5g', [149], 1_000, 'radar-1');
     s = closeChannels(s, '6g', [149], 5_000, 'radar-2');
-    expect(closedChannelsOf(s, '5g')).toEqual([149]);
-    expect(closedChannelsOf(s, '6g')).toEqual([149]);
+    expect(closedChannelsFor(s.closedChannels, '5g')).toEqual([149]);
+    expect(closedChannelsFor(s.closedChannels, '6g')).toEqual([149]);
     expect(expire(s, 1_000).closedChannels).toEqual([
       { radio: '6g', channel: 149, until: 5_000, closedBy: 'radar-2' },
     ]);
@@ -1343,17 +1342,5 @@ describe('property: random sequences of turns', () => {
     );
     // The runs met every case the invariants are about.
     for (const count of Object.values(seen)) expect(count).toBeGreaterThan(0);
-  });
-});
-
-describe('unionOfClosures', () => {
-  it("keeps one closure per radio and channel, the first source's when both name it", () => {
-    const coordinator = [{ radio: '5g' as const, channel: 52, until: 10, closedBy: 'ev-1' }];
-    const table = [
-      { radio: '5g' as const, channel: 52, until: 20, closedBy: 'ev-2', heardBy: 'ap-2' },
-      { radio: '5g' as const, channel: 56, until: 20, closedBy: 'ev-2', heardBy: 'ap-2' },
-    ];
-    expect(unionOfClosures(coordinator, table)).toEqual([coordinator[0], table[1]]);
-    expect(unionOfClosures([], table)).toEqual(table);
   });
 });

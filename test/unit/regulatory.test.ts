@@ -1,17 +1,11 @@
 import {
-  CHANNEL_MOVE_TIME_MS,
-  NON_OCCUPANCY_PERIOD_MS,
   OBSS_PD_MAX_DBM,
   OBSS_PD_MIN_DBM,
   bondedSubchannels,
-  cacTimeMs,
-  channelsClosedByRadar,
   channelsOfBand,
-  isDfsChannel,
   isPermitted,
   maxTxPowerForObssPd,
   permittedChannels,
-  touchesDfs,
   widthsUpTo,
 } from '../../domain/regulatory';
 
@@ -28,8 +22,6 @@ const EU_DFS = [52, 56, 60, 64, ...span(100, 140)];
 
 describe('constants', () => {
   it('match docs/policy.md', () => {
-    expect(CHANNEL_MOVE_TIME_MS).toBe(10_000);
-    expect(NON_OCCUPANCY_PERIOD_MS).toBe(30 * 60_000);
     expect(OBSS_PD_MIN_DBM).toBe(-82);
     expect(OBSS_PD_MAX_DBM).toBe(-62);
   });
@@ -55,46 +47,6 @@ describe('5 GHz channels per domain', () => {
 
   it('permits no channel outside the band', () => {
     for (const c of [32, 68, 96, 146, 169, 1, 6]) expect(isPermitted('5g', c, 20, 'US')).toBe(false);
-  });
-});
-
-describe('DFS membership', () => {
-  it.each([
-    ['US', US_DFS, US_NON_DFS],
-    ['EU', EU_DFS, EU_NON_DFS],
-  ] as const)('%s: DFS exactly on 52–64 and 100–14x', (domain, dfs, nonDfs) => {
-    for (const c of dfs) expect(isDfsChannel('5g', c, domain)).toBe(true);
-    for (const c of nonDfs) expect(isDfsChannel('5g', c, domain)).toBe(false);
-  });
-
-  it('6 GHz and 2.4 GHz have no DFS', () => {
-    for (const c of channelsOfBand('6g', 'US')) expect(isDfsChannel('6g', c, 'US')).toBe(false);
-    for (const c of [52, 100, 144]) expect(isDfsChannel('6g', c, 'US')).toBe(false);
-    for (const c of channelsOfBand('2g', 'EU')) expect(isDfsChannel('2g', c, 'EU')).toBe(false);
-  });
-
-  it('touchesDfs when any sub-channel is DFS', () => {
-    expect(touchesDfs('5g', 36, 80, 'US')).toBe(false);
-    expect(touchesDfs('5g', 36, 160, 'US')).toBe(true);
-    expect(touchesDfs('5g', 149, 80, 'US')).toBe(false);
-    expect(touchesDfs('5g', 60, 40, 'US')).toBe(true);
-    expect(touchesDfs('6g', 1, 160, 'US')).toBe(false);
-  });
-});
-
-describe('CAC', () => {
-  it('is 60 s on DFS channels, 10 min on EU 120–128, 0 on non-DFS', () => {
-    expect(cacTimeMs('5g', 52, 'US')).toBe(60_000);
-    expect(cacTimeMs('5g', 52, 'EU')).toBe(60_000);
-    for (const c of [120, 124, 128]) {
-      expect(cacTimeMs('5g', c, 'EU')).toBe(10 * 60_000);
-      expect(cacTimeMs('5g', c, 'US')).toBe(60_000);
-    }
-    expect(cacTimeMs('5g', 116, 'EU')).toBe(60_000);
-    expect(cacTimeMs('5g', 132, 'EU')).toBe(60_000);
-    expect(cacTimeMs('5g', 36, 'US')).toBe(0);
-    expect(cacTimeMs('5g', 149, 'US')).toBe(0);
-    expect(cacTimeMs('6g', 121, 'EU')).toBe(0);
   });
 });
 
@@ -162,19 +114,6 @@ describe('other bands', () => {
     expect(bondedSubchannels('6g', 13, 80, 'US')).toEqual([1, 5, 9, 13]);
     expect(bondedSubchannels('6g', 37, 160, 'US')).toEqual(span(33, 61));
     expect(permittedChannels('6g', 160, 'US')).toEqual([1, 33, 65, 97, 129, 161, 193]);
-  });
-});
-
-describe('channelsClosedByRadar', () => {
-  it('closes the whole bonded channel of the operating width', () => {
-    expect(channelsClosedByRadar(56, 80, 'US')).toEqual([52, 56, 60, 64]);
-    expect(channelsClosedByRadar(104, 40, 'US')).toEqual([100, 104]);
-    expect(channelsClosedByRadar(120, 160, 'US')).toEqual(span(100, 128));
-    expect(channelsClosedByRadar(60, 20, 'EU')).toEqual([60]);
-  });
-
-  it('falls back to the 20 MHz channel when there is no bonded channel', () => {
-    expect(channelsClosedByRadar(140, 40, 'EU')).toEqual([140]);
   });
 });
 

@@ -1,7 +1,8 @@
 // The monitor window of a move onto a DFS channel the radio has not checked, in skipped time: the
 // radio is off the air for the CAC, so the window starts when it transmits again, and a sample of a
 // radio off the air judges nothing (it is neither healthy nor degraded).
-import { channelsOfBand, isDfsChannel } from '../../domain/regulatory';
+import { channelsOfBand } from '../../domain/regulatory';
+import { isDfsChannel } from '../../domain/dfs';
 import { callsWhere, MINUTE, SECOND, useHarness } from './harness';
 
 describe('the monitor window around a CAC (rrmEvent + apCoordinator, stubbed activities)', () => {

@@ -26,7 +26,7 @@ import {
   type ClosureTable,
 } from '../../activities/closures';
 import { createRadarReflexActivities, type RadarReflexActivities } from '../../activities/radar-reflex';
-import type { ClosedChannel } from '../../domain/radio-turns';
+import type { ClosedChannel } from '../../domain/dfs';
 import type { PolicyActivities } from '../../activities/policy';
 import { parseAuditEntry, type AuditEntry } from '../../audit';
 import type { AuditActivities } from '../../activities/audit';

@@ -66,7 +66,7 @@ async function replanNeighbourhood(
       currentChannel: config.channel,
       currentWidth: config.width,
       observations: scans[i],
-      blockedChannels: closedHere,
+      closedChannels: closedHere,
       avoidChannels: [],
       nonDfsOnly: false,
     });
@@ -116,7 +116,7 @@ async function startMove(move: JointMove, data: JointReplanMoveData, severity: C
     detectedAt: now,
     receivedAt: now,
     source: 'AUTOMATED',
-    data: data as unknown as Record<string, unknown>,
+    data,
   };
   await startChild(EVENT_WORKFLOW_TYPE, {
     workflowId: eventWorkflowId(eventId),

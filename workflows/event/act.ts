@@ -3,10 +3,16 @@
 // monitor window leaves a watch on its radio as the turn is given back.
 import { staleness, turnScope, unknownApRefusal } from '../../domain/change-decisions';
 import { versionsOf } from '../../domain/controller-steps';
-import { radarClosedChannels, type PlanningContext } from '../../domain/plans';
+import {
+  closureNeighbours,
+  nonOccupancyEnd,
+  radarClosure,
+  unionOfClosures,
+  type ClosedChannel,
+} from '../../domain/dfs';
+import type { PlanningContext } from '../../domain/plans';
 import { radioOf, type ApSnapshot, type RadioSnapshot } from '../../domain/radio';
 import type { MonitorSample } from '../../activities/controller';
-import { unionOfClosures, type ClosedChannel } from '../../domain/radio-turns';
 import { closureReads, controllerReads } from '../activity-proxies';
 import { loopMetrics } from '../metrics';
 import { applySteps, failureReason, isActivityFailure, unknownApOf } from '../controller-saga';
@@ -126,14 +132,16 @@ async function planAndApply(run: EventRun, attempt: number, readings: Readings):
   // audit signs it with the next record (the Channel Move Time runs; docs/event-lifecycle.md). One
   // detection closes once: an operator's retry plans around the closure, it does not close again.
   const closedByRadar =
-    event.type === 'DFS_RADAR' && !run.status.closedChannels.length ? radarClosure(run, radio) : [];
+    event.type === 'DFS_RADAR' && !run.status.closedChannels.length
+      ? radarClosure(event.data.channel, radio, run.turns.undoneMoveOnto(event.apId))
+      : [];
   closedByRadar.forEach((c) => closed.add(c));
   run.planAround({ regulatoryDomain: ap.regulatoryDomain, closedChannels: [...closed], closuresRead });
   if (closedByRadar.length) closeForNonOccupancy(run, closedByRadar, ap.neighbors);
 
-  const avoid: number[] = [];
+  const unavailable: number[] = [];
   for (let conflicts = 0; ; conflicts++) {
-    const ctx = await planningContext(run, ap, radio, avoid, views);
+    const ctx = await planningContext(run, ap, radio, unavailable, views);
     const plan = await run.reservation.plan(ctx);
     if (plan.kind === 'no_action') return { outcome: 'NO_ACTION', reason: plan.explanation };
     if (plan.kind === 'impossible') return { outcome: 'FAILED', reason: plan.explanation };
@@ -146,7 +154,7 @@ async function planAndApply(run: EventRun, attempt: number, readings: Readings):
     const retries = conflicts + 1 < MAX_VERSION_CONFLICTS;
     if (result.kind === 'unavailable' && result.channels.length && retries) {
       // The controller saw radar there: choose again without those channels.
-      avoid.push(...result.channels);
+      unavailable.push(...result.channels);
       run.enter('plan');
       views = readRadioViews(run);
       continue;
@@ -182,17 +190,6 @@ async function planAndApply(run: EventRun, attempt: number, readings: Readings):
 
 function noRadio(run: EventRun): Decided {
   return { outcome: 'REJECTED', reason: `${run.event.apId} has no ${run.event.radio} radio` };
-}
-
-/**
- * The bonded channel the radar closes: the one the radio operates on, or, when a watcher's move
- * onto the radar channel was undone before this turn, the one the radio was on when radar was heard.
- */
-function radarClosure(run: EventRun, radio: RadioSnapshot): number[] {
-  const radar = Number(run.event.data.channel);
-  const wasOn = run.turns.undoneMoveOnto(run.event.apId);
-  const closing = radarClosedChannels(radar, radio);
-  return wasOn.includes(radar) ? [...new Set([...closing, ...wasOn])].sort((a, b) => a - b) : closing;
 }
 
 /** What a plan reads of the AP and its radio, all started at once (none depends on another). */
@@ -244,7 +241,7 @@ export async function planningContext(
   run: EventRun,
   ap: ApSnapshot,
   radio: RadioSnapshot,
-  avoidChannels: number[],
+  unavailableChannels: number[],
   views: RadioViews = readRadioViews(run),
 ): Promise<PlanningContext> {
   const { event, planner } = run;
@@ -263,8 +260,8 @@ export async function planningContext(
     event,
     ap,
     radio,
-    blockedChannels: run.closedChannels,
-    avoidChannels,
+    closedChannels: run.closedChannels,
+    unavailableChannels,
     policy: run.policy,
     observations,
     clients,
@@ -287,8 +284,8 @@ function readBaseline(run: EventRun): Promise<MonitorSample | undefined> {
  */
 function closeForNonOccupancy(run: EventRun, channels: number[], apNeighbours: string[]): void {
   const { event } = run;
-  const until = Date.now() + run.policy.nonOccupancyPeriodMs;
-  const neighbours = run.policy.radar.closeForNeighbours ? apNeighbours : [];
+  const until = nonOccupancyEnd(run.policy, Date.now());
+  const neighbours = closureNeighbours(run.policy, apNeighbours);
   run.turns.closeChannels(event.apId, { radio: event.radio, channels, until }, neighbours);
   run.signClosure(channels, until, neighbours);
 }

@@ -5,6 +5,7 @@
 // the decisions are signed. The follow-up's activities wait in the queue behind every radar move.
 import type { ReflexOutcome } from '../../activities/radar-reflex';
 import { versionKey } from '../../domain/controller-steps';
+import { radarChannelOf } from '../../domain/dfs';
 import type { RrmEvent } from '../../domain/events';
 import type { Policy } from '../../domain/policy';
 import { policyReads, radarFollowUp, radarReflex } from '../activity-proxies';
@@ -107,7 +108,7 @@ async function tellCoordinators(
     type: event.type,
     severity,
     radio: event.radio,
-    channel: Number(event.data.channel),
+    channel: radarChannelOf(event),
     movedAt: moved.appliedAt,
     watch: run.watchOf(moved),
   };

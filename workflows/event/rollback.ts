@@ -1,7 +1,8 @@
 // Undoing a change: automatic (degradation, a CRITICAL event on the new channel), manual (an
 // operator, while the rollback token lives) or natural (an admission cap lifted when the spike
 // ends). Every undo changes radios, so it takes their turns first, like any change.
-import { reconfiguredSince, rollbackCac } from '../../domain/change-decisions';
+import { reconfiguredSince } from '../../domain/change-decisions';
+import { rollbackCac } from '../../domain/dfs';
 import { changesOf, versionsOf } from '../../domain/controller-steps';
 import type { ApSnapshot, ConfigurationChange } from '../../domain/radio';
 import { controllerReads } from '../activity-proxies';

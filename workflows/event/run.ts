@@ -6,7 +6,8 @@ import { patched, setCurrentDetails, uuid4 } from '@temporalio/workflow';
 import type { RrmEvent } from '../../domain/events';
 import { effectiveSeverity, type EventPolicy, type Policy } from '../../domain/policy';
 import { PLANNERS, type ActionPlan, type Planner } from '../../domain/plans';
-import { movedOnto, rollbackForbidden, type TurnScope } from '../../domain/change-decisions';
+import type { TurnScope } from '../../domain/change-decisions';
+import { movedOnto, radarChannelOf, rollbackForbidden } from '../../domain/dfs';
 import { changesOf, type ControllerStep } from '../../domain/controller-steps';
 import { monitorWindowEnd, type DegradationFinding } from '../../domain/rollback-rules';
 import type { ConfigurationChange } from '../../domain/radio';
@@ -99,7 +100,7 @@ export class EventRun {
         severity: this.severity,
         detectedAt: event.detectedAt,
         bypassesCooldown: this.eventPolicy.bypassesCooldown,
-        channel: typeof event.data.channel === 'number' ? event.data.channel : undefined,
+        channel: 'channel' in event.data ? event.data.channel : undefined,
       },
       {
         settings: { cooldownMs: policy.cooldownMs, maxQueue: policy.maxQueuePerAp, leaseMs },
@@ -327,7 +328,7 @@ export class EventRun {
     this.signLater({
       actionType: 'NON_OCCUPANCY',
       executionStatus: 'CHANNELS_CLOSED',
-      reason: `radar on channel ${String(this.event.data.channel)}: channels ${channels.join(', ')} closed until ${at}${alsoFor}`,
+      reason: `radar on channel ${radarChannelOf(this.event)}: channels ${channels.join(', ')} closed until ${at}${alsoFor}`,
       configurationChanges: [],
       details: { closedChannels: channels, until: at, neighbours },
     });

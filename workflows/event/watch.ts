@@ -22,7 +22,7 @@ export async function watchAndConclude(run: EventRun, applied: ActiveChange): Pr
     if (verdict === 'decided') return;
     const next = conclude(verdict, {
       type: run.event.type,
-      policy: run.eventPolicy,
+      eventPolicy: run.eventPolicy,
       rollbackForbidden: run.rollbackForbidden(change),
       reselectionsLeft: MAX_RADAR_RESELECTIONS - reselections,
     });
@@ -144,7 +144,7 @@ async function reselectAfterRadar(
     const ctx = await planningContext(run, ap, radio, [], views);
     const plan = PLANNERS.DFS_RADAR.plan({
       ...ctx,
-      event: { ...event, data: { channel: radio.config.channel } },
+      event: { ...event, type: 'DFS_RADAR', data: { channel: radio.config.channel } },
     });
     if (plan.kind !== 'change') return undefined;
     const baseline = await controllerReads.sampleRadio(event.apId, event.radio);
