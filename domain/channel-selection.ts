@@ -331,8 +331,7 @@ function scanContext(req: ChannelSelectionRequest) {
 
 function exclusionNotes(req: ChannelSelectionRequest): string[] {
   const notes: string[] = [];
-  // "blocked" is the audit's word for closed channels (docs/policy.md shows it).
-  if (req.closedChannels.length > 0) notes.push(`blocked ${listChannels(req.closedChannels, req.radio)}`);
+  if (req.closedChannels.length > 0) notes.push(`closed ${listChannels(req.closedChannels, req.radio)}`);
   if (req.avoidChannels.length > 0) notes.push(`avoiding ${listChannels(req.avoidChannels, req.radio)}`);
   const unavailable = channelsInDfsState(req.observations, 'unavailable');
   if (unavailable.length > 0) notes.push(`unavailable after radar ${listChannels(unavailable, req.radio)}`);

@@ -82,7 +82,7 @@ describe('selectChannel: radar move', () => {
     const b = selected(selectChannel(dirty36));
     expect([b.channel, b.width]).toEqual([149, 80]);
     expect(b.explanation).toContain('DFS excluded after radar');
-    expect(b.explanation).toContain('blocked 52-64');
+    expect(b.explanation).toContain('closed 52-64');
   });
 
   it('never offers a DFS candidate, even a much cleaner one', () => {
@@ -453,7 +453,7 @@ describe('selectChannel: properties', () => {
       };
     });
 
-  it('only ever selects a permitted, unblocked, unavoided channel, non-DFS after radar, never the current one', () => {
+  it('only ever selects a permitted channel that is neither closed nor avoided, non-DFS after radar, never the current one', () => {
     fc.assert(
       fc.property(arbRequest, (req) => {
         const result = selectChannel(req);
