@@ -10,30 +10,11 @@ import {
 import type { ControllerStep } from '../../domain/controller-steps';
 import { EVENT_TYPES, type EventType } from '../../domain/event-types';
 import { DEFAULT_EVENT_POLICIES, type EventPolicy } from '../../domain/policy';
-import type { RadioConfig } from '../../domain/radio';
 import type { Radio } from '../../domain/regulatory';
 import { ap, T } from './plan-fixtures';
+import { cfg5, markDown, radioStep, steer } from './step-fixtures';
 
 const ALL_RADIOS: Radio[] = ['2g', '5g', '6g'];
-
-/** 5g of the fixture AP: 36 at 80 MHz. */
-const cfg5: RadioConfig = { channel: 36, width: 80, txPowerDbm: 20, obssPdDbm: -82, admissionCap: null };
-
-const radioStep = (
-  apId: string,
-  radio: Radio,
-  target: Partial<RadioConfig>,
-  from: RadioConfig = cfg5,
-): ControllerStep => ({ kind: 'radio', apId, radio, from, target });
-
-const steer: ControllerStep = {
-  kind: 'steer',
-  apId: 'ap-01',
-  radio: '5g',
-  clientIds: ['c1'],
-  targetApId: 'ap-02',
-};
-const markDown: ControllerStep = { kind: 'admin', apId: 'ap-01', from: 'UP', to: 'DOWN' };
 
 describe('turnScope', () => {
   it.each(EVENT_TYPES.filter((t) => t !== 'HW_FAILURE' && t !== 'POWER_BUDGET_EXCEEDED'))(

@@ -20,42 +20,23 @@ import {
 } from '../../domain/dfs';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { radioOf, type RadioConfig, type RadioState } from '../../domain/radio';
-import { channelsOfBand, type Radio, type RegulatoryDomain } from '../../domain/regulatory';
+import { channelsOfBand, type RegulatoryDomain } from '../../domain/regulatory';
 import { ap, event, obs } from './plan-fixtures';
-
-const span = (from: number, to: number, step = 4): number[] => {
-  const out: number[] = [];
-  for (let c = from; c <= to; c += step) out.push(c);
-  return out;
-};
-
-const US_NON_DFS = [36, 40, 44, 48, 149, 153, 157, 161, 165];
-const US_DFS = [52, 56, 60, 64, ...span(100, 144)];
-const EU_NON_DFS = [36, 40, 44, 48];
-const EU_DFS = [52, 56, 60, 64, ...span(100, 140)];
+import {
+  EU_DFS,
+  EU_NON_DFS,
+  US_DFS,
+  US_NON_DFS,
+  cfg5,
+  markDown,
+  radioStep,
+  span,
+  steer,
+} from './step-fixtures';
 
 /** The 5 GHz radio of ap-01, by default on 52/80 MHz. */
 const snapshot = (config: Partial<RadioState>, domain: RegulatoryDomain = 'US') =>
   radioOf(ap('ap-01', { '5g': { channel: 52, width: 80, ...config } }, { regulatoryDomain: domain }), '5g')!;
-
-/** 5g of the fixture AP: 36 at 80 MHz. */
-const cfg5: RadioConfig = { channel: 36, width: 80, txPowerDbm: 20, obssPdDbm: -82, admissionCap: null };
-
-const radioStep = (
-  apId: string,
-  radio: Radio,
-  target: Partial<RadioConfig>,
-  from: RadioConfig = cfg5,
-): ControllerStep => ({ kind: 'radio', apId, radio, from, target });
-
-const steer: ControllerStep = {
-  kind: 'steer',
-  apId: 'ap-01',
-  radio: '5g',
-  clientIds: ['c1'],
-  targetApId: 'ap-02',
-};
-const markDown: ControllerStep = { kind: 'admin', apId: 'ap-01', from: 'UP', to: 'DOWN' };
 
 describe('constants', () => {
   it('match docs/policy.md', () => {

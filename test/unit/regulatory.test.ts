@@ -8,17 +8,7 @@ import {
   permittedChannels,
   widthsUpTo,
 } from '../../domain/regulatory';
-
-const span = (from: number, to: number, step = 4): number[] => {
-  const out: number[] = [];
-  for (let c = from; c <= to; c += step) out.push(c);
-  return out;
-};
-
-const US_NON_DFS = [36, 40, 44, 48, 149, 153, 157, 161, 165];
-const US_DFS = [52, 56, 60, 64, ...span(100, 144)];
-const EU_NON_DFS = [36, 40, 44, 48];
-const EU_DFS = [52, 56, 60, 64, ...span(100, 140)];
+import { EU_DFS, EU_NON_DFS, US_DFS, US_NON_DFS, span } from './step-fixtures';
 
 describe('constants', () => {
   it('match docs/policy.md', () => {

@@ -28,6 +28,18 @@ describe('radar closures shared with RF neighbours (stubbed activities)', () => 
     }
   }
 
+  /** The radar AP's own coordinator was told of the closure; nothing went to the neighbour's. */
+  function expectOnlyOwnCoordinatorTold(radarAp: string, neighbour: string): void {
+    const { activities } = h;
+    expect(activities.noticeRadarMove).toHaveBeenCalledWith(
+      expect.objectContaining({ apId: radarAp, closure: expect.objectContaining({ channels: RADAR_BLOCK }) }),
+    );
+    expect(activities.noticeRadarMove).not.toHaveBeenCalledWith(expect.objectContaining({ apId: neighbour }));
+    expect(activities.closeChannelsNear).not.toHaveBeenCalledWith(
+      expect.objectContaining({ apIds: expect.arrayContaining([neighbour]) }),
+    );
+  }
+
   it("closes the radar's channels for the neighbour in the closure table, naming the detection and the AP that heard it", async () => {
     const { radarAp, neighbour } = radarApAndNeighbour();
     const radar = await h.start({ type: 'DFS_RADAR', apId: radarAp, data: { channel: 52 } });
@@ -44,20 +56,11 @@ describe('radar closures shared with RF neighbours (stubbed activities)', () => 
     expect(closing.details).toMatchObject({ closedChannels: RADAR_BLOCK, neighbours: [neighbour] });
     // No signal to the neighbour's coordinator: none was started for it.
     await expect(h.apState(neighbour)).rejects.toThrow();
-    // The reflex wrote the closure itself, the neighbour's row with it: no follow-up wrote it, and
-    // nothing was sent to the neighbour's coordinator.
+    // The reflex wrote the closure itself, the neighbour's row with it: no follow-up wrote it.
     expect(h.activities.recordClosure).not.toHaveBeenCalledWith(
       expect.objectContaining({ closedBy: radar.eventId }),
     );
-    expect(h.activities.noticeRadarMove).toHaveBeenCalledWith(
-      expect.objectContaining({ apId: radarAp, closure: expect.objectContaining({ channels: RADAR_BLOCK }) }),
-    );
-    expect(h.activities.noticeRadarMove).not.toHaveBeenCalledWith(
-      expect.objectContaining({ apId: neighbour }),
-    );
-    expect(h.activities.closeChannelsNear).not.toHaveBeenCalledWith(
-      expect.objectContaining({ apIds: expect.arrayContaining([neighbour]) }),
-    );
+    expectOnlyOwnCoordinatorTold(radarAp, neighbour);
   });
 
   it('never moves the neighbour onto them, even when they would score best; its audit names the closure', async () => {
@@ -94,16 +97,7 @@ describe('radar closures shared with RF neighbours (stubbed activities)', () => 
     expect(closing.details).toMatchObject({ neighbours: [] });
     expect(await h.closures.closedFor(neighbour, '5g', Date.now())).toEqual([]);
     await expect(h.apState(neighbour)).rejects.toThrow();
-    // The radar AP's own coordinator was told of the closure; nothing went to the neighbour's.
-    expect(h.activities.noticeRadarMove).toHaveBeenCalledWith(
-      expect.objectContaining({ apId: radarAp, closure: expect.objectContaining({ channels: RADAR_BLOCK }) }),
-    );
-    expect(h.activities.noticeRadarMove).not.toHaveBeenCalledWith(
-      expect.objectContaining({ apId: neighbour }),
-    );
-    expect(h.activities.closeChannelsNear).not.toHaveBeenCalledWith(
-      expect.objectContaining({ apIds: expect.arrayContaining([neighbour]) }),
-    );
+    expectOnlyOwnCoordinatorTold(radarAp, neighbour);
   });
 });
 
