@@ -6,7 +6,7 @@ import type { ChannelObservation } from '../../domain/channel-selection';
 import type { ControllerStep } from '../../domain/controller-steps';
 import type { Detection } from '../../domain/detections';
 import type { ClientView } from '../../domain/plans';
-import type { Radio } from '../../domain/regulatory';
+import type { Radio, RegulatoryDomain } from '../../domain/regulatory';
 import type { ApSnapshot, RadioConfig } from '../../domain/radio';
 import type { RadioSample } from '../../domain/rollback-rules';
 
@@ -52,6 +52,11 @@ export interface FloorApReading {
   /** As the controller says: UP, DOWN, … */
   status: string;
   radios: Partial<Record<Radio, FloorRadioReading>>;
+  /** Where the AP is on the floor plan (metres), when the controller knows it. */
+  position?: { x: number; y: number };
+  /** The APs it hears or that hear it (its RF neighbours), when the controller knows them. */
+  neighbors?: string[];
+  regulatoryDomain?: RegulatoryDomain;
 }
 
 /** The loop's needs of a controller, one method each. */

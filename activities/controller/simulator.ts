@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ChannelObservation } from '../../domain/channel-selection';
 import type { Detection } from '../../domain/detections';
 import type { ClientView } from '../../domain/plans';
-import { RADIOS, WIDTHS } from '../../domain/regulatory';
+import { RADIOS, REGULATORY_DOMAINS, WIDTHS } from '../../domain/regulatory';
 import { configOf, type ApSnapshot, type RadioState } from '../../domain/radio';
 import { httpCall, type HttpMethod } from './http';
 import { ControllerError, type ControllerFailureType, type ControllerPort, type MonitorSample } from './port';
@@ -58,6 +58,10 @@ const FloorSchema = z.object({
         z.enum(RADIOS),
         z.object({ channel: z.number(), width: z.number(), txPowerDbm: z.number(), clientCount: z.number() }),
       ),
+      x: z.number().optional(),
+      y: z.number().optional(),
+      neighbors: z.array(z.string()).optional(),
+      regulatoryDomain: z.enum(REGULATORY_DOMAINS).optional(),
     }),
   ),
 });
@@ -183,7 +187,10 @@ export function createSimulatorController(controllerUrl: string): ControllerPort
       if (!parsed.success) {
         throw new ControllerError('ControllerProtocol', `GET /v1/aps: ${parsed.error.issues[0]?.message}`);
       }
-      return parsed.data.aps;
+      return parsed.data.aps.map(({ x, y, ...ap }) => ({
+        ...ap,
+        ...(x !== undefined && y !== undefined ? { position: { x, y } } : {}),
+      }));
     },
 
     async readDetections() {

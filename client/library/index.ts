@@ -1,7 +1,14 @@
 // The TypeScript client library: what the CLI, the HTTP ingest, the sensing bridge and any other
 // integration use to start events and talk to their workflows. Siblings import this file only.
 export { EventInputError, parseEventText } from './event-input';
-export { collectFloor, type FloorAp, type FloorRadio, type FloorView } from './floor';
+export {
+  coChannelPairs,
+  collectFloor,
+  type CoChannelPair,
+  type FloorAp,
+  type FloorRadio,
+  type FloorView,
+} from './floor';
 export {
   OPERATOR_CONTROLS,
   OPERATOR_CONTROL_HELP,

@@ -122,12 +122,17 @@ export function createOpenWifiController(settings: OpenWifiControllerSettings): 
     applyStep: createStepWriter(devices, topology),
 
     async listAps() {
-      return (await devices.list()).map((d) => {
+      const listed = await devices.list();
+      // The graph of the latest scans (built once, shared): OpenWiFi knows no floor plan.
+      const neighbours = await Promise.all(listed.map((d) => topology.neighboursOf(d.serialNumber)));
+      return listed.map((d, i) => {
         const counts = d as unknown as Record<string, number | undefined>;
         const radios = radiosOf(d.configuration);
         return {
           apId: d.serialNumber,
           status: d.connected ? 'UP' : 'DOWN',
+          neighbors: neighbours[i],
+          regulatoryDomain: regulatoryDomainOf(d.configuration),
           radios: Object.fromEntries(
             RADIOS.filter((r) => radios[r]).map((r) => {
               const { channel, width, txPowerDbm } = radioConfigOf(radios[r]!.radio);
