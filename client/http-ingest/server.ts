@@ -9,6 +9,7 @@ import { MAX_PATH_PARAMETER_LENGTH, registerErrorHandling, routerErrorAnswer } f
 import { registerRequestSpans } from './request-spans';
 import { cachedFor } from './cached';
 import { registerEventRoutes } from './event-routes';
+import { registerFeedRoutes } from './feed-routes';
 import type { IngestTls } from './listen';
 import { createIngestMetrics, type IngestMetrics } from './metrics';
 import type { ControllerPort } from '../../activities/controller';
@@ -41,8 +42,7 @@ export interface IngestServerOptions {
   logger?: FastifyBaseLogger;
   /** Process metrics (CPU, memory, event loop) on /metrics; default true. */
   processMetrics?: boolean;
-  /** The wireless controller, for the floor's configurations (`GET /v1/floor`); without it, 404. */
-  /** The controller the floor view reads (`GET /v1/floor`); none: no floor view. */
+  /** The controller the floor view reads (`GET /v1/floor`); none: no floor view (404). */
   controller?: { port: ControllerPort; url: string };
   /** Default TEMPORAL_DEADLINE_MS. */
   temporalDeadlineMs?: number;
@@ -95,6 +95,7 @@ export function buildIngestServer(opts: IngestServerOptions): IngestServer {
   );
   app.get('/v1/stats', stats);
   registerEventRoutes(app, rrm, metrics);
+  registerFeedRoutes(app, rrm, opts.taskQueue);
   const { controller } = opts;
   if (controller) app.get('/v1/floor', async () => collectFloor(rrm, controller.port, controller.url));
 

@@ -22,6 +22,14 @@ export {
 export { ControlPendingError } from './control-pending';
 export { contentEventId } from './event-ids';
 export {
+  collectBursts,
+  DEFAULT_FEED_EVENTS,
+  EventFeed,
+  MAX_FEED_EVENTS,
+  type BurstsView,
+  type FeedEvent,
+} from './event-feed';
+export {
   InvalidEventsError,
   NotFoundError,
   OperatorRefusedError,

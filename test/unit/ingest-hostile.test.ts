@@ -64,6 +64,30 @@ describe('HTTP ingest: hostile and oversized requests', () => {
     expect(res.body.message).toContain(`at most ${MAX_EVENTS_PER_REQUEST} events`);
   });
 
+  const get = async (path: string) => {
+    const res = await fetch(`${base}${path}`, { headers: { authorization: 'Bearer s3cret' } });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('refuses a bad ?limit= of the event feed at once, naming the query parameter', async () => {
+    for (const [query, field] of [
+      ['limit=0', 'limit'],
+      ['limit=101', 'limit'],
+      ['limit=5.5', 'limit'],
+      ['limit=-1', 'limit'],
+      ['limit=%00', 'limit'],
+      ['limit=1&limit=2', 'limit'],
+      ['limit=5&before=x', 'before'],
+    ]) {
+      const res = await get(`/v1/events?${query}`);
+      expect({ query, status: res.status }).toEqual({ query, status: 400 });
+      expect(res.body).toMatchObject({ error: 'invalid_query', errors: [{ field }] });
+      expect(res.body.message).toContain(field);
+    }
+    // A good one passes the check and reaches for Temporal, which is not there.
+    expect((await get('/v1/events?limit=5')).status).toBe(503);
+  });
+
   it('answers any body with a JSON refusal naming an error, never a crash (fuzz)', async () => {
     const hostile = fc.string({ unit: 'binary', maxLength: 30 });
     const event = fc.record(
