@@ -71,6 +71,18 @@ export default tseslint.config(
     },
   },
   {
+    // The floor page's scripts run in the browser as they are (client/http-ingest/ui.ts).
+    files: ['client/http-ingest/ui/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        ['window', 'self', 'document', 'location', 'sessionStorage', 'fetch', 'URL', 'Blob']
+          .concat(['setTimeout', 'setInterval', 'module'])
+          .map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['bin/*.js', '*.config.js'],
     languageOptions: {
       sourceType: 'commonjs',

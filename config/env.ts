@@ -9,6 +9,9 @@ import { z } from 'zod';
 import { parseEnv } from './parse-env';
 import { controllerSettings, type ControllerSettings } from './controller';
 
+/** Where the local dev server (scripts/temporal.sh) serves its Web UI. */
+export const DEFAULT_TEMPORAL_UI_URL = 'http://localhost:8233';
+
 const EnvSchema = z
   .object({
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('rrm-event-loop'),
@@ -19,6 +22,12 @@ const EnvSchema = z
     RRM_POLICY_FILE: z.string().min(1).optional(),
     // The worker's Prometheus endpoint (workers/metrics.ts); unset: no metrics served.
     RRM_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    // The Temporal Web UI the floor page links events to, and the main job prints.
+    RRM_TEMPORAL_UI_URL: z
+      .string()
+      .trim()
+      .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'must be an http:// or https:// address')
+      .default(DEFAULT_TEMPORAL_UI_URL),
     // Worker Versioning (docs/upgrades.md): a deployment name and this build's id, both or neither.
     TEMPORAL_WORKER_DEPLOYMENT: z.string().min(1).optional(),
     TEMPORAL_WORKER_BUILD_ID: z.string().min(1).optional(),
@@ -60,6 +69,8 @@ export interface RrmConfig {
   policyFile?: string;
   /** Where the worker serves its Prometheus metrics; undefined: not served. */
   metricsPort?: number;
+  /** The Temporal Web UI's address, without a trailing slash. */
+  temporalUiUrl: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RrmConfig {
@@ -83,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RrmConfig {
     controller: controllerSettings(env),
     policyFile: e.RRM_POLICY_FILE,
     metricsPort: e.RRM_METRICS_PORT,
+    temporalUiUrl: e.RRM_TEMPORAL_UI_URL.replace(/\/+$/, ''),
   };
 }
 

@@ -103,6 +103,7 @@ async function main(): Promise<void> {
     taskQueue: config.temporal.taskQueue,
     controller: { port, url: controllerUrlOf(controller.settings) },
     credentials: madeToken ? { sharedToken: madeToken } : given,
+    ui: { temporalWebUi: config.temporalUiUrl, namespace: config.temporal.namespace },
   });
   const httpPort = Number(process.env.RRM_HTTP_PORT ?? 8080);
   const ingestUrl = await ingest.listen({ port: httpPort, host: '127.0.0.1' }).catch((err: Error) => {
@@ -125,13 +126,14 @@ async function main(): Promise<void> {
     ...controller.shared,
   });
 
-  const ui = `http://localhost:8233/namespaces/${config.temporal.namespace}/workflows`;
+  const ui = `${config.temporalUiUrl}/namespaces/${config.temporal.namespace}/workflows`;
   process.stdout.write(
     [
       '',
       `RRM Event Loop is running — scenario "${BUILT_IN_SCENARIO.name}" (seed ${opts.seed})`,
       `  Temporal Web UI : ${ui}`,
       `                    filter e.g. RrmApId="${STORY.radar.apId}" or RrmOutcome="ROLLED_BACK"`,
+      `  Floor page      : ${ingestUrl ? `${ingestUrl}/ui/ (sign in with the ingest's token)` : 'not running'}`,
       `  Controller      : ${controller.describe}`,
       `  HTTP ingest     : ${ingestUrl ? `${ingestUrl}/v1/events` : 'not running'}${ingestUrl && madeToken ? ` (Authorization: Bearer ${madeToken})` : ''}`,
       `  Worker metrics  : ${metricsEndpoint?.url ?? 'off (RRM_METRICS_PORT not set)'}`,

@@ -4,6 +4,7 @@
 // to, not whatever a body claims.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type {} from './ui'; // the signInPage route option
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -93,6 +94,15 @@ export function registerBearerAuth(app: FastifyInstance, credentials: IngestCred
     if (found) {
       request.operator = found.operator;
       return;
+    }
+    // A page a browser opens (ui.ts): the same 401, carrying the form that asks for the token.
+    const page = request.routeOptions.config?.signInPage;
+    if (page) {
+      return reply
+        .code(401)
+        .headers(page.headers)
+        .header('www-authenticate', 'Bearer realm="rrm"')
+        .send(page.body);
     }
     return reply
       .code(401)

@@ -34,13 +34,14 @@ async function main(): Promise<void> {
     controller: { port: connectController(config.controller), url: controllerUrlOf(config.controller) },
     https: listen.tls,
     logger,
+    ui: { temporalWebUi: config.temporalUiUrl, namespace: config.temporal.namespace },
   });
   if (anonymous) {
     logger.warn('RRM_INGEST_ALLOW_ANONYMOUS=1 and no token: the ingest API is open to anyone who reaches it');
   }
 
   const url = await server.listen({ port: listen.port, host: listen.host });
-  logger.info({ url }, 'HTTP ingest listening');
+  logger.info({ url, floorPage: `${url}/ui/` }, 'HTTP ingest listening');
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {

@@ -10,6 +10,7 @@ import { registerRequestSpans } from './request-spans';
 import { cachedFor } from './cached';
 import { registerEventRoutes } from './event-routes';
 import { registerFeedRoutes } from './feed-routes';
+import { registerUi, type UiOptions } from './ui';
 import type { IngestTls } from './listen';
 import { createIngestMetrics, type IngestMetrics } from './metrics';
 import type { ControllerPort } from '../../activities/controller';
@@ -48,6 +49,8 @@ export interface IngestServerOptions {
   temporalDeadlineMs?: number;
   /** Serve HTTPS with this certificate and key (listen.ts reads them); plain HTTP without. */
   https?: IngestTls;
+  /** The floor page on `/ui/` (ui.ts); none: no page. */
+  ui?: UiOptions;
 }
 
 export interface IngestServer extends FastifyInstance {
@@ -98,6 +101,7 @@ export function buildIngestServer(opts: IngestServerOptions): IngestServer {
   registerFeedRoutes(app, rrm, opts.taskQueue);
   const { controller } = opts;
   if (controller) app.get('/v1/floor', async () => collectFloor(rrm, controller.port, controller.url));
+  if (opts.ui) registerUi(app, opts.ui);
 
   return Object.assign(app, { metrics });
 }

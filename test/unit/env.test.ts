@@ -117,3 +117,19 @@ describe('loadConfig: TEMPORAL_WORKER_DEPLOYMENT and TEMPORAL_WORKER_BUILD_ID', 
     );
   });
 });
+
+describe('loadConfig: the Temporal Web UI the floor page links to', () => {
+  it('is the dev server’s by default, and any http(s) address without its trailing slash', () => {
+    expect(loadConfig({}).temporalUiUrl).toBe('http://localhost:8233');
+    expect(loadConfig({ RRM_TEMPORAL_UI_URL: 'https://temporal.example.org/ui/' }).temporalUiUrl).toBe(
+      'https://temporal.example.org/ui',
+    );
+  });
+
+  it('refuses anything else by name', () => {
+    for (const bad of ['localhost:8233', 'javascript:alert(1)', 'http://a b', 'http://x/?q=1'])
+      expect(() => loadConfig({ RRM_TEMPORAL_UI_URL: bad })).toThrow(
+        'RRM_TEMPORAL_UI_URL: must be an http:// or https:// address',
+      );
+  });
+});
