@@ -5,9 +5,11 @@
 // Closed by default: on 127.0.0.1 unless RRM_METRICS_HOST opens it to a scraper elsewhere.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
 import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { LoopMetricSinks } from '../workflows/metrics';
+import { EVENT_WORKFLOW_TYPE } from '../workflows/contract';
 
 /** Activities that call the wireless controller, by the operation they are (a radar reflex reads and moves). */
 const CONTROLLER_ACTIVITIES = new Set([
@@ -30,6 +32,10 @@ export class LoopMetrics {
   readonly auditAppend: Histogram<'activity'>;
   readonly controllerRequest: Histogram<'operation'>;
   readonly controllerErrors: Counter<'operation'>;
+  readonly auditErrors: Counter<'activity'>;
+  readonly awaitingOperator: Gauge;
+  /** Counts the events FAILED and waiting for an operator; set by countOperatorWaits. */
+  private operatorWaits?: () => Promise<number>;
 
   constructor(
     readonly registry = new Registry(),
@@ -83,6 +89,39 @@ export class LoopMetrics {
       labelNames: ['operation'],
       registers,
     });
+    this.auditErrors = new Counter({
+      name: 'rrm_audit_errors_total',
+      help: 'Audit activity attempts that failed to sign and append their records (retries count each)',
+      labelNames: ['activity'],
+      registers,
+    });
+    const operatorWaits = () => this.operatorWaits?.();
+    this.awaitingOperator = new Gauge({
+      name: 'rrm_events_awaiting_operator',
+      help: "Events whose apply FAILED, still waiting for an operator's retry or abandon (Temporal visibility, read at each scrape)",
+      registers,
+      async collect() {
+        // A visibility call that fails keeps the last count: the scrape itself never fails for it.
+        const count = await operatorWaits()?.catch(() => undefined);
+        if (count !== undefined) this.set(count);
+      },
+    });
+  }
+
+  /**
+   * `rrm_events_awaiting_operator` counts the running events of `taskQueue` with outcome FAILED
+   * (as `rrm stats` does), one visibility count per scrape, within 2 s.
+   */
+  countOperatorWaits(client: Client, taskQueue: string): void {
+    const quoted = taskQueue.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+    const query = [
+      `WorkflowType = '${EVENT_WORKFLOW_TYPE}'`,
+      `TaskQueue = '${quoted}'`,
+      `ExecutionStatus = 'Running'`,
+      `RrmOutcome = 'FAILED'`,
+    ].join(' AND ');
+    this.operatorWaits = async () =>
+      (await client.connection.withDeadline(Date.now() + 2_000, () => client.workflow.count(query))).count;
   }
 
   /** The workflows' side: counted on first execution only (not when a history is replayed). */
@@ -120,6 +159,7 @@ export class LoopMetrics {
             return await next(input);
           } catch (err) {
             if (CONTROLLER_ACTIVITIES.has(name)) this.controllerErrors.inc({ operation: name });
+            if (AUDIT_ACTIVITIES.has(name)) this.auditErrors.inc({ activity: name });
             throw err;
           } finally {
             if (CONTROLLER_ACTIVITIES.has(name))

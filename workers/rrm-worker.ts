@@ -101,6 +101,7 @@ export async function createRrmWorker(opts: RrmWorkerOptions): Promise<RrmWorker
   const closurePool = createPool(opts.databaseUrl, 4, 'rrm-worker-closures');
   const closures = createClosureTable(closurePool);
   const metrics = opts.metrics ?? new LoopMetrics();
+  metrics.countOperatorWaits(client, temporal.taskQueue);
   const { tracing } = opts;
   if (tracing && opts.workflowBundle)
     throw new Error('tracing needs the worker to bundle its own workflow code');
