@@ -1,8 +1,9 @@
 // docker-compose.yml stays closed by default (docs/operations.md, "What is open"). No container engine
 // runs here or in CI, so the file is read, not run: nothing published beyond loopback, no simulator
 // port (its /v1/inject/* fault hooks), the worker and the ingest on the least-privileged audit logins,
-// and the worker signing checkpoints.
-import { readFileSync } from 'node:fs';
+// and the worker signing checkpoints. Prometheus and Grafana get ops/'s files, Prometheus scrapes the
+// worker where it serves its metrics, and Grafana is behind its login.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
@@ -10,6 +11,7 @@ interface Service {
   ports?: (string | { host_ip?: string; published?: string | number })[];
   environment?: Record<string, string | number>;
   command?: string[];
+  volumes?: string[];
 }
 
 const compose = parse(readFileSync(join(__dirname, '../../docker-compose.yml'), 'utf8'), {
@@ -37,9 +39,9 @@ describe('docker-compose.yml is closed by default', () => {
     expect(published.filter(([, p]) => !p.startsWith('127.0.0.1:'))).toEqual([]);
   });
 
-  it('publishes no port of the simulator or of PostgreSQL', () => {
-    expect(services.simulator.ports).toBeUndefined();
-    expect(services.postgresql.ports).toBeUndefined();
+  it('publishes no port of the simulator, PostgreSQL, the worker or Prometheus', () => {
+    for (const service of ['simulator', 'postgresql', 'worker', 'prometheus'])
+      expect({ service, ports: services[service].ports }).toEqual({ service, ports: undefined });
   });
 
   it('runs the worker and the ingest as the audit logins, never as the database owner', () => {
@@ -76,5 +78,42 @@ describe('docker-compose.yml is closed by default', () => {
   it('requires the ingest token and never opens the ingest to anyone', () => {
     expect(String(env('ingest').RRM_INGEST_TOKEN)).toMatch(/^\$\{RRM_INGEST_TOKEN:\?/);
     expect(env('ingest').RRM_INGEST_ALLOW_ANONYMOUS).toBeUndefined();
+  });
+
+  it('provisions Prometheus with the rules and Grafana with the dashboard of ops/', () => {
+    const mounts = (service: string) =>
+      (services[service].volumes ?? []).filter((v) => v.startsWith('./')).map((v) => v.split(':'));
+    for (const [host] of [...mounts('prometheus'), ...mounts('grafana')])
+      expect({ host, exists: existsSync(join(__dirname, '../..', host)) }).toEqual({ host, exists: true });
+    expect(mounts('prometheus')).toEqual(
+      expect.arrayContaining([
+        ['./ops/prometheus/prometheus.yml', '/etc/prometheus/prometheus.yml', 'ro'],
+        ['./ops/prometheus/rules', '/etc/prometheus/rules', 'ro'],
+      ]),
+    );
+    expect(mounts('grafana')).toEqual(
+      expect.arrayContaining([
+        ['./ops/grafana/provisioning', '/etc/grafana/provisioning', 'ro'],
+        ['./ops/grafana/dashboards', '/var/lib/grafana/dashboards', 'ro'],
+      ]),
+    );
+    // The rules Prometheus loads are the files mounted, and it scrapes the worker where it serves.
+    const prometheus = parse(
+      readFileSync(join(__dirname, '../../ops/prometheus/prometheus.yml'), 'utf8'),
+    ) as {
+      rule_files: string[];
+      scrape_configs: { static_configs: { targets: string[] }[] }[];
+    };
+    expect(prometheus.rule_files).toEqual(['/etc/prometheus/rules/*.yml']);
+    const targets = prometheus.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets));
+    expect(targets).toEqual([`worker:${env('worker').RRM_METRICS_PORT}`]);
+    expect(env('worker').RRM_METRICS_HOST).toBe('0.0.0.0');
+  });
+
+  it('keeps Grafana behind its login: a required admin password, no anonymous access, no sign-up', () => {
+    const grafana = env('grafana');
+    expect(String(grafana.GF_SECURITY_ADMIN_PASSWORD)).toMatch(/^\$\{[A-Z_]+:\?/);
+    expect(grafana.GF_AUTH_ANONYMOUS_ENABLED).toBe('false');
+    expect(grafana.GF_USERS_ALLOW_SIGN_UP).toBe('false');
   });
 });
