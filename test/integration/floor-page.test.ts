@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { FloorView } from '../../client/library';
 import { buildIngestServer, type IngestServer } from '../../client/http-ingest/server';
 import { BUILT_IN_SCENARIO } from '../../simulator/scenario';
 import { inStage } from '../support/scenarios';
@@ -66,6 +67,11 @@ describe('the floor page in a real browser', () => {
   });
 
   const apIds = BUILT_IN_SCENARIO.aps.map((ap) => ap.apId);
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${base}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...init.headers },
+    });
   const radio5g = (apId: string) => page.locator(`circle.radio[data-ap="${apId}"][data-radio="5g"]`);
 
   it('refuses to show the floor without the token', async () => {
@@ -102,6 +108,17 @@ describe('the floor page in a real browser', () => {
     expect(a3.x - a1.x).toBeGreaterThan(100);
     expect(Math.abs(a3.y - a1.y)).toBeLessThan(5);
     expect(a7.y - a1.y).toBeGreaterThan(100);
+    // Co-channel neighbours are red edges, one per pair the floor view finds (the 2.4 GHz plan
+    // reuses channels 1, 6 and 11 on a 3×3 grid: diagonal neighbours share one).
+    const floor = (await (await api('/v1/floor')).json()) as FloorView;
+    expect(floor.coChannelPairs.length).toBeGreaterThan(0);
+    await page.waitForFunction(
+      `document.querySelectorAll('line.co-channel').length === ${floor.coChannelPairs.length}`,
+    );
+    const edges = await page
+      .locator('line.co-channel')
+      .evaluateAll((ls) => ls.map((l) => `${l.getAttribute('data-radio')} ${l.getAttribute('data-aps')}`));
+    expect(edges.sort()).toEqual(floor.coChannelPairs.map((p) => `${p.radio} ${p.apIds.join(' ')}`).sort());
     // Every radio of the floor has a row; the token stays for the session only.
     expect(await page.locator('#radios tbody tr').count()).toBe(apIds.length * 2);
     expect(await page.evaluate("sessionStorage.getItem('rrm-ingest-token')")).toBe(TOKEN);
@@ -119,9 +136,8 @@ describe('the floor page in a real browser', () => {
     expect(before[0]).toBe('52');
 
     await simPost(stack.sim.url, '/v1/inject/radar', { channel: 52 });
-    const res = await fetch(`${base}/v1/events`, {
+    const res = await api('/v1/events', {
       method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'DFS_RADAR', apId: ap05, data: { channel: 52 } }),
     });
     expect(res.status).toBe(202);
@@ -139,8 +155,8 @@ describe('the floor page in a real browser', () => {
     const notes = await page.locator(`g.ap[data-ap="${ap05}"] text.note`).allTextContents();
     expect(notes).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^5: 52–64 closed \d+ min \d+ s$/),
-        expect.stringMatching(/^5: watch \d/),
+        expect.stringMatching(/^5 GHz 52–64 closed \d+ min \d+ s$/),
+        expect.stringMatching(/^5 GHz watch \d/),
       ]),
     );
   });
@@ -155,6 +171,16 @@ describe('the floor page in a real browser', () => {
     // The watching event in the radios' table links to the same workflow.
     const watch = page.locator(`#radios tr[data-ap="${stack.ap('ap-05')}"][data-radio="5g"] a.workflow-link`);
     expect(await watch.getAttribute('href')).toBe(expected);
+
+    // An event refused at once shows its outcome and its seconds to decision.
+    const refused = await api('/v1/events', {
+      method: 'POST',
+      body: JSON.stringify({ type: 'NON_WIFI_BURST', apId: stack.ap('ap-07'), confidence: 0.1 }),
+    });
+    const [{ eventId }] = ((await refused.json()) as { submitted: { eventId: string }[] }).submitted;
+    const decided = page.locator(`#feed tr[data-event-id="${eventId}"]`);
+    await decided.locator('td.outcome', { hasText: 'REJECTED' }).waitFor({ timeout: 15_000 });
+    expect(await decided.locator('td').nth(7).textContent()).toMatch(/^\d+(\.\d)? s$/);
 
     mkdirSync(ARTEFACTS, { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });

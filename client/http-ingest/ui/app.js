@@ -45,6 +45,8 @@
       text,
     );
   const eventWorkflowId = (eventId) => `event:${eventId}`;
+  /** A long eventId (a UUID) cut in the middle for the feed; the full one is its title. */
+  const shortId = (id) => (id.length > 20 ? `${id.slice(0, 8)}…${id.slice(-6)}` : id);
   const clock = (iso) => (iso ? new Date(iso).toLocaleTimeString() : '');
 
   function table(id, headings) {
@@ -198,15 +200,15 @@
           ),
           svg('text', { class: 'channel', x: off.x, y: off.y + 4 }, String(r.channel)),
         );
-        const band = r.radio === '2g' ? '2.4' : r.radio === '5g' ? '5' : '6';
-        if (inCac) notes.push({ cls: 'cac', text: `${band}: CAC ${timeLeft(r.cacUntil, t)}` });
+        const band = BAND[r.radio];
+        if (inCac) notes.push({ cls: 'cac', text: `${band} CAC ${timeLeft(r.cacUntil, t)}` });
         if (r.watch)
-          notes.push({ cls: 'watch', text: `${band}: watch ${timeLeft(r.watch.until, t) || 'ending'}` });
-        if (r.queue.length) notes.push({ cls: 'queue', text: `${band}: queue ${r.queue.length}` });
+          notes.push({ cls: 'watch', text: `${band} watch ${timeLeft(r.watch.until, t) || 'ending'}` });
+        if (r.queue.length) notes.push({ cls: 'queue', text: `${band} queue ${r.queue.length}` });
         const closed = r.closures.filter((c) => c.until > t);
         if (closed.length) {
           const last = Math.max(...closed.map((c) => c.until));
-          notes.push({ cls: 'closed', text: `${band}: ${closedRange(closed)} closed ${timeLeft(last, t)}` });
+          notes.push({ cls: 'closed', text: `${band} ${closedRange(closed)} closed ${timeLeft(last, t)}` });
         }
       }
       g.append(svg('text', { class: 'ap-name', y: 50 }, ap.apId));
@@ -297,7 +299,7 @@
             class: e.outcome ? `outcome-${e.outcome.toLowerCase()}` : 'undecided',
           },
           el('td', {}, clock(e.startedAt)),
-          el('td', {}, eventLink(e.workflowId, e.eventId)),
+          el('td', { title: e.eventId }, eventLink(e.workflowId, shortId(e.eventId))),
           el('td', {}, e.type || ''),
           el('td', {}, e.severity || ''),
           el('td', {}, e.apId || ''),

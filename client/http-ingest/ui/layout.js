@@ -20,14 +20,16 @@
    */
   function channelColour(radio, channel) {
     let hue;
+    let lightness = radio === '6g' ? 62 : 48;
     if (radio === '2g') hue = 190 + (((channel - 1) * 9) % 110);
     else {
+      // Around the wheel by the golden ratio, clear of red (the co-channel edges): 20°–340°; three
+      // lightnesses in turn set apart the channels whose hues come close.
       const i = CHANNELS_5G.indexOf(channel);
-      hue = (30 + (i < 0 ? channel : i) * 137.508) % 360;
-      // Keep clear of red (the co-channel edges): 345°–15° move to amber.
-      if (hue > 345 || hue < 15) hue = 40;
+      const n = i < 0 ? channel : i;
+      hue = 20 + ((n * 320 * 0.618034) % 320);
+      lightness = [42, 54, 34][n % 3];
     }
-    const lightness = radio === '6g' ? 62 : radio === '2g' ? 48 : 45;
     return `hsl(${Math.round(hue)}, 70%, ${lightness}%)`;
   }
 
