@@ -1,4 +1,4 @@
-// The dashboards and alerts of ops/ (docs/operations.md, "Dashboards and alerts") name only metrics a
+// The dashboards and alerts of ops/ (docs/operator-surfaces.md, "Dashboards and alerts") name only metrics a
 // running worker exports: every PromQL expression of the Grafana dashboard and of the Prometheus rules
 // is parsed for its metric names, and a real worker process (`npm run worker`, RRM_METRICS_PORT) is
 // scraped after a few events ran through it. The rules pass `promtool check rules` (Debian's
