@@ -202,6 +202,43 @@ describe('HTTP ingest on the real stack', () => {
     expect(ap.json.closedChannels.map((c: { channel: number }) => c.channel)).toEqual([52, 56, 60, 64]);
   });
 
+  it('lists the latest events with outcome and time to decision, and the bursts', async () => {
+    // The radar event committed above: APPLIED, its workflow still open for the rollback token.
+    const eventId = `radar-http-${stack.ap('ap-05')}`;
+    type Listed = { eventId: string; outcome: string | null; execution: string; decidedAt: string | null };
+    const { events } = await eventually(async () => {
+      const res = await call('GET', '/v1/events?limit=100');
+      expect(res.status).toBe(200);
+      const listed = res.json as { events: (Listed & Record<string, unknown>)[] };
+      return listed.events.find((e) => e.eventId === eventId)?.outcome === 'APPLIED' ? listed : undefined;
+    }, 15_000);
+    const radar = events.find((e) => e.eventId === eventId)!;
+    expect(radar).toMatchObject({
+      workflowId: eventWorkflowId(eventId),
+      apId: stack.ap('ap-05'),
+      type: 'DFS_RADAR',
+      severity: 'CRITICAL',
+      execution: 'RUNNING',
+      decidedAt: (await stack.rrm.status(eventId)).decidedAt,
+    });
+    expect(radar.secondsToDecision).toBeGreaterThan(0);
+    // The refused ones of the first tests: their workflows completed, their decision from the result.
+    const rejected = events.filter((e) => e.outcome === 'REJECTED');
+    expect(rejected.length).toBeGreaterThanOrEqual(5);
+    for (const e of rejected)
+      expect(e).toMatchObject({ execution: 'COMPLETED', decidedAt: expect.any(String) });
+    const starts = events.map((e) => Date.parse(String(e.startedAt)));
+    expect(starts).toEqual([...starts].sort((a, b) => b - a));
+    expect((await call('GET', '/v1/events?limit=2')).json.events).toHaveLength(2);
+
+    // The radar move told the deployment's burstReplan workflow of itself.
+    const bursts = await eventually(async () => {
+      const res = await call('GET', '/v1/bursts');
+      return res.json.running ? res : undefined;
+    }, 15_000);
+    expect(bursts).toMatchObject({ status: 200, json: { running: true, planned: [] } });
+  });
+
   it('publishes the event JSON Schema', async () => {
     const res = await call('GET', '/v1/schema');
     expect(res.status).toBe(200);

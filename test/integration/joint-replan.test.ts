@@ -3,6 +3,7 @@
 // reservations off, each radio leaves on its own, blind to the others, and they pile onto one
 // channel; the burst workflow then plans them jointly and JOINT_REPLAN events spread them, each
 // under its turn, watched and signed.
+import { collectBursts } from '../../client/library';
 import { burstReplanWorkflowId, burstStateQuery } from '../../workflows/contract';
 import { policyWith } from '../support/policy';
 import { RADAR, RADAR_ROW, radarRow } from '../support/radar-row';
@@ -54,6 +55,8 @@ describe('joint re-plan of a radar burst on the real stack', () => {
     );
     expect(planned.apIds).toEqual([...apIds].sort());
     expect(planned.coChannelPairs).toEqual({ before: piled.length, after: 0 });
+    // As the floor page reads it (GET /v1/bursts).
+    expect((await collectBursts(stack.rrm, stack.taskQueue)).planned[0]).toEqual(planned);
 
     const spread = await eventually(async () => {
       const now = await channels();
