@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job (README): Temporal dev server with the Web UI on :8233, PostgreSQL, migrations, the
-# simulator with its built-in scenario, a worker, the HTTP ingest, the sensing bridge and the story
-# that drives the floor. Runs until stopped;
+# simulator with its built-in scenario, a worker, the HTTP ingest (and its floor page, /ui/), the
+# sensing bridge and the story that drives the floor. Runs until stopped;
 # `npm start -- --duration 120` runs two minutes and prints a summary.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$RRM_ROOT"

@@ -114,7 +114,7 @@ describe('ops/: the Grafana dashboard and the Prometheus alert rules', () => {
       expect(dashboardMetrics).toContain(name);
   });
 
-  it('passes promtool check rules', async () => {
+  it('passes promtool check rules (and check config)', async () => {
     const promtool = process.env.RRM_PROMTOOL;
     if (!promtool || !existsSync(promtool)) {
       console.log(
@@ -123,8 +123,12 @@ describe('ops/: the Grafana dashboard and the Prometheus alert rules', () => {
       );
       return;
     }
-    const { stdout } = await promisify(execFile)(promtool, ['check', 'rules', RULES]);
+    const run = promisify(execFile);
+    const { stdout } = await run(promtool, ['check', 'rules', RULES]);
     expect(stdout).toContain(`SUCCESS: ${rules.groups.flatMap((g) => g.rules).length} rules found`);
+    // The configuration docker-compose.yml mounts, too.
+    const config = await run(promtool, ['check', 'config', join(OPS, 'prometheus/prometheus.yml')]);
+    expect(config.stdout).toContain('is valid prometheus config file syntax');
   });
 
   describe('against a running worker', () => {
