@@ -8,7 +8,7 @@
   const { channelColour, placeAps, timeLeft, workflowUrl, occupancy } = window.rrmLayout;
   const ingest = window.rrmIngest;
   const SVG = 'http://www.w3.org/2000/svg';
-  const FLOOR = { width: 720, height: 600, pad: 70 };
+  const FLOOR = { width: 720, height: 640, pad: 64, notes: 56 };
   /** Where each band's radio sits in its AP's disc. */
   const RADIO_OFFSET = { '5g': { x: -15, y: 0 }, '2g': { x: 15, y: 0 }, '6g': { x: 0, y: -19 } };
   const BAND = { '2g': '2.4 GHz', '5g': '5 GHz', '6g': '6 GHz' };
@@ -122,7 +122,8 @@
     clear(root);
     if (!floor) return;
     const t = now();
-    const { byId: at, placedBy } = placeAps(floor.aps, FLOOR.width, FLOOR.height, FLOOR.pad);
+    // The bottom row's notes hang below it: the APs are placed in a box that leaves room for them.
+    const { byId: at, placedBy } = placeAps(floor.aps, FLOOR.width, FLOOR.height - FLOOR.notes, FLOOR.pad);
     byId('placed-by').textContent = `${floor.aps.length} APs, placed by ${placedBy}`;
     const radioAt = (apId, radio) => ({
       x: at[apId].x + RADIO_OFFSET[radio].x,
@@ -217,13 +218,26 @@
     }
   }
 
-  /** 52, 56, 60, 64 → "52–64"; scattered channels listed. */
+  /** 52, 56, 60, 64, 100, 104 → "52–64, 100–104": runs of adjacent 20 MHz channels. */
   function closedRange(closed) {
     const channels = [...new Set(closed.map((c) => c.channel))].sort((a, b) => a - b);
-    const contiguous = channels.every((c, i) => i === 0 || c - channels[i - 1] === 4);
-    return channels.length > 1 && contiguous
-      ? `${channels[0]}–${channels[channels.length - 1]}`
-      : channels.join(',');
+    const runs = [];
+    for (const c of channels) {
+      const run = runs[runs.length - 1];
+      if (run && c - run[1] === 4) run[1] = c;
+      else runs.push([c, c]);
+    }
+    return runs.map(([a, b]) => (a === b ? String(a) : `${a}–${b}`)).join(', ');
+  }
+
+  /** Closures grouped by their end: "52–64 (29 min 5 s), 100–112 (12 min 2 s)". */
+  function closuresText(closures, t) {
+    const byEnd = new Map();
+    for (const c of closures.filter((c) => c.until > t)) {
+      const left = timeLeft(c.until, t);
+      byEnd.set(left, [...(byEnd.get(left) || []), c]);
+    }
+    return [...byEnd].map(([left, cs]) => `${closedRange(cs)} (${left})`).join(', ');
   }
 
   function drawRadios() {
@@ -264,15 +278,8 @@
                 : '',
             ),
             el('td', {}, r.cacUntil ? timeLeft(r.cacUntil, t) : ''),
-            el('td', {}, r.queue.join(', ')),
-            el(
-              'td',
-              {},
-              r.closures
-                .filter((c) => c.until > t)
-                .map((c) => `${c.channel} (${timeLeft(c.until, t)})`)
-                .join(', '),
-            ),
+            el('td', { class: 'wrap', title: r.queue.join('\n') }, r.queue.map(shortId).join(', ')),
+            el('td', { class: 'wrap' }, closuresText(r.closures, t)),
           ),
         );
       }
@@ -286,8 +293,7 @@
       'type',
       'severity',
       'AP',
-      'stage',
-      'outcome',
+      'outcome (or stage)',
       'to decision',
     ]);
     for (const e of state.events || []) {
@@ -303,8 +309,7 @@
           el('td', {}, e.type || ''),
           el('td', {}, e.severity || ''),
           el('td', {}, e.apId || ''),
-          el('td', {}, e.stage || ''),
-          el('td', { class: 'outcome' }, e.outcome || '…'),
+          el('td', { class: 'outcome' }, e.outcome || `${e.stage || ''}…`),
           el('td', { class: 'num' }, e.secondsToDecision === null ? '' : `${e.secondsToDecision} s`),
         ),
       );
@@ -359,7 +364,7 @@
         : 'no burstReplan workflow running';
     const body = table('bursts', ['planned', 'APs', 'co-channel pairs', 'moves']);
     for (const p of [...((b && b.planned) || [])].reverse()) {
-      const moves = el('td');
+      const moves = el('td', { class: 'wrap' });
       p.moves.forEach((m, i) => {
         if (i) moves.append(', ');
         moves.append(eventLink(eventWorkflowId(m.eventId), `${m.apId} → ${m.to.channel}/${m.to.width}`));
