@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { createControllerActivities } from '../../activities/controller';
 import type { ControllerStep } from '../../domain/controller-steps';
 import { getRadio, simPost, useBuiltInSimulator } from '../support/sim-client';
-import { controllerFor, unreachableController } from '../support/controller-face';
+import { controllerFace, controllerFor, unreachableController } from '../support/controller-face';
 
 const sim = useBuiltInSimulator();
 
@@ -66,5 +66,24 @@ describe('controller activities: refusals as the workflow sees them', () => {
     expect(err).toBeInstanceOf(Error);
     expect(err).not.toBeInstanceOf(ApplicationFailure);
     expect((err as Error).message).toMatch(/^controller unreachable at http:\/\/127\.0\.0\.1:1/);
+  });
+});
+
+describe('the floor view through the controller port', () => {
+  it('lists every AP with its radios, its RF neighbours (as readAp has them) and its regulatory domain', async () => {
+    const port = controllerFor(sim);
+    const aps = await port.listAps();
+    expect(aps.map((ap) => ap.apId)).toEqual(expect.arrayContaining(['ap-01', 'ap-05', 'ap-09']));
+    const ap05 = aps.find((ap) => ap.apId === 'ap-05')!;
+    expect(ap05.radios['5g']).toMatchObject({ channel: 52, width: 80 });
+    expect(ap05.neighbors).toEqual([...(await port.readAp('ap-05')).neighbors].sort());
+    expect(ap05.neighbors!.length).toBeGreaterThan(0);
+    expect(ap05.regulatoryDomain).toBe('US');
+    // The simulator knows where each AP is (a 3×3 grid); OpenWiFi has no floor plan.
+    if (controllerFace() === 'simulator') {
+      const ap01 = aps.find((ap) => ap.apId === 'ap-01')!;
+      expect(ap01.position).toEqual({ x: 0, y: 0 });
+      expect(ap05.position!.x).toBeGreaterThan(0);
+    } else expect(ap05.position).toBeUndefined();
   });
 });
