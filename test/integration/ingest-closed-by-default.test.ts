@@ -35,7 +35,7 @@ function startIngest(env: Record<string, string>): Promise<Ingest> {
     const timeout = setTimeout(() => child.kill('SIGKILL'), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const listening = /"url":"([^"]+)","msg":"HTTP ingest listening"/.exec(output);
+      const listening = /"url":"([^"]+)"[^\n]*"msg":"HTTP ingest listening"/.exec(output);
       if (!listening) return;
       clearTimeout(timeout);
       resolve({ url: listening[1], output, stop: () => child.kill('SIGTERM') });
