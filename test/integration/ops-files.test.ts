@@ -9,13 +9,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
-import { RrmClient } from '../../client/library';
-import { freeLoopbackPort } from '../../workers/telemetry';
-import { controllerEnvFor } from '../support/controller-face';
+import type { RrmClient } from '../../client/library';
+import { startMetricsWorker } from '../support/metrics-worker';
 import { inStage } from '../support/scenarios';
 import { simPost } from '../support/sim-client';
 import { eventually, startStack, type Stack } from '../support/stack';
-import { WorkerProcess } from '../support/worker-process';
+import type { WorkerProcess } from '../support/worker-process';
 
 const OPS = join(__dirname, '../../ops');
 const DASHBOARD = join(OPS, 'grafana/dashboards/rrm-worker.json');
@@ -138,19 +137,10 @@ describe('ops/: the Grafana dashboard and the Prometheus alert rules', () => {
 
     beforeAll(async () => {
       stack = await startStack();
-      const taskQueue = `${stack.taskQueue}-ops`;
-      const port = await freeLoopbackPort();
-      worker = new WorkerProcess({
-        taskQueue,
-        databaseUrl: stack.databaseUrl,
-        controllerEnv: controllerEnvFor(stack.sim),
-        env: { RRM_METRICS_PORT: String(port) },
-      });
-      await worker.start();
-      scrape = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      let rrm: RrmClient;
+      ({ worker, rrm, scrape } = await startMetricsWorker(stack, 'ops'));
       // What a worker does in a day, in small: a radar move (controller calls, audit appends,
       // activities, local activities), an event refused at once (a workflow that completes).
-      const rrm = new RrmClient(stack.rrm.client, taskQueue);
       await simPost(stack.sim.url, '/v1/inject/radar', { channel: 52 });
       const [radar, rejected] = await rrm.submit([
         { type: 'DFS_RADAR', apId: stack.ap('ap-05'), data: { channel: 52 } },

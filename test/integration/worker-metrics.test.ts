@@ -1,13 +1,12 @@
 // The worker's Prometheus endpoint (RRM_METRICS_PORT) scraped while events run, as Prometheus would:
 // the loop's domain metrics (events by outcome, Channel Move Time, turn wait, rollbacks, audit and
 // controller latency) and the Temporal SDK's own, from one worker process (`npm run worker`).
-import { controllerEnvFor } from '../support/controller-face';
-import { RrmClient } from '../../client/library';
-import { freeLoopbackPort } from '../../workers/telemetry';
+import type { RrmClient } from '../../client/library';
+import { startMetricsWorker } from '../support/metrics-worker';
 import { inStage } from '../support/scenarios';
 import { simPost } from '../support/sim-client';
 import { startStack, type Stack } from '../support/stack';
-import { WorkerProcess } from '../support/worker-process';
+import type { WorkerProcess } from '../support/worker-process';
 
 /** The value of one sample line, e.g. `rrm_events_total{outcome="APPLIED",type="DFS_RADAR"}`. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -23,23 +22,12 @@ describe('worker metrics on one scrape endpoint', () => {
   let stack: Stack;
   let worker: WorkerProcess;
   let rrm: RrmClient;
-  let url: string;
-  const scrape = async () => (await fetch(url)).text();
+  let scrape: () => Promise<string>;
 
   beforeAll(async () => {
     stack = await startStack();
     // A worker process of its own, on a task queue of its own: its metrics count these events only.
-    const taskQueue = `${stack.taskQueue}-metrics`;
-    const port = await freeLoopbackPort();
-    url = `http://127.0.0.1:${port}/metrics`;
-    worker = new WorkerProcess({
-      taskQueue,
-      databaseUrl: stack.databaseUrl,
-      controllerEnv: controllerEnvFor(stack.sim),
-      env: { RRM_METRICS_PORT: String(port) },
-    });
-    await worker.start();
-    rrm = new RrmClient(stack.rrm.client, taskQueue);
+    ({ worker, rrm, scrape } = await startMetricsWorker(stack, 'metrics'));
   });
   afterAll(async () => {
     await worker?.stop();
