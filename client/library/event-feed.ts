@@ -3,7 +3,7 @@
 // comes from its status, read once per outcome and kept, so a page polling every few seconds costs two
 // visibility calls and a status read only for what was decided since. Also the burst re-plans of the
 // deployment (`GET /v1/bursts`), from the burstReplan workflow's `state` query.
-import { WorkflowNotFoundError, type WorkflowExecutionInfo } from '@temporalio/client';
+import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { limiter } from './limiter';
 import type { RrmClient } from './rrm-client';
 import {
@@ -140,13 +140,6 @@ export interface BurstsView extends BurstView {
 }
 
 export async function collectBursts(rrm: RrmClient, taskQueue: string): Promise<BurstsView> {
-  const handle = rrm.client.workflow.getHandle(burstReplanWorkflowId(taskQueue));
-  try {
-    const { status } = await rrm.call(() => handle.describe());
-    if (status.name === 'RUNNING')
-      return { ...(await rrm.call(() => handle.query(burstStateQuery))), running: true };
-  } catch (err) {
-    if (!(err instanceof WorkflowNotFoundError)) throw err;
-  }
-  return { running: false, pending: [], planned: [], reservations: [] };
+  const view = await rrm.queryIfRunning(burstReplanWorkflowId(taskQueue), burstStateQuery);
+  return view ? { ...view, running: true } : { running: false, pending: [], planned: [], reservations: [] };
 }

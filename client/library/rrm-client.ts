@@ -9,7 +9,7 @@ import {
   WorkflowUpdateStage,
   type WorkflowHandle,
 } from '@temporalio/client';
-import type { Duration, UpdateDefinition } from '@temporalio/common';
+import type { Duration, QueryDefinition, UpdateDefinition } from '@temporalio/common';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { ControlPendingError, within } from './control-pending';
 import { contentEventId } from './event-ids';
@@ -265,16 +265,22 @@ export class RrmClient {
     }
   }
 
-  /** The AP's coordinator state, per radio; an AP with no coordinator running is idle. */
-  async apState(apId: string): Promise<ApState> {
-    const handle = this.client.workflow.getHandle(apCoordinatorWorkflowId(apId));
+  /** `query` answered by the workflow `workflowId` while it runs; undefined when it does not. */
+  async queryIfRunning<T>(workflowId: string, query: QueryDefinition<T, []>): Promise<T | undefined> {
+    const handle = this.client.workflow.getHandle(workflowId);
     try {
       const { status } = await this.call(() => handle.describe());
-      if (status.name === 'RUNNING')
-        return { ...(await this.call(() => handle.query(apStateQuery))), running: true };
+      if (status.name === 'RUNNING') return await this.call(() => handle.query(query));
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
+    return undefined;
+  }
+
+  /** The AP's coordinator state, per radio; an AP with no coordinator running is idle. */
+  async apState(apId: string): Promise<ApState> {
+    const state = await this.queryIfRunning(apCoordinatorWorkflowId(apId), apStateQuery);
+    if (state) return { ...state, running: true };
     const { cooldownMs, maxQueuePerAp, coordinator } = this.policy;
     const settings = { cooldownMs, maxQueue: maxQueuePerAp, leaseMs: coordinator.leaseMs };
     return { ...viewOf(initialTurnState(apId, settings)), running: false };
