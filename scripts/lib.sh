@@ -69,6 +69,16 @@ port_or_free() {
   if [[ "$1" =~ ^[0-9]+$ ]] && outside_ephemeral "$1" && ! listening "$1"; then echo "$1"; else free_port; fi
 }
 
+# Closes every file descriptor above 2 of this (sub)shell, before it starts a server that outlives
+# the script: a server must hold no file or pipe of whoever started it (a lock taken with
+# `flock FILE npm test`, a test runner's output pipe), or that lock stays taken while it runs.
+close_inherited_fds() {
+  local fd
+  for fd in $(ls "/proc/$BASHPID/fd" 2>/dev/null); do
+    if (( fd > 2 )); then eval "exec $fd>&-" 2>/dev/null || true; fi
+  done
+}
+
 # Wait until a command succeeds, up to $1 seconds.
 wait_for() {
   local timeout="$1"; shift

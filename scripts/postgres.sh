@@ -58,8 +58,11 @@ start() {
     port="$(port_or_free "$port")"
     echo "$port" >"$port_file"
     log "starting PostgreSQL on 127.0.0.1:$port"
-    as_owner "$bin/pg_ctl" -D "$data_dir" -l "$pg_dir/server.log" -w -t 60 \
-      -o "-p $port -k $data_dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+    (
+      close_inherited_fds
+      as_owner "$bin/pg_ctl" -D "$data_dir" -l "$pg_dir/server.log" -w -t 60 \
+        -o "-p $port -k $data_dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+    )
   fi
   local first=""
   for db in "${@:-rrm}"; do

@@ -36,7 +36,7 @@ start() {
       args+=(--ui-port "$ui_port" --db-filename "$STATE_DIR/temporal.db")
     fi
     log "starting Temporal dev server at $address"
-    nohup "$TEMPORAL_CLI" "${args[@]}" >"$STATE_DIR/$name.log" 2>&1 &
+    (close_inherited_fds && exec nohup "$TEMPORAL_CLI" "${args[@]}") </dev/null >"$STATE_DIR/$name.log" 2>&1 &
     echo $! >"$STATE_DIR/$name.pid"
     wait_for 90 healthy "$address" || die "Temporal dev server did not become healthy; see $STATE_DIR/$name.log"
   fi
