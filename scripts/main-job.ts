@@ -125,11 +125,17 @@ async function main(): Promise<void> {
     ...controller.shared,
   });
 
-  const ui = `http://localhost:8233/namespaces/${config.temporal.namespace}/workflows`;
+  // The Web UI scripts/main.sh started with Temporal (TEMPORAL_UI_URL; empty: none, e.g. a cluster
+  // whose UI server did not build).
+  const uiUrl = process.env.TEMPORAL_UI_URL ?? 'http://localhost:8233';
+  const ui = uiUrl
+    ? `${uiUrl}/namespaces/${config.temporal.namespace}/workflows`
+    : `none (use: ${process.env.TEMPORAL_CLI ?? 'temporal'} workflow list --address ${config.temporal.connection.address})`;
   process.stdout.write(
     [
       '',
       `RRM Event Loop is running — scenario "${BUILT_IN_SCENARIO.name}" (seed ${opts.seed})`,
+      `  Temporal        : ${process.env.TEMPORAL_BACKEND === 'cluster' ? 'self-hosted cluster (scripts/temporal-cluster.sh)' : 'dev server'} at ${config.temporal.connection.address}`,
       `  Temporal Web UI : ${ui}`,
       `                    filter e.g. RrmApId="${STORY.radar.apId}" or RrmOutcome="ROLLED_BACK"`,
       `  Controller      : ${controller.describe}`,

@@ -2,7 +2,8 @@
 # The main job (README): Temporal dev server with the Web UI on :8233, PostgreSQL, migrations, the
 # simulator with its built-in scenario, a worker, the HTTP ingest, the sensing bridge and the story
 # that drives the floor. Runs until stopped;
-# `npm start -- --duration 120` runs two minutes and prints a summary.
+# `npm start -- --duration 120` runs two minutes and prints a summary. With TEMPORAL_BACKEND=cluster,
+# on the self-hosted Temporal cluster instead (scripts/temporal-cluster.sh, docs/scaling.md).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$RRM_ROOT"
 
