@@ -387,9 +387,10 @@ end_process() {
   local pid_file="$1" pid
   [[ -f "$pid_file" ]] || return 0
   pid="$(cat "$pid_file")"
+  # Ours (checked once: an exiting process's command line reads empty), then until it is gone.
   if running "$pid" && kill "$pid" 2>/dev/null; then
-    for _ in {1..40}; do running "$pid" || break; sleep 0.5; done
-    running "$pid" && kill -9 "$pid" 2>/dev/null
+    for _ in {1..40}; do exists "$pid" || break; sleep 0.5; done
+    exists "$pid" && kill -9 "$pid" 2>/dev/null
   fi
   rm -f "$pid_file"
 }
@@ -401,6 +402,8 @@ stop() {
   end_process "$dir/ui.pid"
   # The frontend first (no new calls), the history service last (it owns the shards).
   for f in frontend worker matching history; do end_process "$dir/$f.pid"; done
+  # A Go process's main thread is gone before its other threads have closed its sockets.
+  if [[ -f "$dir/cluster.env" ]]; then load_env "$dir"; wait_for 10 ports_free || true; fi
   if [[ -f "$dir/ephemeral" && -z "$keep" ]]; then
     load_env "$dir"
     sql --database "$DBNAME" drop-database --force >/dev/null 2>&1 || true
