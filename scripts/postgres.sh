@@ -9,6 +9,8 @@
 # is taken; a restarted cluster takes its previous port again when that is free. Every port is
 # outside the kernel's ephemeral range (scripts/lib.sh free_port), so a client reconnecting while the
 # cluster is down can never hold it; a cluster last run inside the range moves off it.
+# 300 connections, not 100: a self-hosted Temporal cluster (scripts/temporal-cluster.sh) keeps pools
+# of its own on it, up to 30 per service process, beside the tests' databases.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 pg_dir="${RRM_PG_DIR:-$STATE_DIR/postgres}"
@@ -58,8 +60,11 @@ start() {
     port="$(port_or_free "$port")"
     echo "$port" >"$port_file"
     log "starting PostgreSQL on 127.0.0.1:$port"
-    as_owner "$bin/pg_ctl" -D "$data_dir" -l "$pg_dir/server.log" -w -t 60 \
-      -o "-p $port -k $data_dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+    (
+      close_inherited_fds
+      as_owner "$bin/pg_ctl" -D "$data_dir" -l "$pg_dir/server.log" -w -t 60 \
+        -o "-p $port -k $data_dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
+    )
   fi
   local first=""
   for db in "${@:-rrm}"; do

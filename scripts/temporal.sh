@@ -2,6 +2,7 @@
 # The Temporal CLI's dev server for this checkout, with the search attributes of docs/temporal-contract.md.
 #   temporal.sh start [--ephemeral]   start (or reuse) it; history kept in .local/temporal.db
 #                                     unless --ephemeral; prints `export TEMPORAL_ADDRESS=...`
+#                                     (and TEMPORAL_UI_URL, empty with --ephemeral)
 #   temporal.sh stop
 # Ports: TEMPORAL_PORT (default 7233) and TEMPORAL_UI_PORT (default 8233); --ephemeral picks free
 # ports and no UI, so tests never collide with a running main job.
@@ -36,12 +37,13 @@ start() {
       args+=(--ui-port "$ui_port" --db-filename "$STATE_DIR/temporal.db")
     fi
     log "starting Temporal dev server at $address"
-    nohup "$TEMPORAL_CLI" "${args[@]}" >"$STATE_DIR/$name.log" 2>&1 &
+    (close_inherited_fds && exec nohup "$TEMPORAL_CLI" "${args[@]}") </dev/null >"$STATE_DIR/$name.log" 2>&1 &
     echo $! >"$STATE_DIR/$name.pid"
     wait_for 90 healthy "$address" || die "Temporal dev server did not become healthy; see $STATE_DIR/$name.log"
   fi
   echo "export TEMPORAL_ADDRESS='$address'"
   echo "export TEMPORAL_SERVER_PID_FILE='$STATE_DIR/$name.pid'"
+  if $ephemeral; then echo "export TEMPORAL_UI_URL=''"; else echo "export TEMPORAL_UI_URL='http://localhost:$ui_port'"; fi
 }
 
 healthy() {

@@ -11,7 +11,7 @@ export RRM_CHROMIUM RRM_PROMTOOL
 start_services --ephemeral
 # The tests say every setting themselves: a running main job's settings file is not read.
 export RRM_STACK_FILE=''
-trap 'bash scripts/temporal.sh stop "$TEMPORAL_SERVER_PID_FILE"' EXIT
+trap stop_temporal EXIT
 
 # Lint counts as one test: its failure fails the run but does not hide the test results.
 extra_failures=0

@@ -71,10 +71,15 @@ describe('joint re-plan of a radar burst on the real stack', () => {
         actionType: 'CHANNEL_CHANGE',
       });
       expect(RADAR).not.toContain(m.to.channel); // never onto the radar-closed channels
-      const [applied] = await stack.query<{ reason: string }>(
-        `select reason from audit_records where event_id = $1 and execution_status = 'APPLIED'`,
-        [m.eventId],
-      );
+      // Signed after the move lands at the controller: on a worker process of its own (the cluster
+      // run) the record can trail the channel by a moment.
+      const applied = await eventually(async () => {
+        const [row] = await stack.query<{ reason: string }>(
+          `select reason from audit_records where event_id = $1 and execution_status = 'APPLIED'`,
+          [m.eventId],
+        );
+        return row;
+      }, 30_000);
       expect(applied.reason).toContain(`joint re-plan of burst ${planned.burstId} (4 radios`);
     }
   });

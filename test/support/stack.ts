@@ -2,7 +2,11 @@
 // (TEMPORAL_ADDRESS), a fresh PostgreSQL database, the simulator over real HTTP and a worker on a
 // task queue of its own. AP ids get a per-stack prefix so coordinators (`ap:<apId>`) of parallel
 // test files never meet.
+// With RRM_TEST_WORKER_PROCESSES=N (the cluster run, scripts/test-cluster.sh), the worker is N worker
+// processes on the task queue (`npm run worker`, test/support/worker-process.ts) instead of one in
+// this process, for every stack whose worker settings a process takes from its environment.
 import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
 import {
   bundleWorkflowCode,
   DefaultLogger,
@@ -17,15 +21,13 @@ import { createRrmWorker, type RrmWorkerOptions } from '../../workers/rrm-worker
 import { RrmClient } from '../../client/library';
 import type { TemporalConfig } from '../../config/env';
 import { createTestDatabase } from './database';
-import { controllerFor } from './controller-face';
+import { controllerEnvFor, controllerFor } from './controller-face';
 import type { ControllerPort } from '../../activities/controller';
+import { TEST_AUDIT_ENV } from './audit-env';
+import { WorkerProcess } from './worker-process';
 export { eventually } from './eventually';
 
-/** Audit keys for tests: fixed, so failures are reproducible. */
-export const TEST_AUDIT_ENV: NodeJS.ProcessEnv = {
-  RRM_AUDIT_HMAC_KEYS: `test-1:${Buffer.alloc(32, 7).toString('base64')}`,
-  RRM_AUDIT_HMAC_KEY_ID: 'test-1',
-};
+export { TEST_AUDIT_ENV };
 
 // Keep test output to what matters: the SDK logs worker state changes at INFO.
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -70,7 +72,16 @@ export interface Stack {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** The scenario's AP id for this stack: `ap('ap-05')`. */
   ap(id: string): string;
+  /** The worker processes on the task queue (RRM_TEST_WORKER_PROCESSES); none: the worker is in-process. */
+  workers: WorkerProcess[];
   stop(): Promise<void>;
+}
+
+/** How many worker processes a stack runs instead of its in-process worker (0: none). */
+export function workerProcesses(): number {
+  const n = Number(process.env.RRM_TEST_WORKER_PROCESSES ?? 0);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`RRM_TEST_WORKER_PROCESSES: not a count: ${n}`);
+  return n;
 }
 
 export interface StackOptions {
@@ -99,6 +110,49 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   });
   const taskQueue = `test-${prefix}`;
   const controller = controllerFor(sim);
+  const stack = {
+    taskQueue,
+    sim,
+    controller,
+    databaseUrl: db.url,
+    query: async <T>(sql: string, params?: unknown[]) => (await db.pool.query(sql, params)).rows as T[],
+    ap: (id: string) => `${prefix}-${id}`,
+  };
+  const processes = workerProcesses();
+  if (processes > 0 && address && !opts.temporal && !opts.workerDeployment && !opts.simClock) {
+    const workers = Array.from(
+      { length: processes },
+      () =>
+        new WorkerProcess({
+          taskQueue,
+          databaseUrl: db.url,
+          controllerEnv: controllerEnvFor(sim),
+          policy,
+          temporalAddress: address,
+        }),
+    );
+    const connection = await Connection.connect({ address });
+    try {
+      await Promise.all(workers.map((w) => w.start()));
+    } catch (err) {
+      await Promise.all(workers.map((w) => w.stop()));
+      await connection.close();
+      await sim.close();
+      await db.drop();
+      throw err;
+    }
+    return {
+      ...stack,
+      rrm: new RrmClient(new Client({ connection, namespace: 'default' }), taskQueue, policy),
+      workers,
+      async stop() {
+        await Promise.all(workers.map((w) => w.stop()));
+        await connection.close();
+        await sim.close();
+        await db.drop();
+      },
+    };
+  }
   const rrmWorker = await createRrmWorker({
     temporal: {
       connection: { address: address ?? '' },
@@ -116,13 +170,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   });
   const running = rrmWorker.run();
   return {
+    ...stack,
     rrm: new RrmClient(rrmWorker.client, taskQueue, policy, { eagerStart: rrmWorker.eagerStart }),
-    taskQueue,
-    sim,
-    controller,
-    databaseUrl: db.url,
-    query: async (sql, params) => (await db.pool.query(sql, params)).rows,
-    ap: (id) => `${prefix}-${id}`,
+    workers: [],
     async stop() {
       rrmWorker.shutdown();
       await running;

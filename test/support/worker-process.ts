@@ -7,7 +7,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { TEST_AUDIT_ENV } from './stack';
+import { TEST_AUDIT_ENV } from './audit-env';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -47,6 +47,11 @@ export class WorkerProcess {
       LOG_LEVEL: 'info',
       ...opts.env,
     };
+  }
+
+  /** The running process's id (undefined while none runs). */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   /** Starts a worker process and resolves once it polls the task queue. */

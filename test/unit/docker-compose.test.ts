@@ -1,13 +1,17 @@
-// docker-compose.yml stays closed by default (docs/operations.md, "What is open"). No container engine
-// runs here or in CI, so the file is read, not run: nothing published beyond loopback, no simulator
-// port (its /v1/inject/* fault hooks), the worker and the ingest on the least-privileged audit logins,
-// and the worker signing checkpoints. Prometheus and Grafana get ops/'s files, Prometheus scrapes the
-// worker where it serves its metrics, and Grafana is behind its login.
+// docker-compose.yml stays closed by default (docs/operations.md, "What is open"), and its Temporal is
+// the container form of the tested cluster (scripts/temporal-cluster.sh, docs/scaling.md). No
+// container engine runs here or in CI, so the file is read, not run: nothing published beyond
+// loopback, no simulator port (its /v1/inject/* fault hooks), the worker and the ingest on the
+// least-privileged audit logins, the worker signing checkpoints; and the same server version, schema
+// steps, per-service environment, dynamic config and search attributes as the cluster CI runs.
+// Prometheus and Grafana get ops/'s files, Prometheus scrapes the worker where it serves its
+// metrics, and Grafana is behind its login.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
 interface Service {
+  image?: string;
   ports?: (string | { host_ip?: string; published?: string | number })[];
   environment?: Record<string, string | number>;
   command?: string[];
@@ -117,3 +121,87 @@ describe('docker-compose.yml is closed by default', () => {
     expect(grafana.GF_USERS_ALLOW_SIGN_UP).toBe('false');
   });
 });
+
+const script = readFileSync(join(__dirname, '../../scripts/temporal-cluster.sh'), 'utf8');
+const lib = readFileSync(join(__dirname, '../../scripts/lib.sh'), 'utf8');
+const pinned = (name: string) => new RegExp(`^${name}="([^"]+)"`, 'm').exec(lib)?.[1];
+/** The services' environment scripts/temporal-cluster.sh writes (write_env's cluster.env). */
+const clusterEnv = Object.fromEntries(
+  [
+    .../cat >"\$dir\/cluster\.env" <<EOF\n([\s\S]*?)\nEOF/
+      .exec(script)![1]
+      .matchAll(/^([A-Z_]+)='([^']*)'$/gm),
+  ].map((m) => [m[1], m[2]]),
+);
+const temporalServices = Object.entries(services).filter(([, s]) =>
+  s.image?.startsWith('temporalio/server:'),
+);
+
+describe('docker-compose.yml runs the tested cluster in containers', () => {
+  it('pins the server, its admin tools and the Web UI to the versions the cluster is built from', () => {
+    const server = pinned('TEMPORAL_SERVER_VERSION');
+    expect(server).toMatch(/^\d+\.\d+\.\d+$/);
+    const temporalImages = Object.values(services)
+      .map((s) => s.image ?? '')
+      .filter((i) => i.startsWith('temporalio/'));
+    const expected = (image: string) =>
+      image.startsWith('temporalio/ui:')
+        ? `temporalio/ui:${pinned('TEMPORAL_UI_SERVER_VERSION')}`
+        : `temporalio/${image.slice('temporalio/'.length).split(':')[0]}:${server}`;
+    expect(temporalImages.map((i) => i.split(':')[0]).sort()).toEqual(
+      expect.arrayContaining(['temporalio/admin-tools', 'temporalio/server', 'temporalio/ui']),
+    );
+    expect(temporalImages.filter((i) => !/^temporalio\/(server|admin-tools|ui):/.test(i))).toEqual([]);
+    for (const image of temporalImages) expect(image).toBe(expected(image));
+  });
+
+  it('runs the four services as separate containers', () => {
+    expect(temporalServices.map(([, s]) => env(serviceName(s)).TEMPORAL_SERVICES).sort()).toEqual([
+      'frontend',
+      'history',
+      'matching',
+      'worker',
+    ]);
+  });
+
+  it('gives each service the environment the script gives each service process, ports and addresses aside', () => {
+    // The image's entrypoint binds each container's own address; each service alone in its
+    // container keeps the image's default ports.
+    const local = /^(BIND_ON_IP|TEMPORAL_BROADCAST_ADDRESS|(FRONTEND|HISTORY|MATCHING|WORKER)_[A-Z]+_PORT)$/;
+    const expected = Object.keys(clusterEnv).filter((k) => !local.test(k));
+    for (const [name] of temporalServices) {
+      const { TEMPORAL_SERVICES, ...rest } = env(name);
+      expect(TEMPORAL_SERVICES).toBeTruthy();
+      expect(Object.keys(rest).sort()).toEqual(expected.sort());
+      for (const key of ['DB', 'TEMPORAL_ALLOW_NO_AUTH']) expect(String(rest[key])).toBe(clusterEnv[key]);
+      expect(String(rest.NUM_HISTORY_SHARDS)).toBe(/TEMPORAL_CLUSTER_SHARDS:-(\d+)/.exec(script)?.[1]);
+      expect([rest.DBNAME, rest.VISIBILITY_DBNAME]).toEqual(['temporal', 'temporal_visibility']);
+    }
+  });
+
+  it('mounts the dynamic config the script points the services at', () => {
+    expect(clusterEnv.DYNAMIC_CONFIG_FILE_PATH).toBe('$RRM_ROOT/config/temporal-cluster.yaml');
+    for (const [name, s] of temporalServices) {
+      const mount = (s.volumes ?? []).find((v) => v.startsWith('./config/temporal-cluster.yaml:'));
+      expect(mount?.split(':')[1]).toBe(env(name).DYNAMIC_CONFIG_FILE_PATH);
+    }
+  });
+
+  it('sets the schema up with the same steps, and registers the same search attributes', () => {
+    const steps = (text: string) =>
+      [...text.matchAll(/(create-database|setup-schema -v 0\.0|update-schema -d)/g)].map((m) => m[1]);
+    const schema = (services['temporal-schema'].command ?? []).join('\n');
+    const setup = script.slice(script.indexOf('setup_schema() {'), script.indexOf('register_namespace() {'));
+    expect(steps(schema)).toEqual(steps(setup));
+    expect(schema).toContain('temporal:temporal temporal_visibility:visibility');
+    expect(schema).toContain('/postgresql/v12/');
+    expect(setup).toContain('/schema/postgresql/v12/');
+    const attributes = (text: string) =>
+      /(?:SEARCH_ATTRIBUTES=\(|for sa in )([A-Za-z ]+)/.exec(text)![1].trim().split(/\s+/);
+    expect(attributes((services['temporal-setup'].command ?? []).join('\n'))).toEqual(attributes(script));
+  });
+});
+
+function serviceName(service: Service): string {
+  return Object.entries(services).find(([, s]) => s === service)![0];
+}
