@@ -1,11 +1,18 @@
 // One burst's joint re-plan: the moved radios grouped into RF neighbourhoods, each planned from fresh
 // reads (domain/joint-plan.ts), and a JOINT_REPLAN event started for each move the plan keeps.
-import { ParentClosePolicy, setCurrentDetails, startChild, uuid4, workflowInfo } from '@temporalio/workflow';
+import {
+  ParentClosePolicy,
+  patched,
+  setCurrentDetails,
+  startChild,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { candidateScores } from '../../domain/channel-selection';
 import type { RrmEvent } from '../../domain/events';
 import { neighbourhoods, planJointly, type JointMove, type JointRadio } from '../../domain/joint-plan';
 import type { JointReplanMoveData } from '../../domain/plans';
-import type { Policy } from '../../domain/policy';
+import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
 import { SEVERITY_RANK, taskPriorityKey } from '../../domain/priority';
 import { radioOf, type ApSnapshot } from '../../domain/radio';
 import { controllerReads, coordination } from '../activity-proxies';
@@ -26,7 +33,7 @@ export async function replanBurst(
   for (const group of neighbourhoods([...aps.keys()], (id) => aps.get(id)?.neighbors ?? [])) {
     if (group.length < settings.minRadios) continue;
     try {
-      planned.push(await replanNeighbourhood(group, aps, burst, settings.minImprovement));
+      planned.push(await replanNeighbourhood(group, aps, burst, settings));
     } catch (err) {
       // The controller could not be read for this neighbourhood: it keeps its radios where they are.
       if (!isActivityFailure(err)) throw err;
@@ -40,7 +47,7 @@ async function replanNeighbourhood(
   group: string[],
   aps: Map<string, ApSnapshot>,
   burst: ChannelChange[],
-  minImprovement: number,
+  settings: Policy['jointReplan'],
 ): Promise<BurstPlanned> {
   // Their neighbours that did not move stay where they are, but count for the co-channel pairs.
   const around = [...new Set(group.flatMap((id) => aps.get(id)!.neighbors))].filter(
@@ -77,7 +84,17 @@ async function replanNeighbourhood(
     radios.push({ apId: ap.apId, current: config, neighbours: neighboursOf(ap), candidates: [stay(config)] });
   }
   const domain = aps.get(group[0])!.regulatoryDomain;
-  const plan = planJointly(radios, { radio: RADIO, domain, minImprovement });
+  const plan = planJointly(radios, {
+    radio: RADIO,
+    domain,
+    minImprovement: settings.minImprovement,
+    // A run that read its policy before the margin existed has none: it takes the default.
+    minInterferenceGain:
+      (settings as Partial<Policy['jointReplan']>).minInterferenceGain ??
+      DEFAULT_POLICY.jointReplan.minInterferenceGain,
+    // Bursts a run planned before every move had to name its gain replay as they were planned.
+    namedGainsOnly: patched('joint-replan-named-gain'),
+  });
   const burstId = uuid4().slice(0, 8);
   // The re-plan answers the burst with its most urgent severity: it takes over the burst's watches.
   const severity = burst
