@@ -415,7 +415,7 @@ describe('neighbourhoods of a burst', () => {
 
 describe('the JOINT_REPLAN planner: one move of the joint plan, under the radio’s turn', () => {
   const burst = { id: 'b1', radios: 3, coChannelPairsBefore: 3, coChannelPairsAfter: 0 };
-  const plan = (data: Pick<JointReplanMoveData, 'channel' | 'width'>, closed: number[] = []) =>
+  const plan = (data: Omit<JointReplanMoveData, 'burst'>, closed: number[] = []) =>
     PLANNERS.JOINT_REPLAN.plan(
       context({
         event: event('JOINT_REPLAN', { burst, ...data }, { apId: 'ap-1' }),
@@ -424,12 +424,33 @@ describe('the JOINT_REPLAN planner: one move of the joint plan, under the radio�
       }),
     );
 
-  it('moves the radio to the planned channel, saying which burst it answers', () => {
+  it('moves the radio to the planned channel, saying which burst it answers (a move recorded before gains)', () => {
     expect(plan({ channel: 36, width: 80 })).toMatchObject({
       kind: 'change',
       actionType: 'CHANNEL_CHANGE',
       explanation:
         'joint re-plan of burst b1 (3 radios, co-channel neighbour pairs 3 → 0): 149/80 → 36/80 MHz',
+    });
+  });
+
+  it('says what the move gains its radio', () => {
+    expect(
+      plan({ channel: 36, width: 80, gain: { kind: 'co-channel-pairs', before: 2, after: 0 } }),
+    ).toMatchObject({
+      explanation:
+        'joint re-plan of burst b1 (3 radios, co-channel neighbour pairs 3 → 0): 149/80 → 36/80 MHz, ' +
+        'for co-channel neighbour pairs 2 → 0',
+    });
+    expect(
+      plan({
+        channel: 36,
+        width: 80,
+        gain: { kind: 'interference', before: 0.58, after: 0.19, margin: 0.2 },
+      }),
+    ).toMatchObject({
+      explanation:
+        'joint re-plan of burst b1 (3 radios, co-channel neighbour pairs 3 → 0): 149/80 → 36/80 MHz, ' +
+        'for non-Wi-Fi interference 58 % → 19 % of airtime (margin 20 points)',
     });
   });
 

@@ -7,7 +7,7 @@ import {
   burstStateQuery,
   channelChangedSignal,
 } from '../../workflows/contract';
-import { overlaps } from '../../domain/joint-plan';
+import { describeGain, overlaps } from '../../domain/joint-plan';
 import { policyWith } from '../support/policy';
 import { SECOND, useHarness } from './harness';
 
@@ -43,6 +43,8 @@ describe('joint re-plan of a burst (burstReplan + rrmEvent, stubbed activities)'
     expect(planned.moves.length).toBeGreaterThanOrEqual(2);
 
     for (const move of planned.moves) {
+      // Each moves for the pairs it leaves: one of the three stays on 149.
+      expect(move.gain).toMatchObject({ kind: 'co-channel-pairs', after: 0 });
       const status = await h.statusWhen(move.eventId, (s) => s.stage === 'monitor');
       expect(status).toMatchObject({
         type: 'JOINT_REPLAN',
@@ -53,6 +55,7 @@ describe('joint re-plan of a burst (burstReplan + rrmEvent, stubbed activities)'
       expect(applied.reason).toContain(
         `joint re-plan of burst ${planned.burstId} (3 radios, co-channel neighbour pairs 3 → 0)`,
       );
+      expect(applied.reason).toContain(`, for ${describeGain(move.gain!)}`);
       // The move under its radio's turn, onto the channel the joint plan chose for it.
       expect(h.activities.requestApTurn).toHaveBeenCalledWith(
         expect.objectContaining({

@@ -10,7 +10,13 @@ import {
 } from '@temporalio/workflow';
 import { candidateScores } from '../../domain/channel-selection';
 import type { RrmEvent } from '../../domain/events';
-import { neighbourhoods, planJointly, type JointMove, type JointRadio } from '../../domain/joint-plan';
+import {
+  neighbourhoods,
+  planJointly,
+  type JointMove,
+  type JointMoveGain,
+  type JointRadio,
+} from '../../domain/joint-plan';
 import type { JointReplanMoveData } from '../../domain/plans';
 import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
 import { SEVERITY_RANK, taskPriorityKey } from '../../domain/priority';
@@ -110,11 +116,12 @@ async function replanNeighbourhood(
       coChannelPairsBefore: plan.coChannelPairs.before,
       coChannelPairsAfter: plan.coChannelPairs.after,
     },
+    gain: move.gain,
   });
   const moves = await Promise.all(plan.moves.map((m) => startMove(m, data(m), severity)));
   setCurrentDetails(
     `burst ${burstId}: ${group.length} radios, co-channel neighbour pairs ` +
-      `${plan.coChannelPairs.before} → ${plan.coChannelPairs.after}, ${moves.length} moves`,
+      `${plan.coChannelPairs.before} → ${plan.coChannelPairs.after}, ${movesInWords(plan.moves)}`,
   );
   return { burstId, plannedAt: Date.now(), apIds: group, coChannelPairs: plan.coChannelPairs, moves };
 }
@@ -143,7 +150,17 @@ async function startMove(move: JointMove, data: JointReplanMoveData, severity: C
     priority: { priorityKey: taskPriorityKey(severity) },
     staticSummary: `joint re-plan of burst ${data.burst.id}: ${move.apId} to ${move.to.channel}/${move.to.width} MHz`,
   });
-  return { apId: move.apId, eventId, to: move.to };
+  return { apId: move.apId, eventId, to: move.to, gain: move.gain };
+}
+
+/** "3 moves (2 for co-channel pairs, 1 for interference)": how many, and what they gain. */
+function movesInWords(moves: JointMove[]): string {
+  const made = (kind: JointMoveGain['kind']) => moves.filter((m) => m.gain?.kind === kind).length;
+  if (moves.length === 0) return 'no move worth making';
+  return (
+    `${moves.length} moves (${made('co-channel-pairs')} for co-channel pairs, ` +
+    `${made('interference')} for interference)`
+  );
 }
 
 /** The APs with a 5 GHz radio the controller could read; one it cannot (down, say) is left out of the plan. */
