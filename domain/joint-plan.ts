@@ -105,22 +105,30 @@ export function planJointly(radios: JointRadio[], opts: JointPlanOptions): Joint
     }
     if (!improved) break;
   }
-  // Moves not worth their disruption go back, the least worth first, until every one left is: it
-  // lowers the plan's cost by the least improvement and names its gain. Reverting a move with no pair
-  // gain never raises the pair count; but one reverted for its cost may, and moves each keeping its
-  // own pairs for less interference may together add pairs: hence the check below.
+  // Moves not worth their disruption go back, the least worth first, recomputing after each, until
+  // every one left lowers the plan's cost by the least improvement and names its gain. Moves may name
+  // their gains from each other alone (two radios swapping channels each leave the pair the other
+  // would make): such a group goes back as one.
   const unworthy = (r: JointRadio, improvement: number) =>
     improvement < opts.minImprovement - EPSILON || (opts.namedGainsOnly && !graph.gainOf(r, assignment));
   for (;;) {
-    const weakest = radios
+    const moved = radios
       .filter((r) => !same(assignment[r.apId], r.current))
       .map((r) => ({ r, improvement: graph.improvementOf(r, assignment) }))
-      .filter(({ r, improvement }) => unworthy(r, improvement))
-      .sort((a, b) => a.improvement - b.improvement || byId(a.r, b.r))[0];
-    if (!weakest) break;
-    assignment[weakest.r.apId] = weakest.r.current;
+      .sort((a, b) => a.improvement - b.improvement || byId(a.r, b.r));
+    const weakest = moved.find(({ r, improvement }) => unworthy(r, improvement));
+    if (weakest) {
+      assignment[weakest.r.apId] = weakest.r.current;
+      continue;
+    }
+    // Then groups, the least worth first too.
+    const byWorth = moved.map((m) => m.r);
+    const idle = opts.namedGainsOnly && graph.withoutIdleGroup(byWorth, assignment);
+    if (!idle) break;
+    Object.assign(assignment, idle);
   }
-  // Never worse than leaving everything where it is: by its own cost, nor in co-channel pairs.
+  // Never worse than leaving everything where it is: by its own cost, nor in co-channel pairs (moves
+  // each keeping its own pairs for less interference may together add some).
   const pairsIn = (a: Record<string, BondedChannel>) => graph.coChannelPairs(a).length;
   const before = { cost: graph.cost(current), pairs: pairsIn(current) };
   const after = { cost: graph.cost(assignment), pairs: pairsIn(assignment) };
@@ -267,12 +275,48 @@ class NeighbourGraph {
     const [to, others] = [assignment[r.apId], withoutRadio(r, assignment)];
     const [before, after] = [this.pairsOf(r, r.current, others), this.pairsOf(r, to, others)];
     if (after < before) return { kind: 'co-channel-pairs', before, after };
-    const [was, will] = [this.interferenceOn(r, r.current), this.interferenceOn(r, to)];
-    const margin = this.opts.minInterferenceGain;
-    if (after > before || was === undefined || will === undefined || was - will < margin - EPSILON) {
-      return undefined;
+    const shed = this.interferenceShed(r, to);
+    if (after > before || !shed) return undefined;
+    return { kind: 'interference', ...shed, margin: this.opts.minInterferenceGain };
+  }
+
+  /** The radio's measured interference where it is and on `to`, when it falls there by the margin. */
+  interferenceShed(r: JointRadio, to: BondedChannel): { before: number; after: number } | undefined {
+    const [before, after] = [this.interferenceOn(r, r.current), this.interferenceOn(r, to)];
+    if (before === undefined || after === undefined) return undefined;
+    return before - after >= this.opts.minInterferenceGain - EPSILON ? { before, after } : undefined;
+  }
+
+  /**
+   * `assignment` with the first group of `moves` that gains nothing undone, if there is one. A move's
+   * group: the move, then every move that names no gain once those before it are undone, in turn.
+   * It gains something when undoing it raises the co-channel pairs, or a radio of it sheds
+   * interference by the margin.
+   */
+  withoutIdleGroup(
+    moves: JointRadio[],
+    assignment: Record<string, BondedChannel>,
+  ): Record<string, BondedChannel> | undefined {
+    const pairs = this.coChannelPairs(assignment).length;
+    for (const move of moves) {
+      const undone = { ...assignment };
+      const group: JointRadio[] = [];
+      for (const queue = [move]; queue.length > 0;) {
+        const r = queue.pop()!;
+        if (same(undone[r.apId], r.current)) continue;
+        undone[r.apId] = r.current;
+        group.push(r);
+        // Only its neighbours' gains depend on where it is.
+        for (const n of r.neighbours.flatMap((id) => this.byId.get(id) ?? [])) {
+          if (!same(undone[n.apId], n.current) && !this.gainOf(n, undone)) queue.push(n);
+        }
+      }
+      const gains =
+        this.coChannelPairs(undone).length > pairs ||
+        group.some((r) => this.interferenceShed(r, assignment[r.apId]));
+      if (!gains) return undone;
     }
-    return { kind: 'interference', before: was, after: will, margin };
+    return undefined;
   }
 
   cost(assignment: Record<string, BondedChannel>): number {

@@ -280,6 +280,51 @@ describe('planJointly: a move is made only for a gain it names', () => {
     expect(plan.cost.after).toBe(plan.cost.before);
   });
 
+  it('does not swap two radios, each for the pair the other would make there', () => {
+    // Each would rather have the other's channel (more of its clients support it): swapped, each
+    // leaves the pair it would make with the other, but together they gain no pair.
+    const radios: JointRadio[] = [
+      {
+        apId: 'a',
+        current: on(44),
+        neighbours: ['b'],
+        candidates: [scored(40), scored(44, { compatibility: 0.5 })],
+      },
+      {
+        apId: 'b',
+        current: on(40),
+        neighbours: ['a'],
+        candidates: [scored(40, { compatibility: 0.5 }), scored(44)],
+      },
+    ];
+    const before = planJointly(radios, { ...OPTS, namedGainsOnly: false });
+    expect(before.moves.map((m) => [m.apId, m.to.channel])).toEqual([
+      ['a', 40],
+      ['b', 44],
+    ]);
+    expect(planJointly(radios, OPTS).moves).toEqual([]);
+  });
+
+  it('moves a neighbour out of the way when that is what splits a pair', () => {
+    // a and b share 36, and a's only other channel is c's: c moves on to 44 to make room.
+    const radios: JointRadio[] = [
+      { apId: 'a', current: on(36), neighbours: ['b', 'c'], candidates: [scored(36), scored(40)] },
+      { apId: 'b', current: on(36), neighbours: ['a'], candidates: [scored(36)] },
+      {
+        apId: 'c',
+        current: on(40),
+        neighbours: ['a'],
+        candidates: [scored(40, { compatibility: 0.9 }), scored(44)],
+      },
+    ];
+    const plan = planJointly(radios, OPTS);
+    expect(plan.coChannelPairs).toEqual({ before: 1, after: 0 });
+    expect(plan.moves).toMatchObject([
+      { apId: 'a', to: on(40), gain: { kind: 'co-channel-pairs', before: 1, after: 0 } },
+      { apId: 'c', to: on(44), gain: { kind: 'co-channel-pairs', before: 1, after: 0 } },
+    ]);
+  });
+
   it('says what a move gains', () => {
     expect(describeGain({ kind: 'co-channel-pairs', before: 2, after: 0 })).toBe(
       'co-channel neighbour pairs 2 → 0',
@@ -388,6 +433,54 @@ describe('planJointly: properties over random neighbourhoods', () => {
     // The neighbourhoods drawn make moves of both kinds.
     expect(named['co-channel-pairs']).toBeGreaterThan(0);
     expect(named.interference).toBeGreaterThan(0);
+  });
+});
+
+describe('planJointly: a neighbourhood with nothing to gain', () => {
+  const POOL = [36, 40, 44, 48, 52, 56, 100, 104, 149, 153];
+  /** Radios on channels no neighbour shares, no non-Wi-Fi energy anywhere, their clients' support differing. */
+  const settled = fc
+    .integer({ min: 2, max: 12 })
+    .chain((n) =>
+      fc.record({
+        edges: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), { maxLength: 3 * n }),
+        picks: fc.array(fc.nat(POOL.length - 1), { minLength: n, maxLength: n }),
+        support: fc.array(
+          fc.array(fc.integer({ min: 50, max: 100 }), { minLength: POOL.length, maxLength: POOL.length }),
+          { minLength: n, maxLength: n },
+        ),
+      }),
+    )
+    .map(({ edges, picks, support }) => {
+      const neighbours = picks.map(() => new Set<number>());
+      for (const [a, b] of edges)
+        if (a !== b) {
+          neighbours[a].add(b);
+          neighbours[b].add(a);
+        }
+      const channels: number[] = [];
+      picks.forEach((pick, i) => {
+        const taken = [...neighbours[i]].filter((j) => j < i).map((j) => channels[j]);
+        const free = POOL.filter((c) => !taken.includes(c));
+        channels.push(free[pick % free.length]);
+      });
+      return channels.map((channel, i): JointRadio => ({
+        apId: `ap-${i}`,
+        current: on(channel),
+        neighbours: [...neighbours[i]].map((j) => `ap-${j}`),
+        candidates: POOL.map((c, k) => scored(c, { compatibility: support[i][k] / 100 })),
+      }));
+    });
+
+  it('leaves every radio where it is: better channel scores alone move none, alone or in a ring', () => {
+    fc.assert(
+      fc.property(settled, (radios) => {
+        const plan = planJointly(radios, OPTS);
+        expect(plan.coChannelPairs).toEqual({ before: 0, after: 0 });
+        expect(plan.moves).toEqual([]);
+      }),
+      { numRuns: 300, seed: 13 },
+    );
   });
 });
 
