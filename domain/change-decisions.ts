@@ -6,6 +6,7 @@ import type { EventPolicy } from './policy-schema';
 import type { ControllerStep } from './controller-steps';
 import { changedParams, type ApSnapshot } from './radio';
 import { RADIOS, type Radio } from './regulatory';
+import type { TurnNotice } from './radio-turns';
 
 /** The radios an action changes, per AP, in the global order (AP id, then radio). */
 export type TurnScope = { apId: string; radios: Radio[] }[];
@@ -55,6 +56,20 @@ export function belowConfidence(confidence: number, eventPolicy: EventPolicy): s
 /** Why an event on an AP the controller does not know is refused (not left for an operator). */
 export function unknownApRefusal(apId: string): string {
   return `the controller does not know AP ${apId}: nothing to act on (check the AP id the source sends)`;
+}
+
+/**
+ * Why an event about a channel is decided without its turn: the radio's watcher already moved it
+ * off that channel (radioTurns.premiseGone), so whatever the event would do is answered.
+ */
+export function premiseGoneReason(
+  answered: Pick<Extract<TurnNotice, { kind: 'premise-gone' }>, 'channel' | 'radio' | 'by' | 'movedOnto'>,
+): string {
+  const { channel, radio, by, movedOnto } = answered;
+  return (
+    `channel ${channel} is no longer the ${radio} radio's: ${by.type} ${by.eventId} moved it onto ` +
+    `${movedOnto.join(', ')}; nothing left to act on (decided without waiting for its watch)`
+  );
 }
 
 /** Why an event is too old to act on when its turn comes, or undefined. */

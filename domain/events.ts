@@ -122,6 +122,8 @@ export interface JointReplanMoveData {
   width: ChannelWidth;
   /** The burst it answers, for the audit and the Temporal UI. */
   burst: { id: string; radios: number; coChannelPairsBefore: number; coChannelPairsAfter: number };
+  /** The event whose move of this radio it follows: its watch is taken over (docs/coordination.md). */
+  follows?: string;
 }
 
 /** `data` of each event type: the contract's after validation, and the loop's own for JOINT_REPLAN. */

@@ -25,7 +25,7 @@ import { BUILT_IN_SCENARIO, STORY } from '../simulator/scenario';
 import type { ChannelWidth } from '../domain/regulatory';
 import { STORY_STAGES, type StoryContext } from './story';
 import { createPool } from '../db/pool';
-import { waitingFor } from '../domain/radio-turns';
+import { rankOf, waitingFor } from '../domain/radio-turns';
 import { burstReplanWorkflowId, burstStateQuery, type BurstPlanned } from '../workflows/contract';
 import type { EventStatus } from '../workflows/contract';
 
@@ -231,9 +231,11 @@ async function main(): Promise<void> {
     if (s.stage !== 'waiting') return `${s.stage}…`;
     const ap = await rrm.apState(s.apId);
     const request = ap.queue.find((q) => q.eventId === s.eventId);
-    const why = request && waitingFor(ap, request, Date.now());
+    const now = Date.now();
+    const why = request && waitingFor(ap, request, now);
     if (why?.reason !== 'watch') return `waiting${why ? ` (${why.reason} of ${why.radio})` : ''}`;
-    return `waits for the ${why.by!.severity} watch of ${why.by!.eventId} (by design)`;
+    const watch = ap.radios[why.radio].watch!;
+    return `waits for the ${rankOf(watch, now)} watch of ${watch.eventId} (by design)`;
   };
 
   let stopping = false;

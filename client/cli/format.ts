@@ -30,7 +30,15 @@ export function printApState(s: ApState): void {
     line(`  ${radio}:`);
     if (holder)
       line(`    turn: ${holder.eventId} (${holder.severity}), lease until ${at(holder.leaseUntil)}`);
-    if (watch) line(`    watch: ${watch.eventId} (${watch.severity}) until ${at(watch.until)}`);
+    if (watch) {
+      // A re-plan's watch keeps the rank of the watch it took over until that one's end.
+      const { inherits } = watch;
+      const rank =
+        inherits && inherits.until > Date.now()
+          ? `, ranks ${inherits.severity} until ${at(inherits.until)}`
+          : '';
+      line(`    watch: ${watch.eventId} (${watch.severity}${rank}) until ${at(watch.until)}`);
+    }
     if (cooldownUntil > Date.now()) line(`    cooldown until ${at(cooldownUntil)}`);
     for (const id of queue) {
       const q = s.queue.find((r) => r.eventId === id)!;
