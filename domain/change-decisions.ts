@@ -83,6 +83,8 @@ export function staleness(detectedAt: string, now: number, eventPolicy: EventPol
 /** What ended a monitor window. */
 export type MonitorVerdict =
   | { kind: 'healthy' }
+  /** No sample judged: the radio carried no traffic to judge the change by (rollback-rules.ts). */
+  | { kind: 'not-judged'; samplesWithoutTraffic: number }
   /** Density spike: associations fell back below the policy's rate. */
   | { kind: 'spike-over' }
   | { kind: 'committed'; operator: string }
@@ -172,6 +174,18 @@ export function conclude(verdict: MonitorVerdict, facts: ConclusionFacts): Concl
         reason: 'monitor window passed without degradation',
         executionStatus: 'COMMITTED',
       };
+    case 'not-judged': {
+      const n = verdict.samplesWithoutTraffic;
+      const why = `the radio carried no traffic to judge the change by (${n} sample${n === 1 ? '' : 's'} in the window without traffic)`;
+      if (type === 'DENSITY_SPIKE')
+        return { kind: 'lift', reason: `admission cap lifted at the window's end, not judged: ${why}` };
+      return {
+        kind: 'keep',
+        outcome: 'APPLIED',
+        reason: `kept, not judged: ${why}`,
+        executionStatus: 'COMMITTED',
+      };
+    }
     case 'degraded':
       if (type === 'DFS_RADAR' && facts.reselectionsLeft > 0)
         return { kind: 'reselect', degradation: verdict.findings };
