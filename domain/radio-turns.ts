@@ -51,6 +51,8 @@ export interface InheritedRank {
   severity: Severity;
   /** When the watch taken over would have ended (epoch ms). */
   until: number;
+  /** The event whose watch it was. */
+  from: string;
 }
 
 export interface TurnHolder extends TurnParty {
@@ -228,11 +230,16 @@ function dropOverflow(state: ApTurnState, radio: Radio): ApTurnState {
 }
 
 /** The severity others wait behind: the watch's own, or the one it inherited while that lasts. */
-export function rankOf(watch: Watch, now: number): Severity {
+function rankOf(watch: Watch, now: number): Severity {
+  return heldRank(watch, now)?.severity ?? watch.severity;
+}
+
+/** The rank the watch inherited, while it lasts and ranks above the watch's own. */
+export function heldRank(watch: Watch, now: number): InheritedRank | undefined {
   const { inherits } = watch;
   return inherits && now < inherits.until && outranks(inherits.severity, watch.severity)
-    ? inherits.severity
-    : watch.severity;
+    ? inherits
+    : undefined;
 }
 
 /**
@@ -436,12 +443,10 @@ function grant(state: ApTurnState, req: QueuedRequest, now: number): ApTurnState
 
 /** The rank a request keeps from the watch it takes over, when that ranks above its own. */
 function inheritedFrom(watch: Watch, req: TurnRequest, now: number): InheritedRank | undefined {
-  const severity = rankOf(watch, now);
-  if (!outranks(severity, req.severity) || watch.until <= now) return undefined;
-  return {
-    severity,
-    until: watch.inherits && severity === watch.inherits.severity ? watch.inherits.until : watch.until,
-  };
+  if (watch.until <= now) return undefined;
+  // A watch that itself holds an inherited rank passes that on, with its end and origin.
+  const rank = heldRank(watch, now) ?? { severity: watch.severity, until: watch.until, from: watch.eventId };
+  return outranks(rank.severity, req.severity) ? rank : undefined;
 }
 
 export interface WatchRequest {

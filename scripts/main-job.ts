@@ -25,7 +25,7 @@ import { BUILT_IN_SCENARIO, STORY } from '../simulator/scenario';
 import type { ChannelWidth } from '../domain/regulatory';
 import { STORY_STAGES, type StoryContext } from './story';
 import { createPool } from '../db/pool';
-import { rankOf, waitingFor } from '../domain/radio-turns';
+import { heldRank, waitingFor } from '../domain/radio-turns';
 import { burstReplanWorkflowId, burstStateQuery, type BurstPlanned } from '../workflows/contract';
 import type { EventStatus } from '../workflows/contract';
 
@@ -235,7 +235,15 @@ async function main(): Promise<void> {
     const why = request && waitingFor(ap, request, now);
     if (why?.reason !== 'watch') return `waiting${why ? ` (${why.reason} of ${why.radio})` : ''}`;
     const watch = ap.radios[why.radio].watch!;
-    return `waits for the ${rankOf(watch, now)} watch of ${watch.eventId} (by design)`;
+    const rank = heldRank(watch, now);
+    const whose = rank
+      ? `the watch of ${watch.eventId} (${watch.severity}, keeping the ${rank.severity} rank of ${rank.from}'s watch ` +
+        `for ${Math.ceil((rank.until - now) / 1000)} s more)`
+      : `the ${watch.severity} watch of ${watch.eventId}`;
+    // An event about a channel waits only while the radio is still on it (docs/coordination.md).
+    const onIt = request?.channel !== undefined && watch.channels.includes(request.channel);
+    const premise = onIt ? `, its channel ${request.channel} still the radio's` : '';
+    return `waits for ${whose} (by design${premise})`;
   };
 
   let stopping = false;

@@ -1,4 +1,5 @@
 // Human-readable output of the CLI.
+import { heldRank } from '../../domain/radio-turns';
 import { RADIOS } from '../../domain/regulatory';
 import { OUTCOMES, type EventStatus } from '../../workflows/contract';
 import type { ApState, FloorRadio, FloorView, RrmStats, Submitted } from '../library';
@@ -32,11 +33,8 @@ export function printApState(s: ApState): void {
       line(`    turn: ${holder.eventId} (${holder.severity}), lease until ${at(holder.leaseUntil)}`);
     if (watch) {
       // A re-plan's watch keeps the rank of the watch it took over until that one's end.
-      const { inherits } = watch;
-      const rank =
-        inherits && inherits.until > Date.now()
-          ? `, ranks ${inherits.severity} until ${at(inherits.until)}`
-          : '';
+      const held = heldRank(watch, Date.now());
+      const rank = held ? `, ranks ${held.severity} as ${held.from}'s watch did until ${at(held.until)}` : '';
       line(`    watch: ${watch.eventId} (${watch.severity}${rank}) until ${at(watch.until)}`);
     }
     if (cooldownUntil > Date.now()) line(`    cooldown until ${at(cooldownUntil)}`);

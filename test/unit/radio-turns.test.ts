@@ -854,7 +854,9 @@ describe("a joint re-plan's watch: it takes over a watch without outranking its 
   it('takes the radio over the watch it follows, whatever their severities; the QoE event still waits', () => {
     const s = setUp();
     expect(holders(s)['5g']).toBe('j');
-    expect(s.radios['5g'].holder).toMatchObject({ inherits: { severity: 'CRITICAL', until: 300_000 } });
+    expect(s.radios['5g'].holder).toMatchObject({
+      inherits: { severity: 'CRITICAL', until: 300_000, from: 'r' },
+    });
     expect(queued(s)).toEqual(['q']);
   });
 
@@ -865,7 +867,7 @@ describe("a joint re-plan's watch: it takes over a watch without outranking its 
     expect(s.radios['5g'].watch).toMatchObject({
       eventId: 'j',
       severity: 'LOW',
-      inherits: { severity: 'CRITICAL', until: 300_000 },
+      inherits: { severity: 'CRITICAL', until: 300_000, from: 'r' },
     });
     s = grantReady(s, 200_000);
     expect(queued(s)).toEqual(['q']);

@@ -121,7 +121,7 @@ describe('joint re-plan of a burst (burstReplan + rrmEvent, stubbed activities)'
     expect(replanWatch).toMatchObject({
       eventId: move.eventId,
       severity: 'LOW',
-      inherits: { severity: 'CRITICAL', until: radarWatches[i].until },
+      inherits: { severity: 'CRITICAL', until: radarWatches[i].until, from: radars[i].eventId },
     });
     expect(h.activities.requestApTurn).toHaveBeenCalledWith(
       expect.objectContaining({
