@@ -18,6 +18,7 @@ import type { RunningSimulator } from '../simulator/server';
 import { backgroundApId, campus, radarApId } from './campus';
 import { percentile } from './percentile';
 import { withRadarStand, type Mover } from './radar-stand';
+import { movesSince, type Moves } from './radar-moves';
 
 const RADAR_APS = 1_000;
 const BURSTS = [48, 200, 200, 200, 1_000];
@@ -39,11 +40,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const scenario = campus(RADAR_APS, BACKGROUND_APS);
 
 /** Submit → move times (ms, ascending) of a set of radar moves, and how many never landed. */
-interface Moves {
-  times: number[];
-  missing: number;
-}
-
 async function main(): Promise<void> {
   await withRadarStand(scenario, 'bench-latency', async ({ sim, rrm, floor, radar, fresh }) => {
     const movers: [string, Mover][] = [
@@ -176,25 +172,6 @@ async function timeMoves(
   }
   all.times.sort((a, b) => a - b);
   return all;
-}
-
-/** When each radio's 5 GHz channel changed in the controller after `since` (waits up to 60 s). */
-async function movesSince(sim: RunningSimulator, apIds: string[], since: number): Promise<Moves> {
-  const movedAt = new Map<string, number>();
-  const deadline = Date.now() + 60_000;
-  while (movedAt.size < apIds.length && Date.now() < deadline) {
-    for (const apId of apIds.filter((id) => !movedAt.has(id))) {
-      const move = sim.world
-        .changes(apId)
-        .find(
-          (c) =>
-            c.radio === '5g' && c.current.channel !== c.previous.channel && Date.parse(c.appliedAt) >= since,
-        );
-      if (move) movedAt.set(apId, Date.parse(move.appliedAt) - since);
-    }
-    await sleep(10);
-  }
-  return { times: [...movedAt.values()].sort((a, b) => a - b), missing: apIds.length - movedAt.size };
 }
 
 /** One radar move a second on its own radio while the other types run on the background APs. */

@@ -21,6 +21,7 @@ import { WorkerProcess } from '../test/support/worker-process';
 import { installQuietRuntime, requireTemporalAddress } from './bench-runtime';
 import { campus, RADAR_CHANNELS, radarApId } from './campus';
 import { percentile } from './percentile';
+import { movesSince } from './radar-moves';
 import { withScratchDatabase } from './scratch-database';
 
 const BURSTS = (process.env.BENCH_SCALE_BURSTS ?? '48,200,200').split(',').map(Number);
@@ -115,7 +116,7 @@ async function burst(
     apIds.map((apId) => ({ type: 'DFS_RADAR', apId, detectedAt, data: { channel: channelOf(apId) } })),
   );
   const eventIds = submitted.map((s) => s.eventId);
-  const moves = await movesSince(sim, apIds, since);
+  const moves = (await movesSince(sim, apIds, since)).times;
   const allSignedMs = await allSigned(pool, eventIds, since);
   const cpuAfter = cpuOf(workers);
   const machineAfter = machineCpu();
@@ -132,25 +133,6 @@ async function burst(
     busy: 1 - idle / ticks,
     machineSeconds: (ticks - idle) / TICKS_PER_SECOND,
   };
-}
-
-/** Submit → each radio's move off its radar channel (waits up to 60 s). */
-async function movesSince(sim: RunningSimulator, apIds: string[], since: number): Promise<number[]> {
-  const movedAt = new Map<string, number>();
-  const deadline = Date.now() + 60_000;
-  while (movedAt.size < apIds.length && Date.now() < deadline) {
-    for (const apId of apIds.filter((id) => !movedAt.has(id))) {
-      const move = sim.world
-        .changes(apId)
-        .find(
-          (c) =>
-            c.radio === '5g' && c.current.channel !== c.previous.channel && Date.parse(c.appliedAt) >= since,
-        );
-      if (move) movedAt.set(apId, Date.parse(move.appliedAt) - since);
-    }
-    await sleep(10);
-  }
-  return [...movedAt.values()].sort((a, b) => a - b);
 }
 
 /** Submit → the moment every event's APPLIED record is in the audit trail. */

@@ -6,6 +6,7 @@ import type { EventPolicy } from './policy-schema';
 import type { ControllerStep } from './controller-steps';
 import { changedParams, type ApSnapshot } from './radio';
 import { RADIOS, type Radio } from './regulatory';
+import type { TurnNotice } from './radio-turns';
 
 /** The radios an action changes, per AP, in the global order (AP id, then radio). */
 export type TurnScope = { apId: string; radios: Radio[] }[];
@@ -57,6 +58,20 @@ export function unknownApRefusal(apId: string): string {
   return `the controller does not know AP ${apId}: nothing to act on (check the AP id the source sends)`;
 }
 
+/**
+ * Why an event about a channel is decided without its turn: the radio's watcher already moved it
+ * off that channel (radioTurns.premiseGone), so whatever the event would do is answered.
+ */
+export function premiseGoneReason(
+  answered: Pick<Extract<TurnNotice, { kind: 'premise-gone' }>, 'channel' | 'radio' | 'by' | 'movedOnto'>,
+): string {
+  const { channel, radio, by, movedOnto } = answered;
+  return (
+    `channel ${channel} is no longer the ${radio} radio's: ${by.type} ${by.eventId} moved it onto ` +
+    `${movedOnto.join(', ')}; nothing left to act on (decided without waiting for its watch)`
+  );
+}
+
 /** Why an event is too old to act on when its turn comes, or undefined. */
 export function staleness(detectedAt: string, now: number, eventPolicy: EventPolicy): string | undefined {
   const ageMs = now - Date.parse(detectedAt);
@@ -68,6 +83,8 @@ export function staleness(detectedAt: string, now: number, eventPolicy: EventPol
 /** What ended a monitor window. */
 export type MonitorVerdict =
   | { kind: 'healthy' }
+  /** No sample judged: the radio carried no traffic to judge the change by (rollback-rules.ts). */
+  | { kind: 'not-judged'; samplesWithoutTraffic: number }
   /** Density spike: associations fell back below the policy's rate. */
   | { kind: 'spike-over' }
   | { kind: 'committed'; operator: string }
@@ -157,6 +174,18 @@ export function conclude(verdict: MonitorVerdict, facts: ConclusionFacts): Concl
         reason: 'monitor window passed without degradation',
         executionStatus: 'COMMITTED',
       };
+    case 'not-judged': {
+      const n = verdict.samplesWithoutTraffic;
+      const why = `the radio carried no traffic to judge the change by (${n} sample${n === 1 ? '' : 's'} in the window without traffic)`;
+      if (type === 'DENSITY_SPIKE')
+        return { kind: 'lift', reason: `admission cap lifted at the window's end, not judged: ${why}` };
+      return {
+        kind: 'keep',
+        outcome: 'APPLIED',
+        reason: `kept, not judged: ${why}`,
+        executionStatus: 'COMMITTED',
+      };
+    }
     case 'degraded':
       if (type === 'DFS_RADAR' && facts.reselectionsLeft > 0)
         return { kind: 'reselect', degradation: verdict.findings };

@@ -123,6 +123,8 @@ export interface JointReplanMoveData {
   width: ChannelWidth;
   /** The burst it answers, for the audit and the Temporal UI. */
   burst: { id: string; radios: number; coChannelPairsBefore: number; coChannelPairsAfter: number };
+  /** The event whose move of this radio it follows: its watch is taken over (docs/coordination.md). */
+  follows?: string;
   /** What the move gains its radio (domain/joint-plan.ts). Absent in events recorded before moves named it. */
   gain?: JointMoveGain;
 }

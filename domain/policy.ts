@@ -86,10 +86,11 @@ export const DEFAULT_EVENT_POLICIES: Record<EventType, EventPolicy> = {
     ttlMs: 15 * MINUTE,
     rollbackTokenTtlMs: HOUR,
   }),
-  // Raised by the loop itself with the burst's highest severity (the default here is a fallback), so
-  // it takes over the burst's watches; it follows moves made seconds ago, hence no cooldown.
+  // Raised by the loop itself after a burst: an optimisation, so LOW. It takes over the watch of the
+  // move it follows without outranking what waits there; it follows moves made seconds ago, hence
+  // no cooldown.
   JOINT_REPLAN: row({
-    severity: 'HIGH',
+    severity: 'LOW',
     minConfidence: 0,
     monitorWindowMs: 5 * MINUTE,
     autoRollback: true,

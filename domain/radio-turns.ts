@@ -17,6 +17,11 @@ export interface TurnRequest {
   bypassesCooldown: boolean;
   /** The channel the event concerns, when it names one (radar, interference). */
   channel?: number;
+  /**
+   * The event whose watch this request takes over whatever their severities: the move a joint
+   * re-plan follows (docs/coordination.md, "Whom a re-plan's watch keeps waiting").
+   */
+  takesOver?: string;
 }
 
 export interface QueuedRequest extends TurnRequest {
@@ -38,10 +43,24 @@ export interface TurnParty {
   severity: Severity;
 }
 
+/**
+ * The rank of a watch taken over: whoever waited behind it waits behind its successor as long as it
+ * would have, and no longer.
+ */
+export interface InheritedRank {
+  severity: Severity;
+  /** When the watch taken over would have ended (epoch ms). */
+  until: number;
+  /** The event whose watch it was. */
+  from: string;
+}
+
 export interface TurnHolder extends TurnParty {
   grantedAt: number;
   /** Epoch ms at which the coordinator checks that the holder's workflow is still running. */
   leaseUntil: number;
+  /** Set when its turn took over a watch: the rank its own watch keeps until that watch's end. */
+  inherits?: InheritedRank;
 }
 
 /** A change being monitored: not a lock, but lower-severity events wait for it to end. */
@@ -52,6 +71,8 @@ export interface Watch extends TurnParty {
   channels: number[];
   /** Epoch ms at which a watch that keeps someone waiting has its watcher's workflow checked. */
   checkAt: number;
+  /** The rank of the watch this one took over, kept until that watch's end. */
+  inherits?: InheritedRank;
 }
 
 export interface RadioTurn {
@@ -85,6 +106,20 @@ export type TurnNotice =
       undoneMoveOnto?: number[];
     }
   | { kind: 'dropped'; eventId: string; waiting: number }
+  /**
+   * The radio's watcher already moved it off the channel the request is about: nothing is left to
+   * act on, and the request is answered without a turn.
+   */
+  | {
+      kind: 'premise-gone';
+      eventId: string;
+      radio: Radio;
+      /** The channel the request is about. */
+      channel: number;
+      /** The watcher whose move answered it, and the 20 MHz channels it moved the radio onto. */
+      by: TurnParty;
+      movedOnto: number[];
+    }
   /**
    * A watch ended by a newcomer of equal or higher severity. `rollbackFirst`: the newcomer is a
    * CRITICAL event on the channel the watcher moved to, and the watcher now holds the radio's turn
@@ -194,9 +229,47 @@ function dropOverflow(state: ApTurnState, radio: Radio): ApTurnState {
   return notify(next, { kind: 'dropped', eventId: lowest.eventId, waiting: waiting.length - 1 });
 }
 
-/** A watch keeps `req` waiting: it belongs to another event of strictly higher severity. */
-function watchBlocks(watch: Watch | null, req: QueuedRequest): boolean {
-  return !!watch && watch.eventId !== req.eventId && outranks(watch.severity, req.severity);
+/** The severity others wait behind: the watch's own, or the one it inherited while that lasts. */
+function rankOf(watch: Watch, now: number): Severity {
+  return heldRank(watch, now)?.severity ?? watch.severity;
+}
+
+/** The rank the watch inherited, while it lasts and ranks above the watch's own. */
+export function heldRank(watch: Watch, now: number): InheritedRank | undefined {
+  const { inherits } = watch;
+  return inherits && now < inherits.until && outranks(inherits.severity, watch.severity)
+    ? inherits
+    : undefined;
+}
+
+/**
+ * A watch keeps `req` waiting: it belongs to another event of strictly higher rank, and is not the
+ * watch `req` takes over.
+ */
+function watchBlocks(watch: Watch | null, req: TurnRequest, now: number): boolean {
+  return (
+    !!watch &&
+    watch.eventId !== req.eventId &&
+    watch.eventId !== req.takesOver &&
+    outranks(rankOf(watch, now), req.severity)
+  );
+}
+
+/** Types whose event is about the channel the radio is on (an interferer, a saturated channel). */
+const ABOUT_ITS_CHANNEL: readonly EventType[] = ['NON_WIFI_BURST', 'SPECTRUM_SAT'];
+
+/**
+ * The watcher's change moved the radio off the channel `req` is about: whatever it would do is
+ * answered already. A watch that moved no channel (power, say) answers nothing.
+ */
+export function premiseGone(watch: Watch, req: TurnRequest): boolean {
+  return (
+    watch.eventId !== req.eventId &&
+    ABOUT_ITS_CHANNEL.includes(req.type) &&
+    req.channel !== undefined &&
+    watch.channels.length > 0 &&
+    !watch.channels.includes(req.channel)
+  );
 }
 
 /** No CRITICAL event ever waits for a cooldown; other types wait unless the policy lets them bypass it. */
@@ -206,7 +279,7 @@ function coolingDown(turn: RadioTurn, req: QueuedRequest, now: number): boolean 
 
 function eligible(state: ApTurnState, req: QueuedRequest, now: number): boolean {
   return req.radios.every(
-    (r) => !watchBlocks(state.radios[r].watch, req) && !coolingDown(state.radios[r], req, now),
+    (r) => !watchBlocks(state.radios[r].watch, req, now) && !coolingDown(state.radios[r], req, now),
   );
 }
 
@@ -218,21 +291,34 @@ export function waitingFor(
 ): { radio: Radio; reason: 'watch' | 'cooldown' | 'holder' | 'priority'; by?: TurnParty } {
   for (const radio of req.radios) {
     const turn = state.radios[radio];
-    if (watchBlocks(turn.watch, req)) return { radio, reason: 'watch', by: turn.watch! };
+    if (watchBlocks(turn.watch, req, now)) return { radio, reason: 'watch', by: turn.watch! };
     if (coolingDown(turn, req, now)) return { radio, reason: 'cooldown' };
     if (turn.holder) return { radio, reason: 'holder', by: turn.holder };
   }
   return { radio: req.radios[0], reason: 'priority' };
 }
 
+/** Rules a coordinator applies only from the build that brought them (replay, docs/upgrades.md). */
+export interface GrantRules {
+  /** Answer requests whose premise a watcher's move took away (premiseGone). */
+  answerGonePremises: boolean;
+}
+
 /**
- * Grants every turn that can be granted now, in priority order. A request is granted when all its
- * radios are free, eligible and not wanted by an earlier request that only waits for a holder. A
- * grant over another event's watch supersedes the watcher; a CRITICAL event on the channel the
- * watcher moved to hands the radio to the watcher first, to roll back or hand over.
+ * Grants every turn that can be granted now, in priority order. A request whose premise a watcher's
+ * move took away is answered first, without a turn: it would wait, or supersede the watch, for
+ * nothing. A request is granted when all its radios are free, eligible and not wanted by an earlier
+ * request that only waits for a holder. A grant over another event's watch supersedes the watcher;
+ * a CRITICAL event on the channel the watcher moved to hands the radio to the watcher first, to
+ * roll back or hand over.
  */
-export function grantReady(state: ApTurnState, now: number): ApTurnState {
-  state = markHeldBack(state);
+export function grantReady(
+  state: ApTurnState,
+  now: number,
+  rules: GrantRules = { answerGonePremises: true },
+): ApTurnState {
+  if (rules.answerGonePremises) state = answerGonePremises(state);
+  state = markHeldBack(state, now);
   for (;;) {
     const next = grantOne(state, now);
     if (next === state) return state;
@@ -240,11 +326,36 @@ export function grantReady(state: ApTurnState, now: number): ApTurnState {
   }
 }
 
+/** Answers, without a turn, every waiting request a watcher's move has made moot. */
+function answerGonePremises(state: ApTurnState): ApTurnState {
+  let next = state;
+  for (const req of state.queue) {
+    const radio = req.radios.find((r) => {
+      const watch = state.radios[r].watch;
+      return watch && premiseGone(watch, req);
+    });
+    if (!radio) continue;
+    const { eventId, type, severity, channels } = state.radios[radio].watch!;
+    next = notify(
+      { ...next, queue: next.queue.filter((q) => q !== req) },
+      {
+        kind: 'premise-gone',
+        eventId: req.eventId,
+        radio,
+        channel: req.channel!,
+        by: { eventId, type, severity },
+        movedOnto: channels,
+      },
+    );
+  }
+  return next;
+}
+
 /** Remembers which watch keeps each waiting request back, so its event can be told why it waited. */
-function markHeldBack(state: ApTurnState): ApTurnState {
+function markHeldBack(state: ApTurnState, now: number): ApTurnState {
   let changed = false;
   const queue = state.queue.map((q) => {
-    const watch = q.radios.map((r) => state.radios[r].watch).find((w) => watchBlocks(w, q));
+    const watch = q.radios.map((r) => state.radios[r].watch).find((w) => watchBlocks(w, q, now));
     if (!watch || q.heldBackBy) return q;
     changed = true;
     return { ...q, heldBackBy: watch.eventId };
@@ -315,11 +426,27 @@ function grant(state: ApTurnState, req: QueuedRequest, now: number): ApTurnState
     const watch = next.radios[radio].watch;
     if (watch && watch.eventId !== req.eventId) next = supersede(next, radio, req, false);
     const { eventId, type, severity } = req;
+    const inherits = watch && watch.eventId === req.takesOver ? inheritedFrom(watch, req, now) : undefined;
     next = withRadio(next, radio, {
-      holder: { eventId, type, severity, grantedAt: now, leaseUntil: now + state.settings.leaseMs },
+      holder: {
+        eventId,
+        type,
+        severity,
+        grantedAt: now,
+        leaseUntil: now + state.settings.leaseMs,
+        ...(inherits ? { inherits } : {}),
+      },
     });
   }
   return notify(next, grantNotice(next, req.eventId, req.radios, req));
+}
+
+/** The rank a request keeps from the watch it takes over, when that ranks above its own. */
+function inheritedFrom(watch: Watch, req: TurnRequest, now: number): InheritedRank | undefined {
+  if (watch.until <= now) return undefined;
+  // A watch that itself holds an inherited rank passes that on, with its end and origin.
+  const rank = heldRank(watch, now) ?? { severity: watch.severity, until: watch.until, from: watch.eventId };
+  return outranks(rank.severity, req.severity) ? rank : undefined;
 }
 
 export interface WatchRequest {
@@ -328,11 +455,21 @@ export interface WatchRequest {
   channels: number[];
 }
 
-/** The watch a change places on its radio; its watcher is checked a lease from now. */
-function placedWatch(party: TurnParty, watch: WatchRequest, now: number, state: ApTurnState): Watch {
+/**
+ * The watch a change places on its radio; its watcher is checked a lease from now. It keeps the
+ * rank its turn inherited while that lasts.
+ */
+function placedWatch(
+  party: TurnParty,
+  watch: WatchRequest,
+  now: number,
+  state: ApTurnState,
+  inherits?: InheritedRank,
+): Watch {
   const { eventId, type, severity } = party;
   const { until, channels } = watch;
-  return { eventId, type, severity, until, channels, checkAt: now + state.settings.leaseMs };
+  const kept = inherits && inherits.until > now ? { inherits } : {};
+  return { eventId, type, severity, until, channels, checkAt: now + state.settings.leaseMs, ...kept };
 }
 
 /**
@@ -348,6 +485,8 @@ export function release(
   watch?: WatchRequest | null,
 ): ApTurnState {
   const held = radiosHeldBy(state, party.eventId);
+  const holder = watch ? state.radios[watch.radio].holder : null;
+  const inherits = holder?.eventId === party.eventId ? holder.inherits : undefined;
   let next = watch === undefined ? state : endWatch(state, party.eventId);
   next = { ...next, queue: next.queue.filter((q) => q.eventId !== party.eventId) };
   for (const radio of held) {
@@ -361,7 +500,7 @@ export function release(
     // A radar move landed while this event held the radio (its apply planned again around it): the
     // newer change takes the radio's watch, and the radar's watcher is told so.
     if (next.radios[watch.radio].watch) next = supersede(next, watch.radio, party, false);
-    next = withRadio(next, watch.radio, { watch: placedWatch(party, watch, now, state) });
+    next = withRadio(next, watch.radio, { watch: placedWatch(party, watch, now, state, inherits) });
   }
   return next;
 }
@@ -437,14 +576,14 @@ export function leasesDue(state: ApTurnState, now: number): string[] {
   for (const radio of RADIOS) {
     const { holder, watch } = state.radios[radio];
     if (holder && holder.leaseUntil <= now) due.add(holder.eventId);
-    if (watch && watch.checkAt <= now && keepsWaiting(state, radio)) due.add(watch.eventId);
+    if (watch && watch.checkAt <= now && keepsWaiting(state, radio, now)) due.add(watch.eventId);
   }
   return [...due];
 }
 
-function keepsWaiting(state: ApTurnState, radio: Radio): boolean {
+function keepsWaiting(state: ApTurnState, radio: Radio, now: number): boolean {
   const watch = state.radios[radio].watch;
-  return state.queue.some((q) => q.radios.includes(radio) && watchBlocks(watch, q));
+  return state.queue.some((q) => q.radios.includes(radio) && watchBlocks(watch, q, now));
 }
 
 /** The event's workflow is still running: its turns and watches are good for another lease. */
@@ -484,17 +623,19 @@ export function closeChannels(
   return { ...state, closedChannels };
 }
 
+/** The notices that answer a request: it was granted, dropped, or its premise is gone. */
+export type TurnAnswerNotice = Extract<TurnNotice, { kind: 'granted' | 'dropped' | 'premise-gone' }>;
+
 /**
- * Takes `eventId`'s grant or drop out of the outbox: the answer its request gets directly, so no
+ * Takes `eventId`'s grant, drop or premise-gone answer out of the outbox: the answer its request gets directly, so no
  * signal follows. Undefined when the request waits (its notice comes later, through the outbox).
  */
 export function takeAnswer(
   state: ApTurnState,
   eventId: string,
-): { state: ApTurnState; answer?: Extract<TurnNotice, { kind: 'granted' | 'dropped' }> } {
+): { state: ApTurnState; answer?: TurnAnswerNotice } {
   const answer = state.outbox.find(
-    (n): n is Extract<TurnNotice, { kind: 'granted' | 'dropped' }> =>
-      n.eventId === eventId && (n.kind === 'granted' || n.kind === 'dropped'),
+    (n): n is TurnAnswerNotice => n.eventId === eventId && n.kind !== 'superseded',
   );
   if (!answer) return { state };
   return { state: { ...state, outbox: state.outbox.filter((n) => n !== answer) }, answer };
@@ -525,7 +666,11 @@ export function nextDeadline(state: ApTurnState, now: number): number | undefine
     const turn = state.radios[radio];
     if (turn.holder) times.push(turn.holder.leaseUntil);
     if (turn.watch) times.push(turn.watch.until);
-    if (turn.watch && keepsWaiting(state, radio)) times.push(turn.watch.checkAt);
+    if (turn.watch && keepsWaiting(state, radio, now)) {
+      times.push(turn.watch.checkAt);
+      // Its inherited rank running out may let the waiters go.
+      if (turn.watch.inherits && turn.watch.inherits.until > now) times.push(turn.watch.inherits.until);
+    }
     const waitsForCooldown = state.queue.some((q) => q.radios.includes(radio) && coolingDown(turn, q, now));
     if (waitsForCooldown) times.push(turn.cooldownUntil);
   }

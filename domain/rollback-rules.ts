@@ -2,6 +2,7 @@
 // baseline taken just before apply; the change is rolled back only after several consecutive
 // degraded samples, so one noisy sample does not undo a good move. Pure: used from workflow code.
 
+import type { MonitorVerdict } from './change-decisions';
 import type { RollbackThresholds } from './rollback-thresholds-schema';
 
 export type { RollbackThresholds };
@@ -18,6 +19,10 @@ export interface RadioSample {
   avgQoe: number;
   /** False while the radio does not transmit (a CAC): it serves no one. Absent means transmitting. */
   transmitting?: boolean;
+  /** Associated clients. Absent (a controller that does not say, a sample recorded before): unknown. */
+  clientCount?: number;
+  /** The radio's own share of airtime (what it transmits), %. Absent: unknown. */
+  airtimePct?: number;
 }
 
 /** docs/policy.md defaults. */
@@ -32,6 +37,10 @@ export const DEFAULT_ROLLBACK_THRESHOLDS: RollbackThresholds = Object.freeze({
   qoeDropPct: 20,
   qoeNoiseFloor: 0.05,
   consecutiveSamples: 2,
+  minClients: 1,
+  // About what a few SSIDs' beacons take at 5 GHz: below it a radio sends little beyond them. One
+  // active client is well above (6.5 % in the simulator: 5 % base plus 1.5 % per client).
+  minAirtimePct: 2,
 });
 
 /** Default spacing of monitor samples through the window. */
@@ -160,18 +169,28 @@ export function findDegradation(
 }
 
 export interface MonitorVerdictState {
+  /**
+   * What samples are judged against: the sample taken before the change, or, when that carried no
+   * traffic (or was lost), the first sample with traffic after it.
+   */
+  baseline?: RadioSample;
   /** Degraded samples in a row, up to and including the latest. */
   consecutiveDegraded: number;
-  /** Samples observed so far in the window. */
+  /** Samples judged so far in the window. */
   samples: number;
   /** Findings of the latest sample ([] when it was healthy). */
   lastFindings: DegradationFinding[];
+  /** Samples set aside: neither they nor the baseline carried traffic, so there was nothing to compare. */
+  withoutTraffic: number;
 }
 
-export const initialMonitorVerdict: MonitorVerdictState = Object.freeze({
+/** A window's verdict before its first sample, judged against `baseline`. */
+export const startMonitoring = (baseline?: RadioSample): MonitorVerdictState => ({
+  baseline,
   consecutiveDegraded: 0,
   samples: 0,
   lastFindings: [],
+  withoutTraffic: 0,
 });
 
 /**
@@ -187,20 +206,53 @@ export function monitorWindowEnd(appliedAt: number, monitorWindowMs: number, cac
 export const judgesTheChange = (sample: RadioSample): boolean => sample.transmitting !== false;
 
 /**
- * Folds one monitor sample into the verdict. Any breached rule makes the sample degraded (the rules
- * need not be the same from one sample to the next); a healthy sample resets the streak. Rollback
- * is due once the streak reaches `t.consecutiveSamples`.
+ * Whether the radio carried traffic to judge by: clients associated and airtime of its own. Without
+ * any, error rates are ratios of next to nothing, and from such a baseline any traffic reads as an
+ * infinite rise. What is unknown (not reported, or a floor missing from a policy recorded before
+ * these floors) counts as traffic: judged as it always was.
+ */
+export function carriesTraffic(sample: RadioSample, t: RollbackThresholds): boolean {
+  const below = (value: unknown, floor: unknown) => isNumber(value) && isNumber(floor) && value < floor;
+  return !below(sample.clientCount, t.minClients) && !below(sample.airtimePct, t.minAirtimePct);
+}
+
+/**
+ * A window that ran its course without a rollback: healthy, unless no sample was ever judged because
+ * the radio carried no traffic (then the change is kept, not judged).
+ */
+export function windowPassed(
+  state: MonitorVerdictState,
+): Extract<MonitorVerdict, { kind: 'healthy' | 'not-judged' }> {
+  return state.samples === 0 && state.withoutTraffic > 0
+    ? { kind: 'not-judged', samplesWithoutTraffic: state.withoutTraffic }
+    : { kind: 'healthy' };
+}
+
+/**
+ * Folds one monitor sample of a radio on the air into the verdict. A baseline without traffic is no
+ * reference: the first sample with traffic takes its place, unjudged; until then samples are set
+ * aside. Against a baseline with traffic every sample is judged, with traffic or without: a change
+ * that drove every client off shows in throughput and disconnects. Any breached rule makes the
+ * sample degraded (not necessarily the same rule each time); a healthy sample resets the streak.
+ * Rollback is due once the streak reaches `t.consecutiveSamples`.
  */
 export function observeSample(
   state: MonitorVerdictState,
-  baseline: RadioSample,
   sample: RadioSample,
   t: RollbackThresholds,
-): { state: MonitorVerdictState; rollback: boolean; findings: DegradationFinding[] } {
+): { state: MonitorVerdictState; judged: boolean; rollback: boolean; findings: DegradationFinding[] } {
+  const { baseline } = state;
+  if (!baseline || !carriesTraffic(baseline, t)) {
+    const next = carriesTraffic(sample, t)
+      ? { ...state, baseline: sample }
+      : { ...state, withoutTraffic: state.withoutTraffic + 1 };
+    return { state: next, judged: false, rollback: false, findings: [] };
+  }
   const findings = findDegradation(baseline, sample, t);
   const consecutiveDegraded = findings.length > 0 ? state.consecutiveDegraded + 1 : 0;
   return {
-    state: { consecutiveDegraded, samples: state.samples + 1, lastFindings: findings },
+    state: { ...state, consecutiveDegraded, samples: state.samples + 1, lastFindings: findings },
+    judged: true,
     rollback: consecutiveDegraded >= t.consecutiveSamples,
     findings,
   };

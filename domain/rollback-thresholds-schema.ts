@@ -5,6 +5,12 @@ import { z } from 'zod';
 const nonNegative = (what: string) =>
   z.number({ error: `must be a number (${what})` }).min(0, { error: `must be >= 0 (${what})` });
 const fraction = (what: string) => nonNegative(what).max(1, { error: `must be <= 1 (${what})` });
+const percent = (what: string) => nonNegative(what).max(100, { error: `must be <= 100 (${what})` });
+const count = (what: string, min: number) =>
+  z
+    .number({ error: `must be a number (${what})` })
+    .int({ error: `must be an integer (${what})` })
+    .min(min, { error: `must be >= ${min} (${what})` });
 const increasePct = (what: string) =>
   z
     .number({ error: `must be a number (${what})` })
@@ -25,10 +31,9 @@ export const RollbackThresholdsSchema = z.strictObject(
     throughputNoiseFloorMbps: nonNegative('absolute throughput drop in Mbps below which it is noise'),
     qoeDropPct: dropPct('relative average QoE drop in %'),
     qoeNoiseFloor: fraction('absolute average QoE drop below which it is noise'),
-    consecutiveSamples: z
-      .number({ error: 'must be a number (consecutive degraded samples before rollback)' })
-      .int({ error: 'must be an integer (consecutive degraded samples before rollback)' })
-      .min(1, { error: 'must be >= 1 (consecutive degraded samples before rollback)' }),
+    consecutiveSamples: count('consecutive degraded samples before rollback', 1),
+    minClients: count('associated clients below which the radio carries no traffic', 0),
+    minAirtimePct: percent("the radio's own airtime in % below which it carries no traffic"),
   },
   { error: 'must be an object of rollback thresholds' },
 );

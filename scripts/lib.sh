@@ -113,3 +113,25 @@ wait_for() {
     sleep 0.5
   done
 }
+
+# After a jest run: counts a tree the run left dirty (CI sets RRM_REQUIRE_CLEAN_TREE=1) as one more
+# failed test, prints "N passed, N failed" from jest's JSON results (the line .ci/run reads) and
+# exits with the run's status. Usage: finish_jest_run RESULTS_JSON JEST_STATUS EXTRA_FAILURES WHAT
+finish_jest_run() {
+  local results="$1" status="$2" extra="$3" what="$4"
+  if [[ "${RRM_REQUIRE_CLEAN_TREE:-0}" == 1 && -n "$(git -C "$RRM_ROOT" status --porcelain)" ]]; then
+    log "the tree is not clean after $what (the install or the tests wrote into the clone):"
+    git -C "$RRM_ROOT" status --porcelain >&2
+    extra=$((extra + 1))
+  fi
+  if [[ -s "$results" ]]; then
+    node -e 'const r=require(process.argv[1]); const extra=Number(process.argv[2]);
+      if (extra) console.error("[rrm] lint or a dirty tree failed (each counted as one failed test)");
+      console.log(`${r.numPassedTests} passed, ${r.numFailedTests + extra} failed`)' "$results" "$extra"
+  else
+    echo "0 passed, $((1 + extra)) failed"
+    status=1
+  fi
+  (( extra == 0 )) || status=1
+  exit "$status"
+}

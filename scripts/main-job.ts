@@ -25,7 +25,7 @@ import { BUILT_IN_SCENARIO, STORY } from '../simulator/scenario';
 import type { ChannelWidth } from '../domain/regulatory';
 import { STORY_STAGES, type StoryContext } from './story';
 import { createPool } from '../db/pool';
-import { waitingFor } from '../domain/radio-turns';
+import { heldRank, waitingFor } from '../domain/radio-turns';
 import { burstReplanWorkflowId, burstStateQuery, type BurstPlanned } from '../workflows/contract';
 import type { EventStatus } from '../workflows/contract';
 
@@ -231,9 +231,19 @@ async function main(): Promise<void> {
     if (s.stage !== 'waiting') return `${s.stage}…`;
     const ap = await rrm.apState(s.apId);
     const request = ap.queue.find((q) => q.eventId === s.eventId);
-    const why = request && waitingFor(ap, request, Date.now());
+    const now = Date.now();
+    const why = request && waitingFor(ap, request, now);
     if (why?.reason !== 'watch') return `waiting${why ? ` (${why.reason} of ${why.radio})` : ''}`;
-    return `waits for the ${why.by!.severity} watch of ${why.by!.eventId} (by design)`;
+    const watch = ap.radios[why.radio].watch!;
+    const rank = heldRank(watch, now);
+    const whose = rank
+      ? `the watch of ${watch.eventId} (${watch.severity}, keeping the ${rank.severity} rank of ${rank.from}'s watch ` +
+        `for ${Math.ceil((rank.until - now) / 1000)} s more)`
+      : `the ${watch.severity} watch of ${watch.eventId}`;
+    // An event about a channel waits only while the radio is still on it (docs/coordination.md).
+    const onIt = request?.channel !== undefined && watch.channels.includes(request.channel);
+    const premise = onIt ? `, its channel ${request.channel} still the radio's` : '';
+    return `waits for ${whose} (by design${premise})`;
   };
 
   let stopping = false;

@@ -23,20 +23,4 @@ set +e
 npx jest -c jest.cluster.config.js --json --outputFile="$results" "$@"
 status=$?
 set -e
-extra_failures=0
-# CI (RRM_REQUIRE_CLEAN_TREE=1): the build and the tests must leave the clone as committed.
-if [[ "${RRM_REQUIRE_CLEAN_TREE:-0}" == 1 && -n "$(git status --porcelain)" ]]; then
-  log "the tree is not clean after the cluster tests:"
-  git status --porcelain >&2
-  extra_failures=1
-fi
-if [[ -s "$results" ]]; then
-  node -e 'const r=require(process.argv[1]); const extra=Number(process.argv[2]);
-    if (extra) console.error("[rrm] a dirty tree failed (counted as one failed test)");
-    console.log(`${r.numPassedTests} passed, ${r.numFailedTests + extra} failed`)' "$results" "$extra_failures"
-else
-  echo "0 passed, $((1 + extra_failures)) failed"
-  status=1
-fi
-(( extra_failures == 0 )) || status=1
-exit $status
+finish_jest_run "$results" "$status" 0 "the cluster tests"

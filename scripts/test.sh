@@ -27,20 +27,4 @@ set +e
 npx jest --json --outputFile="$results" "$@"
 status=$?
 set -e
-# CI (RRM_REQUIRE_CLEAN_TREE=1): the install and the tests must leave the clone as committed.
-# Counted as one failed test, like lint.
-if [[ "${RRM_REQUIRE_CLEAN_TREE:-0}" == 1 && -n "$(git status --porcelain)" ]]; then
-  log "the tree is not clean after the tests (install or tests wrote into the clone):"
-  git status --porcelain >&2
-  extra_failures=$((extra_failures + 1))
-fi
-if [[ -s "$results" ]]; then
-  node -e 'const r=require(process.argv[1]); const extra=Number(process.argv[2]);
-    if (extra) console.error("[rrm] lint or a dirty tree failed (each counted as one failed test)");
-    console.log(`${r.numPassedTests} passed, ${r.numFailedTests + extra} failed`)' "$results" "$extra_failures"
-else
-  echo "0 passed, $((1 + extra_failures)) failed"
-  status=1
-fi
-(( extra_failures == 0 )) || status=1
-exit $status
+finish_jest_run "$results" "$status" "$extra_failures" "the tests"

@@ -226,6 +226,7 @@ export function radioFigures(env: RfEnvironment, ap: Ap, radio: Radio, noise: Rn
 
   return {
     utilizationPct: round(utilizationPct, 1),
+    airtimePct: round(a.ownLoadPct, 1),
     per: round(per, 4),
     retryRate: round(retryRate, 4),
     throughputMbps: round(throughputMbps, 1),

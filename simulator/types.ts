@@ -113,7 +113,10 @@ export interface ClientQoe {
 
 /** What the RF model works out for one radio. */
 export interface RadioFigures {
+  /** Share of the channel's airtime busy, whoever is sending (the radio, its neighbours, non-Wi-Fi). */
   utilizationPct: number;
+  /** The radio's own share of airtime: what it and its clients send, beacons included. */
+  airtimePct: number;
   per: number;
   retryRate: number;
   throughputMbps: number;

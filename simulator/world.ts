@@ -591,6 +591,7 @@ const SCENARIO_FAILURE: ApFailure = { component: 'ap', detail: 'down since the s
 /** The figures of a radio in a CAC: it does not transmit, so it carries no traffic and no clients. */
 const OFF_THE_AIR: RadioFigures = Object.freeze({
   utilizationPct: 0,
+  airtimePct: 0,
   per: 0,
   retryRate: 0,
   throughputMbps: 0,

@@ -7,7 +7,7 @@ import type { ClientView } from '../../domain/plans';
 import { RADIOS, REGULATORY_DOMAINS, WIDTHS } from '../../domain/regulatory';
 import { configOf, type ApSnapshot, type RadioState } from '../../domain/radio';
 import { httpCall, type HttpMethod } from './http';
-import { ControllerError, type ControllerFailureType, type ControllerPort, type MonitorSample } from './port';
+import { ControllerError, type ControllerFailureType, type ControllerPort } from './port';
 
 /** Refusals by HTTP status; anything else is retried as "unreachable". */
 const REFUSALS: Record<number, ControllerFailureType> = {
@@ -64,6 +64,22 @@ const FloorSchema = z.object({
       regulatoryDomain: z.enum(REGULATORY_DOMAINS).optional(),
     }),
   ),
+});
+
+/**
+ * `GET …/metrics`: the figures the monitor judges by. Without an association rate none is read, without
+ * the transmitting flag the radio is on the air; without a client count or airtime, they are unknown.
+ */
+const MetricsSchema = z.object({
+  per: z.number().min(0).max(1),
+  retryRate: z.number().min(0).max(1),
+  throughputMbps: z.number().min(0),
+  disconnectsPerMin: z.number().min(0),
+  avgQoe: z.number().min(0).max(1),
+  associationsPerMin: z.number().min(0).default(0),
+  transmitting: z.boolean().default(true),
+  clientCount: z.number().int().min(0).optional(),
+  airtimePct: z.number().min(0).max(100).optional(),
 });
 
 export function createSimulatorController(controllerUrl: string): ControllerPort {
@@ -127,16 +143,16 @@ export function createSimulatorController(controllerUrl: string): ControllerPort
     },
 
     async sampleRadio(apId, radio) {
-      const m = await call<MonitorSample>('GET', `${ap(apId)}/radios/${radio}/metrics`);
-      return {
-        per: m.per,
-        retryRate: m.retryRate,
-        throughputMbps: m.throughputMbps,
-        disconnectsPerMin: m.disconnectsPerMin,
-        avgQoe: m.avgQoe,
-        associationsPerMin: m.associationsPerMin ?? 0,
-        transmitting: m.transmitting ?? true,
-      };
+      const path = `${ap(apId)}/radios/${radio}/metrics`;
+      const parsed = MetricsSchema.safeParse(await call('GET', path));
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw new ControllerError(
+          'ControllerProtocol',
+          `GET ${path}: ${issue.path.join('.')}: ${issue.message}`,
+        );
+      }
+      return parsed.data;
     },
 
     async applyStep({ step, changeId, expectedVersion }) {

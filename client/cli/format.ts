@@ -1,4 +1,5 @@
 // Human-readable output of the CLI.
+import { heldRank } from '../../domain/radio-turns';
 import { RADIOS } from '../../domain/regulatory';
 import { OUTCOMES, type EventStatus } from '../../workflows/contract';
 import type { ApState, FloorRadio, FloorView, RrmStats, Submitted } from '../library';
@@ -30,7 +31,12 @@ export function printApState(s: ApState): void {
     line(`  ${radio}:`);
     if (holder)
       line(`    turn: ${holder.eventId} (${holder.severity}), lease until ${at(holder.leaseUntil)}`);
-    if (watch) line(`    watch: ${watch.eventId} (${watch.severity}) until ${at(watch.until)}`);
+    if (watch) {
+      // A re-plan's watch keeps the rank of the watch it took over until that one's end.
+      const held = heldRank(watch, Date.now());
+      const rank = held ? `, ranks ${held.severity} as ${held.from}'s watch did until ${at(held.until)}` : '';
+      line(`    watch: ${watch.eventId} (${watch.severity}${rank}) until ${at(watch.until)}`);
+    }
     if (cooldownUntil > Date.now()) line(`    cooldown until ${at(cooldownUntil)}`);
     for (const id of queue) {
       const q = s.queue.find((r) => r.eventId === id)!;

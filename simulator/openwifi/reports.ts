@@ -56,7 +56,7 @@ export function stateReportOf(
       phy: phyOf(radio, index),
       survey: surveyOf(radio, channels, {
         channel: config.channel,
-        utilizationPct: Math.max(1, m?.utilizationPct ?? 0),
+        airtimePct: m?.airtimePct ?? 0,
         transmitting,
       }),
     });

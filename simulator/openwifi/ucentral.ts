@@ -193,21 +193,22 @@ export interface ScanEntry {
 
 /**
  * The survey of every channel of the band over one report interval (ms of airtime): busy = the
- * radio's own transmissions, Wi-Fi it receives, and non-Wi-Fi energy; what is neither received nor
- * sent is what other sources take.
+ * radio's own transmissions (`time_tx`, its own airtime), Wi-Fi it receives, and non-Wi-Fi energy;
+ * what is neither received nor sent is what other sources take.
  */
 export function surveyOf(
   radio: Radio,
   channels: ScanChannel[],
-  own: { channel: number; utilizationPct: number; transmitting: boolean },
+  own: { channel: number; airtimePct: number; transmitting: boolean },
 ) {
   const time = STATISTICS_INTERVAL_S * 1000;
   return channels.map((c) => {
-    // Never more airtime than the interval: the non-Wi-Fi share is kept exact, the rest fits in.
+    // Never more airtime than the interval: the non-Wi-Fi share is kept exact, then the radio's own
+    // airtime (what the loop reads as its traffic); what is received fits in the rest.
     const nonWifi = (time * c.nonWifiDutyCyclePct) / 100;
-    const received = Math.min(time - nonWifi, (time * c.neighborCount * 5) / 100);
-    const sending = c.channel === own.channel && own.transmitting ? (time * own.utilizationPct) / 100 : 0;
-    const sent = Math.min(time - nonWifi - received, sending);
+    const sending = c.channel === own.channel && own.transmitting ? (time * own.airtimePct) / 100 : 0;
+    const sent = Math.min(time - nonWifi, sending);
+    const received = Math.min(time - nonWifi - sent, (time * c.neighborCount * 5) / 100);
     return {
       frequency: frequencyMhz(radio, c.channel),
       time,

@@ -20,16 +20,24 @@ describe('three workers, one killed every few seconds through a burst', () => {
     for (const copy of copies) await injectEveryFault(c, copy);
     const eventIds = (await Promise.all(copies.map((copy) => submitEveryType(c, copy)))).flat();
 
-    // Kill one worker at a time, round robin, and start it again, until every event has ended.
+    // Kill one worker every few seconds, round robin, until every event has ended; each starts again
+    // in the background, so the cadence does not wait for a worker's start-up (its workflow bundle
+    // takes seconds to build on a busy machine). One still starting is passed over this time.
     let settled = false;
     const churn = (async () => {
+      const starting = new Map<WorkerProcess, Promise<void>>();
       for (let i = 0; !settled; i++) {
         await new Promise((r) => setTimeout(r, KILL_EVERY_MS));
         if (settled) break;
         const victim = workers[i % workers.length];
+        if (starting.has(victim)) continue;
         await victim.kill();
-        await victim.start();
+        starting.set(
+          victim,
+          victim.start().finally(() => starting.delete(victim)),
+        );
       }
+      await Promise.all(starting.values());
     })();
     try {
       await Promise.all(eventIds.map((id) => c.rrm.result(id)));

@@ -91,6 +91,8 @@ describe('simulator read API', () => {
     expect(m.utilizationPct).toBeGreaterThan(0);
     expect(m.utilizationPct).toBeLessThanOrEqual(100);
     expect(m.clientCount).toBe((await getAp(sim.url, 'ap-05')).radios['5g']!.clientCount);
+    // The radio's own airtime: beacons and management, and a share per client.
+    expect(m.airtimePct).toBeCloseTo(5 + 1.5 * m.clientCount, 5);
     expect(m.clients.length).toBeGreaterThanOrEqual(m.clientCount);
     for (const c of m.clients) expect(c.clientId).toMatch(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
   });

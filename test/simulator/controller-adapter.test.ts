@@ -87,3 +87,21 @@ describe('the floor view through the controller port', () => {
     } else expect(ap05.position).toBeUndefined();
   });
 });
+
+describe('a monitor sample through the controller port', () => {
+  it("carries the traffic the monitor judges by: the radio's associated clients and its own airtime", async () => {
+    const port = controllerFor(sim);
+    const [ap, sample] = await Promise.all([port.readAp('ap-05'), port.sampleRadio('ap-05', '5g')]);
+    expect(sample.transmitting).toBe(true);
+    expect(sample.clientCount).toBeGreaterThan(0);
+    expect(sample.clientCount).toBe(ap.radios['5g']!.clientCount);
+    // The simulator's load: 5 % for beacons and management, 1.5 % per client.
+    expect(sample.airtimePct).toBeCloseTo(5 + 1.5 * sample.clientCount!, 0);
+  });
+
+  it('finds no client and no airtime on a radio off the air for its CAC', async () => {
+    await moveTo(100);
+    const sample = await controllerFor(sim).sampleRadio('ap-01', '5g');
+    expect(sample).toMatchObject({ transmitting: false, clientCount: 0, airtimePct: 0 });
+  });
+});

@@ -270,6 +270,33 @@ describe('conclude', () => {
     });
   });
 
+  describe('not judged', () => {
+    const notJudged = { kind: 'not-judged', samplesWithoutTraffic: 10 } as const;
+
+    it('keeps the change, saying why it could not be judged', () => {
+      for (const type of ['NON_WIFI_BURST', 'DFS_RADAR', 'POWER_BUDGET_EXCEEDED'] as const) {
+        expect(conclude(notJudged, facts(type))).toEqual({
+          kind: 'keep',
+          outcome: 'APPLIED',
+          reason:
+            'kept, not judged: the radio carried no traffic to judge the change by (10 samples in the window without traffic)',
+          executionStatus: 'COMMITTED',
+        });
+      }
+      expect(conclude({ ...notJudged, samplesWithoutTraffic: 1 }, facts('NON_WIFI_BURST'))).toMatchObject({
+        reason: expect.stringContaining('(1 sample in the window without traffic)'),
+      });
+    });
+
+    it("lifts a density spike's cap at the end of its window", () => {
+      expect(conclude(notJudged, facts('DENSITY_SPIKE'))).toEqual({
+        kind: 'lift',
+        reason:
+          "admission cap lifted at the window's end, not judged: the radio carried no traffic to judge the change by (10 samples in the window without traffic)",
+      });
+    });
+  });
+
   describe('degraded', () => {
     it('has a radar move choose afresh while reselections are left, even when a rollback is forbidden', () => {
       expect(conclude(degraded, facts('DFS_RADAR', { reselectionsLeft: 2 }))).toEqual({

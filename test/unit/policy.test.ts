@@ -1,6 +1,10 @@
 import { ALL_EVENT_TYPES, EVENT_TYPES, type EventType, type Severity } from '../../domain/events';
 import { DEFAULT_EVENT_POLICIES, DEFAULT_POLICY, effectiveSeverity, type Policy } from '../../domain/policy';
 import { resolvePolicy, type PolicyValidation } from '../../domain/policy-schema';
+import { loadPolicy } from '../../config/policy-file';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const MIN = 60_000;
 
@@ -248,6 +252,30 @@ describe('resolvePolicy', () => {
   it('rejects a document that is not an object', () => {
     expect(errorsOf(resolvePolicy('strict')).length).toBeGreaterThan(0);
     expect(errorsOf(resolvePolicy([1, 2])).length).toBeGreaterThan(0);
+  });
+});
+
+describe('a policy file: rollbackThresholds', () => {
+  const file = (doc: unknown): string => {
+    const path = join(mkdtempSync(join(tmpdir(), 'rrm-policy-')), 'policy.json');
+    writeFileSync(path, JSON.stringify(doc));
+    return path;
+  };
+
+  it('loads a file written before the traffic floors, with their defaults', () => {
+    const policy = loadPolicy(file({ rollbackThresholds: { perIncreasePct: 50, consecutiveSamples: 3 } }));
+    expect(policy.rollbackThresholds).toEqual({
+      ...DEFAULT_POLICY.rollbackThresholds,
+      perIncreasePct: 50,
+      consecutiveSamples: 3,
+    });
+    expect(policy.rollbackThresholds).toMatchObject({ minClients: 1, minAirtimePct: 2 });
+  });
+
+  it('names a bad floor in the error', () => {
+    expect(() => loadPolicy(file({ rollbackThresholds: { minClients: 0.5, minAirtimePct: 120 } }))).toThrow(
+      /is invalid: rollbackThresholds\.minClients: must be an integer .*; rollbackThresholds\.minAirtimePct: must be <= 100/,
+    );
   });
 });
 

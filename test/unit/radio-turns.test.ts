@@ -641,7 +641,9 @@ describe('watch', () => {
   it.each<Severity>(['HIGH', 'CRITICAL'])(
     'is ended by a %s event, which takes the radio at once and supersedes the watcher',
     (severity) => {
-      const s = grantReady(request(watched(), req('n', severity, ['5g'], { channel: 100 }), 1_000), 1_000);
+      // A HIGH interference burst on the channel the watcher moved to (its premise holds); radar elsewhere.
+      const channel = severity === 'HIGH' ? 56 : 100;
+      const s = grantReady(request(watched(), req('n', severity, ['5g'], { channel }), 1_000), 1_000);
       expect(s.radios['5g'].watch).toBeNull();
       expect(holders(s)['5g']).toBe('n');
       expect(s.outbox).toEqual([
@@ -649,7 +651,7 @@ describe('watch', () => {
           kind: 'superseded',
           eventId: 'w',
           radio: '5g',
-          by: { eventId: 'n', type: TYPE_OF[severity], severity, channel: 100 },
+          by: { eventId: 'n', type: TYPE_OF[severity], severity, channel },
           rollbackFirst: false,
         },
         granted(s, 'n', ['5g']),
@@ -763,6 +765,139 @@ describe('watch', () => {
     const s = grantReady(request(watched(), req('n', 'HIGH', ['5g'], { channel: 56 }), 1_000), 1_000);
     expect(holders(s)['5g']).toBe('n');
     expect(s.outbox[0]).toMatchObject({ kind: 'superseded', eventId: 'w', rollbackFirst: false });
+  });
+});
+
+describe('premise gone: a watcher already moved the radio off the channel an event is about', () => {
+  /** `r` (CRITICAL radar) moved 5g off 100 onto 52–64 and watches it until 300 s. */
+  const R = req('r', 'CRITICAL', ['5g'], { channel: 100 });
+  const watched = (): ApTurnState =>
+    watching(fresh(), R, { radio: '5g', until: 300_000, channels: [52, 56, 60, 64] });
+  const burstOn = (eventId: string, channel: number | undefined, severity: Severity = 'HIGH') =>
+    req(eventId, severity, ['5g'], { type: 'NON_WIFI_BURST', channel });
+
+  it.each<[EventType, Severity]>([
+    ['NON_WIFI_BURST', 'HIGH'],
+    ['SPECTRUM_SAT', 'MEDIUM'],
+    ['NON_WIFI_BURST', 'CRITICAL'],
+  ])('answers a %s (%s) on the old channel at once, without a turn', (type, severity) => {
+    const asked = req('i', severity, ['5g'], { type, channel: 100 });
+    const s = grantReady(request(watched(), asked, 1_000), 1_000);
+    expect(holders(s)['5g']).toBeNull();
+    expect(queued(s)).toEqual([]);
+    // The watch stays: the radar move is still watched.
+    expect(s.radios['5g'].watch).toMatchObject({ eventId: 'r' });
+    expect(s.outbox).toEqual([
+      {
+        kind: 'premise-gone',
+        eventId: 'i',
+        radio: '5g',
+        channel: 100,
+        by: { eventId: 'r', type: 'DFS_RADAR', severity: 'CRITICAL' },
+        movedOnto: [52, 56, 60, 64],
+      },
+    ]);
+    // It is the request's answer, as a grant would be.
+    expect(takeAnswer(s, 'i').answer).toEqual(s.outbox[0]);
+  });
+
+  it('keeps an event whose premise holds waiting as before: on the new channel, or naming none', () => {
+    let s = grantReady(request(watched(), burstOn('on-new', 56), 1_000), 1_000);
+    s = grantReady(request(s, burstOn('unnamed', undefined), 1_000), 1_000);
+    expect(queued(s)).toEqual(['on-new', 'unnamed']);
+    expect(s.outbox).toEqual([]);
+  });
+
+  it('answers nothing for a watch whose change moved no channel, nor for other types', () => {
+    const power = watching(fresh(), req('p', 'CRITICAL'), { radio: '5g', until: 300_000, channels: [] });
+    expect(queued(grantReady(request(power, burstOn('i', 100), 1_000), 1_000))).toEqual(['i']);
+    const qoe = req('q', 'MEDIUM', ['5g'], { channel: 100 });
+    expect(queued(grantReady(request(watched(), qoe, 1_000), 1_000))).toEqual(['q']);
+  });
+
+  it('answers an event already waiting once a radar move lands on its radio', () => {
+    // Waiting behind a holder; then radar moves the radio off the channel the burst is about.
+    let s = take(fresh(), req('h', 'HIGH', ['5g']), 0);
+    s = grantReady(request(s, burstOn('i', 100, 'MEDIUM'), 0), 0);
+    expect(queued(s)).toEqual(['i']);
+    const move = { ...partyOf(R), radio: '5g' as const, channel: 100, movedAt: 1_000 };
+    s = radarMoved(s, { ...move, watch: { radio: '5g', until: 301_000, channels: [36, 40] } }, 1_000);
+    s = grantReady(s, 1_000);
+    expect(queued(s)).toEqual([]);
+    expect(s.outbox).toEqual([
+      expect.objectContaining({ kind: 'premise-gone', eventId: 'i', movedOnto: [36, 40] }),
+    ]);
+  });
+
+  it('leaves a coordinator on the older rules as it was (replay)', () => {
+    const s = grantReady(request(watched(), burstOn('i', 100), 1_000), 1_000, { answerGonePremises: false });
+    expect(queued(s)).toEqual(['i']);
+    expect(s.outbox).toEqual([]);
+  });
+});
+
+describe("a joint re-plan's watch: it takes over a watch without outranking its waiters", () => {
+  /** `r` (CRITICAL radar) watches 5g until 300 s; `q` (MEDIUM QoE) waits behind it. */
+  const R = req('r', 'CRITICAL', ['5g'], { channel: 100 });
+  const replan = req('j', 'LOW', ['5g'], {
+    type: 'JOINT_REPLAN',
+    channel: 36,
+    takesOver: 'r',
+    bypassesCooldown: true,
+  });
+  const setUp = (): ApTurnState => {
+    let s = watching(fresh(), R, { radio: '5g', until: 300_000, channels: [52, 56, 60, 64] });
+    s = grantReady(request(s, req('q', 'MEDIUM'), 1_000), 1_000);
+    return drain(grantReady(request(s, replan, 2_000), 2_000));
+  };
+
+  it('takes the radio over the watch it follows, whatever their severities; the QoE event still waits', () => {
+    const s = setUp();
+    expect(holders(s)['5g']).toBe('j');
+    expect(s.radios['5g'].holder).toMatchObject({
+      inherits: { severity: 'CRITICAL', until: 300_000, from: 'r' },
+    });
+    expect(queued(s)).toEqual(['q']);
+  });
+
+  it("keeps the QoE event waiting until the radar's watch would have ended, then lets it go", () => {
+    let s = drain(
+      release(setUp(), partyOf(replan), 3_000, 3_000, { radio: '5g', until: 303_000, channels: [36, 40] }),
+    );
+    expect(s.radios['5g'].watch).toMatchObject({
+      eventId: 'j',
+      severity: 'LOW',
+      inherits: { severity: 'CRITICAL', until: 300_000, from: 'r' },
+    });
+    s = grantReady(s, 200_000);
+    expect(queued(s)).toEqual(['q']);
+    expect(waitingFor(s, queuedRequest(s, 'q'), 200_000)).toMatchObject({
+      reason: 'watch',
+      by: { eventId: 'j' },
+    });
+    // The radar's watch would have ended at 300 s: the coordinator wakes then.
+    expect(nextDeadline(renewLease(s, 'j', 280_000), 280_000)).toBe(300_000);
+    s = grantReady(s, 300_000);
+    expect(holders(s)['5g']).toBe('q');
+    expect(s.outbox).toEqual([
+      expect.objectContaining({ kind: 'superseded', eventId: 'j', rollbackFirst: false }),
+      expect.objectContaining({ kind: 'granted', eventId: 'q' }),
+    ]);
+  });
+
+  it('takes over only the watch it names', () => {
+    const other = { ...replan, eventId: 'k', takesOver: 'someone-else' };
+    const s = grantReady(
+      request(watching(fresh(), R, { radio: '5g', until: 300_000, channels: [52] }), other, 1_000),
+      1_000,
+    );
+    expect(queued(s)).toEqual(['k']);
+  });
+
+  it('inherits nothing from a watch that ranks no higher than itself', () => {
+    const low = watching(fresh(), req('l', 'LOW'), { radio: '5g', until: 300_000, channels: [52] });
+    const s = grantReady(request(low, { ...replan, takesOver: 'l' }, 1_000), 1_000);
+    expect(s.radios['5g'].holder).not.toHaveProperty('inherits');
   });
 });
 
@@ -1138,7 +1273,7 @@ describe('property: random sequences of turns', () => {
   const same = (a: readonly unknown[], b: readonly unknown[]): boolean => a.join() === b.join();
 
   it('keeps the turns consistent and grants everything grantable, never under a higher watch', () => {
-    const seen = { granted: 0, dropped: 0, superseded: 0, rollbackFirst: 0, claimed: 0 };
+    const seen = { granted: 0, dropped: 0, 'premise-gone': 0, superseded: 0, rollbackFirst: 0, claimed: 0 };
     fc.assert(
       fc.property(
         fc.array(evArb, { minLength: EVENTS, maxLength: EVENTS }),
@@ -1266,6 +1401,15 @@ describe('property: random sequences of turns', () => {
                 }
               }
               if (n.kind === 'dropped') ok(!queued(s).includes(n.eventId), 'dropped leaves the queue', n);
+              if (n.kind === 'premise-gone') {
+                // Only a request about a channel the radio's watcher moved it off is answered so.
+                const watch = before.radios[n.radio].watch;
+                const asked = reqOf(n.eventId);
+                ok(watch?.eventId === n.by.eventId, 'premise-gone names the watcher', n, watch);
+                ok(asked.type === 'NON_WIFI_BURST' && asked.channel === n.channel, 'about its channel', n);
+                ok(watch!.channels.length > 0 && !watch!.channels.includes(n.channel), 'moved off it', n);
+                ok(!queued(s).includes(n.eventId) && radiosHeldBy(s, n.eventId).length === 0, 'no turn', n);
+              }
               if (n.kind === 'granted') {
                 const held = radiosHeldBy(s, n.eventId);
                 ok(

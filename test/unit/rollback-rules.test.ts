@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 
 import {
+  carriesTraffic,
   DEFAULT_ROLLBACK_THRESHOLDS,
   findDegradation,
-  initialMonitorVerdict,
   observeSample,
+  startMonitoring,
+  windowPassed,
   type DegradationRule,
   type MonitorVerdictState,
   type RadioSample,
@@ -148,20 +150,28 @@ describe('observeSample', () => {
   const healthy = baseline;
   const degraded: RadioSample = { ...baseline, per: 0.2 };
 
-  const run = (samples: RadioSample[], t: RollbackThresholds = T) => {
-    let state: MonitorVerdictState = initialMonitorVerdict;
+  /** The outcomes of `samples` folded in turn into a window judged against `from`. */
+  const runFrom = (from: RadioSample | undefined, samples: RadioSample[], t: RollbackThresholds = T) => {
+    let state: MonitorVerdictState = startMonitoring(from);
     return samples.map((s) => {
-      const out = observeSample(state, baseline, s, t);
+      const out = observeSample(state, s, t);
       state = out.state;
       return out;
     });
   };
+  const run = (samples: RadioSample[], t: RollbackThresholds = T) => runFrom(baseline, samples, t);
 
   it('does not roll back on a single degraded sample', () => {
     const [first] = run([degraded]);
-    expect(first.rollback).toBe(false);
+    expect(first).toMatchObject({ judged: true, rollback: false });
     expect(first.findings.map((f) => f.rule)).toEqual(['PER']);
-    expect(first.state).toEqual({ consecutiveDegraded: 1, samples: 1, lastFindings: first.findings });
+    expect(first.state).toEqual({
+      baseline,
+      consecutiveDegraded: 1,
+      samples: 1,
+      lastFindings: first.findings,
+      withoutTraffic: 0,
+    });
   });
 
   it('rolls back on the second consecutive degraded sample', () => {
@@ -176,7 +186,7 @@ describe('observeSample', () => {
   it('resets the streak on a healthy sample', () => {
     const outs = run([degraded, healthy, degraded, healthy, degraded]);
     expect(outs.map((o) => o.rollback)).toEqual([false, false, false, false, false]);
-    expect(outs[1].state).toEqual({ consecutiveDegraded: 0, samples: 2, lastFindings: [] });
+    expect(outs[1].state).toMatchObject({ consecutiveDegraded: 0, samples: 2, lastFindings: [] });
     expect(outs[4].state.samples).toBe(5);
   });
 
@@ -187,10 +197,160 @@ describe('observeSample', () => {
     expect(run([degraded], one)[0].rollback).toBe(true);
   });
 
+  it('takes the first sample as the baseline when the one before the change was lost', () => {
+    const outs = runFrom(undefined, [healthy, degraded, degraded]);
+    expect(outs.map((o) => [o.judged, o.rollback])).toEqual([
+      [false, false],
+      [true, false],
+      [true, true],
+    ]);
+    expect(outs[0].state.baseline).toBe(healthy);
+  });
+
   it('does not mutate the state it is given', () => {
-    const before = { ...initialMonitorVerdict };
-    observeSample(initialMonitorVerdict, baseline, degraded, T);
-    expect(initialMonitorVerdict).toEqual(before);
+    const start = startMonitoring(baseline);
+    const before = structuredClone(start);
+    observeSample(start, degraded, T);
+    observeSample(start, { ...degraded, clientCount: 0 }, T);
+    expect(start).toEqual(before);
+  });
+
+  describe('traffic', () => {
+    // The production case: a radio just off radar, its clients re-associating, read as all zeros.
+    const idle: RadioSample = {
+      per: 0,
+      retryRate: 0,
+      throughputMbps: 0,
+      disconnectsPerMin: 0,
+      avgQoe: 1,
+      clientCount: 0,
+      airtimePct: 5,
+    };
+    const busy: RadioSample = { ...baseline, clientCount: 12, airtimePct: 30 };
+
+    it('replaces a baseline without traffic by the first sample with traffic, unjudged', () => {
+      const risen = { ...busy, per: 0.048, retryRate: 0.1 }; // "PER 0.000 → 0.048 (from 0)" from idle
+      expect(rulesOf(idle, risen)).toEqual(['PER', 'RETRY_RATE']);
+      const outs = runFrom(idle, [risen, risen, risen]);
+      expect(outs.map((o) => [o.judged, o.rollback])).toEqual([
+        [false, false],
+        [true, false],
+        [true, false],
+      ]);
+      expect(outs[2].state).toMatchObject({ baseline: risen, samples: 2, withoutTraffic: 0 });
+    });
+
+    it('sets samples without traffic aside while the baseline has none', () => {
+      const outs = runFrom(idle, [idle, idle]);
+      expect(outs.map((o) => o.judged)).toEqual([false, false]);
+      expect(outs[1].state).toMatchObject({ baseline: idle, samples: 0, withoutTraffic: 2 });
+    });
+
+    it('judges a sample without traffic against a baseline with traffic: every client gone is degraded', () => {
+      const deserted = { ...idle, disconnectsPerMin: 12 };
+      const outs = runFrom(busy, [deserted, deserted]);
+      expect(outs.map((o) => [o.judged, o.rollback])).toEqual([
+        [true, false],
+        [true, true],
+      ]);
+      expect(outs[1].findings.map((f) => f.rule)).toEqual(['THROUGHPUT', 'DISCONNECTS']);
+    });
+
+    it('takes an airtime below the floor as no traffic, whatever the clients', () => {
+      const quiet = { ...busy, airtimePct: 1 };
+      expect(runFrom(quiet, [degraded])[0]).toMatchObject({ judged: false, state: { baseline: degraded } });
+    });
+  });
+});
+
+describe('carriesTraffic', () => {
+  const sample: RadioSample = { ...baseline, clientCount: 1, airtimePct: 6.5 };
+
+  it('needs a client and airtime of its own at the floors (one active client in the simulator is 6.5 %)', () => {
+    expect(carriesTraffic(sample, T)).toBe(true);
+    expect(carriesTraffic({ ...sample, clientCount: 0 }, T)).toBe(false);
+    expect(carriesTraffic({ ...sample, airtimePct: 1.9 }, T)).toBe(false);
+    expect(carriesTraffic({ ...sample, airtimePct: 2 }, T)).toBe(true);
+  });
+
+  it('counts what is unknown as traffic: judged as before', () => {
+    expect(carriesTraffic(baseline, T)).toBe(true);
+    expect(carriesTraffic({ ...baseline, airtimePct: 0 }, { ...T, minAirtimePct: 0 })).toBe(true);
+    expect(carriesTraffic({ ...baseline, clientCount: 0 }, { ...T, minClients: 0 })).toBe(true);
+    // A policy recorded in a workflow's history before these floors existed.
+    const { minClients: _c, minAirtimePct: _a, ...before } = T;
+    expect(carriesTraffic({ ...sample, clientCount: 0, airtimePct: 0 }, before as RollbackThresholds)).toBe(
+      true,
+    );
+  });
+
+  it('follows configured floors', () => {
+    expect(carriesTraffic({ ...sample, clientCount: 2 }, { ...T, minClients: 3 })).toBe(false);
+    expect(carriesTraffic(sample, { ...T, minAirtimePct: 10 })).toBe(false);
+  });
+});
+
+describe('windowPassed', () => {
+  it('is healthy once a sample was judged, and when nothing could be read at all', () => {
+    expect(windowPassed({ ...startMonitoring(baseline), samples: 1, withoutTraffic: 3 })).toEqual({
+      kind: 'healthy',
+    });
+    expect(windowPassed(startMonitoring(baseline))).toEqual({ kind: 'healthy' });
+  });
+
+  it('is not judged when no sample was, for want of traffic', () => {
+    expect(windowPassed({ ...startMonitoring(), withoutTraffic: 4 })).toEqual({
+      kind: 'not-judged',
+      samplesWithoutTraffic: 4,
+    });
+  });
+});
+
+describe('never a rollback from a baseline without traffic (property)', () => {
+  const fraction = fc.double({ min: 0, max: 1, noNaN: true });
+  const radioSample = fc.record(
+    {
+      per: fraction,
+      retryRate: fraction,
+      throughputMbps: fc.double({ min: 0, max: 2000, noNaN: true }),
+      disconnectsPerMin: fc.double({ min: 0, max: 100, noNaN: true }),
+      avgQoe: fraction,
+      clientCount: fc.nat(40),
+      airtimePct: fc.double({ min: 0, max: 100, noNaN: true }),
+    },
+    { requiredKeys: ['per', 'retryRate', 'throughputMbps', 'disconnectsPerMin', 'avgQoe'] },
+  );
+  const thresholds = fc
+    .record({
+      minClients: fc.nat(5),
+      minAirtimePct: fc.double({ min: 0, max: 20, noNaN: true }),
+      consecutiveSamples: fc.integer({ min: 1, max: 3 }),
+    })
+    .map((floors): RollbackThresholds => ({ ...T, ...floors }));
+
+  it('judges every sample against a baseline with traffic, and rolls back only after one', () => {
+    fc.assert(
+      fc.property(
+        fc.option(radioSample, { nil: undefined }),
+        fc.array(radioSample, { maxLength: 12 }),
+        thresholds,
+        (before, samples, t) => {
+          let state = startMonitoring(before);
+          for (const sample of samples) {
+            const reference = state.baseline;
+            const out = observeSample(state, sample, t);
+            const fromTraffic = reference !== undefined && carriesTraffic(reference, t);
+            expect(out.judged).toBe(fromTraffic);
+            if (out.rollback) expect(fromTraffic).toBe(true);
+            // A rise from a baseline without traffic is never a finding.
+            if (!fromTraffic) expect(out.findings).toEqual([]);
+            state = out.state;
+          }
+          expect(state.samples + state.withoutTraffic).toBeLessThanOrEqual(samples.length);
+        },
+      ),
+      { seed: 28, numRuns: 3000 },
+    );
   });
 });
 

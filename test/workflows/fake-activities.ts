@@ -111,6 +111,8 @@ export class FakeController {
   private readonly degraded = new Set<string>();
   /** Samples still to come off the air (a CAC), per `apId:radio`. */
   private readonly offAir = new Map<string, number>();
+  /** Samples still to come as the test wrote them, per `apId:radio`. */
+  private readonly queued = new Map<string, MonitorSample[]>();
   private readonly applied = new Map<string, StepResult>();
   /** What each applied radio step's change id did, for a retried radar reflex. */
   private readonly changes = new Map<string, RecordedChange>();
@@ -181,6 +183,15 @@ export class FakeController {
     this.offAir.set(`${apId}:${radio}`, samples);
   }
 
+  /**
+   * The radio's next samples, in order, before the usual ones (queued before an event, the first is
+   * its baseline).
+   */
+  queueSamples(apId: string, samples: MonitorSample[], radio: Radio = '5g'): void {
+    const key = `${apId}:${radio}`;
+    this.queued.set(key, [...(this.queued.get(key) ?? []), ...samples]);
+  }
+
   /** The applyStep calls whose change id starts with `prefix` (e.g. an event id). */
   callsOf(prefix: string): StepCall[] {
     return this.calls.filter((c) => c.changeId.startsWith(`${prefix}:`));
@@ -207,6 +218,8 @@ export class FakeController {
       sampleRadio: async (apId, radio) => {
         this.ap(apId); // an unknown AP fails like the real adapter
         const key = `${apId}:${radio}`;
+        const next = this.queued.get(key)?.shift();
+        if (next) return { ...next };
         const offAir = this.offAir.get(key) ?? 0;
         if (offAir > 0) {
           this.offAir.set(key, offAir - 1);

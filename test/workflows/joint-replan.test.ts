@@ -49,7 +49,7 @@ describe('joint re-plan of a burst (burstReplan + rrmEvent, stubbed activities)'
       const status = await h.statusWhen(move.eventId, (s) => s.stage === 'monitor');
       expect(status).toMatchObject({
         type: 'JOINT_REPLAN',
-        severity: 'CRITICAL',
+        severity: 'LOW', // an optimisation, whatever the burst's severity
         actionType: 'CHANNEL_CHANGE',
       });
       const applied = h.audit.of(move.eventId).find((e) => e.executionStatus === 'APPLIED')!;
@@ -74,11 +74,15 @@ describe('joint re-plan of a burst (burstReplan + rrmEvent, stubbed activities)'
           }),
         }),
       );
-      // A re-plan's own moves are not noted for another re-plan.
-      expect(h.activities.noteChannelChange).not.toHaveBeenCalledWith(
-        expect.objectContaining({ eventId: move.eventId }),
+      // A re-plan's move (LOW) reserved its channel like any move that is not CRITICAL: its note ends
+      // the reservation, and counts for no other re-plan.
+      expect(h.activities.noteChannelChange).toHaveBeenCalledWith(
+        expect.objectContaining({ eventId: move.eventId, type: 'JOINT_REPLAN' }),
       );
     }
+    const after = await burst.query(burstStateQuery);
+    expect(after.pending).toEqual([]);
+    expect(after.reservations.filter((r) => planned.apIds.includes(r.apId))).toEqual([]);
     // The plan avoided the radar closures of the whole group, read at once.
     expect(h.activities.closedChannelsOf).toHaveBeenCalledWith(expect.arrayContaining(apIds), '5g');
     const channels = apIds.map((id) => h.controller.radio(id));
@@ -86,5 +90,67 @@ describe('joint re-plan of a burst (burstReplan + rrmEvent, stubbed activities)'
       for (let j = i + 1; j < channels.length; j++) {
         expect(overlaps(channels[i], channels[j], '5g', 'US')).toBe(false);
       }
+  });
+
+  it("takes over a radar move's watch without outranking a QoE event: it waits as long as after the radar alone", async () => {
+    // Radar moves take the first best channel (no reservations): the three neighbours pile up on it.
+    h.policy.current = policyWith({
+      jointReplan: { enabled: true },
+      channelReservations: { enabled: false },
+    });
+    const apIds = [0, 1, 2].map(() => h.newAp({ '5g': { channel: 52, width: 80 } }));
+    for (const id of apIds)
+      h.controller.setNeighbours(
+        id,
+        apIds.filter((n) => n !== id),
+      );
+    const radars = await Promise.all(
+      apIds.map((apId) => h.start({ type: 'DFS_RADAR', apId, data: { channel: 52 } })),
+    );
+    await Promise.all(radars.map((r) => h.statusWhen(r.eventId, (s) => s.stage === 'monitor')));
+    const radarWatches = await Promise.all(
+      apIds.map(async (apId) => (await h.apState(apId)).radios['5g'].watch!),
+    );
+
+    await h.env.sleep(15 * SECOND); // the burst goes quiet after 10 s, then its moves start
+    const burst = h.env.client.workflow.getHandle(burstReplanWorkflowId(h.taskQueue));
+    const planned = (await burst.query(burstStateQuery)).planned.find((p) => p.apIds.includes(apIds[0]))!;
+    const [move] = planned.moves;
+    const i = apIds.indexOf(move.apId);
+    await h.statusWhen(move.eventId, (s) => s.stage === 'monitor');
+    // It took the radar's watch over (the radar event ends, its move kept) and keeps its rank until
+    // the radar's watch would have ended.
+    expect(await h.outcomeOf(radars[i].eventId)).toMatchObject({ outcome: 'SUPERSEDED' });
+    const replanWatch = (await h.apState(move.apId)).radios['5g'].watch!;
+    expect(replanWatch).toMatchObject({
+      eventId: move.eventId,
+      severity: 'LOW',
+      inherits: { severity: 'CRITICAL', until: radarWatches[i].until, from: radars[i].eventId },
+    });
+    expect(h.activities.requestApTurn).toHaveBeenCalledWith(
+      expect.objectContaining({
+        request: expect.objectContaining({
+          eventId: move.eventId,
+          severity: 'LOW',
+          takesOver: radars[i].eventId,
+        }),
+      }),
+    );
+
+    const qoe = await h.start({
+      type: 'QOE_DEGRADATION',
+      apId: move.apId,
+      data: { clients: [{ clientId: 'c-1', qoe: 0.2 }] },
+    });
+    await h.apStateWhen(move.apId, (s) => s.radios['5g'].queue.includes(qoe.eventId));
+    // Until the radar's watch would have ended it waits, as it would behind the radar move alone ...
+    await h.env.sleep(radarWatches[i].until - (await h.now()) - 5 * SECOND);
+    expect(await h.status(qoe.eventId)).toMatchObject({ stage: 'waiting' });
+    // ... and then it goes, before the re-plan's own window ends: the re-plan is superseded, its move kept.
+    await h.env.sleep(10 * SECOND);
+    const going = await h.statusWhen(qoe.eventId, (s) => s.stage !== 'waiting');
+    expect(going.waitedForWatchOf).toBe(move.eventId);
+    expect(await h.now()).toBeLessThan(replanWatch.until);
+    expect(await h.outcomeOf(move.eventId)).toMatchObject({ outcome: 'SUPERSEDED' });
   });
 });

@@ -235,4 +235,39 @@ describe('watches on a radio (rrmEvent + apCoordinator, stubbed activities)', ()
     );
     expect(state.radios['5g'].watch).toMatchObject({ eventId: radar.eventId, severity: 'CRITICAL' });
   });
+
+  it('decides at once an interference burst on the channel a radar move left; one on the new channel waits', async () => {
+    const apId = h.newAp({ '5g': { channel: 52, width: 80 } });
+    const radar = await h.start({ type: 'DFS_RADAR', apId, data: { channel: 52 } });
+    const moved = await h.statusWhen(radar.eventId, (s) => s.stage === 'monitor');
+    expect(moved.changes).toEqual([{ param: 'channel', oldValue: 52, newValue: 36 }]);
+
+    // Raised on the channel the radar just moved the radio off: nothing left to act on.
+    const gone = await h.start({ type: 'NON_WIFI_BURST', apId, confidence: 0.9, data: { channel: 52 } });
+    const decided = await h.outcomeOf(gone.eventId);
+    expect(decided).toMatchObject({
+      outcome: 'NO_ACTION',
+      reason:
+        `channel 52 is no longer the 5g radio's: DFS_RADAR ${radar.eventId} moved it onto 36, 40, 44, 48; ` +
+        'nothing left to act on (decided without waiting for its watch)',
+    });
+    // Decided in the seconds it took to ask, not after the radar's five-minute watch.
+    expect(Date.parse(decided.decidedAt!) - Date.parse(moved.appliedAt!)).toBeLessThan(30_000);
+    expect(h.audit.of(gone.eventId)).toEqual([
+      expect.objectContaining({ executionStatus: 'NO_ACTION', details: { answeredBy: radar.eventId } }),
+    ]);
+    expect(h.activities.requestApTurn).toHaveBeenCalledWith(
+      expect.objectContaining({ request: expect.objectContaining({ eventId: gone.eventId, channel: 52 }) }),
+    );
+    expect(h.activities.applyStep).not.toHaveBeenCalledWith(
+      expect.objectContaining({ changeId: changeIdOf(gone.eventId) }),
+    );
+
+    // On the channel the radio is on now, the premise holds: it waits for the radar's watch.
+    const holds = await h.start({ type: 'NON_WIFI_BURST', apId, confidence: 0.9, data: { channel: 36 } });
+    await h.apStateWhen(apId, (s) => s.radios['5g'].queue.includes(holds.eventId));
+    await h.env.sleep(1 * MINUTE);
+    expect(await h.status(holds.eventId)).toMatchObject({ stage: 'waiting' });
+    expect((await h.apState(apId)).radios['5g'].watch).toMatchObject({ eventId: radar.eventId });
+  });
 });

@@ -19,7 +19,8 @@ import {
 } from '../../domain/joint-plan';
 import type { JointReplanMoveData } from '../../domain/plans';
 import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
-import { SEVERITY_RANK, taskPriorityKey } from '../../domain/priority';
+import type { Severity } from '../../domain/event-types';
+import { taskPriorityKey } from '../../domain/priority';
 import { radioOf, type ApSnapshot } from '../../domain/radio';
 import { controllerReads, coordination } from '../activity-proxies';
 import { failureReason, isActivityFailure } from '../controller-saga';
@@ -31,6 +32,7 @@ const RADIO = '5g';
 export async function replanBurst(
   burst: ChannelChange[],
   settings: Policy['jointReplan'],
+  severity: Severity,
 ): Promise<BurstPlanned[]> {
   if (!settings.enabled) return [];
   const moved = [...new Set(burst.filter((c) => c.radio === RADIO).map((c) => c.apId))];
@@ -39,7 +41,7 @@ export async function replanBurst(
   for (const group of neighbourhoods([...aps.keys()], (id) => aps.get(id)?.neighbors ?? [])) {
     if (group.length < settings.minRadios) continue;
     try {
-      planned.push(await replanNeighbourhood(group, aps, burst, settings));
+      planned.push(await replanNeighbourhood(group, aps, burst, settings, severity));
     } catch (err) {
       // The controller could not be read for this neighbourhood: it keeps its radios where they are.
       if (!isActivityFailure(err)) throw err;
@@ -54,6 +56,7 @@ async function replanNeighbourhood(
   aps: Map<string, ApSnapshot>,
   burst: ChannelChange[],
   settings: Policy['jointReplan'],
+  severity: Severity,
 ): Promise<BurstPlanned> {
   // Their neighbours that did not move stay where they are, but count for the co-channel pairs.
   const around = [...new Set(group.flatMap((id) => aps.get(id)!.neighbors))].filter(
@@ -102,11 +105,6 @@ async function replanNeighbourhood(
     namedGainsOnly: patched('joint-replan-named-gain'),
   });
   const burstId = uuid4().slice(0, 8);
-  // The re-plan answers the burst with its most urgent severity: it takes over the burst's watches.
-  const severity = burst
-    .filter((c) => group.includes(c.apId))
-    .map((c) => c.severity)
-    .sort((a, b) => SEVERITY_RANK[a] - SEVERITY_RANK[b])[0];
   const data = (move: JointMove): JointReplanMoveData => ({
     channel: move.to.channel,
     width: move.to.width,
@@ -116,6 +114,7 @@ async function replanNeighbourhood(
       coChannelPairsBefore: plan.coChannelPairs.before,
       coChannelPairsAfter: plan.coChannelPairs.after,
     },
+    follows: burst.filter((c) => c.apId === move.apId && c.radio === RADIO).at(-1)?.eventId,
     gain: move.gain,
   });
   const moves = await Promise.all(plan.moves.map((m) => startMove(m, data(m), severity)));
@@ -126,8 +125,12 @@ async function replanNeighbourhood(
   return { burstId, plannedAt: Date.now(), apIds: group, coChannelPairs: plan.coChannelPairs, moves };
 }
 
-/** A JOINT_REPLAN event for one move, left to run on its own (it outlives this workflow's run). */
-async function startMove(move: JointMove, data: JointReplanMoveData, severity: ChannelChange['severity']) {
+/**
+ * A JOINT_REPLAN event for one move, left to run on its own (it outlives this workflow's run). It has
+ * the policy's severity for a re-plan, an optimisation: it takes over the watch of the move it
+ * follows without outranking what waits behind it (docs/coordination.md).
+ */
+async function startMove(move: JointMove, data: JointReplanMoveData, severity: Severity) {
   const eventId = `replan-${data.burst.id}-${move.apId}`;
   const now = new Date().toISOString();
   const event: RrmEvent = {
@@ -135,7 +138,6 @@ async function startMove(move: JointMove, data: JointReplanMoveData, severity: C
     type: 'JOINT_REPLAN',
     apId: move.apId,
     radio: RADIO,
-    severity,
     confidence: 1,
     detectedAt: now,
     receivedAt: now,

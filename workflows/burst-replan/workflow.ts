@@ -22,7 +22,7 @@ export async function burstReplan(
   setHandler(messages.releaseReservationSignal, (release) => book.release(release));
   setHandler(messages.channelChangedSignal, (change) => book.landed(change));
   setHandler(messages.burstStateQuery, () => book.view());
-  const { jointReplan, coordinator } = await policyReads.currentPolicy();
+  const { jointReplan, coordinator, events } = await policyReads.currentPolicy();
   setCurrentDetails('waiting for channel changes');
   for (;;) {
     if (!(await condition(() => book.waiting > 0, coordinator.idleTimeoutMs))) return;
@@ -30,7 +30,7 @@ export async function burstReplan(
     for (let seen = book.waiting; await condition(() => book.waiting > seen, jointReplan.quietMs);) {
       seen = book.waiting;
     }
-    book.burstPlanned(await replanBurst(book.takeBurst(), jointReplan));
+    book.burstPlanned(await replanBurst(book.takeBurst(), jointReplan, events.JOINT_REPLAN.severity));
     if (workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof burstReplan>(...book.carried());
     }

@@ -8,7 +8,7 @@ import type {
   TurnRequest,
   WatchRequest,
 } from '../../domain/radio-turns';
-import type { TurnDropped, TurnGranted } from '../event/messages';
+import type { PremiseGone, TurnDropped, TurnGranted } from '../event/messages';
 
 export const AP_COORDINATOR_WORKFLOW_TYPE = 'apCoordinator';
 export const apCoordinatorWorkflowId = (apId: string): string => `ap:${apId}`;
@@ -21,10 +21,11 @@ export const coordinatorTaskQueue = (eventTaskQueue: string): string => `${event
 
 /**
  * A request for radios' turns, answered at once: granted when they are free, dropped when the queue
- * overflows with it, otherwise queued (the grant or the drop follows as a signal).
+ * overflows with it, premise-gone when the radio's watcher already moved it off the request's
+ * channel, otherwise queued (the answer follows as a signal).
  */
 export const requestTurnUpdate = defineUpdate<TurnAnswer, [TurnRequest]>('requestTurn');
-export type TurnAnswer = TurnGranted | TurnDropped | { kind: 'queued'; apId: string };
+export type TurnAnswer = TurnGranted | TurnDropped | PremiseGone | { kind: 'queued'; apId: string };
 /** A request sent by a build before requestTurnUpdate: kept so such histories replay (docs/upgrades.md). */
 export const requestTurnSignal = defineSignal<[TurnRequest]>('requestTurn');
 export interface ReleaseTurn {

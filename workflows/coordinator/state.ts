@@ -3,12 +3,18 @@
 // domain/radio-turns.ts; this class applies them, tells event workflows what they were granted (or
 // that they were dropped or superseded), checks on holders whose lease ran out and reclaims what a
 // vanished workflow held.
-import { getExternalWorkflowHandle, log, setCurrentDetails } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, log, patched, setCurrentDetails } from '@temporalio/workflow';
 import * as turns from '../../domain/radio-turns';
 import { RADIOS } from '../../domain/regulatory';
 import { audit, coordination } from '../activity-proxies';
 import { Alarms } from '../alarms';
-import { eventWorkflowId, supersededSignal, turnDroppedSignal, turnGrantedSignal } from '../event/messages';
+import {
+  eventWorkflowId,
+  premiseGoneSignal,
+  supersededSignal,
+  turnDroppedSignal,
+  turnGrantedSignal,
+} from '../event/messages';
 import type { CloseChannels, RadarMoved, ReleaseTurn, TurnAnswer } from './messages';
 
 export class Coordinator {
@@ -25,7 +31,7 @@ export class Coordinator {
 
   /** A request answered at once: granted when the radios are free, else queued (or dropped). */
   requestTurn(request: turns.TurnRequest): TurnAnswer {
-    this.changed(grantWhatIsFree(turns.request(this.state, request, Date.now())));
+    this.changed(this.grantWhatIsFree(turns.request(this.state, request, Date.now())));
     const { state: next, answer } = turns.takeAnswer(this.state, request.eventId);
     this.state = next;
     const { apId } = this.state;
@@ -86,7 +92,7 @@ export class Coordinator {
   async settle(): Promise<void> {
     this.signalled = false;
     for (;;) {
-      this.state = grantWhatIsFree(this.state);
+      this.state = this.grantWhatIsFree(this.state);
       const { state: next, notices } = turns.takeOutbox(this.state);
       this.state = next;
       const due = turns.leasesDue(this.state, Date.now());
@@ -120,6 +126,14 @@ export class Coordinator {
     );
   }
 
+  /** Ends what has run out (closures, watches), then grants every turn that is free for a waiter. */
+  private grantWhatIsFree(state: turns.ApTurnState): turns.ApTurnState {
+    const now = Date.now();
+    // Coordinators are AUTO_UPGRADE: one that began on an earlier build keeps its rules (replay).
+    const rules = { answerGonePremises: patched(PREMISE_GONE_PATCH) };
+    return turns.grantReady(turns.expire(state, now), now, rules);
+  }
+
   private changed(next: turns.ApTurnState): void {
     this.signalled = true;
     this.state = next;
@@ -132,10 +146,12 @@ export class Coordinator {
       const { apId } = this.state;
       if (told.kind === 'granted') await handle.signal(turnGrantedSignal, { ...told, apId });
       else if (told.kind === 'dropped') await handle.signal(turnDroppedSignal, { ...told, apId });
+      else if (told.kind === 'premise-gone') await handle.signal(premiseGoneSignal, { ...told, apId });
       else await handle.signal(supersededSignal, { ...told, apId });
     } catch (err) {
       // The event workflow has closed (terminated, timed out, reset away): what it held passes on.
-      if (notice.kind !== 'dropped') this.takeBack(notice.eventId, `did not answer a ${notice.kind} signal`);
+      if (notice.kind === 'granted' || notice.kind === 'superseded')
+        this.takeBack(notice.eventId, `did not answer a ${notice.kind} signal`);
       log.warn('event workflow gone', { eventId: notice.eventId, error: String(err) });
     }
   }
@@ -181,8 +197,5 @@ export class Coordinator {
   }
 }
 
-/** Ends what has run out (closures, watches), then grants every turn that is free for a waiter. */
-function grantWhatIsFree(state: turns.ApTurnState): turns.ApTurnState {
-  const now = Date.now();
-  return turns.grantReady(turns.expire(state, now), now);
-}
+/** Requests whose premise a watcher's move took away are answered at once (docs/coordination.md). */
+const PREMISE_GONE_PATCH = 'premise-gone-answered';

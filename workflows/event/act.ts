@@ -1,7 +1,7 @@
 // Take the radios' turns, plan, take a baseline, apply, and give the turns back at once: the turn
 // is held for seconds, never through the monitor window (docs/coordination.md). A change with a
 // monitor window leaves a watch on its radio as the turn is given back.
-import { staleness, turnScope, unknownApRefusal } from '../../domain/change-decisions';
+import { premiseGoneReason, staleness, turnScope, unknownApRefusal } from '../../domain/change-decisions';
 import { versionsOf } from '../../domain/controller-steps';
 import {
   closureNeighbours,
@@ -59,6 +59,11 @@ export async function takeTurnAndApply(run: EventRun, attempt: number): Promise<
       'REJECTED',
       `dropped: the queue of ${apId} is full (${waiting} more urgent events waiting)`,
     );
+    return undefined;
+  }
+  if (turns.kind === 'premise-gone') {
+    const { by } = turns.answered;
+    await run.finish('NO_ACTION', premiseGoneReason(turns.answered), { details: { answeredBy: by.eventId } });
     return undefined;
   }
   if (turns.kind === 'superseded') {

@@ -26,6 +26,9 @@ export const turnGrantedSignal = defineSignal<[TurnGranted]>('turnGranted');
 /** The radio's queue was full and this event was the lowest in priority order. */
 export type TurnDropped = Omit<Extract<TurnNotice, { kind: 'dropped' }>, 'eventId'> & { apId: string };
 export const turnDroppedSignal = defineSignal<[TurnDropped]>('turnDropped');
+/** The radio's watcher already moved it off the channel this event is about: decide without a turn. */
+export type PremiseGone = Omit<Extract<TurnNotice, { kind: 'premise-gone' }>, 'eventId'> & { apId: string };
+export const premiseGoneSignal = defineSignal<[PremiseGone]>('premiseGone');
 /**
  * An event of equal or higher severity took the watched radio: end at the next safe point, the
  * change kept; with `rollbackFirst`, the watcher holds the radio's turn to undo its move first.

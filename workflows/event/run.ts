@@ -101,6 +101,7 @@ export class EventRun {
         detectedAt: event.detectedAt,
         bypassesCooldown: this.eventPolicy.bypassesCooldown,
         channel: 'channel' in event.data ? event.data.channel : undefined,
+        takesOver: event.type === 'JOINT_REPLAN' ? event.data.follows : undefined,
       },
       {
         settings: { cooldownMs: policy.cooldownMs, maxQueue: policy.maxQueuePerAp, leaseMs },

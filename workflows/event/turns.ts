@@ -14,7 +14,7 @@ import {
   releaseTurnSignal,
   type CloseChannels,
 } from '../coordinator/messages';
-import type { Supersession, TurnDropped, TurnGranted } from './messages';
+import type { PremiseGone, Supersession, TurnDropped, TurnGranted } from './messages';
 
 /** What the coordinators need besides the request: settings for starting one. */
 export interface CoordinatorSettings {
@@ -27,6 +27,7 @@ export interface CoordinatorSettings {
 export type TurnResult =
   | { kind: 'granted' }
   | { kind: 'dropped'; dropped: TurnDropped }
+  | { kind: 'premise-gone'; answered: PremiseGone }
   | { kind: 'superseded'; by: Supersession['by'] };
 
 export class EventTurns {
@@ -34,6 +35,8 @@ export class EventTurns {
   private held: string[] = [];
   /** Set when a coordinator dropped this event from a full queue. */
   dropped?: TurnDropped;
+  /** Set when a watcher's move already took the radio off the channel this event is about. */
+  premiseGone?: PremiseGone;
   /** Set when an event of equal or higher severity took a radio this event watches. */
   superseded?: Supersession;
   /** Whether the last `acquire` had every turn granted in the coordinators' answers, without a wait. */
@@ -59,6 +62,10 @@ export class EventTurns {
     this.dropped ??= dropped;
   }
 
+  onPremiseGone(answered: PremiseGone): void {
+    this.premiseGone ??= answered;
+  }
+
   onSuperseded(superseded: Supersession): void {
     this.superseded ??= superseded;
     // Handed the radio to undo its move first: that is a turn held on the AP.
@@ -78,7 +85,8 @@ export class EventTurns {
       });
       if (answer.kind === 'granted') this.onGranted(answer);
       else this.grantedAtOnce = false; // queued: answered later, by signal (or dropped)
-      if (answer.kind === 'dropped') this.dropped ??= answer;
+      if (answer.kind === 'dropped') this.onDropped(answer);
+      if (answer.kind === 'premise-gone') this.onPremiseGone(answer);
       await condition(() => this.granted.has(apId) || this.held.includes(apId) || !!this.stopped());
       if (this.held.includes(apId)) {
         this.grantedAtOnce = false; // handed over to undo first while it asked
@@ -94,9 +102,13 @@ export class EventTurns {
     return { kind: 'granted' };
   }
 
-  /** Why the turns will not come: dropped, or superseded without being handed the radio to undo first. */
+  /**
+   * Why the turns will not come: dropped, answered by a watcher's move, or superseded without being
+   * handed the radio to undo first.
+   */
   private stopped(): TurnResult | undefined {
     if (this.dropped) return { kind: 'dropped', dropped: this.dropped };
+    if (this.premiseGone) return { kind: 'premise-gone', answered: this.premiseGone };
     if (this.superseded && !this.superseded.rollbackFirst)
       return { kind: 'superseded', by: this.superseded.by };
     return undefined;

@@ -4,7 +4,7 @@ import { conclude, type MonitorVerdict } from '../../domain/change-decisions';
 import { versionsOf, type ControllerStep } from '../../domain/controller-steps';
 import { PLANNERS } from '../../domain/plans';
 import { radioOf } from '../../domain/radio';
-import { initialMonitorVerdict, judgesTheChange, observeSample } from '../../domain/rollback-rules';
+import { judgesTheChange, observeSample, startMonitoring, windowPassed } from '../../domain/rollback-rules';
 import type { MonitorSample } from '../../activities/controller';
 import { controllerReads } from '../activity-proxies';
 import { applySteps, isActivityFailure } from '../controller-saga';
@@ -57,10 +57,9 @@ export async function watchAndConclude(run: EventRun, applied: ActiveChange): Pr
 async function monitor(run: EventRun, change: ActiveChange): Promise<MonitorVerdict | 'decided'> {
   const { controls, turns, policy, event } = run;
   run.enter('monitor');
-  // A radar move found applied by a retry lost the sample taken before it: its first sample after
-  // the move stands in as the baseline.
-  let baseline = change.baseline;
-  let verdict = initialMonitorVerdict;
+  // A radar move found applied by a retry lost the sample taken before it: its first sample with
+  // traffic after the move stands in as the baseline.
+  let verdict = startMonitoring(change.baseline);
   // Samples keep their cadence from the window's start (once the radio transmits after a CAC),
   // whatever wakes the loop in between.
   let nextSampleAt = Math.max(Date.now(), change.servingFrom) + policy.sampleIntervalMs;
@@ -76,7 +75,7 @@ async function monitor(run: EventRun, change: ActiveChange): Promise<MonitorVerd
       run.enter('monitor');
       continue;
     }
-    if (Date.now() >= change.watchUntil) return { kind: 'healthy' };
+    if (Date.now() >= change.watchUntil) return windowPassed(verdict);
     const sampleAt = Math.min(nextSampleAt, change.watchUntil);
     const woken = await run.alarms.until(
       () =>
@@ -90,10 +89,10 @@ async function monitor(run: EventRun, change: ActiveChange): Promise<MonitorVerd
     const sample = await readSample(run);
     // A sample the controller could not give, or of a radio off the air, is neither healthy nor degraded.
     if (!sample || !judgesTheChange(sample)) continue;
-    if (!baseline) {
-      baseline = sample;
-      continue;
-    }
+    const observed = observeSample(verdict, sample, policy.rollbackThresholds);
+    verdict = observed.state;
+    // Nor is one without a baseline carrying traffic to compare with (it may become that baseline).
+    if (!observed.judged) continue;
     run.sampled();
     if (
       event.type === 'DENSITY_SPIKE' &&
@@ -101,8 +100,6 @@ async function monitor(run: EventRun, change: ActiveChange): Promise<MonitorVerd
     ) {
       return { kind: 'spike-over' };
     }
-    const observed = observeSample(verdict, baseline, sample, policy.rollbackThresholds);
-    verdict = observed.state;
     if (observed.rollback) {
       run.degradationFound(observed.findings);
       return { kind: 'degraded', findings: observed.findings.map((f) => f.change).join('; ') };

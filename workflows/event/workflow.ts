@@ -37,6 +37,7 @@ export async function rrmEvent(event: RrmEvent): Promise<EventStatus> {
   setHandler(messages.reservationAnsweredSignal, (answer) => run.reservation.onAnswer(answer));
   setHandler(messages.turnGrantedSignal, (granted) => run.turns.onGranted(granted));
   setHandler(messages.turnDroppedSignal, (dropped) => run.turns.onDropped(dropped));
+  setHandler(messages.premiseGoneSignal, (answered) => run.turns.onPremiseGone(answered));
   setHandler(messages.supersededSignal, (superseded) => run.turns.onSuperseded(superseded));
   const { controls } = run;
   setHandler(messages.commitUpdate, (a) => controls.commit(a), {

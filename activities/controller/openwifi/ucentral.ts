@@ -211,7 +211,18 @@ export function sampleOf(
     associationsPerMin: stations.filter((a) => (a.connected ?? Infinity) < 60).length,
     // A radio that sends nothing on its channel (a CAC) serves no one.
     transmitting: survey ? survey.time_tx > 0 : stations.length > 0,
+    clientCount: stations.length,
+    airtimePct: survey && ownAirtimePct(survey),
   };
+}
+
+/**
+ * The radio's own share of airtime on its channel: the survey's transmit time over the channel's
+ * active time (uCentral state schema). Unknown from an entry with no time, or more sent than there was.
+ */
+function ownAirtimePct(survey: { time: number; time_tx: number }): number | undefined {
+  if (survey.time <= 0 || survey.time_tx > survey.time) return undefined;
+  return Math.round((survey.time_tx / survey.time) * 1000) / 10;
 }
 
 /** A BSS the scan heard, with the channel and width its gateway configured, when it is one of ours. */
