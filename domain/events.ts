@@ -1,6 +1,7 @@
 // The event contract of docs/event-contract.md: what sensing sources send, validated with zod, and the
 // normalised event the workflows receive. Pure: the ingest time and id generator are passed in.
 import { z } from 'zod';
+import type { JointMoveGain } from './joint-plan';
 import { RADIOS, type ChannelWidth, type Radio } from './regulatory';
 import { safeText } from './safe-text';
 import {
@@ -124,6 +125,8 @@ export interface JointReplanMoveData {
   burst: { id: string; radios: number; coChannelPairsBefore: number; coChannelPairsAfter: number };
   /** The event whose move of this radio it follows: its watch is taken over (docs/coordination.md). */
   follows?: string;
+  /** What the move gains its radio (domain/joint-plan.ts). Absent in events recorded before moves named it. */
+  gain?: JointMoveGain;
 }
 
 /** `data` of each event type: the contract's after validation, and the loop's own for JOINT_REPLAN. */

@@ -4,7 +4,9 @@
 // score (interference, client compatibility, DFS/CAC; closed channels are never candidates) plus a
 // cost for every pair of neighbours left on overlapping channels. Pure: called from workflow code. A
 // greedy pass (most-connected radio first) then local improvement, and only the moves worth their
-// disruption are kept.
+// disruption are kept: a move costs its radio's clients a channel switch, so each must name what it
+// gains for its radio (fewer co-channel neighbour pairs, or less measured interference), not only a
+// better channel score.
 import { CHANNEL_SCORE_WEIGHTS, type CandidateScore } from './channel-selection';
 import { bondedSubchannels, type ChannelWidth, type Radio, type RegulatoryDomain } from './regulatory';
 
@@ -29,7 +31,27 @@ export interface JointPlanOptions {
   domain: RegulatoryDomain;
   /** The least fall of the plan's cost a move must bring to be made (a move costs its radio's clients a moment). */
   minImprovement: number;
+  /**
+   * The least fall of a radio's non-Wi-Fi interference, as a share of airtime (0..1), that is a gain
+   * of its own: a move that leaves its radio's co-channel pairs as they were must bring this much.
+   */
+  minInterferenceGain: number;
+  /**
+   * Every move names its gain, and the plan never raises the co-channel pairs. False only to replay
+   * the bursts a run planned before the rule (workflows/burst-replan/replan.ts).
+   */
+  namedGainsOnly: boolean;
 }
+
+/**
+ * What a move gains for its radio, the other radios as planned: the co-channel neighbour pairs it
+ * is in when it stays (`before`) and when it moves (`after`); or, its pairs no more than before, its
+ * measured non-Wi-Fi interference as a share of airtime (0..1, the worst 20 MHz sub-channel of its
+ * scan: 1 − the channel score's `interference` component), falling by at least `margin`.
+ */
+export type JointMoveGain =
+  | { kind: 'co-channel-pairs'; before: number; after: number }
+  | { kind: 'interference'; before: number; after: number; margin: number };
 
 export interface JointMove {
   apId: string;
@@ -37,6 +59,8 @@ export interface JointMove {
   to: BondedChannel;
   /** How much the plan's cost falls with this move, the others as planned. */
   improvement: number;
+  /** What it is made for; absent only when the plan was made without `namedGainsOnly` and it names none. */
+  gain?: JointMoveGain;
 }
 
 export interface JointPlan {
@@ -81,29 +105,57 @@ export function planJointly(radios: JointRadio[], opts: JointPlanOptions): Joint
     }
     if (!improved) break;
   }
-  // Moves not worth their disruption go back, the least worth first, until every one left is.
+  // Moves not worth their disruption go back, the least worth first, recomputing after each, until
+  // every one left lowers the plan's cost by the least improvement and names its gain. Moves may name
+  // their gains from each other alone (two radios swapping channels each leave the pair the other
+  // would make): such a group goes back as one.
+  const unworthy = (r: JointRadio, improvement: number) =>
+    improvement < opts.minImprovement - EPSILON || (opts.namedGainsOnly && !graph.gainOf(r, assignment));
   for (;;) {
-    const weakest = radios
+    const moved = radios
       .filter((r) => !same(assignment[r.apId], r.current))
-      .map((r) => ({ r, gain: graph.gainOf(r, assignment) }))
-      .sort((a, b) => a.gain - b.gain || byId(a.r, b.r))[0];
-    if (!weakest || weakest.gain >= opts.minImprovement - EPSILON) break;
-    assignment[weakest.r.apId] = weakest.r.current;
+      .map((r) => ({ r, improvement: graph.improvementOf(r, assignment) }))
+      .sort((a, b) => a.improvement - b.improvement || byId(a.r, b.r));
+    const weakest = moved.find(({ r, improvement }) => unworthy(r, improvement));
+    if (weakest) {
+      assignment[weakest.r.apId] = weakest.r.current;
+      continue;
+    }
+    // Then groups, the least worth first too.
+    const byWorth = moved.map((m) => m.r);
+    const idle = opts.namedGainsOnly && graph.withoutIdleGroup(byWorth, assignment);
+    if (!idle) break;
+    Object.assign(assignment, idle);
   }
-  // Never worse than leaving everything where it is.
-  const [before, after] = [graph.cost(current), graph.cost(assignment)];
-  const plan = after <= before ? assignment : current;
+  // Never worse than leaving everything where it is: by its own cost, nor in co-channel pairs (moves
+  // each keeping its own pairs for less interference may together add some).
+  const pairsIn = (a: Record<string, BondedChannel>) => graph.coChannelPairs(a).length;
+  const before = { cost: graph.cost(current), pairs: pairsIn(current) };
+  const after = { cost: graph.cost(assignment), pairs: pairsIn(assignment) };
+  const kept = after.cost <= before.cost && (!opts.namedGainsOnly || after.pairs <= before.pairs);
+  const plan = kept ? assignment : current;
   return {
     assignment: plan,
-    moves: radios
-      .filter((r) => !same(plan[r.apId], r.current))
-      .map((r) => ({ apId: r.apId, from: r.current, to: plan[r.apId], improvement: graph.gainOf(r, plan) })),
-    coChannelPairs: {
-      before: graph.coChannelPairs(current).length,
-      after: graph.coChannelPairs(plan).length,
-    },
-    cost: { before, after: Math.min(before, after) },
+    moves: radios.filter((r) => !same(plan[r.apId], r.current)).map((r) => moveOf(r, plan, graph)),
+    coChannelPairs: { before: before.pairs, after: kept ? after.pairs : before.pairs },
+    cost: { before: before.cost, after: kept ? after.cost : before.cost },
   };
+}
+
+function moveOf(r: JointRadio, plan: Record<string, BondedChannel>, graph: NeighbourGraph): JointMove {
+  const move = { apId: r.apId, from: r.current, to: plan[r.apId], improvement: graph.improvementOf(r, plan) };
+  const gain = graph.gainOf(r, plan);
+  return gain ? { ...move, gain } : move;
+}
+
+/** A move's gain in words: "co-channel neighbour pairs 2 → 0", "non-Wi-Fi interference 58 % → 19 % …". */
+export function describeGain(gain: JointMoveGain): string {
+  if (gain.kind === 'co-channel-pairs') return `co-channel neighbour pairs ${gain.before} → ${gain.after}`;
+  const pct = (share: number) => `${Math.round(share * 100)} %`;
+  return (
+    `non-Wi-Fi interference ${pct(gain.before)} → ${pct(gain.after)} of airtime ` +
+    `(margin ${Math.round(gain.margin * 100)} points)`
+  );
 }
 
 /**
@@ -178,13 +230,26 @@ class NeighbourGraph {
 
   /** Own cost plus the pairs it makes with the neighbours already assigned. */
   localCost(r: JointRadio, ch: BondedChannel, assignment: Record<string, BondedChannel>): number {
-    const pairs = r.neighbours.filter((n) => {
+    return this.ownCost(r, ch) + CO_CHANNEL_PAIR_COST * this.pairsOf(r, ch, assignment);
+  }
+
+  /** The co-channel pairs the radio on `ch` makes with the neighbours already assigned. */
+  pairsOf(r: JointRadio, ch: BondedChannel, assignment: Record<string, BondedChannel>): number {
+    return r.neighbours.filter((n) => {
       const theirs = assignment[n];
       return (
         theirs !== undefined && this.byId.has(n) && overlaps(ch, theirs, this.opts.radio, this.opts.domain)
       );
     }).length;
-    return this.ownCost(r, ch) + CO_CHANNEL_PAIR_COST * pairs;
+  }
+
+  /**
+   * The radio's measured non-Wi-Fi interference on `ch` as a share of airtime: none when `ch` is no
+   * candidate or a sub-channel of it went unscanned (its neutral score is no measurement).
+   */
+  interferenceOn(r: JointRadio, ch: BondedChannel): number | undefined {
+    const score = r.candidates.find((c) => same(c, ch));
+    return score && !score.unobserved ? Math.round((1 - score.interference) * 1e4) / 1e4 : undefined;
   }
 
   /** The candidate of least local cost (ties: the lower channel). */
@@ -200,10 +265,58 @@ class NeighbourGraph {
   }
 
   /** How much the total cost falls with the radio where `assignment` has it rather than where it is. */
-  gainOf(r: JointRadio, assignment: Record<string, BondedChannel>): number {
-    const others = { ...assignment };
-    delete others[r.apId];
+  improvementOf(r: JointRadio, assignment: Record<string, BondedChannel>): number {
+    const others = withoutRadio(r, assignment);
     return this.localCost(r, r.current, others) - this.localCost(r, assignment[r.apId], others);
+  }
+
+  /** What the radio gains where `assignment` has it rather than where it is (JointMoveGain), if anything. */
+  gainOf(r: JointRadio, assignment: Record<string, BondedChannel>): JointMoveGain | undefined {
+    const [to, others] = [assignment[r.apId], withoutRadio(r, assignment)];
+    const [before, after] = [this.pairsOf(r, r.current, others), this.pairsOf(r, to, others)];
+    if (after < before) return { kind: 'co-channel-pairs', before, after };
+    const shed = this.interferenceShed(r, to);
+    if (after > before || !shed) return undefined;
+    return { kind: 'interference', ...shed, margin: this.opts.minInterferenceGain };
+  }
+
+  /** The radio's measured interference where it is and on `to`, when it falls there by the margin. */
+  interferenceShed(r: JointRadio, to: BondedChannel): { before: number; after: number } | undefined {
+    const [before, after] = [this.interferenceOn(r, r.current), this.interferenceOn(r, to)];
+    if (before === undefined || after === undefined) return undefined;
+    return before - after >= this.opts.minInterferenceGain - EPSILON ? { before, after } : undefined;
+  }
+
+  /**
+   * `assignment` with the first group of `moves` that gains nothing undone, if there is one. A move's
+   * group: the move, then every move that names no gain once those before it are undone, in turn.
+   * It gains something when undoing it raises the co-channel pairs, or a radio of it sheds
+   * interference by the margin.
+   */
+  withoutIdleGroup(
+    moves: JointRadio[],
+    assignment: Record<string, BondedChannel>,
+  ): Record<string, BondedChannel> | undefined {
+    const pairs = this.coChannelPairs(assignment).length;
+    for (const move of moves) {
+      const undone = { ...assignment };
+      const group: JointRadio[] = [];
+      for (const queue = [move]; queue.length > 0;) {
+        const r = queue.pop()!;
+        if (same(undone[r.apId], r.current)) continue;
+        undone[r.apId] = r.current;
+        group.push(r);
+        // Only its neighbours' gains depend on where it is.
+        for (const n of r.neighbours.flatMap((id) => this.byId.get(id) ?? [])) {
+          if (!same(undone[n.apId], n.current) && !this.gainOf(n, undone)) queue.push(n);
+        }
+      }
+      const gains =
+        this.coChannelPairs(undone).length > pairs ||
+        group.some((r) => this.interferenceShed(r, assignment[r.apId]));
+      if (!gains) return undone;
+    }
+    return undefined;
   }
 
   cost(assignment: Record<string, BondedChannel>): number {
@@ -214,6 +327,15 @@ class NeighbourGraph {
   coChannelPairs(assignment: Record<string, BondedChannel>): [string, string][] {
     return coChannelPairs(this.radios, assignment, this.opts.radio, this.opts.domain);
   }
+}
+
+function withoutRadio(
+  r: JointRadio,
+  assignment: Record<string, BondedChannel>,
+): Record<string, BondedChannel> {
+  const others = { ...assignment };
+  delete others[r.apId];
+  return others;
 }
 
 const same = (a: BondedChannel, b: BondedChannel): boolean => a.channel === b.channel && a.width === b.width;

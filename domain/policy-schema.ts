@@ -94,6 +94,14 @@ export const PolicySchema = z.strictObject({
     minRadios: z.number().int().min(2),
     /** The least fall of the plan's cost (a channel score is 0..1) a move must bring to be made. */
     minImprovement: z.number().min(0).max(1),
+    /**
+     * The least fall of a radio's non-Wi-Fi interference, as a share of its airtime (0.2: 20 points
+     * of duty cycle), that makes a move worth it when the radio's co-channel pairs do not fall.
+     */
+    minInterferenceGain: z
+      .number()
+      .gt(0, 'must be above 0: a share of airtime (0.2 = 20 points of non-Wi-Fi duty cycle)')
+      .max(1, 'must be at most 1: a share of airtime (0.2 = 20 points of non-Wi-Fi duty cycle)'),
   }),
   /** Channels chosen by moves in flight, seen by the neighbours (docs/coordination.md, "Reservations"). */
   channelReservations: z.strictObject({

@@ -115,7 +115,15 @@ export const DEFAULT_POLICY: Policy = {
   load: { minCandidateRssiDbm: -70, maxClientsPerAction: 10 },
   maxQueuePerAp: 16,
   coordinator: { idleTimeoutMs: 10 * MINUTE, leaseMs: 30_000, continueAsNewAfterEvents: 10_000 },
-  jointReplan: { enabled: true, quietMs: 10_000, minRadios: 3, minImprovement: 0.05 },
+  jointReplan: {
+    enabled: true,
+    quietMs: 10_000,
+    minRadios: 3,
+    minImprovement: 0.05,
+    // A move for interference alone must win back a fifth of the radio's airtime from non-Wi-Fi
+    // energy: a gain its clients notice, worth the channel switch it costs them.
+    minInterferenceGain: 0.2,
+  },
   channelReservations: { enabled: true, answerWithinMs: 250, criticalAnswerWithinMs: 0, ttlMs: 60_000 },
   events: DEFAULT_EVENT_POLICIES,
 };

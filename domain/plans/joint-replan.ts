@@ -1,6 +1,7 @@
 // A move of a burst's joint re-plan (domain/joint-plan.ts): the burst workflow chose the channel for
 // this radio together with its neighbours'; the event moves it there, under its turn like any change,
 // unless radar has closed that channel since or the radio is already there.
+import { describeGain } from '../joint-plan';
 import { bondedSubchannels } from '../regulatory';
 import { ownRadioStep, plannerFor } from './types';
 
@@ -9,7 +10,7 @@ export type { JointReplanMoveData } from '../events';
 export const jointReplanMove = plannerFor('JOINT_REPLAN', {
   needs: {},
   plan(ctx) {
-    const { channel, width, burst } = ctx.event.data;
+    const { channel, width, burst, gain } = ctx.event.data;
     const { config, regulatoryDomain, radio } = ctx.radio;
     const why =
       `joint re-plan of burst ${burst.id} (${burst.radios} radios, co-channel neighbour pairs ` +
@@ -31,7 +32,9 @@ export const jointReplanMove = plannerFor('JOINT_REPLAN', {
       kind: 'change',
       actionType: 'CHANNEL_CHANGE',
       steps: [ownRadioStep(ctx, { channel, width })],
-      explanation: `${why}: ${config.channel}/${config.width} → ${channel}/${width} MHz`,
+      explanation:
+        `${why}: ${config.channel}/${config.width} → ${channel}/${width} MHz` +
+        (gain ? `, for ${describeGain(gain)}` : ''),
     };
   },
 });

@@ -4,6 +4,7 @@
 // channel; the burst workflow then plans them jointly and JOINT_REPLAN events spread them, each
 // under its turn, watched and signed.
 import { collectBursts } from '../../client/library';
+import { describeGain } from '../../domain/joint-plan';
 import { burstReplanWorkflowId, burstStateQuery } from '../../workflows/contract';
 import { policyWith } from '../support/policy';
 import { RADAR, RADAR_ROW, radarRow } from '../support/radar-row';
@@ -67,7 +68,7 @@ describe('joint re-plan of a radar burst on the real stack', () => {
       const status = await stack.rrm.status(m.eventId);
       expect(status).toMatchObject({
         type: 'JOINT_REPLAN',
-        severity: 'CRITICAL',
+        severity: 'LOW', // an optimisation, whatever the burst's severity
         actionType: 'CHANNEL_CHANGE',
       });
       expect(RADAR).not.toContain(m.to.channel); // never onto the radar-closed channels
@@ -81,6 +82,9 @@ describe('joint re-plan of a radar burst on the real stack', () => {
         return row;
       }, 30_000);
       expect(applied.reason).toContain(`joint re-plan of burst ${planned.burstId} (4 radios`);
+      // Each move names its gain, and its audit record says it.
+      expect(m.gain).toBeDefined();
+      expect(applied.reason).toContain(`, for ${describeGain(m.gain!)}`);
     }
   });
 });

@@ -232,6 +232,23 @@ describe('resolvePolicy', () => {
     expect(errs[0].startsWith(field)).toBe(true);
   });
 
+  it('loads a policy file written before jointReplan.minInterferenceGain, with its default', () => {
+    const policy = resolved(resolvePolicy({ jointReplan: { enabled: true, minImprovement: 0.1 } }));
+    expect(policy.jointReplan).toEqual({ ...DEFAULT_POLICY.jointReplan, minImprovement: 0.1 });
+    expect(policy.jointReplan.minInterferenceGain).toBe(0.2);
+  });
+
+  it('takes jointReplan.minInterferenceGain as a share of airtime, above 0 and at most 1', () => {
+    expect(
+      resolved(resolvePolicy({ jointReplan: { minInterferenceGain: 1 } })).jointReplan.minInterferenceGain,
+    ).toBe(1);
+    for (const bad of [0, 20, -0.1]) {
+      const errs = errorsOf(resolvePolicy({ jointReplan: { minInterferenceGain: bad } }));
+      expect(errs).toHaveLength(1);
+      expect(errs[0]).toMatch(/^jointReplan\.minInterferenceGain: .*share of airtime/);
+    }
+  });
+
   it('rejects a document that is not an object', () => {
     expect(errorsOf(resolvePolicy('strict')).length).toBeGreaterThan(0);
     expect(errorsOf(resolvePolicy([1, 2])).length).toBeGreaterThan(0);

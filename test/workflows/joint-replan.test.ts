@@ -7,7 +7,7 @@ import {
   burstStateQuery,
   channelChangedSignal,
 } from '../../workflows/contract';
-import { overlaps } from '../../domain/joint-plan';
+import { describeGain, overlaps } from '../../domain/joint-plan';
 import { policyWith } from '../support/policy';
 import { SECOND, useHarness } from './harness';
 
@@ -43,6 +43,9 @@ describe('joint re-plan of a burst (burstReplan + rrmEvent, stubbed activities)'
     expect(planned.moves.length).toBeGreaterThanOrEqual(2);
 
     for (const move of planned.moves) {
+      // Each names its gain: the pairs it leaves, or the interference of 149 (the stub's scan jams a
+      // radio's own channel) when no neighbour is planned there.
+      expect(move.gain).toMatchObject({ after: 0 });
       const status = await h.statusWhen(move.eventId, (s) => s.stage === 'monitor');
       expect(status).toMatchObject({
         type: 'JOINT_REPLAN',
@@ -53,6 +56,7 @@ describe('joint re-plan of a burst (burstReplan + rrmEvent, stubbed activities)'
       expect(applied.reason).toContain(
         `joint re-plan of burst ${planned.burstId} (3 radios, co-channel neighbour pairs 3 → 0)`,
       );
+      expect(applied.reason).toContain(`, for ${describeGain(move.gain!)}`);
       // The move under its radio's turn, onto the channel the joint plan chose for it.
       expect(h.activities.requestApTurn).toHaveBeenCalledWith(
         expect.objectContaining({

@@ -4,6 +4,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ChannelReservation, ReservationRequest } from '../../domain/channel-reservations';
 import type { EventType } from '../../domain/event-types';
+import type { JointMoveGain } from '../../domain/joint-plan';
 import type { Radio } from '../../domain/regulatory';
 import type { TurnRequest } from '../../domain/radio-turns';
 
@@ -49,7 +50,7 @@ export interface BurstPlanned {
   plannedAt: number;
   apIds: string[];
   coChannelPairs: { before: number; after: number };
-  /** The JOINT_REPLAN events started, one per move. */
-  moves: { apId: string; eventId: string; to: { channel: number; width: number } }[];
+  /** The JOINT_REPLAN events started, one per move, with what it gains (absent in plans made before moves named it). */
+  moves: { apId: string; eventId: string; to: { channel: number; width: number }; gain?: JointMoveGain }[];
 }
 export const burstStateQuery = defineQuery<BurstView>('state');

@@ -1,11 +1,24 @@
 // One burst's joint re-plan: the moved radios grouped into RF neighbourhoods, each planned from fresh
 // reads (domain/joint-plan.ts), and a JOINT_REPLAN event started for each move the plan keeps.
-import { ParentClosePolicy, setCurrentDetails, startChild, uuid4, workflowInfo } from '@temporalio/workflow';
+import {
+  ParentClosePolicy,
+  patched,
+  setCurrentDetails,
+  startChild,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { candidateScores } from '../../domain/channel-selection';
 import type { RrmEvent } from '../../domain/events';
-import { neighbourhoods, planJointly, type JointMove, type JointRadio } from '../../domain/joint-plan';
+import {
+  neighbourhoods,
+  planJointly,
+  type JointMove,
+  type JointMoveGain,
+  type JointRadio,
+} from '../../domain/joint-plan';
 import type { JointReplanMoveData } from '../../domain/plans';
-import type { Policy } from '../../domain/policy';
+import { DEFAULT_POLICY, type Policy } from '../../domain/policy';
 import type { Severity } from '../../domain/event-types';
 import { taskPriorityKey } from '../../domain/priority';
 import { radioOf, type ApSnapshot } from '../../domain/radio';
@@ -28,7 +41,7 @@ export async function replanBurst(
   for (const group of neighbourhoods([...aps.keys()], (id) => aps.get(id)?.neighbors ?? [])) {
     if (group.length < settings.minRadios) continue;
     try {
-      planned.push(await replanNeighbourhood(group, aps, burst, settings.minImprovement, severity));
+      planned.push(await replanNeighbourhood(group, aps, burst, settings, severity));
     } catch (err) {
       // The controller could not be read for this neighbourhood: it keeps its radios where they are.
       if (!isActivityFailure(err)) throw err;
@@ -42,7 +55,7 @@ async function replanNeighbourhood(
   group: string[],
   aps: Map<string, ApSnapshot>,
   burst: ChannelChange[],
-  minImprovement: number,
+  settings: Policy['jointReplan'],
   severity: Severity,
 ): Promise<BurstPlanned> {
   // Their neighbours that did not move stay where they are, but count for the co-channel pairs.
@@ -80,7 +93,17 @@ async function replanNeighbourhood(
     radios.push({ apId: ap.apId, current: config, neighbours: neighboursOf(ap), candidates: [stay(config)] });
   }
   const domain = aps.get(group[0])!.regulatoryDomain;
-  const plan = planJointly(radios, { radio: RADIO, domain, minImprovement });
+  const plan = planJointly(radios, {
+    radio: RADIO,
+    domain,
+    minImprovement: settings.minImprovement,
+    // A run that read its policy before the margin existed has none: it takes the default.
+    minInterferenceGain:
+      (settings as Partial<Policy['jointReplan']>).minInterferenceGain ??
+      DEFAULT_POLICY.jointReplan.minInterferenceGain,
+    // Bursts a run planned before every move had to name its gain replay as they were planned.
+    namedGainsOnly: patched('joint-replan-named-gain'),
+  });
   const burstId = uuid4().slice(0, 8);
   const data = (move: JointMove): JointReplanMoveData => ({
     channel: move.to.channel,
@@ -92,11 +115,12 @@ async function replanNeighbourhood(
       coChannelPairsAfter: plan.coChannelPairs.after,
     },
     follows: burst.filter((c) => c.apId === move.apId && c.radio === RADIO).at(-1)?.eventId,
+    gain: move.gain,
   });
   const moves = await Promise.all(plan.moves.map((m) => startMove(m, data(m), severity)));
   setCurrentDetails(
     `burst ${burstId}: ${group.length} radios, co-channel neighbour pairs ` +
-      `${plan.coChannelPairs.before} → ${plan.coChannelPairs.after}, ${moves.length} moves`,
+      `${plan.coChannelPairs.before} → ${plan.coChannelPairs.after}, ${movesInWords(plan.moves)}`,
   );
   return { burstId, plannedAt: Date.now(), apIds: group, coChannelPairs: plan.coChannelPairs, moves };
 }
@@ -128,7 +152,17 @@ async function startMove(move: JointMove, data: JointReplanMoveData, severity: S
     priority: { priorityKey: taskPriorityKey(severity) },
     staticSummary: `joint re-plan of burst ${data.burst.id}: ${move.apId} to ${move.to.channel}/${move.to.width} MHz`,
   });
-  return { apId: move.apId, eventId, to: move.to };
+  return { apId: move.apId, eventId, to: move.to, gain: move.gain };
+}
+
+/** "3 moves (2 for co-channel pairs, 1 for interference)": how many, and what they gain. */
+function movesInWords(moves: JointMove[]): string {
+  const made = (kind: JointMoveGain['kind']) => moves.filter((m) => m.gain?.kind === kind).length;
+  if (moves.length === 0) return 'no move worth making';
+  return (
+    `${moves.length} moves (${made('co-channel-pairs')} for co-channel pairs, ` +
+    `${made('interference')} for interference)`
+  );
 }
 
 /** The APs with a 5 GHz radio the controller could read; one it cannot (down, say) is left out of the plan. */

@@ -368,6 +368,7 @@
       p.moves.forEach((m, i) => {
         if (i) moves.append(', ');
         moves.append(eventLink(eventWorkflowId(m.eventId), `${m.apId} → ${m.to.channel}/${m.to.width}`));
+        moves.append(gainNote(m.gain));
       });
       body.append(
         el(
@@ -380,6 +381,14 @@
         ),
       );
     }
+  }
+
+  /** What a re-plan move gains its radio (domain/joint-plan.ts, JointMoveGain); older plans name none. */
+  function gainNote(gain) {
+    if (!gain) return '';
+    if (gain.kind === 'co-channel-pairs') return ` (pairs ${gain.before} → ${gain.after})`;
+    const pct = (share) => `${Math.round(share * 100)} %`;
+    return ` (non-Wi-Fi ${pct(gain.before)} → ${pct(gain.after)})`;
   }
 
   function drawAll() {
