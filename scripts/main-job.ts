@@ -26,6 +26,7 @@ import type { ChannelWidth } from '../domain/regulatory';
 import { STORY_STAGES, type StoryContext } from './story';
 import { createPool } from '../db/pool';
 import { heldRank, waitingFor } from '../domain/radio-turns';
+import { describeGain } from '../domain/joint-plan';
 import { burstReplanWorkflowId, burstStateQuery, type BurstPlanned } from '../workflows/contract';
 import type { EventStatus } from '../workflows/contract';
 
@@ -203,7 +204,13 @@ async function main(): Promise<void> {
         `burst ${burst.burstId} re-planned as one: ${burst.apIds.join(', ')}; co-channel neighbour pairs ` +
           `${before} → ${after}, ${moves}`,
       );
-      for (const move of burst.moves) submitted.set(move.eventId, burst.plannedAt);
+      for (const move of burst.moves) {
+        submitted.set(move.eventId, burst.plannedAt);
+        const gain = move.gain
+          ? `for ${describeGain(move.gain)}`
+          : 'no gain named (planned by an older build)';
+        say(`  ${move.apId} to ${move.to.channel}/${move.to.width} MHz, ${gain}`);
+      }
     }
     for (const [eventId, at] of submitted) {
       const s = await rrm.status(eventId);
