@@ -211,6 +211,18 @@ export function movedOnto(
   return bondedSubchannels(radio, move.target.channel!, move.target.width ?? move.from.width, domain);
 }
 
+/** The 20 MHz channels `steps` move the event's own radio off (none when they move no channel). */
+export function movedOff(
+  steps: ControllerStep[],
+  apId: string,
+  radio: Radio,
+  domain: RegulatoryDomain,
+): number[] {
+  const move = channelStepOf(steps, apId, radio);
+  if (!move) return [];
+  return bondedSubchannels(radio, move.from.channel, move.from.width, domain);
+}
+
 /**
  * The Channel Availability Check undoing the steps costs the event's radio: moving back onto DFS
  * channels the controller's scan does not report available takes it off the air for their check.

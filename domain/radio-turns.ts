@@ -71,6 +71,8 @@ export interface Watch extends TurnParty {
   channels: number[];
   /** Epoch ms at which a watch that keeps someone waiting has its watcher's workflow checked. */
   checkAt: number;
+  /** 20 MHz channels the watcher moved the radio off: events about them are answered. Absent: unknown. */
+  movedOff?: number[];
   /** The rank of the watch this one took over, kept until that watch's end. */
   inherits?: InheritedRank;
 }
@@ -260,14 +262,16 @@ const ABOUT_ITS_CHANNEL: readonly EventType[] = ['NON_WIFI_BURST', 'SPECTRUM_SAT
 
 /**
  * The watcher's change moved the radio off the channel `req` is about: whatever it would do is
- * answered already. A watch that moved no channel (power, say) answers nothing.
+ * answered already. A watch that moved no channel (power, say) answers nothing, nor does one whose
+ * change left the radio on that channel (a narrower width); an event about a channel the radio was
+ * not on is not answered by the watcher's change (its plan says so once it has its turn).
  */
 export function premiseGone(watch: Watch, req: TurnRequest): boolean {
   return (
     watch.eventId !== req.eventId &&
     ABOUT_ITS_CHANNEL.includes(req.type) &&
     req.channel !== undefined &&
-    watch.channels.length > 0 &&
+    (watch.movedOff ?? []).includes(req.channel) &&
     !watch.channels.includes(req.channel)
   );
 }
@@ -453,6 +457,8 @@ export interface WatchRequest {
   radio: Radio;
   until: number;
   channels: number[];
+  /** The 20 MHz channels the change moved the radio off (watches placed by older builds lack it). */
+  movedOff?: number[];
 }
 
 /**
@@ -467,9 +473,10 @@ function placedWatch(
   inherits?: InheritedRank,
 ): Watch {
   const { eventId, type, severity } = party;
-  const { until, channels } = watch;
+  const { until, channels, movedOff } = watch;
   const kept = inherits && inherits.until > now ? { inherits } : {};
-  return { eventId, type, severity, until, channels, checkAt: now + state.settings.leaseMs, ...kept };
+  const off = movedOff?.length ? { movedOff } : {};
+  return { eventId, type, severity, until, channels, checkAt: now + state.settings.leaseMs, ...off, ...kept };
 }
 
 /**

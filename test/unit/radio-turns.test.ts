@@ -769,10 +769,10 @@ describe('watch', () => {
 });
 
 describe('premise gone: a watcher already moved the radio off the channel an event is about', () => {
-  /** `r` (CRITICAL radar) moved 5g off 100 onto 52–64 and watches it until 300 s. */
+  /** `r` (CRITICAL radar) moved 5g off 100/40 onto 52–64 and watches it until 300 s. */
   const R = req('r', 'CRITICAL', ['5g'], { channel: 100 });
   const watched = (): ApTurnState =>
-    watching(fresh(), R, { radio: '5g', until: 300_000, channels: [52, 56, 60, 64] });
+    watching(fresh(), R, { radio: '5g', until: 300_000, channels: [52, 56, 60, 64], movedOff: [100, 104] });
   const burstOn = (eventId: string, channel: number | undefined, severity: Severity = 'HIGH') =>
     req(eventId, severity, ['5g'], { type: 'NON_WIFI_BURST', channel });
 
@@ -808,6 +808,14 @@ describe('premise gone: a watcher already moved the radio off the channel an eve
     expect(s.outbox).toEqual([]);
   });
 
+  it('leaves an event about a channel the radio was not on to its turn: the watcher did not answer it', () => {
+    const s = grantReady(request(watched(), burstOn('elsewhere', 149), 1_000), 1_000);
+    expect(queued(s)).toEqual(['elsewhere']);
+    // Nor a watch placed by an older build, which does not say what its change moved the radio off.
+    const older = watching(fresh(), R, { radio: '5g', until: 300_000, channels: [52, 56, 60, 64] });
+    expect(queued(grantReady(request(older, burstOn('i', 100), 1_000), 1_000))).toEqual(['i']);
+  });
+
   it('answers nothing for a watch whose change moved no channel, nor for other types', () => {
     const power = watching(fresh(), req('p', 'CRITICAL'), { radio: '5g', until: 300_000, channels: [] });
     expect(queued(grantReady(request(power, burstOn('i', 100), 1_000), 1_000))).toEqual(['i']);
@@ -821,7 +829,8 @@ describe('premise gone: a watcher already moved the radio off the channel an eve
     s = grantReady(request(s, burstOn('i', 100, 'MEDIUM'), 0), 0);
     expect(queued(s)).toEqual(['i']);
     const move = { ...partyOf(R), radio: '5g' as const, channel: 100, movedAt: 1_000 };
-    s = radarMoved(s, { ...move, watch: { radio: '5g', until: 301_000, channels: [36, 40] } }, 1_000);
+    const watch = { radio: '5g' as const, until: 301_000, channels: [36, 40], movedOff: [100, 104] };
+    s = radarMoved(s, { ...move, watch }, 1_000);
     s = grantReady(s, 1_000);
     expect(queued(s)).toEqual([]);
     expect(s.outbox).toEqual([
@@ -1207,7 +1216,7 @@ describe('property: random sequences of turns', () => {
         pick: number;
         changed: boolean;
         /** A new watch, null to end the event's watches, or 'keep' to leave them (no watch given). */
-        watch: { pick: number; window: number; channels: number[] } | null | 'keep';
+        watch: { pick: number; window: number; channels: number[]; movedOff: number[] } | null | 'keep';
       }
     | { kind: 'endWatch'; pick: number }
     | { kind: 'reclaim'; pick: number }
@@ -1239,6 +1248,7 @@ describe('property: random sequences of turns', () => {
               pick,
               window: fc.integer({ min: 0, max: 120_000 }),
               channels: fc.subarray(CHANNELS),
+              movedOff: fc.subarray(CHANNELS),
             }),
             weight: 4,
           },
@@ -1324,6 +1334,7 @@ describe('property: random sequences of turns', () => {
                         radio: held.length ? held[op.watch.pick % held.length] : RADIOS[op.watch.pick % 3],
                         until: now + op.watch.window,
                         channels: op.watch.channels,
+                        movedOff: op.watch.movedOff,
                       };
                 s = release(s, partyOf(reqOf(who)), op.changed ? now : null, now, watch);
                 handed.delete(who);
@@ -1407,7 +1418,11 @@ describe('property: random sequences of turns', () => {
                 const asked = reqOf(n.eventId);
                 ok(watch?.eventId === n.by.eventId, 'premise-gone names the watcher', n, watch);
                 ok(asked.type === 'NON_WIFI_BURST' && asked.channel === n.channel, 'about its channel', n);
-                ok(watch!.channels.length > 0 && !watch!.channels.includes(n.channel), 'moved off it', n);
+                ok(
+                  watch!.movedOff!.includes(n.channel) && !watch!.channels.includes(n.channel),
+                  'moved off it',
+                  n,
+                );
                 ok(!queued(s).includes(n.eventId) && radiosHeldBy(s, n.eventId).length === 0, 'no turn', n);
               }
               if (n.kind === 'granted') {

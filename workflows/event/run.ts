@@ -7,7 +7,7 @@ import type { RrmEvent } from '../../domain/events';
 import { effectiveSeverity, type EventPolicy, type Policy } from '../../domain/policy';
 import { PLANNERS, type ActionPlan, type Planner } from '../../domain/plans';
 import type { TurnScope } from '../../domain/change-decisions';
-import { movedOnto, radarChannelOf, rollbackForbidden } from '../../domain/dfs';
+import { movedOff, movedOnto, radarChannelOf, rollbackForbidden } from '../../domain/dfs';
 import { changesOf, type ControllerStep } from '../../domain/controller-steps';
 import { monitorWindowEnd, type DegradationFinding } from '../../domain/rollback-rules';
 import type { ConfigurationChange } from '../../domain/radio';
@@ -190,11 +190,22 @@ export class EventRun {
     return rollbackForbidden(change.applied.steps, closed, this.regulatoryDomain);
   }
 
-  /** The watch `change` leaves on its radio: until its window ends, over the channel it moved to. */
+  /**
+   * The watch `change` leaves on its radio: until its window ends, over the channel it moved to; the
+   * channel it moved off answers the events about it (docs/coordination.md, "When the premise is gone").
+   */
   watchOf(change: ActiveChange): (WatchRequest & { apId: string }) | undefined {
     if (this.eventPolicy.monitorWindowMs === 0) return undefined;
     const { apId, radio } = this.own;
-    return { apId, radio, until: change.watchUntil, channels: this.channelsMovedOnto(change.applied.steps) };
+    const { steps } = change.applied;
+    const movedOffChannels = movedOff(steps, apId, radio, this.regulatoryDomain);
+    return {
+      apId,
+      radio,
+      until: change.watchUntil,
+      channels: this.channelsMovedOnto(steps),
+      movedOff: movedOffChannels,
+    };
   }
 
   enter(stage: Stage): void {
