@@ -115,14 +115,23 @@ export const NO_FAULTS: Omit<FaultLedger, 'events'> = {
 };
 
 async function resultWithin(rrm: RrmClient, eventId: string, timeoutMs: number) {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>(
-    (resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)),
-  );
-  try {
-    return await Promise.race([rrm.result(eventId).catch(() => undefined), timeout]);
-  } finally {
-    clearTimeout(timer);
+  // A read that fails or hangs (a Temporal service just restarted may lose an update in flight) is
+  // asked again, every 20 s at most: only an event with no outcome by the deadline is lost.
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const left = deadline - Date.now();
+    if (left <= 0) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const attempt = new Promise<'retry'>(
+      (resolve) => (timer = setTimeout(() => resolve('retry'), Math.min(left, 20_000))),
+    );
+    try {
+      const read = await Promise.race([rrm.result(eventId).catch(() => 'retry' as const), attempt]);
+      if (read !== 'retry') return read;
+    } finally {
+      clearTimeout(timer);
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
   }
 }
 
