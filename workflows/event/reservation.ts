@@ -166,8 +166,12 @@ export class MoveReservation {
     return this.run.policy.channelReservations as ReservationSettings | undefined;
   }
 
-  /** How long this event's move may wait for a reservation's answer. */
+  /**
+   * How long this event's move may wait for a reservation's answer. A re-plan move waits for none:
+   * the reservation book's own workflow chose its channel together with its neighbours'.
+   */
   private answerWithinMs(settings: ReservationSettings): number {
+    if (this.run.event.type === 'JOINT_REPLAN') return 0;
     return this.run.severity === 'CRITICAL' ? settings.criticalAnswerWithinMs : settings.answerWithinMs;
   }
 
