@@ -200,27 +200,26 @@ function channelStepOf(steps: ControllerStep[], apId: string, radio: Radio): Rad
  * The 20 MHz channels of the channel the action moved its radio onto ([] when it moved none): a
  * CRITICAL event (radar) there has the change rolled back first.
  */
-export function movedOnto(
-  steps: ControllerStep[],
-  apId: string,
-  radio: Radio,
-  domain: RegulatoryDomain,
-): number[] {
-  const move = channelStepOf(steps, apId, radio);
-  if (!move) return [];
-  return bondedSubchannels(radio, move.target.channel!, move.target.width ?? move.from.width, domain);
+export function movedOnto(steps: ControllerStep[], apId: string, radio: Radio, domain: RegulatoryDomain) {
+  return channelsOfMove(steps, apId, radio, domain, 'onto');
 }
 
-/** The 20 MHz channels `steps` move the event's own radio off (none when they move no channel). */
-export function movedOff(
+/** The 20 MHz channels the action moved its radio off ([] when it moved none): what it answered. */
+export function movedOff(steps: ControllerStep[], apId: string, radio: Radio, domain: RegulatoryDomain) {
+  return channelsOfMove(steps, apId, radio, domain, 'off');
+}
+
+function channelsOfMove(
   steps: ControllerStep[],
   apId: string,
   radio: Radio,
   domain: RegulatoryDomain,
+  side: 'onto' | 'off',
 ): number[] {
   const move = channelStepOf(steps, apId, radio);
   if (!move) return [];
-  return bondedSubchannels(radio, move.from.channel, move.from.width, domain);
+  const { channel, width } = side === 'off' ? move.from : { ...move.from, ...move.target };
+  return bondedSubchannels(radio, channel!, width ?? move.from.width, domain);
 }
 
 /**
