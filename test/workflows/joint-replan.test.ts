@@ -56,6 +56,8 @@ describe('joint re-plan of a burst (burstReplan + rrmEvent, stubbed activities)'
       expect(applied.reason).toContain(
         `joint re-plan of burst ${planned.burstId} (3 radios, co-channel neighbour pairs 3 → 0)`,
       );
+      // Planned with its neighbours: no note that it did not see them.
+      expect(applied.reason).not.toContain("neighbours' moves in flight not seen");
       expect(applied.reason).toContain(`, for ${describeGain(move.gain!)}`);
       // The move under its radio's turn, onto the channel the joint plan chose for it.
       expect(h.activities.requestApTurn).toHaveBeenCalledWith(

@@ -44,6 +44,8 @@ export class MoveReservation {
     if (!this.channelsOf(plan).length) return plan; // no channel move: drawing and reserving change nothing
     // A run that planned before reservations existed (a replayed history) plans as it did then.
     if (!patched('channel-reservations')) return this.run.planner.plan(ctx);
+    // A re-plan move saw its neighbours' moves: the joint plan chose them together.
+    if (blind && this.run.event.type === 'JOINT_REPLAN') return plan;
     if (blind)
       return explained(plan, `neighbours' moves in flight not seen: not waited for (${this.run.severity})`);
     const deadline = Date.now() + answerWithinMs;
