@@ -2,6 +2,7 @@
 // results, the audit table and the coordinators' state. Nothing here asks a workflow what it did;
 // the chaos suite asserts every count is zero, and bench/chaos.bench.ts prints them.
 import type { Pool } from 'pg';
+import { temporal } from '@temporalio/proto';
 import type { RrmClient } from '../../client/library';
 import { configOf } from '../../domain/radio';
 import { loadAuditKeys, verifyAuditChain } from '../../audit';
@@ -12,7 +13,7 @@ import { TEST_AUDIT_ENV } from '../support/stack';
 
 export interface FaultLedger {
   events: number;
-  /** Events that never reached an outcome. */
+  /** Events that never reached an outcome, each with where it stands (so a failure says where it stuck). */
   lost: string[];
   /** Changes of an event the controller took more than once (per radio: its apply, its undo). */
   appliedTwice: string[];
@@ -47,7 +48,9 @@ export interface LedgerInput {
 export async function countFaults(input: LedgerInput): Promise<FaultLedger> {
   const { rrm, sim, pool, eventIds, apIds } = input;
   const results = await Promise.all(eventIds.map((id) => resultWithin(rrm, id, input.timeoutMs ?? 90_000)));
-  const lost = eventIds.filter((_, i) => results[i]?.outcome === undefined);
+  const lost = await Promise.all(
+    eventIds.filter((_, i) => results[i]?.outcome === undefined).map((id) => whereStuck(rrm, id)),
+  );
   const missedRollbacks = (input.mustRollBack ?? []).filter(
     (id) => results[eventIds.indexOf(id)]?.outcome !== 'ROLLED_BACK',
   );
@@ -113,6 +116,34 @@ export const NO_FAULTS: Omit<FaultLedger, 'events'> = {
   auditBroken: undefined,
   turnsHeld: [],
 };
+
+/** An event without an outcome, and where its workflow stands: pending work and its last history. */
+async function whereStuck(rrm: RrmClient, eventId: string): Promise<string> {
+  const { EventType, PendingActivityState, PendingWorkflowTaskState, WorkflowTaskFailedCause } =
+    temporal.api.enums.v1;
+  try {
+    const handle = rrm.eventHandle(eventId);
+    const { status, raw } = await handle.describe();
+    const pending = (raw.pendingActivities ?? []).map(
+      (a) =>
+        `activity ${a.activityType?.name} ${PendingActivityState[a.state ?? 0]} attempt ${a.attempt}` +
+        (a.lastFailure?.message ? ` (${a.lastFailure.message})` : ''),
+    );
+    if (raw.pendingWorkflowTask)
+      pending.push(`workflow task ${PendingWorkflowTaskState[raw.pendingWorkflowTask.state ?? 0]}`);
+    const history = (await handle.fetchHistory()).events ?? [];
+    const last = history.slice(-4).map((e) => {
+      const failed = e.workflowTaskFailedEventAttributes;
+      const why = failed
+        ? ` (${WorkflowTaskFailedCause[failed.cause ?? 0]}: ${failed.failure?.message ?? ''})`
+        : '';
+      return `${String(e.eventId)} ${EventType[e.eventType ?? 0]}${why}`;
+    });
+    return `${eventId}: ${status.name}; pending [${pending.join('; ')}]; last events [${last.join(', ')}]`;
+  } catch (err) {
+    return `${eventId}: not described (${err instanceof Error ? err.message : String(err)})`;
+  }
+}
 
 async function resultWithin(rrm: RrmClient, eventId: string, timeoutMs: number) {
   // A read that fails or hangs (a Temporal service just restarted may lose an update in flight) is
