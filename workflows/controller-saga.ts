@@ -1,6 +1,6 @@
 // Applies an action's controller steps in order, as a saga: if a step fails, the steps already
 // applied are undone in reverse, so a half-applied action never stays on the network.
-import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
 import { inverseOf, versionKey, type ControllerStep } from '../domain/controller-steps';
 import { controllerWrites } from './activity-proxies';
 
@@ -85,11 +85,16 @@ async function runSteps(
 export class UndoFailed extends Error {}
 
 /**
- * Whether an activity call failed (rather than the workflow's own code): an activity rejects with an
- * ActivityFailure, a local activity (the controller calls) with its ApplicationFailure itself.
+ * Whether an activity call failed (rather than the workflow's own code). An activity rejects with an
+ * ActivityFailure. A local activity (the controller calls, the radar reflex) does too when it runs,
+ * but when its run is replayed from its marker (another worker taking the run over) it rejects with
+ * the failure the marker holds, bare: its ApplicationFailure, or the TimeoutFailure of attempts that
+ * ran out of time. Both answers must lead to the same decision, or the replay is nondeterministic.
  */
-export function isActivityFailure(err: unknown): err is ActivityFailure | ApplicationFailure {
-  return err instanceof ActivityFailure || err instanceof ApplicationFailure;
+export function isActivityFailure(
+  err: unknown,
+): err is ActivityFailure | ApplicationFailure | TimeoutFailure {
+  return err instanceof ActivityFailure || err instanceof ApplicationFailure || err instanceof TimeoutFailure;
 }
 
 /** The activity's own failure (its type names what went wrong), if `err` carries one. */

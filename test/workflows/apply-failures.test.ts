@@ -2,6 +2,8 @@
 // re-planning after a version conflict or radar on the chosen channel, an undo the controller refuses,
 // and a FAILED apply waiting for an operator to retry or abandon it.
 import { abandonUpdate, commitUpdate, retryUpdate } from '../../workflows/contract';
+import { Worker } from '@temporalio/worker';
+import { workflowBundle } from '../support/stack';
 import { callsWhere, changeIdOf, SECOND, useHarness } from './harness';
 
 describe('apply and undo failures (rrmEvent, stubbed activities)', () => {
@@ -195,6 +197,26 @@ describe('apply and undo failures (rrmEvent, stubbed activities)', () => {
       cause: { message: 'only a FAILED apply can be retried or abandoned; this event is monitor' },
     });
   });
+
+  it('a radar move whose every attempt timed out ends FAILED, and its history replays', async () => {
+    // Live, a local activity that timed out rejects with an ActivityFailure; replayed from its
+    // marker, with the bare TimeoutFailure the marker holds. A worker replaying the run (another
+    // worker after a lost task completion) must reach the same decision: FAILED, signed.
+    const apId = h.newAp({ '5g': { channel: 52, width: 80 } });
+    const holds = [1, 2, 3, 4].map(() => h.controller.holdNextApply(apId));
+    try {
+      const e = await h.start({ type: 'DFS_RADAR', apId, data: { channel: 52 } });
+      const failed = await h.statusWhen(e.eventId, (s) => s.outcome === 'FAILED', 30 * SECOND);
+      expect(failed.reason).toMatch(/timed out/);
+      expect(h.audit.statusesOf(e.eventId)).toEqual(['FAILED']);
+      const history = await e.handle.fetchHistory();
+      await expect(
+        Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, e.handle.workflowId),
+      ).resolves.toBeUndefined();
+    } finally {
+      holds.forEach((held) => held.release('refuse'));
+    }
+  }, 60_000);
 
   it('a radar move retried by an operator plans around its closure without closing again', async () => {
     const apId = h.newAp({ '5g': { channel: 52, width: 80 } });
