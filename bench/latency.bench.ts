@@ -39,7 +39,6 @@ const BACKGROUND_TYPES: EventType[] = [
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const scenario = campus(RADAR_APS, BACKGROUND_APS);
 
-/** Submit → move times (ms, ascending) of a set of radar moves, and how many never landed. */
 async function main(): Promise<void> {
   await withRadarStand(scenario, 'bench-latency', async ({ sim, rrm, floor, radar, fresh }) => {
     const movers: [string, Mover][] = [

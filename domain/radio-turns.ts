@@ -676,7 +676,8 @@ export function nextDeadline(state: ApTurnState, now: number): number | undefine
     if (turn.watch && keepsWaiting(state, radio, now)) {
       times.push(turn.watch.checkAt);
       // Its inherited rank running out may let the waiters go.
-      if (turn.watch.inherits && turn.watch.inherits.until > now) times.push(turn.watch.inherits.until);
+      const held = heldRank(turn.watch, now);
+      if (held) times.push(held.until);
     }
     const waitsForCooldown = state.queue.some((q) => q.radios.includes(radio) && coolingDown(turn, q, now));
     if (waitsForCooldown) times.push(turn.cooldownUntil);

@@ -203,6 +203,7 @@ describe('apply and undo failures (rrmEvent, stubbed activities)', () => {
     // marker, with the bare TimeoutFailure the marker holds. A worker replaying the run (another
     // worker after a lost task completion) must reach the same decision: FAILED, signed.
     const apId = h.newAp({ '5g': { channel: 52, width: 80 } });
+    // One hold for each of the reflex's four attempts (WITHIN_CHANNEL_MOVE_TIME).
     const holds = [1, 2, 3, 4].map(() => h.controller.holdNextApply(apId));
     try {
       const e = await h.start({ type: 'DFS_RADAR', apId, data: { channel: 52 } });
